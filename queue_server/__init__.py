@@ -1,0 +1,1 @@
+"""OneWindow queue server: tickets, windows, calls and the live event stream of a service hall."""

@@ -1,0 +1,104 @@
+"""Every failure becomes JSON with a worded message: 4xx for the caller's mistakes, 503 for the
+store, and a logged 500 (never a stack trace) for our own."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ExceptionHandler
+
+from queue_server.auth import NotAuthenticated
+from queue_server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from queue_server.messages import pick_language, translate
+from queue_server.storage.base import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class BadRequest(Exception):
+    """A body that is not JSON (400) or does not fit its schema (422)."""
+
+    def __init__(self, status: int, key: str, errors: list[dict[str, str]] | None = None, **params: Any) -> None:
+        super().__init__(key)
+        self.status, self.key, self.errors, self.params = status, key, errors or [], params
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> BadRequest:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"]) or "body", "problem": err["msg"]}
+            for err in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "body", "problem": "invalid"}
+        return cls(422, "error.bad_field", errors, field=first["field"], problem=first["problem"])
+
+
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (Invalid, 422),
+    (Forbidden, 403),
+)
+
+
+def error_response(request: Request, status: int, key: str, extra: dict[str, Any] | None = None, **params: Any) -> JSONResponse:
+    language = pick_language(request.headers.get("accept-language"))
+    body: dict[str, Any] = {
+        "code": key.removeprefix("error."),
+        "message": translate(key, language, **params),
+        "params": {k: v for k, v in params.items() if isinstance(v, (str, int, float, list, type(None)))},
+    }
+    body.update(extra or {})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = next((code for kind, code in _DOMAIN_STATUS if isinstance(exc, kind)), 400)
+    return error_response(request, status, exc.key, **exc.params)
+
+
+async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BadRequest)
+    return error_response(request, exc.status, exc.key, {"errors": exc.errors}, **exc.params)
+
+
+async def _unauthenticated(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotAuthenticated)
+    return error_response(request, 401, exc.key)
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("store unavailable: %s", exc)
+    response = error_response(request, 503, "error.store_unavailable")
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(request, 404, "error.not_found", path=request.url.path)
+    if exc.status_code == 405:
+        return error_response(request, 405, "error.method_not_allowed", method=request.method)
+    return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, 500, "error.internal")
+
+
+EXCEPTION_HANDLERS: dict[Any, ExceptionHandler] = {
+    DomainError: _domain,
+    BadRequest: _bad_request,
+    NotAuthenticated: _unauthenticated,
+    StoreUnavailable: _store_unavailable,
+    HTTPException: _http,
+    Exception: _internal,
+}

@@ -1,0 +1,110 @@
+"""GET /api/openapi.json: the API described once, with request schemas taken from the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from queue_server.api.schemas import IssueTicketBody, LoginBody, WindowActionBody
+from queue_server.service import WINDOW_VERBS
+
+_ERRORS = {
+    "400": "Body is not a JSON object",
+    "401": "No token, or a bad or expired one",
+    "403": "Wrong role, hall or window",
+    "404": "Unknown hall, category, window or ticket (named in the message)",
+    "409": "A step the ticket's or window's state does not allow",
+    "422": "A field is missing or invalid (named in the message)",
+    "503": "The store is unavailable; retry",
+}
+
+
+def _responses(ok: str, *codes: str) -> dict[str, Any]:
+    responses: dict[str, Any] = {ok: {"description": "OK", "content": {"application/json": {}}}}
+    for code in codes:
+        responses[code] = {"description": _ERRORS[code], "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return responses
+
+
+def _body(name: str, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _param(name: str, where: str = "path", kind: str = "string", description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": where, "required": where == "path", "schema": {"type": kind}, "description": description}
+
+
+_HALL = _param("hall", description="Hall id, e.g. weiyang")
+
+
+def build_document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {
+        model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for model in (IssueTicketBody, WindowActionBody, LoginBody)
+    }
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "params": {"type": "object"},
+        }}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "OneWindow queue server",
+            "version": "0.1.0",
+            "description": "Tickets, undifferentiated windows, calls and the live event stream "
+            "(WS /ws/halls/{hall}?after=seq&token=...) of a government service hall.",
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/auth/login": {"post": {
+                "summary": "Sign in: user name and password for a bearer token", "security": [],
+                "requestBody": _body("LoginBody"), "responses": _responses("200", "400", "401", "422"),
+            }},
+            "/api/halls": {"get": {
+                "summary": "The halls this server runs", "security": [],
+                "responses": _responses("200"),
+            }},
+            "/api/halls/{hall}": {"get": {
+                "summary": "Snapshot: categories, windows, waiting counts, recent calls, seq",
+                "parameters": [_HALL], "responses": _responses("200", "401", "403", "404"),
+            }},
+            "/api/halls/{hall}/tickets": {"post": {
+                "summary": "Take a ticket (kiosk device token or staff)",
+                "parameters": [_HALL], "requestBody": _body("IssueTicketBody"),
+                "responses": _responses("201", "400", "401", "403", "404", "422", "503"),
+            }},
+            "/api/halls/{hall}/tickets/{ticket}": {"get": {
+                "summary": "A ticket with status, position, people ahead and estimated wait",
+                "security": [], "parameters": [_HALL, _param("ticket")],
+                "responses": _responses("200", "404"),
+            }},
+            "/api/halls/{hall}/tickets/{ticket}/{action}": {"post": {
+                "summary": "Cancel a waiting ticket, or reactivate a no-show within the grace period",
+                "parameters": [_HALL, _param("ticket"), {**_param("action"), "schema": {"enum": ["cancel", "reactivate"]}}],
+                "responses": _responses("200", "401", "403", "404", "409", "503"),
+            }},
+            "/api/halls/{hall}/windows/{window}/{verb}": {"post": {
+                "summary": "A clerk's verb or a window state change; call-next with nobody waiting gives {\"ticket\": null}",
+                "parameters": [_HALL, _param("window", kind="integer"), {**_param("verb"), "schema": {"enum": list(WINDOW_VERBS)}}],
+                "requestBody": _body("WindowActionBody", required=False),
+                "responses": _responses("200", "400", "401", "403", "404", "409", "422", "503"),
+            }},
+            "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": _responses("200")}},
+        },
+    }
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(build_document())
+
+
+routes = [Route("/api/openapi.json", openapi, methods=["GET"])]

@@ -1,0 +1,141 @@
+"""WS /ws/halls/{hall}: the hall's events as JSON, each with its seq; `?after=seq` resumes.
+
+A client that is new, too far behind, or ahead of the server (after a store reset) gets a
+full snapshot first and the events after it. A client that cannot keep up is closed with
+4008 so that it reconnects and resyncs; it never holds back the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from queue_server.api.deps import principal, service
+from queue_server.auth import NotAuthenticated
+from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
+from queue_server.domain.errors import DomainError, Forbidden, NotFound
+from queue_server.messages import pick_language, translate
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 10.0
+SEND_TIMEOUT_S = 10.0
+CLOSE_BAD_REQUEST, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4400, 4401, 4403, 4404
+CLOSE_RESYNC = 4008
+
+
+class _Sender:
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self._lock = asyncio.Lock()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self._lock:
+            await asyncio.wait_for(self.ws.send_json(message), SEND_TIMEOUT_S)
+
+
+async def hall_stream(ws: WebSocket) -> None:
+    hall = ws.path_params["hall"]
+    await ws.accept()
+    language = pick_language(ws.headers.get("accept-language"))
+    svc = service(ws)
+    try:
+        runtime = svc.hall(hall)
+        (await principal(ws)).require_hall(hall)
+        after = _after(ws.query_params.get("after"))
+    except (DomainError, NotAuthenticated) as exc:
+        code = {NotFound: CLOSE_NOT_FOUND, Forbidden: CLOSE_FORBIDDEN}.get(type(exc), CLOSE_UNAUTHORIZED)
+        if isinstance(exc, ValueError):
+            code = CLOSE_BAD_REQUEST
+        params = exc.params if isinstance(exc, DomainError) else {}
+        message = translate(exc.key, language, **params)
+        await ws.send_json({"kind": "error", "code": exc.key.removeprefix("error."), "message": message})
+        await ws.close(code=code, reason=exc.key)
+        return
+    sender = _Sender(ws)
+    subscription: Subscription | None = None
+    try:
+        subscription, last = await _open(svc, runtime, hall, after, sender)
+        await _relay(ws, sender, subscription, last)
+    except SubscriberOverflow:
+        await _close(ws, CLOSE_RESYNC, "resync")
+    except (WebSocketDisconnect, asyncio.TimeoutError, ConnectionError, RuntimeError):
+        await _close(ws, 1001, "going away")
+    finally:
+        if subscription is not None:
+            await subscription.close()
+
+
+class _BadAfter(DomainError, ValueError):
+    pass
+
+
+def _after(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise _BadAfter("error.bad_field", field="after", problem="must be a whole number")
+    return int(raw)
+
+
+async def _open(svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender) -> tuple[Subscription, int]:
+    if after is not None:
+        try:
+            return await svc.bus.subscribe(hall, after), after
+        except ReplayGap:
+            pass
+    while True:
+        snapshot = await runtime.snapshot()
+        await sender.send(snapshot)
+        try:
+            return await svc.bus.subscribe(hall, snapshot["seq"]), int(snapshot["seq"])
+        except ReplayGap:  # the ring moved past the snapshot while it was sent: take another
+            continue
+
+
+async def _relay(ws: WebSocket, sender: _Sender, subscription: Subscription, last: int) -> None:
+    async def forward() -> None:
+        nonlocal last
+        async for event in subscription:
+            if event.seq <= last:
+                continue
+            await sender.send(event.to_json())
+            last = event.seq
+
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            await sender.send({"kind": "heartbeat", "seq": last})
+
+    async def listen() -> None:
+        # Clients say nothing we need; reading is how a hang-up is noticed at once.
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+
+    tasks = [asyncio.create_task(coro) for coro in (forward(), heartbeat(), listen())]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    for task in done:
+        task.result()
+
+
+async def _close(ws: WebSocket, code: int, reason: str) -> None:
+    if ws.application_state is WebSocketState.CONNECTED and ws.client_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await ws.close(code=code, reason=reason)
+
+
+routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]

@@ -1,0 +1,56 @@
+"""Taking a ticket, reading it, and the counter's cancel and reactivate."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from queue_server.api.deps import body, principal, service
+from queue_server.api.schemas import IssueTicketBody
+from queue_server.domain.errors import NotFound
+from queue_server.domain.hall import Appointment
+
+
+async def issue_ticket(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)
+    caller = await principal(request)
+    data = await body(request, IssueTicketBody)
+    appointment = None
+    if data.appointment_start is not None and data.appointment_end is not None:
+        appointment = Appointment(data.appointment_start, data.appointment_end)
+    ticket = await svc.issue_ticket(
+        hall,
+        caller,
+        category=data.category,
+        priority=data.priority,
+        channel=data.channel,
+        appointment=appointment,
+    )
+    return JSONResponse(ticket, status_code=201, headers={"Location": f"/api/halls/{hall}/tickets/{ticket['id']}"})
+
+
+async def get_ticket(request: Request) -> JSONResponse:
+    # The id is unguessable (128 random bits): holding it is what lets a visitor follow it.
+    hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
+    return JSONResponse(await service(request).ticket_view(hall, ticket_id))
+
+
+async def ticket_action(request: Request) -> JSONResponse:
+    hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
+    action = request.path_params["action"]
+    if action not in ("cancel", "reactivate"):
+        raise NotFound("error.not_found", path=request.url.path)
+    svc = service(request)
+    svc.hall(hall)
+    view = await svc.ticket_action(hall, ticket_id, action, await principal(request))
+    return JSONResponse(view)
+
+
+routes = [
+    Route("/api/halls/{hall}/tickets", issue_ticket, methods=["POST"]),
+    Route("/api/halls/{hall}/tickets/{ticket}", get_ticket, methods=["GET"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/{action}", ticket_action, methods=["POST"]),
+]

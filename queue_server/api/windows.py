@@ -1,0 +1,41 @@
+"""POST /api/halls/{hall}/windows/{window}/{verb}: every clerk verb and window state change."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from queue_server.api.deps import body, principal, service, window_number
+from queue_server.api.errors import BadRequest
+from queue_server.api.schemas import WindowActionBody
+from queue_server.domain.errors import Invalid
+from queue_server.service import WINDOW_VERBS, WindowCommand
+
+_REQUIRED = {"call": "number"}
+
+
+async def window_action(request: Request) -> JSONResponse:
+    hall, verb = request.path_params["hall"], request.path_params["verb"]
+    svc = service(request)
+    svc.hall(hall).state.window(window_number(request))
+    if verb not in WINDOW_VERBS:
+        raise Invalid("error.unknown_verb", verb=verb, allowed=", ".join(WINDOW_VERBS))
+    caller = await principal(request)
+    data = await body(request, WindowActionBody, optional=True)
+    required = _REQUIRED.get(verb)
+    if required is not None and getattr(data, required) is None:
+        raise BadRequest(422, "error.bad_field", [{"field": required, "problem": "required"}], field=required, problem="required")
+    command = WindowCommand(
+        verb=verb,
+        number=data.number,
+        ticket=data.ticket,
+        to_category=data.to_category,
+        to_window=data.to_window,
+        reason=data.reason,
+        categories=data.categories,
+    )
+    return JSONResponse(await svc.window_action(hall, window_number(request), command, caller))
+
+
+routes = [Route("/api/halls/{hall}/windows/{window}/{verb}", window_action, methods=["POST"])]

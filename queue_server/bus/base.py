@@ -1,0 +1,37 @@
+"""What the server needs from an event bus, in the spirit of encode/broadcaster."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from queue_server.domain.events import Event
+
+
+class ReplayGap(Exception):
+    """The events after the client's seq are no longer (or not yet) kept: send a snapshot."""
+
+
+class SubscriberOverflow(Exception):
+    """The client fell too far behind and was cut loose; it must resync from a snapshot."""
+
+
+class Subscription(Protocol):
+    def __aiter__(self) -> AsyncIterator[Event]: ...
+
+    async def close(self) -> None: ...
+
+
+class EventBus(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def backfill(self, hall: str, events: Sequence[Event], latest_seq: int) -> None:
+        """After a restart: what the hall's ledger last recorded, so resumes can be replayed."""
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Deliver events (already durable, in seq order) to every subscriber of their hall."""
+
+    async def subscribe(self, hall: str, after: int | None) -> Subscription:
+        """Events of `hall` with seq > `after` (from now on when None). Raises ReplayGap."""

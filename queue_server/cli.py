@@ -1,0 +1,161 @@
+"""The `onewindow` command: serve, demo, check-config, user add, device add."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from queue_server.accounts import AccountError, add_device, add_user
+from queue_server.auth import DeviceKind, Role
+from queue_server.clock import SystemClock
+from queue_server.config import ConfigError, Settings, load_settings
+from queue_server.storage import Store, open_store
+
+_T = TypeVar("_T")
+DEMO_PASSWORD = "onewindow-demo"
+
+
+def _default_config() -> str:
+    return os.environ.get("ONEWINDOW_CONFIG", "config.toml")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onewindow", description="OneWindow queue server")
+    parser.add_argument("--config", default=_default_config(), help="path to config.toml")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    demo = commands.add_parser("demo", help="run the demo hall with demo accounts and devices")
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
+    commands.add_parser("check-config", help="validate the config file and say what is wrong")
+
+    user = commands.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True)
+    user_add = user.add_parser("add", help="add or reset an account (password from stdin or prompt)")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
+
+    device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
+    device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
+    device_add.add_argument("name")
+    device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
+    device_add.add_argument("--hall")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"config {exc.source} is not valid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "check-config":
+            return _check_config(settings)
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port)
+        if args.command == "demo":
+            _with_store(settings, lambda store: _prepare_demo(store, settings))
+            return _serve(settings, args.host, args.port)
+        if args.command == "user":
+            password = _read_password()
+            user = _with_store(
+                settings,
+                lambda store: add_user(store, settings, SystemClock(), args.name, Role(args.role), password, args.hall),
+            )
+            print(f"user {user.username} ({user.role}, hall {user.hall or 'all'}) saved")
+            return 0
+        if args.command == "device":
+            token = _with_store(
+                settings,
+                lambda store: add_device(store, settings, SystemClock(), args.name, DeviceKind(args.kind), args.hall),
+            )
+            print(token)
+            return 0
+    except AccountError as exc:
+        print(f"onewindow: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _check_config(settings: Settings) -> int:
+    print(f"{settings.source}: OK")
+    print(f"  store {settings.server.store}, bus {settings.server.bus}")
+    for hall in settings.halls:
+        comprehensive = sum(1 for w in hall.windows if w.categories is None)
+        print(
+            f"  hall {hall.id} ({hall.name}, {hall.timezone.key}): {len(hall.categories)} categories, "
+            f"{len(hall.windows)} windows ({comprehensive} comprehensive)"
+        )
+    return 0
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from queue_server.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        log_level="info",
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+    )
+    return 0
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise AccountError("the two passwords differ")
+    return first
+
+
+def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]]) -> _T:
+    async def run() -> _T:
+        store = open_store(settings.server.store)
+        await store.start()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+async def _prepare_demo(store: Store, settings: Settings) -> None:
+    """Demo accounts (password onewindow-demo) and device tokens, written to var/demo-tokens.txt."""
+    clock = SystemClock()
+    hall = settings.halls[0].id
+    accounts = [("supervisor", Role.SUPERVISOR), ("admin", Role.ADMIN)] + [
+        (f"clerk{i}", Role.CLERK) for i in range(1, 4)
+    ]
+    for name, role in accounts:
+        if await store.get_user(name) is None:
+            await add_user(store, settings, clock, name, role, DEMO_PASSWORD, None if role is Role.ADMIN else hall)
+    tokens_file = Path(settings.source).resolve().parent / "var" / "demo-tokens.txt"
+    if not tokens_file.exists():
+        tokens_file.parent.mkdir(parents=True, exist_ok=True)
+        lines = [
+            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"
+            for kind in DeviceKind
+        ]
+        tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"demo hall {hall}: users supervisor, admin, clerk1-3 (password {DEMO_PASSWORD})")
+    print(f"device tokens in {tokens_file}")

@@ -1,0 +1,295 @@
+"""Reading config.toml into typed settings; a bad file names the key and what is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import time, timedelta
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from queue_server.domain.model import (
+    Category,
+    HallPolicy,
+    HallSpec,
+    OpeningHours,
+    PriorityClass,
+    WindowSpec,
+)
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_RESERVED_PRIORITIES = {"normal", "green", "appointment"}
+_T = TypeVar("_T")
+
+
+class ConfigError(Exception):
+    """Every problem found in a config file, each naming its key."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    store: str = "sqlite:///var/onewindow.db"
+    bus: str = "memory://"
+    replay_events: int = 2000
+    client_queue: int = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    server: ServerSettings
+    halls: tuple[HallSpec, ...]
+    source: str = "<memory>"
+
+    def hall(self, hall_id: str) -> HallSpec | None:
+        return next((h for h in self.halls if h.id == hall_id), None)
+
+
+class _Reader:
+    """Pulls typed values out of nested TOML tables, collecting problems instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def get(self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...) -> Any:
+        if key not in table:
+            if default is ...:
+                self.problems.append(f"{path}.{key}: missing")
+            return None if default is ... else default
+        value = table[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.problems.append(f"{path}.{key}: expected {kind.__name__}, got {value!r}")
+            return None if default is ... else default
+        return value
+
+    def positive(self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1) -> int:
+        value: int = self.get(table, path, key, int, default)
+        if value < minimum:
+            self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
+            return default
+        return value
+
+    def sessions(self, value: Any, path: str) -> tuple[tuple[time, time], ...]:
+        if not isinstance(value, list):
+            self.problems.append(f"{path}: expected a list of [\"HH:MM\", \"HH:MM\"] pairs")
+            return ()
+        result: list[tuple[time, time]] = []
+        for i, pair in enumerate(value):
+            where = f"{path}[{i}]"
+            try:
+                start, end = (time.fromisoformat(p) for p in pair)
+            except (TypeError, ValueError):
+                self.problems.append(f"{where}: expected [\"HH:MM\", \"HH:MM\"], got {pair!r}")
+                continue
+            if end <= start:
+                self.problems.append(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+            elif result and start < result[-1][1]:
+                self.problems.append(f"{where}: overlaps the session before it")
+            result.append((start, end))
+        return tuple(result)
+
+
+def load_settings(path: str | os.PathLike[str]) -> Settings:
+    source = str(path)
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(source, ["file not found"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
+    return parse_settings(raw, source=source, base_dir=Path(path).resolve().parent)
+
+
+def parse_settings(raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None) -> Settings:
+    reader = _Reader()
+    server = _parse_server(reader, raw.get("server", {}), base_dir or Path.cwd())
+    halls_raw = raw.get("halls")
+    halls: list[HallSpec] = []
+    if not isinstance(halls_raw, list) or not halls_raw:
+        reader.problems.append("halls: at least one [[halls]] table is required")
+    else:
+        for i, hall_raw in enumerate(halls_raw):
+            hall = _parse_hall(reader, hall_raw, f"halls[{i}]")
+            if hall is not None:
+                halls.append(hall)
+        ids = [h.id for h in halls]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            reader.problems.append(f"halls: id {dup!r} is declared twice")
+    if reader.problems:
+        raise ConfigError(source, reader.problems)
+    return Settings(server=server, halls=tuple(halls), source=source)
+
+
+def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
+    defaults = ServerSettings()
+    store = os.environ.get("ONEWINDOW_STORE") or reader.get(raw, "server", "store", str, defaults.store)
+    bus = os.environ.get("ONEWINDOW_BUS") or reader.get(raw, "server", "bus", str, defaults.bus)
+    if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
+        relative = store.removeprefix("sqlite:///")
+        if relative != ":memory:":
+            store = "sqlite:///" + str((base_dir / relative).resolve())
+    for key, value, schemes in (
+        ("store", store, ("sqlite://", "postgresql://", "postgresql+asyncpg://")),
+        ("bus", bus, ("memory://", "redis://", "rediss://")),
+    ):
+        if not value.startswith(schemes):
+            reader.problems.append(f"server.{key}: unsupported URL {value!r} (use {', '.join(schemes)})")
+    return ServerSettings(
+        host=reader.get(raw, "server", "host", str, defaults.host),
+        port=reader.positive(raw, "server", "port", defaults.port),
+        store=store,
+        bus=bus,
+        replay_events=reader.positive(raw, "server", "replay_events", defaults.replay_events, 10),
+        client_queue=reader.positive(raw, "server", "client_queue", defaults.client_queue, 10),
+    )
+
+
+def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    hall_id = reader.get(raw, path, "id", str)
+    if hall_id is not None and not _CODE.match(hall_id):
+        reader.problems.append(f"{path}.id: {hall_id!r} must be lower-case letters, digits, - or _")
+    tz_name = reader.get(raw, path, "timezone", str, "Asia/Shanghai")
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.problems.append(f"{path}.timezone: unknown time zone {tz_name!r}")
+        timezone = ZoneInfo("Asia/Shanghai")
+    categories = _parse_all(reader, raw, path, "categories", _parse_category)
+    _unique(reader, path, "categories", "code", [c.code for c in categories])
+    _unique(reader, path, "categories", "prefix", [c.prefix for c in categories])
+    codes = {c.code for c in categories}
+    windows = _parse_all(
+        reader, raw, path, "windows", lambda r, item, where: _parse_window(r, item, where, codes)
+    )
+    _unique(reader, path, "windows", "number", [w.number for w in windows])
+    priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
+    hours_raw = reader.get(raw, path, "hours", dict, {})
+    hours = OpeningHours(
+        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
+        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
+    )
+    policy = HallPolicy(
+        max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
+        no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
+        no_show_requeue_behind=reader.positive(raw, path, "no_show_requeue_behind", 3, 0),
+        priority_ratio=reader.positive(raw, path, "priority_ratio", 2),
+        aging=timedelta(minutes=reader.positive(raw, path, "aging_minutes", 45)),
+        number_width=reader.positive(raw, path, "number_width", 3),
+        default_handling=timedelta(minutes=reader.positive(raw, path, "default_handling_minutes", 5)),
+    )
+    if hall_id is None:
+        return None
+    return HallSpec(
+        id=hall_id,
+        name=reader.get(raw, path, "name", str, hall_id),
+        name_en=reader.get(raw, path, "name_en", str, hall_id),
+        timezone=timezone,
+        categories=categories,
+        windows=windows,
+        priorities=priorities,
+        hours=hours,
+        policy=policy,
+        notice=reader.get(raw, path, "notice", str, ""),
+    )
+
+
+def _parse_all(
+    reader: _Reader,
+    raw: dict[str, Any],
+    path: str,
+    key: str,
+    parse: Callable[[_Reader, Any, str], _T | None],
+    required: bool = True,
+) -> tuple[_T, ...]:
+    parsed = (parse(reader, item, f"{path}.{key}[{i}]") for i, item in enumerate(_list(reader, raw, path, key, required)))
+    return tuple(item for item in parsed if item is not None)
+
+
+def _list(reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True) -> list[Any]:
+    value = raw.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or (required and not value):
+        reader.problems.append(f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required")
+        return []
+    return value
+
+
+def _unique(reader: _Reader, path: str, table: str, key: str, values: list[Any]) -> None:
+    for dup in sorted({v for v in values if values.count(v) > 1}, key=str):
+        reader.problems.append(f"{path}.{table}: {key} {dup!r} is used twice")
+
+
+def _parse_category(reader: _Reader, raw: Any, path: str) -> Category | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code = reader.get(raw, path, "code", str)
+    prefix = reader.get(raw, path, "prefix", str)
+    if code is not None and not _CODE.match(code):
+        reader.problems.append(f"{path}.code: {code!r} must be lower-case letters, digits, - or _")
+    if prefix is not None and not re.fullmatch(r"[A-Z]", prefix):
+        reader.problems.append(f"{path}.prefix: must be one capital letter A-Z, got {prefix!r}")
+    name = reader.get(raw, path, "name", str)
+    if code is None or prefix is None or name is None:
+        return None
+    return Category(
+        code=code,
+        prefix=prefix,
+        name=name,
+        name_en=reader.get(raw, path, "name_en", str, name),
+        weekend=reader.get(raw, path, "weekend", bool, True),
+        time_limit_minutes=reader.positive(raw, path, "time_limit_minutes", 30),
+    )
+
+
+def _parse_window(reader: _Reader, raw: Any, path: str, codes: set[str]) -> WindowSpec | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    number = reader.get(raw, path, "number", int)
+    if number is None:
+        return None
+    if number < 1:
+        reader.problems.append(f"{path}.number: must be at least 1, got {number}")
+    categories = reader.get(raw, path, "categories", list, None)
+    if categories is not None:
+        if not categories:
+            reader.problems.append(f"{path}.categories: leave it out for a comprehensive window, or list at least one")
+        for code in categories:
+            if code not in codes:
+                reader.problems.append(f"{path}.categories: unknown category {code!r}")
+    return WindowSpec(
+        number=number,
+        name=reader.get(raw, path, "name", str, f"{number}号窗口"),
+        name_en=reader.get(raw, path, "name_en", str, f"Window {number}"),
+        categories=None if categories is None else frozenset(categories),
+        green_channel=reader.get(raw, path, "green_channel", bool, False),
+    )
+
+
+def _parse_priority(reader: _Reader, raw: Any, path: str) -> PriorityClass | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code = reader.get(raw, path, "code", str)
+    if code is None:
+        return None
+    if code in _RESERVED_PRIORITIES:
+        reader.problems.append(f"{path}.code: {code!r} is built in and cannot be redefined")
+    name = reader.get(raw, path, "name", str, code)
+    return PriorityClass(code=code, name=name, name_en=reader.get(raw, path, "name_en", str, name))

@@ -1,0 +1,54 @@
+"""Hall events: the ledger's entries and, the same objects, the live stream's messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    TICKET_ISSUED = "ticket.issued"
+    TICKET_CALLED = "ticket.called"
+    TICKET_RECALLED = "ticket.recalled"
+    TICKET_STARTED = "ticket.started"
+    TICKET_FINISHED = "ticket.finished"
+    TICKET_NO_SHOW = "ticket.no_show"
+    TICKET_REACTIVATED = "ticket.reactivated"
+    TICKET_HELD = "ticket.held"
+    TICKET_CALLED_BACK = "ticket.called_back"
+    TICKET_TRANSFERRED = "ticket.transferred"
+    TICKET_CANCELLED = "ticket.cancelled"
+    TICKET_EXPIRED = "ticket.expired"
+    WINDOW_OPENED = "window.opened"
+    WINDOW_PAUSED = "window.paused"
+    WINDOW_RESUMED = "window.resumed"
+    WINDOW_CLOSED = "window.closed"
+    WINDOW_SERVICES_CHANGED = "window.services_changed"
+
+
+@dataclass(frozen=True)
+class Event:
+    hall: str
+    # Per hall, gap-free and increasing: a client resumes with ?after=seq.
+    seq: int
+    type: EventType
+    at: datetime
+    actor: str | None
+    window: int | None = None
+    ticket: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "event",
+            "hall": self.hall,
+            "seq": self.seq,
+            "type": self.type.value,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "window": self.window,
+            "ticket": self.ticket,
+            "data": self.data,
+        }

@@ -1,0 +1,655 @@
+"""The hall aggregate: the live queue of one hall and every step a clerk or visitor takes.
+
+Each step is decided without side effects: it returns an Outcome (the new versions of the
+tickets and windows it touches, the counters it moves and the ledger events it writes).
+The caller persists the outcome and only then applies it, so memory never runs ahead of
+what was made durable.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from queue_server.domain import dispatch
+from queue_server.domain.errors import Conflict, Invalid, NotFound
+from queue_server.domain.events import Event, EventType
+from queue_server.domain.model import (
+    APPOINTMENT,
+    GREEN_CHANNEL,
+    NORMAL,
+    HallSpec,
+    Ticket,
+    TicketStatus,
+    Window,
+    WindowState,
+)
+from queue_server.domain.numbering import format_number, service_day
+from queue_server.domain.transitions import (
+    TERMINAL_STATUSES,
+    TicketVerb,
+    WindowVerb,
+    next_ticket_status,
+    next_window_state,
+)
+
+RECENT_CALLS = 12
+_HANDLING_SMOOTHING = 0.2
+_CALL_EVENTS = frozenset(
+    {EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_CALLED_BACK}
+)
+
+
+@dataclass(frozen=True)
+class Appointment:
+    start: datetime
+    end: datetime
+
+
+@dataclass
+class Outcome:
+    events: list[Event] = field(default_factory=list)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    windows: dict[int, Window] = field(default_factory=dict)
+    counters: dict[tuple[str, date], int] = field(default_factory=dict)
+    ticket: Ticket | None = None
+    window: Window | None = None
+    service_day: date | None = None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    tickets: dict[str, Ticket]
+    windows: dict[int, Window]
+    counters: dict[tuple[str, date], int]
+    seq: int
+    today: date | None
+    recent_calls: list[dict[str, Any]]
+    handling_s: dict[str, float]
+
+
+class _Step:
+    """Collects the changes of one decision and numbers its events after the hall's seq."""
+
+    def __init__(self, hall: HallState, now: datetime, actor: str | None) -> None:
+        self.hall, self.now, self.actor = hall, now, actor
+        self.outcome = Outcome()
+
+    def ticket(self, ticket_id: str) -> Ticket:
+        return self.outcome.tickets.get(ticket_id) or self.hall.tickets[ticket_id]
+
+    def window(self, number: int) -> Window:
+        return self.outcome.windows.get(number) or self.hall.window(number)
+
+    def put_ticket(self, ticket: Ticket) -> Ticket:
+        self.outcome.tickets[ticket.id] = ticket
+        self.outcome.ticket = ticket
+        return ticket
+
+    def put_window(self, window: Window) -> Window:
+        self.outcome.windows[window.number] = window
+        self.outcome.window = window
+        return window
+
+    def emit(
+        self,
+        type_: EventType,
+        *,
+        window: int | None = None,
+        ticket: Ticket | None = None,
+        **data: Any,
+    ) -> None:
+        payload = dict(data)
+        if ticket is not None:
+            payload["ticket"] = ticket.public()
+        if window is not None:
+            payload["window"] = self.window(window).public()
+        seq = self.hall.seq + len(self.outcome.events) + 1
+        self.outcome.events.append(
+            Event(
+                hall=self.hall.spec.id,
+                seq=seq,
+                type=type_,
+                at=self.now,
+                actor=self.actor,
+                window=window,
+                ticket=None if ticket is None else ticket.id,
+                data=payload,
+            )
+        )
+
+
+class HallState:
+    def __init__(
+        self,
+        spec: HallSpec,
+        *,
+        tickets: Iterable[Ticket] = (),
+        windows: Iterable[Window] = (),
+        counters: dict[tuple[str, date], int] | None = None,
+        seq: int = 0,
+        recent_events: Iterable[Event] = (),
+        today: date | None = None,
+    ) -> None:
+        self.spec = spec
+        self.tickets: dict[str, Ticket] = {t.id: t for t in tickets}
+        known = {w.number: w for w in windows}
+        self.windows: dict[int, Window] = {
+            ws.number: replace(known[ws.number], spec=ws)
+            if ws.number in known
+            else Window(spec=ws, categories=ws.categories)
+            for ws in spec.windows
+        }
+        self.counters: dict[tuple[str, date], int] = dict(counters or {})
+        self.seq = seq
+        self.today = today
+        self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
+        self.handling_s: dict[str, float] = {}
+        for event in recent_events:
+            self._remember_call(event)
+        for ticket in sorted(self.tickets.values(), key=lambda t: t.finished_at or t.issued_at):
+            self._remember_handling(ticket)
+
+    # ---- lookups -------------------------------------------------------------------
+
+    def window(self, number: int) -> Window:
+        try:
+            return self.windows[number]
+        except KeyError:
+            raise NotFound("error.unknown_window", hall=self.spec.id, window=number) from None
+
+    def ticket(self, ticket_id: str) -> Ticket:
+        try:
+            return self.tickets[ticket_id]
+        except KeyError:
+            raise NotFound("error.unknown_ticket", hall=self.spec.id, ticket=ticket_id) from None
+
+    def ticket_by_number(self, number: str, day: date) -> Ticket:
+        for ticket in self.tickets.values():
+            if ticket.number == number.upper() and ticket.service_day == day:
+                return ticket
+        raise NotFound("error.unknown_number", hall=self.spec.id, number=number)
+
+    def waiting(self) -> list[Ticket]:
+        return [t for t in self.tickets.values() if t.status is TicketStatus.WAITING]
+
+    def held_at(self, number: int) -> list[Ticket]:
+        return sorted(
+            (t for t in self.tickets.values() if t.status is TicketStatus.HELD and t.window == number),
+            key=lambda t: t.status_at or t.issued_at,
+        )
+
+    # ---- the visitor's side --------------------------------------------------------
+
+    def issue(
+        self,
+        ticket_id: str,
+        category: str,
+        priority: str,
+        channel: str,
+        now: datetime,
+        actor: str | None,
+        appointment: Appointment | None = None,
+    ) -> Outcome:
+        step = self._begin(now, actor)
+        cat = self.spec.category(category)
+        if cat is None:
+            raise NotFound("error.unknown_category", hall=self.spec.id, category=category)
+        allowed = {NORMAL, GREEN_CHANNEL, APPOINTMENT} | self.spec.priority_codes()
+        if priority not in allowed:
+            raise Invalid("error.unknown_priority", priority=priority, allowed=sorted(allowed))
+        if priority == APPOINTMENT and appointment is None:
+            raise Invalid("error.appointment_needs_slot")
+        day = service_day(now, self.spec.timezone)
+        counter = self.counters.get((cat.code, day), 0) + 1
+        step.outcome.counters[(cat.code, day)] = counter
+        ticket = step.put_ticket(
+            Ticket(
+                id=ticket_id,
+                hall=self.spec.id,
+                service_day=day,
+                category=cat.code,
+                number=format_number(cat.prefix, counter, self.spec.policy.number_width),
+                priority=priority,
+                channel=channel,
+                status=TicketStatus.WAITING,
+                issued_at=now,
+                queue_at=now,
+                status_at=now,
+                appointment_start=None if appointment is None else appointment.start,
+                appointment_end=None if appointment is None else appointment.end,
+            )
+        )
+        step.emit(EventType.TICKET_ISSUED, ticket=ticket)
+        return step.outcome
+
+    def cancel(self, ticket_id: str, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        ticket = self._step_ticket(step, self.ticket(ticket_id), TicketVerb.CANCEL)
+        step.emit(EventType.TICKET_CANCELLED, ticket=ticket)
+        return step.outcome
+
+    def reactivate(self, ticket_id: str, now: datetime, actor: str | None) -> Outcome:
+        """A no-show who comes back within the grace period goes back in line, near the front."""
+        step = self._begin(now, actor)
+        ticket = self.ticket(ticket_id)
+        if ticket.status is TicketStatus.NO_SHOW and ticket.status_at is not None:
+            if now - ticket.status_at > self.spec.policy.no_show_grace:
+                raise Conflict(
+                    "error.grace_expired",
+                    number=ticket.number,
+                    minutes=int(self.spec.policy.no_show_grace.total_seconds() // 60),
+                )
+        ticket = self._step_ticket(
+            step, ticket, TicketVerb.REACTIVATE, window=None, queue_at=self._requeue_at(ticket, now)
+        )
+        step.emit(EventType.TICKET_REACTIVATED, ticket=ticket)
+        return step.outcome
+
+    # ---- the clerk's verbs at a window ------------------------------------------------
+
+    def call_next(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        window = self._ready_to_call(step, number)
+        view = dispatch.WindowView(window.number, window.categories, window.priority_streak)
+        rules = dispatch.DispatchRules(self.spec.policy.priority_ratio, self.spec.policy.aging)
+        candidates = (self._candidate(t) for t in self.waiting())
+        choice = dispatch.choose_next(candidates, view, now, rules)
+        if choice is None:
+            return step.outcome
+        window = replace(window, priority_streak=choice.priority_streak)
+        step.put_window(window)
+        return self._call(step, window, self.tickets[choice.ticket_id], TicketVerb.CALL)
+
+    def call_number(self, number: int, ticket_number: str, now: datetime, actor: str | None) -> Outcome:
+        """特呼: call a given waiting number out of turn."""
+        step = self._begin(now, actor)
+        window = self._ready_to_call(step, number)
+        ticket = self.ticket_by_number(ticket_number, service_day(now, self.spec.timezone))
+        return self._call(step, window, ticket, TicketVerb.CALL)
+
+    def call_back(self, number: int, ticket_ref: str | None, now: datetime, actor: str | None) -> Outcome:
+        """回呼: call back a held visitor who has fetched the missing paper."""
+        step = self._begin(now, actor)
+        window = self._ready_to_call(step, number)
+        held = self.held_at(number)
+        if ticket_ref is None:
+            if not held:
+                raise Conflict("error.nothing_held", window=number)
+            ticket = held[0]
+        else:
+            ticket = self._find(ticket_ref, now)
+            if ticket.status is TicketStatus.HELD and ticket.window != number:
+                raise Conflict("error.held_elsewhere", number=ticket.number, window=ticket.window)
+        return self._call(step, window, ticket, TicketVerb.CALL_BACK)
+
+    def recall(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        window, ticket = self._current(step, number)
+        ticket = self._step_ticket(step, ticket, TicketVerb.RECALL, calls=ticket.calls + 1)
+        step.emit(EventType.TICKET_RECALLED, window=number, ticket=ticket)
+        return step.outcome
+
+    def start(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        window, ticket = self._current(step, number)
+        ticket = self._step_ticket(step, ticket, TicketVerb.START, started_at=now)
+        step.emit(EventType.TICKET_STARTED, window=number, ticket=ticket, wait_s=_seconds(ticket.issued_at, ticket.called_at))
+        return step.outcome
+
+    def finish(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        window, ticket = self._current(step, number)
+        ticket = self._step_ticket(step, ticket, TicketVerb.FINISH, finished_at=now)
+        step.put_window(replace(window, current_ticket=None))
+        step.emit(
+            EventType.TICKET_FINISHED,
+            window=number,
+            ticket=ticket,
+            handling_s=_seconds(ticket.started_at, now),
+        )
+        step.outcome.ticket = ticket
+        return step.outcome
+
+    def no_show(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        step = self._begin(now, actor)
+        window, ticket = self._current(step, number)
+        ticket = self._step_ticket(step, ticket, TicketVerb.NO_SHOW, window=None)
+        step.put_window(replace(window, current_ticket=None))
+        step.emit(EventType.TICKET_NO_SHOW, window=number, ticket=ticket)
+        step.outcome.ticket = ticket
+        return step.outcome
+
+    def hold(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        """挂起: the visitor fetches a missing paper; the window may serve others meanwhile."""
+        step = self._begin(now, actor)
+        window, ticket = self._current(step, number)
+        ticket = self._step_ticket(step, ticket, TicketVerb.HOLD)
+        step.put_window(replace(window, current_ticket=None))
+        step.emit(EventType.TICKET_HELD, window=number, ticket=ticket)
+        step.outcome.ticket = ticket
+        return step.outcome
+
+    def transfer(
+        self,
+        ticket_id: str,
+        now: datetime,
+        actor: str | None,
+        *,
+        to_category: str | None = None,
+        to_window: int | None = None,
+    ) -> Outcome:
+        """转移: back to the queue of another category or of one window, keeping its place."""
+        if (to_category is None) == (to_window is None):
+            raise Invalid("error.transfer_target")
+        if to_category is not None and self.spec.category(to_category) is None:
+            raise NotFound("error.unknown_category", hall=self.spec.id, category=to_category)
+        if to_window is not None:
+            self.window(to_window)
+        step = self._begin(now, actor)
+        ticket = self.ticket(ticket_id)
+        source = ticket.window if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
+        ticket = self._step_ticket(
+            step,
+            ticket,
+            TicketVerb.TRANSFER,
+            window=None,
+            category=to_category or ticket.category,
+            target_window=to_window,
+        )
+        if source is not None:
+            step.put_window(replace(step.window(source), current_ticket=None))
+        step.emit(
+            EventType.TICKET_TRANSFERRED,
+            window=source,
+            ticket=ticket,
+            to_category=to_category,
+            to_window=to_window,
+        )
+        step.outcome.ticket = ticket
+        return step.outcome
+
+    def transfer_current(
+        self,
+        number: int,
+        now: datetime,
+        actor: str | None,
+        *,
+        to_category: str | None = None,
+        to_window: int | None = None,
+    ) -> Outcome:
+        _, ticket = self._current(self._begin(now, actor), number)
+        return self.transfer(ticket.id, now, actor, to_category=to_category, to_window=to_window)
+
+    # ---- window verbs ---------------------------------------------------------------
+
+    def open_window(self, number: int, clerk: str | None, now: datetime, actor: str | None) -> Outcome:
+        return self._window_step(number, WindowVerb.OPEN, now, actor, clerk=clerk, pause_reason=None)
+
+    def pause(self, number: int, reason: str | None, now: datetime, actor: str | None) -> Outcome:
+        return self._window_step(number, WindowVerb.PAUSE, now, actor, pause_reason=reason)
+
+    def resume(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        return self._window_step(number, WindowVerb.RESUME, now, actor, pause_reason=None)
+
+    def close(self, number: int, now: datetime, actor: str | None) -> Outcome:
+        return self._window_step(number, WindowVerb.CLOSE, now, actor, clerk=None, pause_reason=None)
+
+    def set_services(
+        self, number: int, categories: frozenset[str] | None, now: datetime, actor: str | None
+    ) -> Outcome:
+        """潮汐窗口: the next call at this window already follows the new set."""
+        for code in categories or ():
+            if self.spec.category(code) is None:
+                raise NotFound("error.unknown_category", hall=self.spec.id, category=code)
+        if categories is not None and not categories:
+            raise Invalid("error.empty_services", window=number)
+        step = self._begin(now, actor)
+        window = step.put_window(replace(self.window(number), categories=categories))
+        step.emit(EventType.WINDOW_SERVICES_CHANGED, window=window.number)
+        return step.outcome
+
+    # ---- what clients read ----------------------------------------------------------
+
+    def ahead_of(self, ticket: Ticket) -> int:
+        """People ahead: waiting tickets earlier in line that a window serving this one could take."""
+        if ticket.status is not TicketStatus.WAITING:
+            return 0
+        windows = [w for w in self.windows.values() if w.serves(ticket.category)]
+        count = 0
+        for other in self.waiting():
+            if other.id == ticket.id:
+                continue
+            earlier = other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < (ticket.queue_at, ticket.id)
+            if earlier and any(w.serves(other.category) for w in windows):
+                count += 1
+        return count
+
+    def estimated_wait_s(self, ticket: Ticket) -> int:
+        """People ahead shared among the open windows serving the category, each taking the
+        category's recent mean handling time (the hall default before any history)."""
+        if ticket.status is not TicketStatus.WAITING:
+            return 0
+        open_windows = sum(
+            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.serves(ticket.category)
+        )
+        handling = self.handling_s.get(
+            ticket.category, self.spec.policy.default_handling.total_seconds()
+        )
+        return round(self.ahead_of(ticket) / max(open_windows, 1) * handling)
+
+    def waiting_counts(self) -> dict[str, int]:
+        counts = {c.code: 0 for c in self.spec.categories}
+        for ticket in self.waiting():
+            counts[ticket.category] += 1
+        return counts
+
+    def snapshot(self) -> dict[str, Any]:
+        windows = []
+        for window in self.windows.values():
+            entry = window.public()
+            current = self.tickets.get(window.current_ticket or "")
+            entry["current"] = None if current is None else current.public()
+            entry["held"] = [t.number for t in self.held_at(window.number)]
+            windows.append(entry)
+        oldest: dict[str, str | None] = {c.code: None for c in self.spec.categories}
+        for ticket in sorted(self.waiting(), key=lambda t: t.issued_at, reverse=True):
+            oldest[ticket.category] = ticket.issued_at.isoformat()
+        return {
+            "kind": "snapshot",
+            "seq": self.seq,
+            "hall": {
+                "id": self.spec.id,
+                "name": self.spec.name,
+                "name_en": self.spec.name_en,
+                "timezone": self.spec.timezone.key,
+                "notice": self.spec.notice,
+            },
+            "categories": [
+                {
+                    "code": c.code,
+                    "prefix": c.prefix,
+                    "name": c.name,
+                    "name_en": c.name_en,
+                    "weekend": c.weekend,
+                    "waiting": self.waiting_counts()[c.code],
+                    "oldest_issued_at": oldest[c.code],
+                }
+                for c in self.spec.categories
+            ],
+            "windows": windows,
+            "waiting": self.waiting_counts(),
+            "recent_calls": list(self.recent_calls),
+        }
+
+    # ---- applying what was persisted -------------------------------------------------
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            tickets=dict(self.tickets),
+            windows=dict(self.windows),
+            counters=dict(self.counters),
+            seq=self.seq,
+            today=self.today,
+            recent_calls=list(self.recent_calls),
+            handling_s=dict(self.handling_s),
+        )
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Undo applied outcomes whose write failed: memory goes back to what is durable."""
+        self.tickets = dict(checkpoint.tickets)
+        self.windows = dict(checkpoint.windows)
+        self.counters = dict(checkpoint.counters)
+        self.seq = checkpoint.seq
+        self.today = checkpoint.today
+        self.recent_calls = deque(checkpoint.recent_calls, maxlen=RECENT_CALLS)
+        self.handling_s = dict(checkpoint.handling_s)
+
+    def apply(self, outcome: Outcome) -> None:
+        self.tickets.update(outcome.tickets)
+        self.windows.update(outcome.windows)
+        self.counters.update(outcome.counters)
+        for event in outcome.events:
+            self.seq = event.seq
+            self._remember_call(event)
+        for ticket in outcome.tickets.values():
+            self._remember_handling(ticket)
+        if outcome.service_day is not None and outcome.service_day != self.today:
+            self._forget_before(outcome.service_day)
+
+    def roll_over(self, now: datetime, actor: str | None = "system") -> Outcome:
+        """At a new local day, what is still open from earlier days expires."""
+        return self._begin(now, actor).outcome
+
+    # ---- internals ------------------------------------------------------------------
+
+    def _begin(self, now: datetime, actor: str | None) -> _Step:
+        step = _Step(self, now, actor)
+        day = service_day(now, self.spec.timezone)
+        step.outcome.service_day = day
+        if self.today != day:
+            for ticket in list(self.tickets.values()):
+                expirable = ticket.status in (TicketStatus.WAITING, TicketStatus.NO_SHOW, TicketStatus.HELD)
+                if ticket.service_day < day and expirable:
+                    expired = self._step_ticket(step, ticket, TicketVerb.EXPIRE, window=None)
+                    step.emit(EventType.TICKET_EXPIRED, ticket=expired)
+            step.outcome.ticket = None
+        return step
+
+    def _forget_before(self, day: date) -> None:
+        """Drop finished tickets of earlier days from memory (they stay in the store)."""
+        self.today = day
+        self.tickets = {
+            k: t for k, t in self.tickets.items() if t.service_day >= day or t.status not in TERMINAL_STATUSES
+        }
+
+    def _step_ticket(self, step: _Step, ticket: Ticket, verb: TicketVerb, **changes: Any) -> Ticket:
+        current = step.ticket(ticket.id)
+        status = next_ticket_status(current.status, verb, current.number)
+        return step.put_ticket(replace(current, status=status, status_at=step.now, **changes))
+
+    def _find(self, ref: str, now: datetime) -> Ticket:
+        if ref in self.tickets:
+            return self.tickets[ref]
+        return self.ticket_by_number(ref, service_day(now, self.spec.timezone))
+
+    def _ready_to_call(self, step: _Step, number: int) -> Window:
+        window = step.window(number)
+        if window.state is not WindowState.OPEN:
+            raise Conflict("error.window_not_open", window=number, state=window.state.value)
+        if window.current_ticket is not None:
+            busy = self.tickets[window.current_ticket]
+            raise Conflict("error.window_busy", window=number, number=busy.number)
+        return window
+
+    def _current(self, step: _Step, number: int) -> tuple[Window, Ticket]:
+        window = step.window(number)
+        if window.current_ticket is None:
+            raise Conflict("error.no_current_ticket", window=number)
+        return window, step.ticket(window.current_ticket)
+
+    def _call(self, step: _Step, window: Window, ticket: Ticket, verb: TicketVerb) -> Outcome:
+        ticket = self._step_ticket(
+            step,
+            ticket,
+            verb,
+            window=window.number,
+            target_window=None,
+            called_at=ticket.called_at or step.now,
+            calls=ticket.calls + 1,
+        )
+        step.put_window(replace(window, current_ticket=ticket.id))
+        kind = EventType.TICKET_CALLED_BACK if verb is TicketVerb.CALL_BACK else EventType.TICKET_CALLED
+        step.emit(kind, window=window.number, ticket=ticket, wait_s=_seconds(ticket.issued_at, step.now))
+        step.outcome.ticket = ticket
+        return step.outcome
+
+    def _window_step(self, number: int, verb: WindowVerb, now: datetime, actor: str | None, **changes: Any) -> Outcome:
+        step = self._begin(now, actor)
+        window = step.window(number)
+        state = next_window_state(window.state, verb, number)
+        if verb in (WindowVerb.PAUSE, WindowVerb.CLOSE) and window.current_ticket is not None:
+            busy = self.tickets[window.current_ticket]
+            raise Conflict("error.window_busy", window=number, number=busy.number)
+        window = step.put_window(replace(window, state=state, state_since=now, **changes))
+        kinds = {
+            WindowVerb.OPEN: EventType.WINDOW_OPENED,
+            WindowVerb.PAUSE: EventType.WINDOW_PAUSED,
+            WindowVerb.RESUME: EventType.WINDOW_RESUMED,
+            WindowVerb.CLOSE: EventType.WINDOW_CLOSED,
+        }
+        step.emit(kinds[verb], window=number)
+        return step.outcome
+
+    def _requeue_at(self, ticket: Ticket, now: datetime) -> datetime:
+        """Behind the next few waiting tickets of the same category, not at the end of the line."""
+        behind = self.spec.policy.no_show_requeue_behind
+        line = sorted(t.queue_at for t in self.waiting() if t.category == ticket.category)
+        if len(line) <= behind:
+            return now
+        if behind == 0:
+            return line[0] - timedelta(microseconds=1)
+        return line[behind - 1] + (line[behind] - line[behind - 1]) / 2
+
+    def _candidate(self, ticket: Ticket) -> dispatch.Candidate:
+        return dispatch.Candidate(
+            id=ticket.id,
+            category=ticket.category,
+            priority=ticket.priority,
+            issued_at=ticket.issued_at,
+            queue_at=ticket.queue_at,
+            target_window=ticket.target_window,
+            appointment_start=ticket.appointment_start,
+            appointment_end=ticket.appointment_end,
+        )
+
+    def _remember_call(self, event: Event) -> None:
+        if event.type in _CALL_EVENTS and event.window is not None:
+            ticket = event.data.get("ticket", {})
+            self.recent_calls.appendleft(
+                {
+                    "seq": event.seq,
+                    "number": ticket.get("number"),
+                    "window": event.window,
+                    "at": event.at.isoformat(),
+                    "type": event.type.value,
+                }
+            )
+
+    def _remember_handling(self, ticket: Ticket) -> None:
+        if ticket.status is not TicketStatus.DONE or ticket.started_at is None or ticket.finished_at is None:
+            return
+        seconds = (ticket.finished_at - ticket.started_at).total_seconds()
+        previous = self.handling_s.get(ticket.category)
+        self.handling_s[ticket.category] = (
+            seconds if previous is None else previous + _HANDLING_SMOOTHING * (seconds - previous)
+        )
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds())

@@ -1,0 +1,181 @@
+"""The things a hall is made of: its layout (from config) and its live tickets and windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+NORMAL = "normal"
+GREEN_CHANNEL = "green"
+APPOINTMENT = "appointment"
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    HELD = "held"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class WindowState(StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    weekend: bool = True
+    time_limit_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    number: int
+    name: str
+    name_en: str
+    # None means a comprehensive window: it serves every category.
+    categories: frozenset[str] | None = None
+    green_channel: bool = False
+
+
+@dataclass(frozen=True)
+class PriorityClass:
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    weekdays: tuple[tuple[time, time], ...]
+    weekend: tuple[tuple[time, time], ...]
+
+    def sessions_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        return self.weekend if day.weekday() >= 5 else self.weekdays
+
+
+@dataclass(frozen=True)
+class HallPolicy:
+    max_wait: timedelta = timedelta(minutes=30)
+    no_show_grace: timedelta = timedelta(minutes=30)
+    no_show_requeue_behind: int = 3
+    priority_ratio: int = 2
+    aging: timedelta = timedelta(minutes=45)
+    number_width: int = 3
+    default_handling: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class HallSpec:
+    id: str
+    name: str
+    name_en: str
+    timezone: ZoneInfo
+    categories: tuple[Category, ...]
+    windows: tuple[WindowSpec, ...]
+    priorities: tuple[PriorityClass, ...]
+    hours: OpeningHours
+    policy: HallPolicy = field(default_factory=HallPolicy)
+    notice: str = ""
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def window(self, number: int) -> WindowSpec | None:
+        return next((w for w in self.windows if w.number == number), None)
+
+    def priority_codes(self) -> frozenset[str]:
+        return frozenset(p.code for p in self.priorities)
+
+
+@dataclass
+class Ticket:
+    id: str
+    hall: str
+    service_day: date
+    category: str
+    number: str
+    priority: str
+    channel: str
+    status: TicketStatus
+    issued_at: datetime
+    # FIFO key: the issue time, except for a no-show put back in line behind others.
+    queue_at: datetime
+    window: int | None = None
+    target_window: int | None = None
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    status_at: datetime | None = None
+    calls: int = 0
+    appointment_start: datetime | None = None
+    appointment_end: datetime | None = None
+
+    def public(self) -> dict[str, Any]:
+        """What every client may see of a ticket (no visitor identity is kept at all)."""
+        return {
+            "id": self.id,
+            "number": self.number,
+            "category": self.category,
+            "priority": self.priority,
+            "channel": self.channel,
+            "status": self.status.value,
+            "window": self.window,
+            "target_window": self.target_window,
+            "service_day": self.service_day.isoformat(),
+            "issued_at": _iso(self.issued_at),
+            "called_at": _iso(self.called_at),
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+        }
+
+
+@dataclass
+class Window:
+    spec: WindowSpec
+    state: WindowState = WindowState.CLOSED
+    clerk: str | None = None
+    # The categories served right now; supervisors change them live (tide windows).
+    categories: frozenset[str] | None = None
+    current_ticket: str | None = None
+    pause_reason: str | None = None
+    priority_streak: int = 0
+    state_since: datetime | None = None
+
+    @property
+    def number(self) -> int:
+        return self.spec.number
+
+    def serves(self, category: str) -> bool:
+        return self.categories is None or category in self.categories
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "number": self.spec.number,
+            "name": self.spec.name,
+            "name_en": self.spec.name_en,
+            "state": self.state.value,
+            "clerk": self.clerk,
+            "categories": None if self.categories is None else sorted(self.categories),
+            "comprehensive": self.categories is None,
+            "green_channel": self.spec.green_channel,
+            "current_ticket": self.current_ticket,
+            "pause_reason": self.pause_reason,
+            "state_since": _iso(self.state_since),
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()

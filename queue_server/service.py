@@ -1,0 +1,266 @@
+"""The queue service: halls, the store and the bus put together behind the verbs the API offers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from queue_server.auth import (
+    MANAGERS,
+    STAFF,
+    DeviceKind,
+    NotAuthenticated,
+    Principal,
+    Role,
+    TokenSigner,
+    hash_device_token,
+    hash_password,
+    verify_password,
+)
+from queue_server.bus.base import EventBus
+from queue_server.clock import Clock
+from queue_server.config import Settings
+from queue_server.domain.errors import Forbidden, NotFound
+from queue_server.domain.hall import Appointment, HallState, Outcome
+from queue_server.domain.model import Ticket, Window, WindowState
+from queue_server.domain.numbering import service_day
+from queue_server.runtime import HallRuntime
+from queue_server.storage.base import Store
+
+log = logging.getLogger(__name__)
+
+ROLLOVER_CHECK_S = 30.0
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+@dataclass(frozen=True)
+class WindowCommand:
+    """A clerk's or supervisor's action at a window, already validated for shape."""
+
+    verb: str
+    number: str | None = None
+    ticket: str | None = None
+    to_category: str | None = None
+    to_window: int | None = None
+    reason: str | None = None
+    categories: list[str] | None = None
+
+
+class QueueService:
+    def __init__(self, settings: Settings, store: Store, bus: EventBus, clock: Clock) -> None:
+        self.settings, self.store, self.bus, self.clock = settings, store, bus, clock
+        self.halls: dict[str, HallRuntime] = {}
+        self._signer: TokenSigner | None = None
+        self._devices: dict[str, Principal] = {}
+        self._ticker: asyncio.Task[None] | None = None
+
+    # ---- life cycle -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.store.start()
+        await self.bus.start()
+        key = await self.store.secret("token_key", secrets.token_hex(32))
+        self._signer = TokenSigner(bytes.fromhex(key))
+        now = self.clock.now()
+        for spec in self.settings.halls:
+            state = await self.store.load_hall(
+                spec, service_day(now, spec.timezone), self.settings.server.replay_events
+            )
+            recent = await self.store.recent_events(spec.id, self.settings.server.replay_events)
+            self.bus.backfill(spec.id, recent, state.seq)
+            self.halls[spec.id] = HallRuntime(state, self.store, self.bus, self.clock)
+        self._ticker = asyncio.create_task(self._roll_over_days(), name="day-rollover")
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        await self.bus.close()
+        await self.store.close()
+
+    async def roll_over(self) -> None:
+        """Expire what is left of earlier days in every hall whose local date has changed."""
+        for runtime in self.halls.values():
+            spec = runtime.state.spec
+            if runtime.state.today != service_day(self.clock.now(), spec.timezone):
+                await runtime.run(lambda state, now: state.roll_over(now))
+
+    async def _roll_over_days(self) -> None:
+        while True:
+            await asyncio.sleep(ROLLOVER_CHECK_S)
+            try:
+                await self.roll_over()
+            except Exception:
+                log.exception("day roll-over failed; will retry")
+
+    # ---- who is asking --------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> tuple[str, Principal]:
+        user = await self.store.get_user(username)
+        if user is None:
+            verify_password(password, _DUMMY_HASH)  # same time whether or not the name exists
+            raise NotAuthenticated("error.bad_credentials")
+        if not verify_password(password, user.password_hash):
+            raise NotAuthenticated("error.bad_credentials")
+        role = Role(user.role)
+        token = self.signer.issue(user.username, role, user.hall, self.clock.now())
+        return token, Principal(name=user.username, role=role, hall=user.hall)
+
+    async def authenticate(self, token: str | None) -> Principal:
+        if not token:
+            raise NotAuthenticated()
+        if token.startswith("owd_"):
+            digest = hash_device_token(token)
+            if digest not in self._devices:
+                device = await self.store.device_by_token_hash(digest)
+                if device is None:
+                    raise NotAuthenticated("error.bad_token")
+                self._devices[digest] = Principal(
+                    name=device.name, device=DeviceKind(device.kind), hall=device.hall
+                )
+            return self._devices[digest]
+        return self.signer.verify(token, self.clock.now())
+
+    @property
+    def signer(self) -> TokenSigner:
+        if self._signer is None:
+            raise RuntimeError("service not started")
+        return self._signer
+
+    # ---- reading --------------------------------------------------------------------
+
+    def hall(self, hall_id: str) -> HallRuntime:
+        try:
+            return self.halls[hall_id]
+        except KeyError:
+            raise NotFound("error.unknown_hall", hall=hall_id) from None
+
+    async def snapshot(self, hall_id: str) -> dict[str, Any]:
+        return await self.hall(hall_id).snapshot()
+
+    async def ticket_view(self, hall_id: str, ticket_id: str) -> dict[str, Any]:
+        state = self.hall(hall_id).state
+        ticket = state.tickets.get(ticket_id) or await self.store.get_ticket(hall_id, ticket_id)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket", hall=hall_id, ticket=ticket_id)
+        return ticket_view(state, ticket)
+
+    # ---- acting ---------------------------------------------------------------------
+
+    async def issue_ticket(
+        self,
+        hall_id: str,
+        principal: Principal,
+        *,
+        category: str,
+        priority: str,
+        channel: str,
+        appointment: Appointment | None,
+    ) -> dict[str, Any]:
+        principal.require(hall_id, roles=STAFF, devices=(DeviceKind.KIOSK,))
+        runtime = self.hall(hall_id)
+        ticket_id = secrets.token_urlsafe(16)
+        outcome = await runtime.run(
+            lambda state, now: state.issue(
+                ticket_id, category, priority, channel, now, principal.actor, appointment
+            )
+        )
+        assert outcome.ticket is not None
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+
+    async def ticket_action(self, hall_id: str, ticket_id: str, action: str, principal: Principal) -> dict[str, Any]:
+        """Cancel or reactivate a ticket (staff at the counter)."""
+        principal.require(hall_id, roles=STAFF)
+        runtime = self.hall(hall_id)
+        if action == "cancel":
+            outcome = await runtime.run(lambda s, now: s.cancel(ticket_id, now, principal.actor))
+        else:
+            outcome = await runtime.run(lambda s, now: s.reactivate(ticket_id, now, principal.actor))
+        assert outcome.ticket is not None
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+
+    async def window_action(
+        self, hall_id: str, number: int, command: WindowCommand, principal: Principal
+    ) -> dict[str, Any]:
+        principal.require(hall_id, roles=STAFF)
+        if command.verb == "set-services" and principal.role not in MANAGERS:
+            raise Forbidden("error.forbidden_role", role=principal.label)
+        runtime = self.hall(hall_id)
+        runtime.state.window(number)  # 404 before anything else
+        act = _WINDOW_ACTIONS[command.verb]
+
+        def decide(state: HallState, now: datetime) -> Outcome:
+            _check_window_owner(state.window(number), command.verb, principal)
+            return act(state, number, command, now, principal)
+
+        outcome = await runtime.run(decide)
+        state = runtime.state
+        window = state.window(number)
+        ticket = outcome.ticket
+        if ticket is not None:
+            ticket = state.tickets.get(ticket.id, ticket)
+        return {
+            "ticket": None if ticket is None else ticket_view(state, ticket),
+            "window": window.public(),
+        }
+
+
+def ticket_view(state: HallState, ticket: Ticket) -> dict[str, Any]:
+    view = ticket.public()
+    ahead = state.ahead_of(ticket)
+    view["ahead"] = ahead
+    view["position"] = ahead + 1 if view["status"] == "waiting" else None
+    view["estimated_wait_s"] = state.estimated_wait_s(ticket)
+    category = state.spec.category(ticket.category)
+    view["category_name"] = None if category is None else category.name
+    view["category_name_en"] = None if category is None else category.name_en
+    return view
+
+
+def _check_window_owner(window: Window, verb: str, principal: Principal) -> None:
+    """A clerk acts only on the window they opened; supervisors on any window of their hall."""
+    if principal.role is not Role.CLERK:
+        return
+    if verb == "open" and window.state is WindowState.CLOSED:
+        return
+    if window.clerk != principal.name:
+        raise Forbidden("error.forbidden_window", window=window.number, clerk=window.clerk or "-")
+
+
+_Act = Callable[[HallState, int, WindowCommand, datetime, Principal], Outcome]
+
+
+def _open(s: HallState, n: int, c: WindowCommand, now: datetime, p: Principal) -> Outcome:
+    return s.open_window(n, p.name if p.role is Role.CLERK else None, now, p.actor)
+
+
+_WINDOW_ACTIONS: dict[str, _Act] = {
+    "call-next": lambda s, n, c, now, p: s.call_next(n, now, p.actor),
+    "call": lambda s, n, c, now, p: s.call_number(n, c.number or "", now, p.actor),
+    "recall": lambda s, n, c, now, p: s.recall(n, now, p.actor),
+    "start": lambda s, n, c, now, p: s.start(n, now, p.actor),
+    "finish": lambda s, n, c, now, p: s.finish(n, now, p.actor),
+    "no-show": lambda s, n, c, now, p: s.no_show(n, now, p.actor),
+    "hold": lambda s, n, c, now, p: s.hold(n, now, p.actor),
+    "call-back": lambda s, n, c, now, p: s.call_back(n, c.ticket, now, p.actor),
+    "transfer": lambda s, n, c, now, p: s.transfer_current(
+        n, now, p.actor, to_category=c.to_category, to_window=c.to_window
+    ),
+    "pause": lambda s, n, c, now, p: s.pause(n, c.reason, now, p.actor),
+    "resume": lambda s, n, c, now, p: s.resume(n, now, p.actor),
+    "open": _open,
+    "close": lambda s, n, c, now, p: s.close(n, now, p.actor),
+    "set-services": lambda s, n, c, now, p: s.set_services(
+        n, None if c.categories is None else frozenset(c.categories), now, p.actor
+    ),
+}
+
+
+WINDOW_VERBS = tuple(_WINDOW_ACTIONS)

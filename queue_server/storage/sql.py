@@ -1,0 +1,330 @@
+"""The SQL store: SQLite (embedded, WAL, fsync on every commit) or PostgreSQL, via SQLModel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, event, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import InterfaceError as SAInterfaceError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlmodel import SQLModel
+
+from queue_server.domain.events import Event, EventType
+from queue_server.domain.hall import HallState, Outcome
+from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
+from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
+from queue_server.storage.tables import (
+    CounterRow,
+    DeviceRow,
+    LedgerRow,
+    SecretRow,
+    TicketRow,
+    UserRow,
+    WindowRow,
+)
+
+_TICKETS: Table = TicketRow.__table__  # type: ignore[assignment]
+_WINDOWS: Table = WindowRow.__table__  # type: ignore[assignment]
+_COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]
+_LEDGER: Table = LedgerRow.__table__  # type: ignore[assignment]
+_USERS: Table = UserRow.__table__  # type: ignore[assignment]
+_DEVICES: Table = DeviceRow.__table__  # type: ignore[assignment]
+_SECRETS: Table = SecretRow.__table__  # type: ignore[assignment]
+_UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
+
+
+def async_url(url: str) -> str:
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class SqlStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: AsyncEngine | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("store not started")
+        return self._engine
+
+    async def start(self) -> None:
+        url = async_url(self.url)
+        if url.startswith("sqlite+aiosqlite:///"):
+            path = url.removeprefix("sqlite+aiosqlite:///")
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_async_engine(url, connect_args={"timeout": 30})
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self._engine = engine
+        async with engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.create_all)
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    # ---- the live queue -------------------------------------------------------------
+
+    async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
+        live = [s.value for s in TicketStatus if s not in TERMINAL_STATUSES]
+        async with self._connect() as conn:
+            tickets = (
+                await conn.execute(
+                    select(_TICKETS).where(
+                        _TICKETS.c.hall == spec.id,
+                        or_(_TICKETS.c.service_day >= today, _TICKETS.c.status.in_(live)),
+                    )
+                )
+            ).mappings()
+            loaded_tickets = [_ticket(row) for row in tickets]
+            windows = (await conn.execute(select(_WINDOWS).where(_WINDOWS.c.hall == spec.id))).mappings()
+            known = {row["number"]: row for row in windows}
+            counters = (
+                await conn.execute(
+                    select(_COUNTERS).where(_COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day >= today)
+                )
+            ).mappings()
+            loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
+            seq = (
+                await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == spec.id))
+            ).scalar()
+            events = await self._recent(conn, spec.id, recent)
+        loaded_windows = [
+            _window(known[ws.number], ws) for ws in spec.windows if ws.number in known
+        ]
+        return HallState(
+            spec,
+            tickets=loaded_tickets,
+            windows=loaded_windows,
+            counters=loaded_counters,
+            seq=seq or 0,
+            recent_events=events,
+            today=today,
+        )
+
+    async def commit(self, outcomes: Sequence[Outcome]) -> None:
+        tickets: dict[str, dict[str, Any]] = {}
+        windows: dict[tuple[str, int], dict[str, Any]] = {}
+        counters: dict[tuple[str, str, date], dict[str, Any]] = {}
+        ledger: list[dict[str, Any]] = []
+        for outcome in outcomes:
+            if not outcome.events:
+                continue  # a decision that changed nothing (e.g. call-next with nobody waiting)
+            hall_id = outcome.events[0].hall
+            for ticket in outcome.tickets.values():
+                tickets[ticket.id] = _ticket_row(ticket)
+            for window in outcome.windows.values():
+                windows[(hall_id, window.number)] = _window_row(hall_id, window)
+            for (category, day), last in outcome.counters.items():
+                counters[(hall_id, category, day)] = {
+                    "hall": hall_id, "category": category, "service_day": day, "last": last,
+                }
+            ledger.extend(_ledger_row(e) for e in outcome.events)
+        if not ledger:
+            return
+        async with self._begin() as conn:
+            await _upsert(conn, _TICKETS, list(tickets.values()), ["id"])
+            await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"])
+            await _upsert(conn, _COUNTERS, list(counters.values()), ["hall", "category", "service_day"])
+            await conn.execute(_LEDGER.insert(), ledger)
+
+    async def recent_events(self, hall: str, limit: int) -> list[Event]:
+        async with self._connect() as conn:
+            return await self._recent(conn, hall, limit)
+
+    async def ticket_events(self, hall: str, ticket_id: str) -> list[Event]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_LEDGER)
+                .where(_LEDGER.c.hall == hall, _LEDGER.c.ticket == ticket_id)
+                .order_by(_LEDGER.c.seq)
+            )
+            return [_event(row) for row in rows.mappings()]
+
+    async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None:
+        async with self._connect() as conn:
+            row = (
+                await conn.execute(
+                    select(_TICKETS).where(_TICKETS.c.hall == hall, _TICKETS.c.id == ticket_id)
+                )
+            ).mappings().first()
+        return None if row is None else _ticket(row)
+
+    # ---- accounts and devices -------------------------------------------------------
+
+    async def add_user(self, user: UserRecord) -> None:
+        async with self._begin() as conn:
+            await _upsert(conn, _USERS, [user.__dict__], ["username"])
+
+    async def get_user(self, username: str) -> UserRecord | None:
+        async with self._connect() as conn:
+            row = (await conn.execute(select(_USERS).where(_USERS.c.username == username))).mappings().first()
+        return None if row is None else UserRecord(**row)
+
+    async def add_device(self, device: DeviceRecord) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_DEVICES.insert(), [device.__dict__])
+
+    async def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None:
+        async with self._connect() as conn:
+            row = (
+                await conn.execute(select(_DEVICES).where(_DEVICES.c.token_hash == token_hash))
+            ).mappings().first()
+        return None if row is None else DeviceRecord(**row)
+
+    async def secret(self, name: str, make: str) -> str:
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_SECRETS.insert(), [{"name": name, "value": make}])
+        except IntegrityError:
+            pass  # another process made it first: every process must use that one
+        async with self._connect() as conn:
+            value = (await conn.execute(select(_SECRETS.c.value).where(_SECRETS.c.name == name))).scalar()
+        assert value is not None
+        return str(value)
+
+    # ---- internals ------------------------------------------------------------------
+
+    def _connect(self) -> _Guarded:
+        return _Guarded(self.engine, begin=False)
+
+    def _begin(self) -> _Guarded:
+        return _Guarded(self.engine, begin=True)
+
+    async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
+        rows = await conn.execute(
+            select(_LEDGER).where(_LEDGER.c.hall == hall).order_by(_LEDGER.c.seq.desc()).limit(limit)
+        )
+        return [_event(row) for row in reversed(list(rows.mappings()))]
+
+
+class _Guarded:
+    """A connection (or transaction) whose connection failures become StoreUnavailable."""
+
+    def __init__(self, engine: AsyncEngine, begin: bool) -> None:
+        self._engine, self._begin = engine, begin
+        self._context: Any = None
+
+    async def __aenter__(self) -> AsyncConnection:
+        self._context = self._engine.begin() if self._begin else self._engine.connect()
+        try:
+            conn: AsyncConnection = await self._context.__aenter__()
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        return conn
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        try:
+            await self._context.__aexit__(*exc_info)
+        except IntegrityError:
+            raise
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        if exc_info[0] is not None and isinstance(exc_info[1], _UNAVAILABLE):
+            raise StoreUnavailable(str(exc_info[1])) from exc_info[1]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the writer; synchronous=FULL makes every commit reach
+    # the disk before it returns, so an acknowledged ticket survives a crash or kill -9.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+async def _upsert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates), rows)
+
+
+_TICKET_FIELDS = (
+    "id", "hall", "service_day", "category", "number", "priority", "channel", "issued_at",
+    "queue_at", "window", "target_window", "called_at", "started_at", "finished_at", "status_at",
+    "calls", "appointment_start", "appointment_end",
+)
+
+
+def _ticket_row(ticket: Ticket) -> dict[str, Any]:
+    row = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
+    row["status"] = ticket.status.value
+    return row
+
+
+def _ticket(row: Any) -> Ticket:
+    values = {name: row[name] for name in _TICKET_FIELDS}
+    return Ticket(status=TicketStatus(row["status"]), **values)
+
+
+def _window_row(hall: str, window: Window) -> dict[str, Any]:
+    return {
+        "hall": hall,
+        "number": window.number,
+        "state": window.state.value,
+        "clerk": window.clerk,
+        "categories": None if window.categories is None else sorted(window.categories),
+        "current_ticket": window.current_ticket,
+        "pause_reason": window.pause_reason,
+        "priority_streak": window.priority_streak,
+        "state_since": window.state_since,
+    }
+
+
+def _window(row: Any, spec: Any) -> Window:
+    categories = row["categories"]
+    return Window(
+        spec=spec,
+        state=WindowState(row["state"]),
+        clerk=row["clerk"],
+        categories=None if categories is None else frozenset(categories),
+        current_ticket=row["current_ticket"],
+        pause_reason=row["pause_reason"],
+        priority_streak=row["priority_streak"],
+        state_since=row["state_since"],
+    )
+
+
+def _ledger_row(event: Event) -> dict[str, Any]:
+    return {
+        "hall": event.hall,
+        "seq": event.seq,
+        "type": event.type.value,
+        "at": event.at,
+        "actor": event.actor,
+        "window": event.window,
+        "ticket": event.ticket,
+        "data": event.data,
+    }
+
+
+def _event(row: Any) -> Event:
+    at: datetime = row["at"]
+    return Event(
+        hall=row["hall"],
+        seq=row["seq"],
+        type=EventType(row["type"]),
+        at=at.astimezone(UTC),
+        actor=row["actor"],
+        window=row["window"],
+        ticket=row["ticket"],
+        data=row["data"] or {},
+    )

@@ -1,0 +1,135 @@
+"""The relational schema, as SQLModel tables (SQLite embedded, PostgreSQL when scaled out)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; hands back aware datetimes whatever the database does with zones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class TicketRow(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        UniqueConstraint("hall", "service_day", "number", name="uq_ticket_number_per_day"),
+        Index("ix_ticket_live", "hall", "status", "service_day"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    hall: str = Field(max_length=32)
+    service_day: date
+    category: str = Field(max_length=32)
+    number: str = Field(max_length=16)
+    priority: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    issued_at: datetime = _utc()
+    queue_at: datetime = _utc()
+    window: int | None = None
+    target_window: int | None = None
+    called_at: datetime | None = _utc(default=None, nullable=True)
+    started_at: datetime | None = _utc(default=None, nullable=True)
+    finished_at: datetime | None = _utc(default=None, nullable=True)
+    status_at: datetime | None = _utc(default=None, nullable=True)
+    calls: int = 0
+    appointment_start: datetime | None = _utc(default=None, nullable=True)
+    appointment_end: datetime | None = _utc(default=None, nullable=True)
+
+
+class WindowRow(SQLModel, table=True):
+    __tablename__ = "window_state"
+
+    hall: str = Field(primary_key=True, max_length=32)
+    number: int = Field(primary_key=True)
+    state: str = Field(max_length=16)
+    clerk: str | None = Field(default=None, max_length=64)
+    # JSON list of category codes; NULL = comprehensive.
+    categories: list[str] | None = Field(default=None, sa_type=JSON)
+    current_ticket: str | None = Field(default=None, max_length=40)
+    pause_reason: str | None = Field(default=None, max_length=200)
+    priority_streak: int = 0
+    state_since: datetime | None = _utc(default=None, nullable=True)
+
+
+class CounterRow(SQLModel, table=True):
+    __tablename__ = "ticket_counter"
+
+    hall: str = Field(primary_key=True, max_length=32)
+    category: str = Field(primary_key=True, max_length=32)
+    service_day: date = Field(primary_key=True)
+    last: int
+
+
+class LedgerRow(SQLModel, table=True):
+    """The append-only ledger (服务日志台账): every step, who took it, when, at which window."""
+
+    __tablename__ = "ledger"
+    __table_args__ = (
+        UniqueConstraint("hall", "seq", name="uq_ledger_seq"),
+        Index("ix_ledger_ticket", "hall", "ticket"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str = Field(max_length=32)
+    seq: int
+    type: str = Field(max_length=40)
+    at: datetime = _utc()
+    actor: str | None = Field(default=None, max_length=80)
+    window: int | None = None
+    ticket: str | None = Field(default=None, max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "account"
+
+    username: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)
+    hall: str | None = Field(default=None, max_length=32)
+    password_hash: str = Field(max_length=256)
+    created_at: datetime = _utc()
+
+
+class DeviceRow(SQLModel, table=True):
+    __tablename__ = "device"
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    hall: str | None = Field(default=None, max_length=32)
+    token_hash: str = Field(max_length=128, unique=True)
+    created_at: datetime = _utc()
+
+
+class SecretRow(SQLModel, table=True):
+    __tablename__ = "server_secret"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=256)

@@ -1,0 +1,181 @@
+"""Sending tickets to printers: what reaches the printer and what the caller is told."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from escpos.printer import CupsPrinter, Serial, Usb
+
+from ticket_printer import (
+    MissingDependencyError,
+    PrinterConfig,
+    PrinterState,
+    TicketLayout,
+    open_printer,
+    render,
+    send,
+)
+from ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
+
+NATIVE = render(SAMPLE, TicketLayout(paper_mm=58))
+IMAGE = render(SAMPLE, TicketLayout(paper_mm=80, mode="image"))
+
+
+@pytest.fixture
+def printer() -> Iterator[FakeNetworkPrinter]:
+    with FakeNetworkPrinter() as fake:
+        yield fake
+
+
+@pytest.mark.parametrize("data", [NATIVE, IMAGE], ids=["native", "image"])
+def test_printer_receives_exactly_the_rendered_job(
+    printer: FakeNetworkPrinter, data: bytes
+) -> None:
+    result = send(printer.config(), data)
+    assert result.ok and result.sent and not result.paper_low
+    assert printer.wait_for_jobs(1) == [data]
+    # Status before the job and again after it, which shows the connection survived the job.
+    assert printer.status_queries == [1, 2, 4, 1, 2, 4]
+
+
+def test_refused_connection_is_offline() -> None:
+    with FakeNetworkPrinter(refuse_connections=True) as fake:
+        result = send(fake.config(), NATIVE)
+    assert result.state is PrinterState.OFFLINE
+    assert not result.sent
+    assert f"127.0.0.1:{fake.port}" in result.message
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [
+        (FakePrinterStatus(paper="out"), PrinterState.PAPER_OUT),
+        (FakePrinterStatus(cover_open=True), PrinterState.COVER_OPEN),
+        (FakePrinterStatus(error=True), PrinterState.ERROR),
+        (FakePrinterStatus(online=False), PrinterState.OFFLINE),
+    ],
+)
+def test_faulty_printer_gets_no_job(status: FakePrinterStatus, state: PrinterState) -> None:
+    with FakeNetworkPrinter(status=status) as fake:
+        result = send(fake.config(), NATIVE)
+        assert fake.wait_for_jobs(1) == [b""]
+    assert result.state is state
+    assert not result.sent
+    assert "not printed" in result.message
+
+
+def test_paper_running_low_still_prints_and_says_so() -> None:
+    with FakeNetworkPrinter(status=FakePrinterStatus(paper="near_end")) as fake:
+        result = send(fake.config(), NATIVE)
+        assert fake.wait_for_jobs(1) == [NATIVE]
+    assert result.ok and result.paper_low
+    assert "paper" in result.message
+
+
+def test_printer_without_back_channel_still_prints() -> None:
+    with FakeNetworkPrinter(answer_status=False) as fake:
+        result = send(fake.config(status_timeout_s=0.2), NATIVE)
+        assert fake.wait_for_jobs(1) == [NATIVE]
+        # One unanswered question is enough to stop asking.
+        assert fake.status_queries == [1]
+    assert result.ok and result.sent
+
+
+def test_status_queries_can_be_turned_off(printer: FakeNetworkPrinter) -> None:
+    result = send(printer.config(query_status=False), NATIVE)
+    assert result.ok
+    assert printer.wait_for_jobs(1) == [NATIVE]
+    assert printer.status_queries == []
+
+
+@pytest.mark.parametrize("data", [NATIVE, IMAGE], ids=["native", "image"])
+def test_connection_dropped_mid_job_is_an_error_not_an_exception(data: bytes) -> None:
+    with FakeNetworkPrinter(drop_after_bytes=len(data) // 2) as fake:
+        result = send(fake.config(), data)
+        received = fake.wait_for_jobs(1)[0]
+    assert result.state is PrinterState.ERROR
+    assert not result.sent
+    assert "lost" in result.message
+    assert len(received) < len(data)
+
+
+def test_jobs_on_one_printer_arrive_in_order(printer: FakeNetworkPrinter) -> None:
+    second = render(SAMPLE.__class__(**{**SAMPLE.__dict__, "number": "A013"}), TicketLayout())
+    assert send(printer.config(), NATIVE).ok
+    assert send(printer.config(), second).ok
+    assert printer.wait_for_jobs(2) == [NATIVE, second]
+
+
+def test_device_file_receives_the_job(tmp_path: Path) -> None:
+    device = tmp_path / "lp0"
+    result = send(PrinterConfig(kind="file", file_path=str(device)), NATIVE)
+    assert result.ok and result.sent
+    assert device.read_bytes() == NATIVE
+
+
+def test_missing_device_file_is_offline(tmp_path: Path) -> None:
+    cfg = PrinterConfig(kind="file", file_path=str(tmp_path / "absent" / "lp0"))
+    result = send(cfg, NATIVE)
+    assert result.state is PrinterState.OFFLINE
+    assert "absent" in result.message
+
+
+def test_a_device_that_blocks_forever_is_given_up_on(tmp_path: Path) -> None:
+    # Opening a FIFO for writing blocks until someone reads it: a printer that never answers.
+    fifo = tmp_path / "stuck"
+    os.mkfifo(fifo)
+    result = send(PrinterConfig(kind="file", file_path=str(fifo)), NATIVE, deadline_s=0.2)
+    assert result.state is PrinterState.ERROR
+    assert not result.sent
+    assert "did not finish" in result.message
+    # Let the abandoned worker finish: open the reading end and drain what it writes.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    os.close(reader)
+
+
+@pytest.mark.parametrize(
+    ("cfg", "printer_class", "package"),
+    [
+        (PrinterConfig(kind="usb", usb_vendor_id=0x0416, usb_product_id=0x5011), Usb, "pyusb"),
+        (PrinterConfig(kind="serial", serial_device="/dev/ttyS0"), Serial, "pyserial"),
+        (PrinterConfig(kind="cups"), CupsPrinter, "pycups"),
+    ],
+)
+def test_missing_optional_package_is_named(
+    monkeypatch: pytest.MonkeyPatch, cfg: PrinterConfig, printer_class: type, package: str
+) -> None:
+    monkeypatch.setattr(printer_class, "is_usable", staticmethod(lambda: False))
+    with pytest.raises(MissingDependencyError, match=package):
+        open_printer(cfg)
+    result = send(cfg, NATIVE)
+    assert result.state is PrinterState.ERROR
+    assert package in result.message
+
+
+def test_config_from_mapping_reads_usb_ids_as_written_on_labels() -> None:
+    cfg = PrinterConfig.from_mapping(
+        {"kind": "usb", "usb_vendor_id": "0x0416", "usb_product_id": 20497, "timeout_s": 3}
+    )
+    assert (cfg.usb_vendor_id, cfg.usb_product_id, cfg.timeout_s) == (0x0416, 0x5011, 3.0)
+    assert cfg.describe() == "USB printer 0416:5011"
+
+
+@pytest.mark.parametrize(
+    ("settings", "complaint"),
+    [
+        ({"kind": "network"}, "host"),
+        ({"kind": "network", "host": "10.0.0.9", "port": 0}, "port"),
+        ({"kind": "network", "host": "10.0.0.9", "colour": "red"}, "colour"),
+        ({"kind": "network", "host": "10.0.0.9", "timeout_s": "soon"}, "timeout_s"),
+        ({"kind": "serial", "serial_device": "/dev/ttyS0", "baudrate": True}, "baudrate"),
+        ({"kind": "bluetooth"}, "kind"),
+        ({"kind": "file"}, "file_path"),
+    ],
+)
+def test_config_from_mapping_rejects_bad_settings(
+    settings: dict[str, object], complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        PrinterConfig.from_mapping(settings)
