@@ -20,11 +20,21 @@ def _check_hall(settings: Settings, hall: str | None, needed: bool) -> str | Non
             raise AccountError("--hall is required: this server runs several halls")
         return settings.halls[0].id
     if hall is not None and settings.hall(hall) is None:
-        raise AccountError(f"unknown hall {hall!r} (known: {', '.join(h.id for h in settings.halls)})")
+        raise AccountError(
+            f"unknown hall {hall!r} (known: {', '.join(h.id for h in settings.halls)})"
+        )
     return hall
 
 
-async def add_user(store: Store, settings: Settings, clock: Clock, name: str, role: Role, password: str, hall: str | None) -> UserRecord:
+async def add_user(
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    name: str,
+    role: Role,
+    password: str,
+    hall: str | None,
+) -> UserRecord:
     if len(password) < 8:
         raise AccountError("the password must have at least 8 characters")
     user = UserRecord(
@@ -38,7 +48,9 @@ async def add_user(store: Store, settings: Settings, clock: Clock, name: str, ro
     return user
 
 
-async def add_device(store: Store, settings: Settings, clock: Clock, name: str, kind: DeviceKind, hall: str | None) -> str:
+async def add_device(
+    store: Store, settings: Settings, clock: Clock, name: str, kind: DeviceKind, hall: str | None
+) -> str:
     """Registers a device and returns its token: shown once, only its hash is kept."""
     token = new_device_token()
     await store.add_device(

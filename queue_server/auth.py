@@ -59,7 +59,9 @@ class Principal:
         if not self.in_hall(hall):
             raise Forbidden("error.forbidden_hall", hall=hall)
 
-    def require(self, hall: str, *, roles: tuple[Role, ...] = (), devices: tuple[DeviceKind, ...] = ()) -> None:
+    def require(
+        self, hall: str, *, roles: tuple[Role, ...] = (), devices: tuple[DeviceKind, ...] = ()
+    ) -> None:
         allowed = (self.role is not None and self.role in roles) or (
             self.device is not None and self.device in devices
         )
@@ -83,7 +85,9 @@ def verify_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+        candidate = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
@@ -104,7 +108,12 @@ class TokenSigner:
         self._key = key
 
     def issue(self, username: str, role: Role, hall: str | None, now: datetime) -> str:
-        claims = {"sub": username, "role": role.value, "hall": hall, "exp": int((now + TOKEN_LIFETIME).timestamp())}
+        claims = {
+            "sub": username,
+            "role": role.value,
+            "hall": hall,
+            "exp": int((now + TOKEN_LIFETIME).timestamp()),
+        }
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"owu_{body}.{self._sign(body)}"
 

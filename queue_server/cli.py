@@ -38,14 +38,22 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int)
     commands.add_parser("check-config", help="validate the config file and say what is wrong")
 
-    user = commands.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True)
-    user_add = user.add_parser("add", help="add or reset an account (password from stdin or prompt)")
+    user = commands.add_parser("user", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
+    user_add = user.add_parser(
+        "add", help="add or reset an account (password from stdin or prompt)"
+    )
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
 
-    device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
-    device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
+    device = commands.add_parser("device", help="manage devices").add_subparsers(
+        dest="action", required=True
+    )
+    device_add = device.add_parser(
+        "add", help="register a screen, kiosk or printer; prints its token"
+    )
     device_add.add_argument("name")
     device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
     device_add.add_argument("--hall")
@@ -73,14 +81,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             password = _read_password()
             user = _with_store(
                 settings,
-                lambda store: add_user(store, settings, SystemClock(), args.name, Role(args.role), password, args.hall),
+                lambda store: add_user(
+                    store, settings, SystemClock(), args.name, Role(args.role), password, args.hall
+                ),
             )
             print(f"user {user.username} ({user.role}, hall {user.hall or 'all'}) saved")
             return 0
         if args.command == "device":
             token = _with_store(
                 settings,
-                lambda store: add_device(store, settings, SystemClock(), args.name, DeviceKind(args.kind), args.hall),
+                lambda store: add_device(
+                    store, settings, SystemClock(), args.name, DeviceKind(args.kind), args.hall
+                ),
             )
             print(token)
             return 0
@@ -96,7 +108,8 @@ def _check_config(settings: Settings) -> int:
     for hall in settings.halls:
         comprehensive = sum(1 for w in hall.windows if w.categories is None)
         print(
-            f"  hall {hall.id} ({hall.name}, {hall.timezone.key}): {len(hall.categories)} categories, "
+            f"  hall {hall.id} ({hall.name}, {hall.timezone.key}): "
+            f"{len(hall.categories)} categories, "
             f"{len(hall.windows)} windows ({comprehensive} comprehensive)"
         )
     return 0
@@ -148,12 +161,20 @@ async def _prepare_demo(store: Store, settings: Settings) -> None:
     ]
     for name, role in accounts:
         if await store.get_user(name) is None:
-            await add_user(store, settings, clock, name, role, DEMO_PASSWORD, None if role is Role.ADMIN else hall)
+            await add_user(
+                store,
+                settings,
+                clock,
+                name,
+                role,
+                DEMO_PASSWORD,
+                None if role is Role.ADMIN else hall,
+            )
     tokens_file = Path(settings.source).resolve().parent / "var" / "demo-tokens.txt"
     if not tokens_file.exists():
         tokens_file.parent.mkdir(parents=True, exist_ok=True)
         lines = [
-            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"
+            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"  # noqa: E501
             for kind in DeviceKind
         ]
         tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")

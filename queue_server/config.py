@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,7 +61,9 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def get(self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...) -> Any:
+    def get(
+        self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...
+    ) -> Any:
         if key not in table:
             if default is ...:
                 self.problems.append(f"{path}.{key}: missing")
@@ -73,7 +75,9 @@ class _Reader:
             return None if default is ... else default
         return value
 
-    def positive(self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1) -> int:
+    def positive(
+        self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1
+    ) -> int:
         value: int = self.get(table, path, key, int, default)
         if value < minimum:
             self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
@@ -82,7 +86,7 @@ class _Reader:
 
     def sessions(self, value: Any, path: str) -> tuple[tuple[time, time], ...]:
         if not isinstance(value, list):
-            self.problems.append(f"{path}: expected a list of [\"HH:MM\", \"HH:MM\"] pairs")
+            self.problems.append(f'{path}: expected a list of ["HH:MM", "HH:MM"] pairs')
             return ()
         result: list[tuple[time, time]] = []
         for i, pair in enumerate(value):
@@ -90,10 +94,12 @@ class _Reader:
             try:
                 start, end = (time.fromisoformat(p) for p in pair)
             except (TypeError, ValueError):
-                self.problems.append(f"{where}: expected [\"HH:MM\", \"HH:MM\"], got {pair!r}")
+                self.problems.append(f'{where}: expected ["HH:MM", "HH:MM"], got {pair!r}')
                 continue
             if end <= start:
-                self.problems.append(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+                self.problems.append(
+                    f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})"
+                )
             elif result and start < result[-1][1]:
                 self.problems.append(f"{where}: overlaps the session before it")
             result.append((start, end))
@@ -111,7 +117,9 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
     return parse_settings(raw, source=source, base_dir=Path(path).resolve().parent)
 
 
-def parse_settings(raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None) -> Settings:
+def parse_settings(
+    raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None
+) -> Settings:
     reader = _Reader()
     server = _parse_server(reader, raw.get("server", {}), base_dir or Path.cwd())
     halls_raw = raw.get("halls")
@@ -133,7 +141,9 @@ def parse_settings(raw: dict[str, Any], *, source: str = "<memory>", base_dir: P
 
 def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
     defaults = ServerSettings()
-    store = os.environ.get("ONEWINDOW_STORE") or reader.get(raw, "server", "store", str, defaults.store)
+    store = os.environ.get("ONEWINDOW_STORE") or reader.get(
+        raw, "server", "store", str, defaults.store
+    )
     bus = os.environ.get("ONEWINDOW_BUS") or reader.get(raw, "server", "bus", str, defaults.bus)
     if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
         relative = store.removeprefix("sqlite:///")
@@ -144,7 +154,9 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
         ("bus", bus, ("memory://", "redis://", "rediss://")),
     ):
         if not value.startswith(schemes):
-            reader.problems.append(f"server.{key}: unsupported URL {value!r} (use {', '.join(schemes)})")
+            reader.problems.append(
+                f"server.{key}: unsupported URL {value!r} (use {', '.join(schemes)})"
+            )
     return ServerSettings(
         host=reader.get(raw, "server", "host", str, defaults.host),
         port=reader.positive(raw, "server", "port", defaults.port),
@@ -179,7 +191,9 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
     priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
     hours_raw = reader.get(raw, path, "hours", dict, {})
     hours = OpeningHours(
-        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
+        weekdays=reader.sessions(
+            hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"
+        ),
         weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
     )
     policy = HallPolicy(
@@ -189,7 +203,9 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
         priority_ratio=reader.positive(raw, path, "priority_ratio", 2),
         aging=timedelta(minutes=reader.positive(raw, path, "aging_minutes", 45)),
         number_width=reader.positive(raw, path, "number_width", 3),
-        default_handling=timedelta(minutes=reader.positive(raw, path, "default_handling_minutes", 5)),
+        default_handling=timedelta(
+            minutes=reader.positive(raw, path, "default_handling_minutes", 5)
+        ),
     )
     if hall_id is None:
         return None
@@ -215,16 +231,23 @@ def _parse_all(
     parse: Callable[[_Reader, Any, str], _T | None],
     required: bool = True,
 ) -> tuple[_T, ...]:
-    parsed = (parse(reader, item, f"{path}.{key}[{i}]") for i, item in enumerate(_list(reader, raw, path, key, required)))
+    parsed = (
+        parse(reader, item, f"{path}.{key}[{i}]")
+        for i, item in enumerate(_list(reader, raw, path, key, required))
+    )
     return tuple(item for item in parsed if item is not None)
 
 
-def _list(reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True) -> list[Any]:
+def _list(
+    reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True
+) -> list[Any]:
     value = raw.get(key)
     if value is None and not required:
         return []
     if not isinstance(value, list) or (required and not value):
-        reader.problems.append(f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required")
+        reader.problems.append(
+            f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required"
+        )
         return []
     return value
 
@@ -269,7 +292,9 @@ def _parse_window(reader: _Reader, raw: Any, path: str, codes: set[str]) -> Wind
     categories = reader.get(raw, path, "categories", list, None)
     if categories is not None:
         if not categories:
-            reader.problems.append(f"{path}.categories: leave it out for a comprehensive window, or list at least one")
+            reader.problems.append(
+                f"{path}.categories: leave it out for a comprehensive window, or list at least one"
+            )
         for code in categories:
             if code not in codes:
                 reader.problems.append(f"{path}.categories: unknown category {code!r}")

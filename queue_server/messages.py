@@ -64,7 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.grace_expired": {
         "zh-CN": "{number} 号过号已超过 {minutes} 分钟，请重新取号",
-        "en": "Ticket {number} was missed more than {minutes} minutes ago; please take a new number",
+        "en": "Ticket {number} was missed over {minutes} minutes ago; please take a new number",
     },
     "error.transfer_target": {
         "zh-CN": "转移需要且只需要一个目标：to_category 或 to_window",
@@ -104,7 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.forbidden_window": {
         "zh-CN": "{window} 号窗口由 {clerk} 开启，只有开启的人或主管可以操作",
-        "en": "Window {window} was opened by {clerk}; only that clerk or a supervisor may act on it",
+        "en": "Window {window} was opened by {clerk}; only they or a supervisor may act on it",
     },
     "error.not_found": {"zh-CN": "没有这个地址：{path}", "en": "Not found: {path}"},
     "error.method_not_allowed": {

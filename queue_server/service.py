@@ -175,14 +175,18 @@ class QueueService:
         assert outcome.ticket is not None
         return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
 
-    async def ticket_action(self, hall_id: str, ticket_id: str, action: str, principal: Principal) -> dict[str, Any]:
+    async def ticket_action(
+        self, hall_id: str, ticket_id: str, action: str, principal: Principal
+    ) -> dict[str, Any]:
         """Cancel or reactivate a ticket (staff at the counter)."""
         principal.require(hall_id, roles=STAFF)
         runtime = self.hall(hall_id)
         if action == "cancel":
             outcome = await runtime.run(lambda s, now: s.cancel(ticket_id, now, principal.actor))
         else:
-            outcome = await runtime.run(lambda s, now: s.reactivate(ticket_id, now, principal.actor))
+            outcome = await runtime.run(
+                lambda s, now: s.reactivate(ticket_id, now, principal.actor)
+            )
         assert outcome.ticket is not None
         return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
 

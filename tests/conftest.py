@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from queue_server.accounts import add_device, add_user
 from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
-from queue_server.clock import ManualClock
+from queue_server.clock import Clock, ManualClock
 from queue_server.config import Settings, parse_settings
 from queue_server.storage import open_store
 
@@ -51,7 +51,9 @@ class Hall:
 
     def issue(self, category: str = "business", who: str = "kiosk", **body: Any) -> dict[str, Any]:
         response = self.client.post(
-            "/api/halls/weiyang/tickets", json={"category": category, **body}, headers=self.auth(who)
+            "/api/halls/weiyang/tickets",
+            json={"category": category, **body},
+            headers=self.auth(who),
         )
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
@@ -69,19 +71,27 @@ class Hall:
         return result
 
 
-def seed_people(settings: Settings, clock: ManualClock) -> dict[str, str]:
-    """Creates clerk1, clerk2, supervisor, admin and a kiosk, a screen; returns their credentials."""
+def seed_people(settings: Settings, clock: Clock) -> dict[str, str]:
+    """Creates clerk1, clerk2, supervisor, admin, a kiosk and a screen; returns device tokens."""
 
     async def run() -> dict[str, str]:
         store = open_store(settings.server.store)
         await store.start()
         try:
-            for name, role in [("clerk1", Role.CLERK), ("clerk2", Role.CLERK), ("supervisor", Role.SUPERVISOR)]:
+            for name, role in [
+                ("clerk1", Role.CLERK),
+                ("clerk2", Role.CLERK),
+                ("supervisor", Role.SUPERVISOR),
+            ]:
                 await add_user(store, settings, clock, name, role, PASSWORD, "weiyang")
             await add_user(store, settings, clock, "admin", Role.ADMIN, PASSWORD, None)
             return {
-                "kiosk": await add_device(store, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"),
-                "screen": await add_device(store, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"),
+                "kiosk": await add_device(
+                    store, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"
+                ),
+                "screen": await add_device(
+                    store, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"
+                ),
             }
         finally:
             await store.close()

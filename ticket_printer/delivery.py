@@ -46,6 +46,7 @@ def send(cfg: PrinterConfig, data: bytes, *, deadline_s: float | None = None) ->
 
     Blocks for at most `deadline_s` (default `cfg.job_deadline_s`): the job runs in a worker
     thread, because some transports (a device file such as /dev/usb/lp0) cannot time out.
+    From asyncio code call it as `await asyncio.to_thread(send, cfg, data)`.
     """
     outcome: list[PrintResult] = []
     worker = threading.Thread(

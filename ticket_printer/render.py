@@ -11,13 +11,11 @@ from escpos.printer import Dummy
 from qrcode.util import MODE_8BIT_BYTE, QRData
 
 from ticket_printer.columns import PRINTER_ENCODING, wrap
+from ticket_printer.connections import EscposPrinter
 from ticket_printer.image_text import text_image
 from ticket_printer.layout import StyledText, TicketLayout
 from ticket_printer.messages import message
 from ticket_printer.ticket import PrintableTicket
-
-# python-escpos ships no type hints; its printer objects are typed as Any at this boundary.
-EscposPrinter = Any
 
 # FS & selects Chinese character mode: from then on the printer reads bytes >= 0x80 as GB18030
 # (GBK on older firmware, which is the same for the two-byte part) and prints them with its own
@@ -120,7 +118,7 @@ def _qr_module_dots(url: str, layout: TicketLayout) -> int:
 
 
 @functools.cache
-def _profile(dots: int) -> EscposPrinter:
+def _profile(dots: int) -> Any:  # python-escpos's dynamically built profile class
     """python-escpos's default profile, told the paper width.
 
     The width makes printer.image() reject an image wider than the paper instead of printing a

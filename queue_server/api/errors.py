@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 class BadRequest(Exception):
     """A body that is not JSON (400) or does not fit its schema (422)."""
 
-    def __init__(self, status: int, key: str, errors: list[dict[str, str]] | None = None, **params: Any) -> None:
+    def __init__(
+        self, status: int, key: str, errors: list[dict[str, str]] | None = None, **params: Any
+    ) -> None:
         super().__init__(key)
         self.status, self.key, self.errors, self.params = status, key, errors or [], params
 
@@ -45,12 +47,21 @@ _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
 )
 
 
-def error_response(request: Request, status: int, key: str, extra: dict[str, Any] | None = None, **params: Any) -> JSONResponse:
+def error_response(
+    request: Request,
+    status: int,
+    key: str,
+    params: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    params = params or {}
     language = pick_language(request.headers.get("accept-language"))
     body: dict[str, Any] = {
         "code": key.removeprefix("error."),
         "message": translate(key, language, **params),
-        "params": {k: v for k, v in params.items() if isinstance(v, (str, int, float, list, type(None)))},
+        "params": {
+            k: v for k, v in params.items() if isinstance(v, (str, int, float, list, type(None)))
+        },
     }
     body.update(extra or {})
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -60,12 +71,12 @@ def error_response(request: Request, status: int, key: str, extra: dict[str, Any
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = next((code for kind, code in _DOMAIN_STATUS if isinstance(exc, kind)), 400)
-    return error_response(request, status, exc.key, **exc.params)
+    return error_response(request, status, exc.key, exc.params)
 
 
 async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BadRequest)
-    return error_response(request, exc.status, exc.key, {"errors": exc.errors}, **exc.params)
+    return error_response(request, exc.status, exc.key, exc.params, {"errors": exc.errors})
 
 
 async def _unauthenticated(request: Request, exc: Exception) -> JSONResponse:
@@ -83,10 +94,12 @@ async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return error_response(request, 404, "error.not_found", path=request.url.path)
+        return error_response(request, 404, "error.not_found", {"path": request.url.path})
     if exc.status_code == 405:
-        return error_response(request, 405, "error.method_not_allowed", method=request.method)
-    return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
+        return error_response(request, 405, "error.method_not_allowed", {"method": request.method})
+    return JSONResponse(
+        {"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code
+    )
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:

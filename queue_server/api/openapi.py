@@ -25,16 +25,30 @@ _ERRORS = {
 def _responses(ok: str, *codes: str) -> dict[str, Any]:
     responses: dict[str, Any] = {ok: {"description": "OK", "content": {"application/json": {}}}}
     for code in codes:
-        responses[code] = {"description": _ERRORS[code], "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        responses[code] = {
+            "description": _ERRORS[code],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     return responses
 
 
 def _body(name: str, required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+    return {
+        "required": required,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+    }
 
 
-def _param(name: str, where: str = "path", kind: str = "string", description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "schema": {"type": kind}, "description": description}
+def _param(
+    name: str, where: str = "path", kind: str = "string", description: str = ""
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "schema": {"type": kind},
+        "description": description,
+    }
 
 
 _HALL = _param("hall", description="Hall id, e.g. weiyang")
@@ -47,9 +61,16 @@ def build_document() -> dict[str, Any]:
     }
     schemas["Error"] = {
         "type": "object",
-        "properties": {"error": {"type": "object", "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"}, "params": {"type": "object"},
-        }}},
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "params": {"type": "object"},
+                },
+            }
+        },
     }
     return {
         "openapi": "3.1.0",
@@ -65,40 +86,71 @@ def build_document() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
         "paths": {
-            "/api/auth/login": {"post": {
-                "summary": "Sign in: user name and password for a bearer token", "security": [],
-                "requestBody": _body("LoginBody"), "responses": _responses("200", "400", "401", "422"),
-            }},
-            "/api/halls": {"get": {
-                "summary": "The halls this server runs", "security": [],
-                "responses": _responses("200"),
-            }},
-            "/api/halls/{hall}": {"get": {
-                "summary": "Snapshot: categories, windows, waiting counts, recent calls, seq",
-                "parameters": [_HALL], "responses": _responses("200", "401", "403", "404"),
-            }},
-            "/api/halls/{hall}/tickets": {"post": {
-                "summary": "Take a ticket (kiosk device token or staff)",
-                "parameters": [_HALL], "requestBody": _body("IssueTicketBody"),
-                "responses": _responses("201", "400", "401", "403", "404", "422", "503"),
-            }},
-            "/api/halls/{hall}/tickets/{ticket}": {"get": {
-                "summary": "A ticket with status, position, people ahead and estimated wait",
-                "security": [], "parameters": [_HALL, _param("ticket")],
-                "responses": _responses("200", "404"),
-            }},
-            "/api/halls/{hall}/tickets/{ticket}/{action}": {"post": {
-                "summary": "Cancel a waiting ticket, or reactivate a no-show within the grace period",
-                "parameters": [_HALL, _param("ticket"), {**_param("action"), "schema": {"enum": ["cancel", "reactivate"]}}],
-                "responses": _responses("200", "401", "403", "404", "409", "503"),
-            }},
-            "/api/halls/{hall}/windows/{window}/{verb}": {"post": {
-                "summary": "A clerk's verb or a window state change; call-next with nobody waiting gives {\"ticket\": null}",
-                "parameters": [_HALL, _param("window", kind="integer"), {**_param("verb"), "schema": {"enum": list(WINDOW_VERBS)}}],
-                "requestBody": _body("WindowActionBody", required=False),
-                "responses": _responses("200", "400", "401", "403", "404", "409", "422", "503"),
-            }},
-            "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": _responses("200")}},
+            "/api/auth/login": {
+                "post": {
+                    "summary": "Sign in: user name and password for a bearer token",
+                    "security": [],
+                    "requestBody": _body("LoginBody"),
+                    "responses": _responses("200", "400", "401", "422"),
+                }
+            },
+            "/api/halls": {
+                "get": {
+                    "summary": "The halls this server runs",
+                    "security": [],
+                    "responses": _responses("200"),
+                }
+            },
+            "/api/halls/{hall}": {
+                "get": {
+                    "summary": "Snapshot: categories, windows, waiting counts, recent calls, seq",
+                    "parameters": [_HALL],
+                    "responses": _responses("200", "401", "403", "404"),
+                }
+            },
+            "/api/halls/{hall}/tickets": {
+                "post": {
+                    "summary": "Take a ticket (kiosk device token or staff)",
+                    "parameters": [_HALL],
+                    "requestBody": _body("IssueTicketBody"),
+                    "responses": _responses("201", "400", "401", "403", "404", "422", "503"),
+                }
+            },
+            "/api/halls/{hall}/tickets/{ticket}": {
+                "get": {
+                    "summary": "A ticket with status, position, people ahead and estimated wait",
+                    "security": [],
+                    "parameters": [_HALL, _param("ticket")],
+                    "responses": _responses("200", "404"),
+                }
+            },
+            "/api/halls/{hall}/tickets/{ticket}/{action}": {
+                "post": {
+                    "summary": "Cancel a waiting ticket, or reactivate a recent no-show",
+                    "parameters": [
+                        _HALL,
+                        _param("ticket"),
+                        {**_param("action"), "schema": {"enum": ["cancel", "reactivate"]}},
+                    ],
+                    "responses": _responses("200", "401", "403", "404", "409", "503"),
+                }
+            },
+            "/api/halls/{hall}/windows/{window}/{verb}": {
+                "post": {
+                    "summary": "A clerk's verb or a window state change",
+                    "description": 'call-next with nobody waiting answers {"ticket": null}',
+                    "parameters": [
+                        _HALL,
+                        _param("window", kind="integer"),
+                        {**_param("verb"), "schema": {"enum": list(WINDOW_VERBS)}},
+                    ],
+                    "requestBody": _body("WindowActionBody", required=False),
+                    "responses": _responses("200", "400", "401", "403", "404", "409", "422", "503"),
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document", "security": [], "responses": _responses("200")}
+            },
         },
     }
 

@@ -14,7 +14,11 @@ class _Body(BaseModel):
 
 class IssueTicketBody(_Body):
     category: str = Field(min_length=1, max_length=32, description="Category code, e.g. business")
-    priority: str = Field(default="normal", max_length=32, description="normal, green, appointment or a priority class")
+    priority: str = Field(
+        default="normal",
+        max_length=32,
+        description="normal, green, appointment or a priority class",
+    )
     channel: Literal["kiosk", "online", "counter", "appointment"] = "kiosk"
     appointment_start: datetime | None = None
     appointment_end: datetime | None = None
@@ -33,12 +37,20 @@ class IssueTicketBody(_Body):
 
 
 class WindowActionBody(_Body):
-    number: str | None = Field(default=None, max_length=16, description="For call: the number to call, e.g. A012")
-    ticket: str | None = Field(default=None, max_length=40, description="For call-back: held ticket id or number")
+    number: str | None = Field(
+        default=None, max_length=16, description="For call: the number to call, e.g. A012"
+    )
+    ticket: str | None = Field(
+        default=None, max_length=40, description="For call-back: held ticket id or number"
+    )
     to_category: str | None = Field(default=None, max_length=32, description="For transfer")
     to_window: int | None = Field(default=None, ge=1, description="For transfer")
-    reason: str | None = Field(default=None, max_length=200, description="For pause: lunch, meeting, system fault...")
-    categories: list[str] | None = Field(default=None, description="For set-services; null = every category")
+    reason: str | None = Field(
+        default=None, max_length=200, description="For pause: lunch, meeting, system fault..."
+    )
+    categories: list[str] | None = Field(
+        default=None, description="For set-services; null = every category"
+    )
 
 
 class LoginBody(_Body):

@@ -49,12 +49,18 @@ async def hall_stream(ws: WebSocket) -> None:
         (await principal(ws)).require_hall(hall)
         after = _after(ws.query_params.get("after"))
     except (DomainError, NotAuthenticated) as exc:
-        code = {NotFound: CLOSE_NOT_FOUND, Forbidden: CLOSE_FORBIDDEN}.get(type(exc), CLOSE_UNAUTHORIZED)
+        code = CLOSE_UNAUTHORIZED
         if isinstance(exc, ValueError):
             code = CLOSE_BAD_REQUEST
+        elif isinstance(exc, NotFound):
+            code = CLOSE_NOT_FOUND
+        elif isinstance(exc, Forbidden):
+            code = CLOSE_FORBIDDEN
         params = exc.params if isinstance(exc, DomainError) else {}
         message = translate(exc.key, language, **params)
-        await ws.send_json({"kind": "error", "code": exc.key.removeprefix("error."), "message": message})
+        await ws.send_json(
+            {"kind": "error", "code": exc.key.removeprefix("error."), "message": message}
+        )
         await ws.close(code=code, reason=exc.key)
         return
     sender = _Sender(ws)
@@ -64,7 +70,7 @@ async def hall_stream(ws: WebSocket) -> None:
         await _relay(ws, sender, subscription, last)
     except SubscriberOverflow:
         await _close(ws, CLOSE_RESYNC, "resync")
-    except (WebSocketDisconnect, asyncio.TimeoutError, ConnectionError, RuntimeError):
+    except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await _close(ws, 1001, "going away")
     finally:
         if subscription is not None:
@@ -83,7 +89,9 @@ def _after(raw: str | None) -> int | None:
     return int(raw)
 
 
-async def _open(svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender) -> tuple[Subscription, int]:
+async def _open(
+    svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender
+) -> tuple[Subscription, int]:
     if after is not None:
         try:
             return await svc.bus.subscribe(hall, after), after
@@ -133,7 +141,10 @@ async def _relay(ws: WebSocket, sender: _Sender, subscription: Subscription, las
 
 
 async def _close(ws: WebSocket, code: int, reason: str) -> None:
-    if ws.application_state is WebSocketState.CONNECTED and ws.client_state is WebSocketState.CONNECTED:
+    if (
+        ws.application_state is WebSocketState.CONNECTED
+        and ws.client_state is WebSocketState.CONNECTED
+    ):
         with contextlib.suppress(Exception):
             await ws.close(code=code, reason=reason)
 

@@ -29,7 +29,9 @@ async def issue_ticket(request: Request) -> JSONResponse:
         channel=data.channel,
         appointment=appointment,
     )
-    return JSONResponse(ticket, status_code=201, headers={"Location": f"/api/halls/{hall}/tickets/{ticket['id']}"})
+    return JSONResponse(
+        ticket, status_code=201, headers={"Location": f"/api/halls/{hall}/tickets/{ticket['id']}"}
+    )
 
 
 async def get_ticket(request: Request) -> JSONResponse:

@@ -25,7 +25,13 @@ async def window_action(request: Request) -> JSONResponse:
     data = await body(request, WindowActionBody, optional=True)
     required = _REQUIRED.get(verb)
     if required is not None and getattr(data, required) is None:
-        raise BadRequest(422, "error.bad_field", [{"field": required, "problem": "required"}], field=required, problem="required")
+        raise BadRequest(
+            422,
+            "error.bad_field",
+            [{"field": required, "problem": "required"}],
+            field=required,
+            problem="required",
+        )
     command = WindowCommand(
         verb=verb,
         number=data.number,

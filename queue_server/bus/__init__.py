@@ -1,6 +1,6 @@
 """The live event bus: an in-process one by default; others drop in behind the same interface."""
 
-from queue_server.bus.base import EventBus, ReplayGap, Subscription, SubscriberOverflow
+from queue_server.bus.base import EventBus, ReplayGap, SubscriberOverflow, Subscription
 from queue_server.bus.memory import MemoryBus
 
 

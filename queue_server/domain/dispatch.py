@@ -75,7 +75,9 @@ def can_serve(window: WindowView, candidate: Candidate) -> bool:
     return window.categories is None or candidate.category in window.categories
 
 
-def classify(candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules) -> QueueClass:
+def classify(
+    candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules
+) -> QueueClass:
     if candidate.priority == GREEN_CHANNEL:
         return QueueClass.GREEN
     if now - candidate.issued_at >= rules.aging:
@@ -115,7 +117,12 @@ def choose_next(
     if not heads:
         return None
     streak = window.priority_streak
-    for queue_class in (QueueClass.GREEN, QueueClass.AGED, QueueClass.DIRECTED, QueueClass.APPOINTMENT):
+    for queue_class in (
+        QueueClass.GREEN,
+        QueueClass.AGED,
+        QueueClass.DIRECTED,
+        QueueClass.APPOINTMENT,
+    ):
         if queue_class in heads:
             return Choice(heads[queue_class][1].id, queue_class, streak)
     priority, normal = heads.get(QueueClass.PRIORITY), heads.get(QueueClass.NORMAL)

@@ -178,7 +178,11 @@ class HallState:
 
     def held_at(self, number: int) -> list[Ticket]:
         return sorted(
-            (t for t in self.tickets.values() if t.status is TicketStatus.HELD and t.window == number),
+            (
+                t
+                for t in self.tickets.values()
+                if t.status is TicketStatus.HELD and t.window == number
+            ),
             key=lambda t: t.status_at or t.issued_at,
         )
 
@@ -236,13 +240,13 @@ class HallState:
         """A no-show who comes back within the grace period goes back in line, near the front."""
         step = self._begin(now, actor)
         ticket = self.ticket(ticket_id)
-        if ticket.status is TicketStatus.NO_SHOW and ticket.status_at is not None:
-            if now - ticket.status_at > self.spec.policy.no_show_grace:
-                raise Conflict(
-                    "error.grace_expired",
-                    number=ticket.number,
-                    minutes=int(self.spec.policy.no_show_grace.total_seconds() // 60),
-                )
+        missed_at = ticket.status_at if ticket.status is TicketStatus.NO_SHOW else None
+        if missed_at is not None and now - missed_at > self.spec.policy.no_show_grace:
+            raise Conflict(
+                "error.grace_expired",
+                number=ticket.number,
+                minutes=int(self.spec.policy.no_show_grace.total_seconds() // 60),
+            )
         ticket = self._step_ticket(
             step, ticket, TicketVerb.REACTIVATE, window=None, queue_at=self._requeue_at(ticket, now)
         )
@@ -264,14 +268,18 @@ class HallState:
         step.put_window(window)
         return self._call(step, window, self.tickets[choice.ticket_id], TicketVerb.CALL)
 
-    def call_number(self, number: int, ticket_number: str, now: datetime, actor: str | None) -> Outcome:
+    def call_number(
+        self, number: int, ticket_number: str, now: datetime, actor: str | None
+    ) -> Outcome:
         """特呼: call a given waiting number out of turn."""
         step = self._begin(now, actor)
         window = self._ready_to_call(step, number)
         ticket = self.ticket_by_number(ticket_number, service_day(now, self.spec.timezone))
         return self._call(step, window, ticket, TicketVerb.CALL)
 
-    def call_back(self, number: int, ticket_ref: str | None, now: datetime, actor: str | None) -> Outcome:
+    def call_back(
+        self, number: int, ticket_ref: str | None, now: datetime, actor: str | None
+    ) -> Outcome:
         """回呼: call back a held visitor who has fetched the missing paper."""
         step = self._begin(now, actor)
         window = self._ready_to_call(step, number)
@@ -288,16 +296,21 @@ class HallState:
 
     def recall(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        window, ticket = self._current(step, number)
+        _, ticket = self._current(step, number)
         ticket = self._step_ticket(step, ticket, TicketVerb.RECALL, calls=ticket.calls + 1)
         step.emit(EventType.TICKET_RECALLED, window=number, ticket=ticket)
         return step.outcome
 
     def start(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        window, ticket = self._current(step, number)
+        _, ticket = self._current(step, number)
         ticket = self._step_ticket(step, ticket, TicketVerb.START, started_at=now)
-        step.emit(EventType.TICKET_STARTED, window=number, ticket=ticket, wait_s=_seconds(ticket.issued_at, ticket.called_at))
+        step.emit(
+            EventType.TICKET_STARTED,
+            window=number,
+            ticket=ticket,
+            wait_s=_seconds(ticket.issued_at, ticket.called_at),
+        )
         return step.outcome
 
     def finish(self, number: int, now: datetime, actor: str | None) -> Outcome:
@@ -351,7 +364,9 @@ class HallState:
             self.window(to_window)
         step = self._begin(now, actor)
         ticket = self.ticket(ticket_id)
-        source = ticket.window if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
+        source = (
+            ticket.window if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
+        )
         ticket = self._step_ticket(
             step,
             ticket,
@@ -386,8 +401,12 @@ class HallState:
 
     # ---- window verbs ---------------------------------------------------------------
 
-    def open_window(self, number: int, clerk: str | None, now: datetime, actor: str | None) -> Outcome:
-        return self._window_step(number, WindowVerb.OPEN, now, actor, clerk=clerk, pause_reason=None)
+    def open_window(
+        self, number: int, clerk: str | None, now: datetime, actor: str | None
+    ) -> Outcome:
+        return self._window_step(
+            number, WindowVerb.OPEN, now, actor, clerk=clerk, pause_reason=None
+        )
 
     def pause(self, number: int, reason: str | None, now: datetime, actor: str | None) -> Outcome:
         return self._window_step(number, WindowVerb.PAUSE, now, actor, pause_reason=reason)
@@ -396,7 +415,9 @@ class HallState:
         return self._window_step(number, WindowVerb.RESUME, now, actor, pause_reason=None)
 
     def close(self, number: int, now: datetime, actor: str | None) -> Outcome:
-        return self._window_step(number, WindowVerb.CLOSE, now, actor, clerk=None, pause_reason=None)
+        return self._window_step(
+            number, WindowVerb.CLOSE, now, actor, clerk=None, pause_reason=None
+        )
 
     def set_services(
         self, number: int, categories: frozenset[str] | None, now: datetime, actor: str | None
@@ -415,7 +436,7 @@ class HallState:
     # ---- what clients read ----------------------------------------------------------
 
     def ahead_of(self, ticket: Ticket) -> int:
-        """People ahead: waiting tickets earlier in line that a window serving this one could take."""
+        """People ahead: earlier waiting tickets that a window serving this one could take."""
         if ticket.status is not TicketStatus.WAITING:
             return 0
         windows = [w for w in self.windows.values() if w.serves(ticket.category)]
@@ -423,7 +444,10 @@ class HallState:
         for other in self.waiting():
             if other.id == ticket.id:
                 continue
-            earlier = other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < (ticket.queue_at, ticket.id)
+            earlier = other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < (
+                ticket.queue_at,
+                ticket.id,
+            )
             if earlier and any(w.serves(other.category) for w in windows):
                 count += 1
         return count
@@ -434,7 +458,9 @@ class HallState:
         if ticket.status is not TicketStatus.WAITING:
             return 0
         open_windows = sum(
-            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.serves(ticket.category)
+            1
+            for w in self.windows.values()
+            if w.state is WindowState.OPEN and w.serves(ticket.category)
         )
         handling = self.handling_s.get(
             ticket.category, self.spec.policy.default_handling.total_seconds()
@@ -532,7 +558,11 @@ class HallState:
         step.outcome.service_day = day
         if self.today != day:
             for ticket in list(self.tickets.values()):
-                expirable = ticket.status in (TicketStatus.WAITING, TicketStatus.NO_SHOW, TicketStatus.HELD)
+                expirable = ticket.status in (
+                    TicketStatus.WAITING,
+                    TicketStatus.NO_SHOW,
+                    TicketStatus.HELD,
+                )
                 if ticket.service_day < day and expirable:
                     expired = self._step_ticket(step, ticket, TicketVerb.EXPIRE, window=None)
                     step.emit(EventType.TICKET_EXPIRED, ticket=expired)
@@ -543,7 +573,9 @@ class HallState:
         """Drop finished tickets of earlier days from memory (they stay in the store)."""
         self.today = day
         self.tickets = {
-            k: t for k, t in self.tickets.items() if t.service_day >= day or t.status not in TERMINAL_STATUSES
+            k: t
+            for k, t in self.tickets.items()
+            if t.service_day >= day or t.status not in TERMINAL_STATUSES
         }
 
     def _step_ticket(self, step: _Step, ticket: Ticket, verb: TicketVerb, **changes: Any) -> Ticket:
@@ -582,12 +614,20 @@ class HallState:
             calls=ticket.calls + 1,
         )
         step.put_window(replace(window, current_ticket=ticket.id))
-        kind = EventType.TICKET_CALLED_BACK if verb is TicketVerb.CALL_BACK else EventType.TICKET_CALLED
-        step.emit(kind, window=window.number, ticket=ticket, wait_s=_seconds(ticket.issued_at, step.now))
+        kind = (
+            EventType.TICKET_CALLED_BACK
+            if verb is TicketVerb.CALL_BACK
+            else EventType.TICKET_CALLED
+        )
+        step.emit(
+            kind, window=window.number, ticket=ticket, wait_s=_seconds(ticket.issued_at, step.now)
+        )
         step.outcome.ticket = ticket
         return step.outcome
 
-    def _window_step(self, number: int, verb: WindowVerb, now: datetime, actor: str | None, **changes: Any) -> Outcome:
+    def _window_step(
+        self, number: int, verb: WindowVerb, now: datetime, actor: str | None, **changes: Any
+    ) -> Outcome:
         step = self._begin(now, actor)
         window = step.window(number)
         state = next_window_state(window.state, verb, number)
@@ -640,7 +680,11 @@ class HallState:
             )
 
     def _remember_handling(self, ticket: Ticket) -> None:
-        if ticket.status is not TicketStatus.DONE or ticket.started_at is None or ticket.finished_at is None:
+        if (
+            ticket.status is not TicketStatus.DONE
+            or ticket.started_at is None
+            or ticket.finished_at is None
+        ):
             return
         seconds = (ticket.finished_at - ticket.started_at).total_seconds()
         previous = self.handling_s.get(ticket.category)

@@ -96,7 +96,7 @@ def plan_weekend(
     comprehensive: bool = True,
     source_weekdays: Sequence[int] | None = None,
     scale: float = 1.0,
-    replications: int = 5,
+    replications: int = 20,
     seed: int = 0,
 ) -> WeekendPlan:
     """Weekend categories and windows per slot (see the module docstring).

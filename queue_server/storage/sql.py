@@ -29,13 +29,13 @@ from queue_server.storage.tables import (
     WindowRow,
 )
 
-_TICKETS: Table = TicketRow.__table__  # type: ignore[assignment]
-_WINDOWS: Table = WindowRow.__table__  # type: ignore[assignment]
-_COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]
-_LEDGER: Table = LedgerRow.__table__  # type: ignore[assignment]
-_USERS: Table = UserRow.__table__  # type: ignore[assignment]
-_DEVICES: Table = DeviceRow.__table__  # type: ignore[assignment]
-_SECRETS: Table = SecretRow.__table__  # type: ignore[assignment]
+_TICKETS: Table = TicketRow.metadata.tables[TicketRow.__tablename__]
+_WINDOWS: Table = WindowRow.metadata.tables[WindowRow.__tablename__]
+_COUNTERS: Table = CounterRow.metadata.tables[CounterRow.__tablename__]
+_LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
+_USERS: Table = UserRow.metadata.tables[UserRow.__tablename__]
+_DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
+_SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -91,14 +91,20 @@ class SqlStore:
                 )
             ).mappings()
             loaded_tickets = [_ticket(row) for row in tickets]
-            windows = (await conn.execute(select(_WINDOWS).where(_WINDOWS.c.hall == spec.id))).mappings()
+            windows = (
+                await conn.execute(select(_WINDOWS).where(_WINDOWS.c.hall == spec.id))
+            ).mappings()
             known = {row["number"]: row for row in windows}
             counters = (
                 await conn.execute(
-                    select(_COUNTERS).where(_COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day >= today)
+                    select(_COUNTERS).where(
+                        _COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day >= today
+                    )
                 )
             ).mappings()
-            loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
+            loaded_counters = {
+                (row["category"], row["service_day"]): row["last"] for row in counters
+            }
             seq = (
                 await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == spec.id))
             ).scalar()
@@ -131,7 +137,10 @@ class SqlStore:
                 windows[(hall_id, window.number)] = _window_row(hall_id, window)
             for (category, day), last in outcome.counters.items():
                 counters[(hall_id, category, day)] = {
-                    "hall": hall_id, "category": category, "service_day": day, "last": last,
+                    "hall": hall_id,
+                    "category": category,
+                    "service_day": day,
+                    "last": last,
                 }
             ledger.extend(_ledger_row(e) for e in outcome.events)
         if not ledger:
@@ -139,7 +148,9 @@ class SqlStore:
         async with self._begin() as conn:
             await _upsert(conn, _TICKETS, list(tickets.values()), ["id"])
             await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"])
-            await _upsert(conn, _COUNTERS, list(counters.values()), ["hall", "category", "service_day"])
+            await _upsert(
+                conn, _COUNTERS, list(counters.values()), ["hall", "category", "service_day"]
+            )
             await conn.execute(_LEDGER.insert(), ledger)
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]:
@@ -158,10 +169,14 @@ class SqlStore:
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None:
         async with self._connect() as conn:
             row = (
-                await conn.execute(
-                    select(_TICKETS).where(_TICKETS.c.hall == hall, _TICKETS.c.id == ticket_id)
+                (
+                    await conn.execute(
+                        select(_TICKETS).where(_TICKETS.c.hall == hall, _TICKETS.c.id == ticket_id)
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         return None if row is None else _ticket(row)
 
     # ---- accounts and devices -------------------------------------------------------
@@ -172,7 +187,11 @@ class SqlStore:
 
     async def get_user(self, username: str) -> UserRecord | None:
         async with self._connect() as conn:
-            row = (await conn.execute(select(_USERS).where(_USERS.c.username == username))).mappings().first()
+            row = (
+                (await conn.execute(select(_USERS).where(_USERS.c.username == username)))
+                .mappings()
+                .first()
+            )
         return None if row is None else UserRecord(**row)
 
     async def add_device(self, device: DeviceRecord) -> None:
@@ -182,8 +201,10 @@ class SqlStore:
     async def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None:
         async with self._connect() as conn:
             row = (
-                await conn.execute(select(_DEVICES).where(_DEVICES.c.token_hash == token_hash))
-            ).mappings().first()
+                (await conn.execute(select(_DEVICES).where(_DEVICES.c.token_hash == token_hash)))
+                .mappings()
+                .first()
+            )
         return None if row is None else DeviceRecord(**row)
 
     async def secret(self, name: str, make: str) -> str:
@@ -193,7 +214,9 @@ class SqlStore:
         except IntegrityError:
             pass  # another process made it first: every process must use that one
         async with self._connect() as conn:
-            value = (await conn.execute(select(_SECRETS.c.value).where(_SECRETS.c.name == name))).scalar()
+            value = (
+                await conn.execute(select(_SECRETS.c.value).where(_SECRETS.c.name == name))
+            ).scalar()
         assert value is not None
         return str(value)
 
@@ -207,7 +230,10 @@ class SqlStore:
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(
-            select(_LEDGER).where(_LEDGER.c.hall == hall).order_by(_LEDGER.c.seq.desc()).limit(limit)
+            select(_LEDGER)
+            .where(_LEDGER.c.hall == hall)
+            .order_by(_LEDGER.c.seq.desc())
+            .limit(limit)
         )
         return [_event(row) for row in reversed(list(rows.mappings()))]
 
@@ -248,7 +274,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-async def _upsert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+async def _upsert(
+    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
+) -> None:
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -258,9 +286,24 @@ async def _upsert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]
 
 
 _TICKET_FIELDS = (
-    "id", "hall", "service_day", "category", "number", "priority", "channel", "issued_at",
-    "queue_at", "window", "target_window", "called_at", "started_at", "finished_at", "status_at",
-    "calls", "appointment_start", "appointment_end",
+    "id",
+    "hall",
+    "service_day",
+    "category",
+    "number",
+    "priority",
+    "channel",
+    "issued_at",
+    "queue_at",
+    "window",
+    "target_window",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "status_at",
+    "calls",
+    "appointment_start",
+    "appointment_end",
 )
 
 

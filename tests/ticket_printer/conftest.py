@@ -1,4 +1,8 @@
-"""Shared ticket data for the ticket_printer tests."""
+"""Shared ticket data for the ticket_printer tests.
+
+Test modules get it through fixtures only: `import conftest` could find another test folder's
+conftest module, as the test folders are not packages.
+"""
 
 from collections.abc import Callable
 from dataclasses import replace
@@ -23,6 +27,12 @@ SAMPLE = PrintableTicket(
     tracking_url="https://hall.example/t/3f9a2c",
     footer="过号请重新取号",
 )
+
+
+@pytest.fixture
+def sample_ticket() -> PrintableTicket:
+    """A Chinese ticket for a business-registration visitor in Xi'an."""
+    return SAMPLE
 
 
 @pytest.fixture

@@ -2,14 +2,15 @@
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
 from escpos.printer import CupsPrinter, Serial, Usb
 
 from ticket_printer import (
     MissingDependencyError,
+    PrintableTicket,
     PrinterConfig,
     PrinterState,
     TicketLayout,
@@ -19,9 +20,6 @@ from ticket_printer import (
 )
 from ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
 
-NATIVE = render(SAMPLE, TicketLayout(paper_mm=58))
-IMAGE = render(SAMPLE, TicketLayout(paper_mm=80, mode="image"))
-
 
 @pytest.fixture
 def printer() -> Iterator[FakeNetworkPrinter]:
@@ -29,10 +27,19 @@ def printer() -> Iterator[FakeNetworkPrinter]:
         yield fake
 
 
-@pytest.mark.parametrize("data", [NATIVE, IMAGE], ids=["native", "image"])
-def test_printer_receives_exactly_the_rendered_job(
-    printer: FakeNetworkPrinter, data: bytes
-) -> None:
+@pytest.fixture
+def native(sample_ticket: PrintableTicket) -> bytes:
+    return render(sample_ticket, TicketLayout(paper_mm=58))
+
+
+@pytest.fixture(params=["native", "image"])
+def job(request: pytest.FixtureRequest, sample_ticket: PrintableTicket) -> bytes:
+    """A rendered ticket, once as text for a Chinese font and once as bitmaps (18 kB)."""
+    return render(sample_ticket, TicketLayout(paper_mm=80, mode=request.param))
+
+
+def test_printer_receives_exactly_the_rendered_job(printer: FakeNetworkPrinter, job: bytes) -> None:
+    data = job
     result = send(printer.config(), data)
     assert result.ok and result.sent and not result.paper_low
     assert printer.wait_for_jobs(1) == [data]
@@ -40,9 +47,9 @@ def test_printer_receives_exactly_the_rendered_job(
     assert printer.status_queries == [1, 2, 4, 1, 2, 4]
 
 
-def test_refused_connection_is_offline() -> None:
+def test_refused_connection_is_offline(native: bytes) -> None:
     with FakeNetworkPrinter(refuse_connections=True) as fake:
-        result = send(fake.config(), NATIVE)
+        result = send(fake.config(), native)
     assert result.state is PrinterState.OFFLINE
     assert not result.sent
     assert f"127.0.0.1:{fake.port}" in result.message
@@ -57,41 +64,43 @@ def test_refused_connection_is_offline() -> None:
         (FakePrinterStatus(online=False), PrinterState.OFFLINE),
     ],
 )
-def test_faulty_printer_gets_no_job(status: FakePrinterStatus, state: PrinterState) -> None:
+def test_faulty_printer_gets_no_job(
+    status: FakePrinterStatus, state: PrinterState, native: bytes
+) -> None:
     with FakeNetworkPrinter(status=status) as fake:
-        result = send(fake.config(), NATIVE)
+        result = send(fake.config(), native)
         assert fake.wait_for_jobs(1) == [b""]
     assert result.state is state
     assert not result.sent
     assert "not printed" in result.message
 
 
-def test_paper_running_low_still_prints_and_says_so() -> None:
+def test_paper_running_low_still_prints_and_says_so(native: bytes) -> None:
     with FakeNetworkPrinter(status=FakePrinterStatus(paper="near_end")) as fake:
-        result = send(fake.config(), NATIVE)
-        assert fake.wait_for_jobs(1) == [NATIVE]
+        result = send(fake.config(), native)
+        assert fake.wait_for_jobs(1) == [native]
     assert result.ok and result.paper_low
     assert "paper" in result.message
 
 
-def test_printer_without_back_channel_still_prints() -> None:
+def test_printer_without_back_channel_still_prints(native: bytes) -> None:
     with FakeNetworkPrinter(answer_status=False) as fake:
-        result = send(fake.config(status_timeout_s=0.2), NATIVE)
-        assert fake.wait_for_jobs(1) == [NATIVE]
+        result = send(fake.config(status_timeout_s=0.2), native)
+        assert fake.wait_for_jobs(1) == [native]
         # One unanswered question is enough to stop asking.
         assert fake.status_queries == [1]
     assert result.ok and result.sent
 
 
-def test_status_queries_can_be_turned_off(printer: FakeNetworkPrinter) -> None:
-    result = send(printer.config(query_status=False), NATIVE)
+def test_status_queries_can_be_turned_off(printer: FakeNetworkPrinter, native: bytes) -> None:
+    result = send(printer.config(query_status=False), native)
     assert result.ok
-    assert printer.wait_for_jobs(1) == [NATIVE]
+    assert printer.wait_for_jobs(1) == [native]
     assert printer.status_queries == []
 
 
-@pytest.mark.parametrize("data", [NATIVE, IMAGE], ids=["native", "image"])
-def test_connection_dropped_mid_job_is_an_error_not_an_exception(data: bytes) -> None:
+def test_connection_dropped_mid_job_is_an_error_not_an_exception(job: bytes) -> None:
+    data = job
     with FakeNetworkPrinter(drop_after_bytes=len(data) // 2) as fake:
         result = send(fake.config(), data)
         received = fake.wait_for_jobs(1)[0]
@@ -101,36 +110,38 @@ def test_connection_dropped_mid_job_is_an_error_not_an_exception(data: bytes) ->
     assert len(received) < len(data)
 
 
-def test_jobs_on_one_printer_arrive_in_order(printer: FakeNetworkPrinter) -> None:
-    second = render(SAMPLE.__class__(**{**SAMPLE.__dict__, "number": "A013"}), TicketLayout())
-    assert send(printer.config(), NATIVE).ok
+def test_jobs_on_one_printer_arrive_in_order(
+    printer: FakeNetworkPrinter, sample_ticket: PrintableTicket, native: bytes
+) -> None:
+    second = render(replace(sample_ticket, number="A013"), TicketLayout(paper_mm=58))
+    assert send(printer.config(), native).ok
     assert send(printer.config(), second).ok
-    assert printer.wait_for_jobs(2) == [NATIVE, second]
+    assert printer.wait_for_jobs(2) == [native, second]
 
 
-def test_device_file_receives_the_job(tmp_path: Path) -> None:
+def test_device_file_receives_the_job(tmp_path: Path, native: bytes) -> None:
     device = tmp_path / "lp0"
-    result = send(PrinterConfig(kind="file", file_path=str(device)), NATIVE)
+    result = send(PrinterConfig(kind="file", file_path=str(device)), native)
     assert result.ok and result.sent
-    assert device.read_bytes() == NATIVE
+    assert device.read_bytes() == native
 
 
-def test_missing_device_file_is_offline(tmp_path: Path) -> None:
+def test_missing_device_file_is_offline(tmp_path: Path, native: bytes) -> None:
     cfg = PrinterConfig(kind="file", file_path=str(tmp_path / "absent" / "lp0"))
-    result = send(cfg, NATIVE)
+    result = send(cfg, native)
     assert result.state is PrinterState.OFFLINE
     assert "absent" in result.message
 
 
-def test_a_device_that_blocks_forever_is_given_up_on(tmp_path: Path) -> None:
+def test_a_device_that_blocks_forever_is_given_up_on(tmp_path: Path, native: bytes) -> None:
     # Opening a FIFO for writing blocks until someone reads it: a printer that never answers.
     fifo = tmp_path / "stuck"
     os.mkfifo(fifo)
-    result = send(PrinterConfig(kind="file", file_path=str(fifo)), NATIVE, deadline_s=0.2)
+    result = send(PrinterConfig(kind="file", file_path=str(fifo)), native, deadline_s=0.2)
     assert result.state is PrinterState.ERROR
     assert not result.sent
     assert "did not finish" in result.message
-    # Let the abandoned worker finish: open the reading end and drain what it writes.
+    # Release the abandoned worker: with a reader its open() returns, and its write then fails.
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     os.close(reader)
 
@@ -144,12 +155,16 @@ def test_a_device_that_blocks_forever_is_given_up_on(tmp_path: Path) -> None:
     ],
 )
 def test_missing_optional_package_is_named(
-    monkeypatch: pytest.MonkeyPatch, cfg: PrinterConfig, printer_class: type, package: str
+    monkeypatch: pytest.MonkeyPatch,
+    cfg: PrinterConfig,
+    printer_class: type,
+    package: str,
+    native: bytes,
 ) -> None:
     monkeypatch.setattr(printer_class, "is_usable", staticmethod(lambda: False))
     with pytest.raises(MissingDependencyError, match=package):
         open_printer(cfg)
-    result = send(cfg, NATIVE)
+    result = send(cfg, native)
     assert result.state is PrinterState.ERROR
     assert package in result.message
 

@@ -1,23 +1,28 @@
 """What a printed ticket contains, checked in the ESC/POS bytes a printer would receive."""
 
 import struct
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import BEIJING, TicketFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ticket_printer import MissingFontError, PrintableTicket, TicketLayout, render
 from ticket_printer.columns import printable
-from ticket_printer.escpos_stream import Command, Text, printed_lines, tokenize
+from ticket_printer.escpos_stream import Command, Text, Token, printed_lines, tokenize
+from ticket_printer.layout import PaperWidth
+from ticket_printer.messages import Language
 
+TicketFactory = Callable[..., PrintableTicket]
+
+BEIJING = timezone(timedelta(hours=8))
 GS_DOUBLE_SIZE = b"\x1d!\x11"
 CHINESE_MODE = b"\x1c&"
 FULL_CUT = b"\x1dV\x00"
-LANGUAGES = ["zh-CN", "en"]
-PAPERS = [58, 80]
+LANGUAGES: list[Language] = ["zh-CN", "en"]
+PAPERS: list[PaperWidth] = [58, 80]
 CHARS_PER_LINE = {58: 32, 80: 48}
 DOTS = {58: 384, 80: 576}
 LONG_HALL = "西安市未央区政务服务中心不动产登记与企业开办综合受理大厅东区第二分厅"
@@ -27,6 +32,15 @@ LONG_FOOTER = "过号请重新取号。Please take a new number if yours was cal
 def columns(text: str) -> int:
     """Printer columns: ASCII is half width, every other character full width."""
     return sum(1 if ord(char) < 0x80 else 2 for char in text)
+
+
+def _images(tokens: list[Token]) -> list[Command]:
+    """The GS v 0 raster images among `tokens`."""
+    return [t for t in tokens if isinstance(t, Command) and t.code == b"\x1dv0"]
+
+
+def _image_rows(image: Command) -> int:
+    return image.params[3] + 256 * image.params[4]
 
 
 def qr_store_command(url: str) -> bytes:
@@ -39,7 +53,7 @@ def qr_store_command(url: str) -> bytes:
 @pytest.mark.parametrize("language", LANGUAGES)
 class TestNativeTicket:
     def test_hall_name_is_sent_as_gb18030_in_chinese_mode(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         ticket = make_ticket(language=language)
         data = render(ticket, TicketLayout(paper_mm=paper))
@@ -48,7 +62,7 @@ class TestNativeTicket:
         assert data.index(CHINESE_MODE) < data.index(hall)
 
     def test_number_follows_double_size_command(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         data = render(make_ticket(language=language), TicketLayout(paper_mm=paper))
         assert GS_DOUBLE_SIZE + b"A012\n" in data
@@ -57,7 +71,7 @@ class TestNativeTicket:
         assert scaled == ["A012"]
 
     def test_qr_code_holds_tracking_url_and_is_printed(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         ticket = make_ticket(language=language)
         data = render(ticket, TicketLayout(paper_mm=paper))
@@ -67,7 +81,7 @@ class TestNativeTicket:
         assert data.index(store) < data.index(print_symbol)
 
     def test_job_ends_with_the_only_cut(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         data = render(make_ticket(language=language), TicketLayout(paper_mm=paper))
         cuts = [t for t in tokenize(data) if isinstance(t, Command) and t.code == b"\x1dV"]
@@ -75,7 +89,7 @@ class TestNativeTicket:
         assert data.endswith(FULL_CUT)
 
     def test_no_line_is_wider_than_the_paper(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         ticket = make_ticket(language=language, hall_name=LONG_HALL, footer=LONG_FOOTER)
         lines = printed_lines(tokenize(render(ticket, TicketLayout(paper_mm=paper))))
@@ -92,7 +106,16 @@ class TestNativeTicket:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("zh-CN", ["企业开办", "前面还有 5 人", "预计等待 约 11 分钟", "取号时间 09:30", "过号请重新取号"]),
+        (
+            "zh-CN",
+            [
+                "企业开办",
+                "前面还有 5 人",
+                "预计等待 约 11 分钟",
+                "取号时间 09:30",
+                "过号请重新取号",
+            ],
+        ),
         (
             "en",
             [
@@ -107,7 +130,7 @@ class TestNativeTicket:
     ],
 )
 def test_labels_in_the_ticket_language(
-    make_ticket: TicketFactory, language: str, expected: list[str]
+    make_ticket: TicketFactory, language: Language, expected: list[str]
 ) -> None:
     lines = printed_lines(tokenize(render(make_ticket(language=language), TicketLayout())))
     texts = [line.text for line in lines]
@@ -141,18 +164,35 @@ def test_control_characters_in_names_cannot_inject_commands(make_ticket: TicketF
 @pytest.mark.parametrize("language", LANGUAGES)
 class TestImageTicket:
     def test_text_is_a_raster_image_of_the_paper_width(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
-        tokens = tokenize(render(make_ticket(language=language), TicketLayout(paper, "image")))
-        images = [t for t in tokens if isinstance(t, Command) and t.code == b"\x1dv0"]
+        images = _images(
+            tokenize(render(make_ticket(language=language), TicketLayout(paper, "image")))
+        )
         assert len(images) == 3  # header, body, footer
         for image in images:
             width_bytes = image.params[1] + 256 * image.params[2]
             assert width_bytes * 8 == DOTS[paper]
             assert any(image.payload), "image is blank"
 
+    def test_wrapped_text_keeps_off_the_paper_edges(
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
+    ) -> None:
+        ticket = make_ticket(language=language, hall_name=LONG_HALL, footer=LONG_FOOTER)
+        images = _images(tokenize(render(ticket, TicketLayout(paper, "image"))))
+        for image in images:
+            row_bytes = image.params[1] + 256 * image.params[2]
+            rows = [
+                image.payload[i : i + row_bytes] for i in range(0, len(image.payload), row_bytes)
+            ]
+            # Raster bits are left to right, 1 = black: no ink in the outer 4 dots of either side.
+            assert all(row[0] & 0xF0 == 0 and row[-1] & 0x0F == 0 for row in rows)
+        # The long hall name was wrapped onto more title lines (32 px each) than the sample's.
+        short = tokenize(render(make_ticket(language=language), TicketLayout(paper, "image")))
+        assert _image_rows(images[0]) - _image_rows(_images(short)[0]) >= 32
+
     def test_no_chinese_text_bytes_outside_images(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         ticket = make_ticket(language=language)
         data = render(ticket, TicketLayout(paper, "image"))
@@ -162,7 +202,7 @@ class TestImageTicket:
         assert ticket.hall_name.encode("gb18030") not in data
 
     def test_number_and_qr_stay_native(
-        self, make_ticket: TicketFactory, paper: int, language: str
+        self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         ticket = make_ticket(language=language)
         data = render(ticket, TicketLayout(paper, "image"))
@@ -215,7 +255,7 @@ def test_invalid_layout_is_rejected(changes: dict[str, object]) -> None:
     paper=st.sampled_from(PAPERS),
 )
 def test_any_hall_name_and_number_render_and_read_back(
-    hall_name: str, number: str, paper: int
+    hall_name: str, number: str, paper: PaperWidth
 ) -> None:
     ticket = PrintableTicket(
         hall_name=hall_name,

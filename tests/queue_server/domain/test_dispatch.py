@@ -30,7 +30,9 @@ def ticket(
     **extra: object,
 ) -> Candidate:
     issued = NOW - timedelta(minutes=minutes_ago)
-    return Candidate(id=id, category=category, priority=priority, issued_at=issued, queue_at=issued, **extra)  # type: ignore[arg-type]
+    return Candidate(
+        id=id, category=category, priority=priority, issued_at=issued, queue_at=issued, **extra
+    )  # type: ignore[arg-type]
 
 
 COMPREHENSIVE = WindowView(number=1, categories=None)
@@ -42,7 +44,10 @@ def test_green_channel_goes_first_even_before_aged_tickets() -> None:
 
 
 def test_an_aged_normal_ticket_outranks_priority_and_appointments() -> None:
-    slot = {"appointment_start": NOW - timedelta(minutes=5), "appointment_end": NOW + timedelta(minutes=25)}
+    slot = {
+        "appointment_start": NOW - timedelta(minutes=5),
+        "appointment_end": NOW + timedelta(minutes=25),
+    }
     queue = [
         ticket("elder", 10, priority="elderly"),
         ticket("booked", 2, priority="appointment", **slot),
@@ -52,9 +57,18 @@ def test_an_aged_normal_ticket_outranks_priority_and_appointments() -> None:
 
 
 def test_appointment_counts_only_inside_its_slot() -> None:
-    later = {"appointment_start": NOW + timedelta(hours=1), "appointment_end": NOW + timedelta(hours=2)}
-    inside = {"appointment_start": NOW - timedelta(minutes=5), "appointment_end": NOW + timedelta(minutes=25)}
-    assert classify(ticket("a", 1, priority="appointment", **later), COMPREHENSIVE, NOW, RULES) is QueueClass.NORMAL
+    later = {
+        "appointment_start": NOW + timedelta(hours=1),
+        "appointment_end": NOW + timedelta(hours=2),
+    }
+    inside = {
+        "appointment_start": NOW - timedelta(minutes=5),
+        "appointment_end": NOW + timedelta(minutes=25),
+    }
+    assert (
+        classify(ticket("a", 1, priority="appointment", **later), COMPREHENSIVE, NOW, RULES)
+        is QueueClass.NORMAL
+    )
     queue = [ticket("normal", 20), ticket("booked", 1, priority="appointment", **inside)]
     assert choose_next(queue, COMPREHENSIVE, NOW, RULES).ticket_id == "booked"  # type: ignore[union-attr]
 
@@ -104,7 +118,9 @@ def candidates(draw: st.DrawFn) -> list[Candidate]:
         if priority == "appointment":
             start = NOW + timedelta(minutes=draw(st.integers(-90, 90)))
             slot = {"appointment_start": start, "appointment_end": start + timedelta(minutes=30)}
-        target = draw(st.one_of(st.none(), st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
+        target = (
+            draw(st.one_of(st.none(), st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
+        )
         result.append(
             Candidate(
                 id=f"t{i:02d}",
@@ -125,11 +141,17 @@ windows = st.builds(
     categories=st.one_of(st.none(), st.frozensets(st.sampled_from(CATEGORIES), min_size=1)),
     priority_streak=st.integers(0, 3),
 )
-rules = st.builds(DispatchRules, priority_ratio=st.integers(1, 4), aging=st.sampled_from([timedelta(minutes=m) for m in (15, 45, 90)]))
+rules = st.builds(
+    DispatchRules,
+    priority_ratio=st.integers(1, 4),
+    aging=st.sampled_from([timedelta(minutes=m) for m in (15, 45, 90)]),
+)
 
 
 @given(candidates(), windows, rules)
-def test_never_a_ticket_the_window_cannot_serve(queue: list[Candidate], window: WindowView, r: DispatchRules) -> None:
+def test_never_a_ticket_the_window_cannot_serve(
+    queue: list[Candidate], window: WindowView, r: DispatchRules
+) -> None:
     choice = choose_next(queue, window, NOW, r)
     servable = [c for c in queue if can_serve(window, c)]
     assert (choice is None) == (not servable)
@@ -138,13 +160,21 @@ def test_never_a_ticket_the_window_cannot_serve(queue: list[Candidate], window: 
 
 
 @given(candidates(), windows, rules)
-def test_fifo_inside_the_chosen_class(queue: list[Candidate], window: WindowView, r: DispatchRules) -> None:
+def test_fifo_inside_the_chosen_class(
+    queue: list[Candidate], window: WindowView, r: DispatchRules
+) -> None:
     choice = choose_next(queue, window, NOW, r)
     if choice is None:
         return
     chosen = next(c for c in queue if c.id == choice.ticket_id)
-    same_class = [c for c in queue if can_serve(window, c) and classify(c, window, NOW, r) is choice.queue_class]
-    assert fifo_key(chosen, choice.queue_class) == min(fifo_key(c, choice.queue_class) for c in same_class)
+    same_class = [
+        c
+        for c in queue
+        if can_serve(window, c) and classify(c, window, NOW, r) is choice.queue_class
+    ]
+    assert fifo_key(chosen, choice.queue_class) == min(
+        fifo_key(c, choice.queue_class) for c in same_class
+    )
 
 
 @given(candidates(), windows, rules, st.randoms(use_true_random=False))

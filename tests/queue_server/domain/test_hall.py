@@ -32,7 +32,9 @@ class Desk:
         return self.now
 
     def issue(self, category: str = "business", priority: str = "normal") -> str:
-        outcome = self.do(self.state.issue(next(self._ids), category, priority, "kiosk", self.tick(), "kiosk"))
+        outcome = self.do(
+            self.state.issue(next(self._ids), category, priority, "kiosk", self.tick(), "kiosk")
+        )
         assert outcome.ticket is not None
         return outcome.ticket.number
 
@@ -49,7 +51,9 @@ class Desk:
         return self.state.tickets[current].number
 
     def ticket(self, number: str) -> TicketStatus:
-        return self.state.ticket_by_number(number, self.state.tickets[next(iter(self.state.tickets))].service_day).status
+        return self.state.ticket_by_number(
+            number, self.state.tickets[next(iter(self.state.tickets))].service_day
+        ).status
 
 
 @pytest.fixture
@@ -58,7 +62,11 @@ def desk() -> Desk:
 
 
 def test_numbers_count_per_category_with_the_prefix(desk: Desk) -> None:
-    assert [desk.issue("business"), desk.issue("social"), desk.issue("business")] == ["A001", "B001", "A002"]
+    assert [desk.issue("business"), desk.issue("social"), desk.issue("business")] == [
+        "A001",
+        "B001",
+        "A002",
+    ]
 
 
 def test_numbering_restarts_at_the_halls_local_midnight(desk: Desk) -> None:
@@ -122,7 +130,7 @@ def test_no_show_comes_back_behind_the_next_three_not_at_the_end(desk: Desk) -> 
         order.append(number)
         desk.do(desk.state.start(1, desk.now, "clerk"))
         desk.do(desk.state.finish(1, desk.tick(), "clerk"))
-    assert order == others[:3] + [missed] + others[3:]
+    assert order == [*others[:3], missed, *others[3:]]
 
 
 def test_no_show_cannot_come_back_after_the_grace_period(desk: Desk) -> None:
@@ -219,5 +227,10 @@ def test_every_step_is_in_the_ledger_with_actor_window_and_seq(desk: Desk) -> No
     desk.call_next(1)
     outcome = desk.do(desk.state.recall(1, desk.now, "clerk"))
     event = outcome.events[-1]
-    assert (event.type, event.window, event.actor, event.seq) == (EventType.TICKET_RECALLED, 1, "clerk", 4)
+    assert (event.type, event.window, event.actor, event.seq) == (
+        EventType.TICKET_RECALLED,
+        1,
+        "clerk",
+        4,
+    )
     assert desk.state.recent_calls[0]["type"] == "ticket.recalled"

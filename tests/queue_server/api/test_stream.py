@@ -1,0 +1,83 @@
+"""WS /ws/halls/{hall}: every event once, in seq order, resumable with ?after=seq."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
+
+from tests.conftest import Hall
+
+
+def stream(hall: Hall, query: str = "", who: str = "screen") -> Any:
+    return hall.client.websocket_connect(f"/ws/halls/weiyang?token={hall.tokens[who]}{query}")
+
+
+def test_a_new_screen_gets_a_snapshot_then_every_event(hall: Hall) -> None:
+    hall.issue()
+    with stream(hall) as ws:
+        snapshot = ws.receive_json()
+        assert snapshot["kind"] == "snapshot" and snapshot["seq"] == 1
+        assert snapshot["waiting"]["business"] == 1
+        hall.ok(1, "open")
+        hall.ok(1, "call-next")
+        opened, called = ws.receive_json(), ws.receive_json()
+    assert (opened["type"], opened["seq"]) == ("window.opened", 2)
+    assert (called["type"], called["seq"], called["window"]) == ("ticket.called", 3, 1)
+    assert called["data"]["ticket"]["number"] == "A001"
+    assert called["data"]["window"]["name"] == "1号窗口"
+
+
+def test_resume_after_seq_replays_exactly_what_was_missed(hall: Hall) -> None:
+    hall.issue()
+    hall.ok(1, "open")
+    hall.ok(1, "call-next")
+    hall.ok(1, "recall")
+    with stream(hall, "&after=2") as ws:
+        replayed = [ws.receive_json() for _ in range(2)]
+        hall.ok(1, "start")
+        live = ws.receive_json()
+    assert [(e["seq"], e["type"]) for e in replayed] == [
+        (3, "ticket.called"),
+        (4, "ticket.recalled"),
+    ]
+    assert (live["seq"], live["type"]) == (5, "ticket.started")
+
+
+def test_resume_from_the_latest_seq_sends_nothing_old(hall: Hall) -> None:
+    hall.issue()
+    with stream(hall, "&after=1") as ws:
+        hall.issue()
+        assert ws.receive_json()["seq"] == 2
+
+
+def test_too_old_or_too_new_a_seq_gets_a_snapshot_first(hall: Hall, tmp_path: Any) -> None:
+    with stream(hall, "&after=999") as ws:
+        first = ws.receive_json()
+        assert first["kind"] == "snapshot" and first["seq"] == 0
+
+
+def test_bad_token_or_hall_closes_with_a_reason(hall: Hall) -> None:
+    with hall.client.websocket_connect("/ws/halls/weiyang?token=owd_wrong") as ws:
+        assert ws.receive_json()["code"] == "bad_token"
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 4401
+    with hall.client.websocket_connect(f"/ws/halls/atlantis?token={hall.tokens['screen']}") as ws:
+        assert "atlantis" in ws.receive_json()["message"]
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 4404
+    with stream(hall, "&after=minus-one") as ws:
+        assert ws.receive_json()["kind"] == "error"
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 4400
+
+
+def test_no_token_is_refused(hall: Hall) -> None:
+    with hall.client.websocket_connect("/ws/halls/weiyang") as ws:
+        assert ws.receive_json()["code"] == "not_authenticated"
+    assert WebSocketDenialResponse  # the handshake itself is accepted so browsers can read why
