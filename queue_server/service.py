@@ -30,6 +30,7 @@ from queue_server.domain.errors import Forbidden, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
 from queue_server.domain.model import Ticket, Window, WindowState
 from queue_server.domain.numbering import service_day
+from queue_server.presence import Presence
 from queue_server.runtime import HallRuntime
 from queue_server.storage.base import Store
 
@@ -59,6 +60,7 @@ class QueueService:
         self._signer: TokenSigner | None = None
         self._devices: dict[str, Principal] = {}
         self._ticker: asyncio.Task[None] | None = None
+        self.presence = Presence(clock)
 
     # ---- life cycle -----------------------------------------------------------------
 
@@ -125,7 +127,9 @@ class QueueService:
                 self._devices[digest] = Principal(
                     name=device.name, device=DeviceKind(device.kind), hall=device.hall
                 )
-            return self._devices[digest]
+            device_principal = self._devices[digest]
+            self.presence.seen(device_principal)
+            return device_principal
         return self.signer.verify(token, self.clock.now())
 
     @property
@@ -144,6 +148,23 @@ class QueueService:
 
     async def snapshot(self, hall_id: str) -> dict[str, Any]:
         return await self.hall(hall_id).snapshot()
+
+    async def devices(self, hall_id: str) -> list[dict[str, Any]]:
+        """Every registered device of the hall, with whether it is connected and last seen."""
+        self.hall(hall_id)
+        result = []
+        for device in await self.store.list_devices(hall_id):
+            seen = self.presence.get(device.name)
+            entry = {
+                "name": device.name,
+                "kind": device.kind,
+                "connected": False,
+                "last_seen": None,
+            }
+            if seen is not None:
+                entry.update(seen.public())
+            result.append(entry)
+        return result
 
     async def ticket_view(self, hall_id: str, ticket_id: str) -> dict[str, Any]:
         state = self.hall(hall_id).state

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import principal, service
+from queue_server.auth import MANAGERS
 
 
 async def list_halls(request: Request) -> JSONResponse:
@@ -25,7 +26,16 @@ async def hall_snapshot(request: Request) -> JSONResponse:
     return JSONResponse(await svc.snapshot(hall))
 
 
+async def hall_devices(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)
+    (await principal(request)).require(hall, roles=MANAGERS)
+    return JSONResponse({"devices": await svc.devices(hall)})
+
+
 routes = [
     Route("/api/halls", list_halls, methods=["GET"]),
     Route("/api/halls/{hall}", hall_snapshot, methods=["GET"]),
+    Route("/api/halls/{hall}/devices", hall_devices, methods=["GET"]),
 ]

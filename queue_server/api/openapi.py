@@ -108,6 +108,13 @@ def build_document() -> dict[str, Any]:
                     "responses": _responses("200", "401", "403", "404"),
                 }
             },
+            "/api/halls/{hall}/devices": {
+                "get": {
+                    "summary": "Screens, kiosks and printers: connected or not, last seen",
+                    "parameters": [_HALL],
+                    "responses": _responses("200", "401", "403", "404"),
+                }
+            },
             "/api/halls/{hall}/tickets": {
                 "post": {
                     "summary": "Take a ticket (kiosk device token or staff)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from starlette.routing import WebSocketRoute
@@ -46,7 +47,8 @@ async def hall_stream(ws: WebSocket) -> None:
     svc = service(ws)
     try:
         runtime = svc.hall(hall)
-        (await principal(ws)).require_hall(hall)
+        caller = await principal(ws)
+        caller.require_hall(hall)
         after = _after(ws.query_params.get("after"))
     except (DomainError, NotAuthenticated) as exc:
         code = CLOSE_UNAUTHORIZED
@@ -65,14 +67,16 @@ async def hall_stream(ws: WebSocket) -> None:
         return
     sender = _Sender(ws)
     subscription: Subscription | None = None
+    svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
         subscription, last = await _open(svc, runtime, hall, after, sender)
-        await _relay(ws, sender, subscription, last)
+        await _relay(ws, sender, subscription, last, lambda: svc.presence.seen(caller))
     except SubscriberOverflow:
         await _close(ws, CLOSE_RESYNC, "resync")
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await _close(ws, 1001, "going away")
     finally:
+        svc.presence.disconnected(caller)
         if subscription is not None:
             await subscription.close()
 
@@ -106,7 +110,13 @@ async def _open(
             continue
 
 
-async def _relay(ws: WebSocket, sender: _Sender, subscription: Subscription, last: int) -> None:
+async def _relay(
+    ws: WebSocket,
+    sender: _Sender,
+    subscription: Subscription,
+    last: int,
+    alive: Callable[[], None],
+) -> None:
     async def forward() -> None:
         nonlocal last
         async for event in subscription:
@@ -119,6 +129,7 @@ async def _relay(ws: WebSocket, sender: _Sender, subscription: Subscription, las
         while True:
             await asyncio.sleep(HEARTBEAT_S)
             await sender.send({"kind": "heartbeat", "seq": last})
+            alive()
 
     async def listen() -> None:
         # Clients say nothing we need; reading is how a hang-up is noticed at once.
@@ -126,6 +137,7 @@ async def _relay(ws: WebSocket, sender: _Sender, subscription: Subscription, las
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 raise WebSocketDisconnect(message.get("code", 1000))
+            alive()
 
     tasks = [asyncio.create_task(coro) for coro in (forward(), heartbeat(), listen())]
     try:

@@ -137,6 +137,8 @@ class SlotResult:
     """Mean simulated arrivals per replication."""
     service_level: float | None
     """Share of the slot's arrivals (all replications) called within the target wait."""
+    service_level_se: float | None
+    """Standard error of `service_level` across replications (ratio estimator)."""
     mean_wait: float | None
     p90_wait: float | None
 
@@ -161,6 +163,18 @@ class SimulationResult:
     @property
     def p90_overtime(self) -> float:
         return quantile(self.overtime_minutes, 0.9) if self.overtime_minutes else 0.0
+
+
+def _ratio_se(counts: Sequence[tuple[int, int]]) -> float | None:
+    """Standard error of Σmet/Σn over replications (n_r, met_r) — the ratio estimator."""
+    total = sum(n for n, _ in counts)
+    if total == 0 or len(counts) < 2:
+        return None
+    p = sum(m for _, m in counts) / total
+    r = len(counts)
+    mean_n = total / r
+    var = sum((m - p * n) ** 2 for n, m in counts) / (r * (r - 1) * mean_n**2)
+    return float(var**0.5)
 
 
 def _timeline(demand: DayDemand, windows: Sequence[int]) -> tuple[
@@ -208,6 +222,7 @@ def simulate_day(
     classes = {c: v for c, v in demand.arrivals.items() if sum(v) > 0}
     n_slots = len(demand.slots)
     waits: list[list[float]] = [[] for _ in range(n_slots)]
+    per_rep: list[list[tuple[int, int]]] = [[] for _ in range(n_slots)]
     overtime: list[float] = []
 
     state = random.getstate()
@@ -245,6 +260,10 @@ def simulate_day(
                 waits[slot].append(float(record.waiting_time))
                 last_finish = max(last_finish, float(record.service_end_date))
             overtime.append(max(0.0, last_finish - closing) / 60.0)
+            for i, ws in enumerate(waits):
+                done = sum(n for n, _ in per_rep[i])
+                new = ws[done:]
+                per_rep[i].append((len(new), sum(w <= target_wait for w in new)))
     finally:
         random.setstate(state)
 
@@ -257,6 +276,7 @@ def simulate_day(
             slot=demand.slots[i], label=minute_label(demand.slots[i]),
             arrivals=len(ws) / replications,
             service_level=sum(w <= target for w in ws) / len(ws) if ws else None,
+            service_level_se=_ratio_se(per_rep[i]),
             mean_wait=statistics.fmean(ws) if ws else None,
             p90_wait=quantile(ws, 0.9) if ws else None,
         ))

@@ -61,5 +61,7 @@ class Store(Protocol):
 
     async def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
 
+    async def list_devices(self, hall: str) -> list[DeviceRecord]: ...
+
     async def secret(self, name: str, make: str) -> str:
         """A named server secret, created from `make` the first time and kept from then on."""

@@ -207,6 +207,15 @@ class SqlStore:
             )
         return None if row is None else DeviceRecord(**row)
 
+    async def list_devices(self, hall: str) -> list[DeviceRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_DEVICES)
+                .where(_DEVICES.c.hall == hall)
+                .order_by(_DEVICES.c.kind, _DEVICES.c.name)
+            )
+            return [DeviceRecord(**row) for row in rows.mappings()]
+
     async def secret(self, name: str, make: str) -> str:
         try:
             async with self._begin() as conn:

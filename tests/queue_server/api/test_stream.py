@@ -81,3 +81,21 @@ def test_no_token_is_refused(hall: Hall) -> None:
     with hall.client.websocket_connect("/ws/halls/weiyang") as ws:
         assert ws.receive_json()["code"] == "not_authenticated"
     assert WebSocketDenialResponse  # the handshake itself is accepted so browsers can read why
+
+
+def test_supervisor_sees_which_devices_are_connected(hall: Hall) -> None:
+    def devices() -> dict[str, dict[str, object]]:
+        response = hall.client.get("/api/halls/weiyang/devices", headers=hall.auth("supervisor"))
+        assert response.status_code == 200, response.text
+        return {d["name"]: d for d in response.json()["devices"]}
+
+    assert devices()["screen-1"]["connected"] is False
+    with stream(hall) as ws:
+        ws.receive_json()
+        listed = devices()
+        assert listed["screen-1"]["connected"] is True and listed["screen-1"]["last_seen"]
+        assert listed["kiosk-1"]["connected"] is False
+    hall.issue()  # the kiosk is seen when it issues
+    assert devices()["kiosk-1"]["last_seen"] is not None
+    assert devices()["screen-1"]["connected"] is False
+    assert hall.client.get("/api/halls/weiyang/devices", headers=hall.auth("clerk1")).status_code == 403
