@@ -9,6 +9,7 @@ from typing import TypedDict
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+import displays.routes
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.bus import open_bus
@@ -49,5 +50,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *windows.routes,
         *stream.routes,
         *openapi.routes,
+        *displays.routes.routes,
     ]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

@@ -119,6 +119,64 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "服务器内部错误，已记录",
         "en": "Internal server error; it has been logged",
     },
+    # ---- opening hours (queue_server.domain.opening) ----
+    "error.issuing_closed": {
+        "zh-CN": "当前不在取号时间，下次取号时间：{next}",
+        "en": "Numbers are not issued at this time; next opening: {next}",
+    },
+    "error.issuing_ended": {
+        "zh-CN": "今日取号已结束，窗口继续为已取号群众办理；下次取号时间：{next}",
+        "en": "No more numbers today; windows go on serving those waiting. Next opening: {next}",
+    },
+    "error.category_not_on_weekend": {
+        "zh-CN": "「{category}」周末不办理，请于工作日前来",
+        "en": "{category_en} is not served at weekends; please come on a working day",
+    },
+    # ---- kiosk, printing, online tickets and bookings (ticket_printer) ----
+    "error.no_printer": {
+        "zh-CN": "没有为此自助机或请求指定打印机",
+        "en": "No printer is configured for this kiosk or request",
+    },
+    "error.unknown_printer": {
+        "zh-CN": "大厅 {hall} 没有打印机 {printer}",
+        "en": "Hall {hall} has no printer {printer}",
+    },
+    "error.reprint_limit": {
+        "zh-CN": "{number} 号已重新打印 {count} 次，请到服务台办理",
+        "en": "Ticket {number} was reprinted {count} times; please ask at the service desk",
+    },
+    "error.reprint_not_own": {
+        "zh-CN": "自助机只能补打本机取的号",
+        "en": "A kiosk may only reprint tickets it issued",
+    },
+    "error.rate_limited": {
+        "zh-CN": "操作太频繁，请 {seconds} 秒后再试",
+        "en": "Too many requests; please try again in {seconds} s",
+    },
+    "error.daily_limit": {
+        "zh-CN": "此手机号今日已取号 {limit} 次，已达上限",
+        "en": "This phone number has taken {limit} numbers today, the daily limit",
+    },
+    "error.bad_phone": {
+        "zh-CN": "请输入 11 位手机号码",
+        "en": "Please enter an 11-digit mobile number",
+    },
+    "error.unknown_booking": {
+        "zh-CN": "预约码 {code} 无效",
+        "en": "Booking code {code} is not valid",
+    },
+    "error.booking_used": {
+        "zh-CN": "预约码 {code} 已签到（{number} 号）",
+        "en": "Booking code {code} was already checked in (number {number})",
+    },
+    "error.booking_not_now": {
+        "zh-CN": "预约时段为 {start}–{end}，请在时段开始前 {early} 分钟内签到",
+        "en": "Your slot is {start}-{end}; check in at most {early} min before it starts",
+    },
+    "error.booking_slot": {
+        "zh-CN": "预约时段无效：{problem}",
+        "en": "The booking slot is invalid: {problem}",
+    },
 }
 
 

@@ -26,10 +26,11 @@ from queue_server.auth import (
 from queue_server.bus.base import EventBus
 from queue_server.clock import Clock
 from queue_server.config import Settings
-from queue_server.domain.errors import Forbidden, NotFound
+from queue_server.domain.errors import Conflict, Forbidden, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
-from queue_server.domain.model import Ticket, Window, WindowState
+from queue_server.domain.model import Category, HallSpec, Ticket, Window, WindowState
 from queue_server.domain.numbering import service_day
+from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
 from queue_server.runtime import HallRuntime
 from queue_server.storage.base import Store
@@ -186,15 +187,14 @@ class QueueService:
         appointment: Appointment | None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF, devices=(DeviceKind.KIOSK,))
-        runtime = self.hall(hall_id)
-        ticket_id = secrets.token_urlsafe(16)
-        outcome = await runtime.run(
-            lambda state, now: state.issue(
-                ticket_id, category, priority, channel, now, principal.actor, appointment
-            )
+        return await self.issue_for_visitor(
+            hall_id,
+            principal.actor,
+            category=category,
+            priority=priority,
+            channel=channel,
+            appointment=appointment,
         )
-        assert outcome.ticket is not None
-        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
 
     async def ticket_action(
         self, hall_id: str, ticket_id: str, action: str, principal: Principal
@@ -236,13 +236,59 @@ class QueueService:
             "window": window.public(),
         }
 
+    # ---- issuing for visitors (kiosk, online, booking check-in) -----------------------
+
+    # Channels where visitors take a number themselves, so the opening hours apply.
+    SELF_SERVICE_CHANNELS = frozenset({"kiosk", "online"})
+
+    async def issue_for_visitor(
+        self,
+        hall_id: str,
+        actor: str,
+        *,
+        category: str,
+        priority: str,
+        channel: str,
+        appointment: Appointment | None,
+    ) -> dict[str, Any]:
+        """Issue for a caller already authorised: by issue_ticket, or by the online and booking
+        routes, which check visitors themselves. Visitors taking a number themselves (kiosk,
+        online) are held to the opening hours; staff at the counter are not."""
+        runtime = self.hall(hall_id)
+        ticket_id = secrets.token_urlsafe(16)
+
+        def decide(state: HallState, now: datetime) -> Outcome:
+            cat = state.spec.category(category)
+            if channel in self.SELF_SERVICE_CHANNELS and cat is not None:
+                self._refuse_outside_hours(state.spec, cat, now)
+            return state.issue(ticket_id, category, priority, channel, now, actor, appointment)
+
+        outcome = await runtime.run(decide)
+        assert outcome.ticket is not None
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+
+    @staticmethod
+    def _refuse_outside_hours(spec: HallSpec, category: Category, now: datetime) -> None:
+        """409 naming the reason (closed, 今日取号已结束, weekday-only matter) and next opening."""
+        refusal = issue_refusal(spec.hours, spec.timezone, category, now)
+        if refusal is None:
+            return
+        upcoming = next_opening(spec.hours, spec.timezone, now)
+        raise Conflict(
+            refusal.value,
+            category=category.name,
+            category_en=category.name_en,
+            next_opening=None if upcoming is None else upcoming.isoformat(),
+            next="-" if upcoming is None else upcoming.strftime("%Y-%m-%d %H:%M"),
+        )
+
 
 def ticket_view(state: HallState, ticket: Ticket) -> dict[str, Any]:
     view = ticket.public()
     ahead = state.ahead_of(ticket)
     view["ahead"] = ahead
     view["position"] = ahead + 1 if view["status"] == "waiting" else None
-    view["estimated_wait_s"] = state.estimated_wait_s(ticket)
+    view["estimated_wait_s"] = state.estimated_wait_s(ticket, ahead)
     category = state.spec.category(ticket.category)
     view["category_name"] = None if category is None else category.name
     view["category_name_en"] = None if category is None else category.name_en

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from escpos.exceptions import DeviceNotFoundError
@@ -48,35 +49,76 @@ def send(cfg: PrinterConfig, data: bytes, *, deadline_s: float | None = None) ->
     thread, because some transports (a device file such as /dev/usb/lp0) cannot time out.
     From asyncio code call it as `await asyncio.to_thread(send, cfg, data)`.
     """
+    deadline = cfg.job_deadline_s if deadline_s is None else deadline_s
+    return _within(deadline, lambda: _send_now(cfg, data), f"print to {cfg.describe()}") or (
+        PrintResult(
+            PrinterState.ERROR,
+            f"{cfg.describe()} did not finish within {deadline:g} s; the ticket may still print",
+            sent=False,
+        )
+    )
+
+
+def check(cfg: PrinterConfig) -> PrintResult:
+    """Whether the printer `cfg` describes could print now, without printing anything.
+
+    Connects and, where the printer answers, asks its status; a printer without a back channel
+    counts as ready once it accepts the connection. Never raises for faults; blocks like `send`.
+    """
+    deadline = 2 * cfg.timeout_s + 3 * cfg.status_timeout_s
+    return _within(deadline, lambda: _check_now(cfg), f"check {cfg.describe()}") or PrintResult(
+        PrinterState.ERROR, f"{cfg.describe()} did not answer within {deadline:g} s", sent=False
+    )
+
+
+def _within(deadline_s: float, work: Callable[[], PrintResult], name: str) -> PrintResult | None:
+    """`work()` in a worker thread, or None if it is not done within `deadline_s`: some
+    transports (a device file such as /dev/usb/lp0) cannot time out by themselves."""
     outcome: list[PrintResult] = []
     worker = threading.Thread(
-        target=lambda: outcome.append(_send_now(cfg, data)),
-        name=f"print to {cfg.describe()}",
+        target=lambda: outcome.append(work()),
+        name=name,
         daemon=True,  # a worker stuck on a dead device must not keep the process alive
     )
     worker.start()
-    deadline = cfg.job_deadline_s if deadline_s is None else deadline_s
-    worker.join(deadline)
-    if outcome:
-        return outcome[0]
-    return PrintResult(
-        PrinterState.ERROR,
-        f"{cfg.describe()} did not finish within {deadline:g} s; the ticket may still print",
-        sent=False,
-    )
+    worker.join(deadline_s)
+    return outcome[0] if outcome else None
+
+
+def _check_now(cfg: PrinterConfig) -> PrintResult:
+    printer, failure = _open(cfg)
+    if failure is not None:
+        return failure
+    try:
+        status = _status(printer, cfg, cfg.status_timeout_s) if cfg.reports_status else None
+    except OSError as exc:
+        return PrintResult(PrinterState.OFFLINE, f"{cfg.describe()}: {exc}", sent=False)
+    finally:
+        _close_quietly(printer)
+    if status is None:
+        return PrintResult(PrinterState.OK, f"{cfg.describe()} accepts connections", sent=False)
+    return PrintResult(status.state, status.message, sent=False, paper_low=status.paper_low)
+
+
+def _open(cfg: PrinterConfig) -> tuple[EscposPrinter, PrintResult | None]:
+    """The opened printer, or the PrintResult saying why it could not be opened."""
+    where = cfg.describe()
+    try:
+        return open_printer(cfg), None
+    except MissingDependencyError as exc:
+        return None, PrintResult(PrinterState.ERROR, str(exc), sent=False)
+    except DeviceNotFoundError as exc:
+        return None, PrintResult(PrinterState.OFFLINE, f"cannot reach {where}: {exc}", sent=False)
+    except Exception as exc:  # a driver failing in an unforeseen way is still a printer fault
+        _log.warning("opening %s failed", where, exc_info=True)
+        return None, PrintResult(PrinterState.ERROR, f"cannot open {where}: {exc!r}", sent=False)
 
 
 def _send_now(cfg: PrinterConfig, data: bytes) -> PrintResult:
     where = cfg.describe()
-    try:
-        printer = open_printer(cfg)
-    except MissingDependencyError as exc:
-        return PrintResult(PrinterState.ERROR, str(exc), sent=False)
-    except DeviceNotFoundError as exc:
-        return PrintResult(PrinterState.OFFLINE, f"cannot reach {where}: {exc}", sent=False)
-    except Exception as exc:  # a driver failing in an unforeseen way is still a printer fault
-        _log.warning("opening %s failed", where, exc_info=True)
-        return PrintResult(PrinterState.ERROR, f"cannot open {where}: {exc!r}", sent=False)
+    printer, failure = _open(cfg)
+    if failure is not None:
+        return failure
     try:
         return _print(printer, cfg, data)
     except OSError as exc:  # sockets, serial ports, USB and device files all fail this way

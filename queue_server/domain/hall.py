@@ -8,10 +8,10 @@ what was made durable.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from queue_server.domain import dispatch
@@ -136,6 +136,12 @@ class HallState:
     ) -> None:
         self.spec = spec
         self.tickets: dict[str, Ticket] = {t.id: t for t in tickets}
+        # Indexes of the waiting line, kept in step with `tickets` by apply() and restore().
+        self._waiting: dict[str, Ticket] = {}
+        self._waiting_candidates: dict[str, dispatch.Candidate] = {}
+        self._waiting_by_category: Counter[str] = Counter()
+        self._last_queue_at = datetime.min.replace(tzinfo=UTC)
+        self._index_waiting(self.tickets.values())
         known = {w.number: w for w in windows}
         self.windows: dict[int, Window] = {
             ws.number: replace(known[ws.number], spec=ws)
@@ -174,7 +180,7 @@ class HallState:
         raise NotFound("error.unknown_number", hall=self.spec.id, number=number)
 
     def waiting(self) -> list[Ticket]:
-        return [t for t in self.tickets.values() if t.status is TicketStatus.WAITING]
+        return list(self._waiting.values())
 
     def held_at(self, number: int) -> list[Ticket]:
         return sorted(
@@ -260,7 +266,7 @@ class HallState:
         window = self._ready_to_call(step, number)
         view = dispatch.WindowView(window.number, window.categories, window.priority_streak)
         rules = dispatch.DispatchRules(self.spec.policy.priority_ratio, self.spec.policy.aging)
-        candidates = (self._candidate(t) for t in self.waiting())
+        candidates = self._waiting_candidates.values()
         choice = dispatch.choose_next(candidates, view, now, rules)
         if choice is None:
             return step.outcome
@@ -440,23 +446,26 @@ class HallState:
         if ticket.status is not TicketStatus.WAITING:
             return 0
         windows = [w for w in self.windows.values() if w.serves(ticket.category)]
-        count = 0
-        for other in self.waiting():
-            if other.id == ticket.id:
-                continue
-            earlier = other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < (
-                ticket.queue_at,
-                ticket.id,
-            )
-            if earlier and any(w.serves(other.category) for w in windows):
-                count += 1
-        return count
+        shared = {c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows)}
+        if ticket.queue_at >= self._last_queue_at:
+            # The newest in line (every fresh ticket): everyone waiting in `shared` is ahead.
+            return sum(self._waiting_by_category[c] for c in shared) - 1
+        place = (ticket.queue_at, ticket.id)
+        return sum(
+            1
+            for other in self._waiting.values()
+            if other.category in shared
+            and other.id != ticket.id
+            and (other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < place)
+        )
 
-    def estimated_wait_s(self, ticket: Ticket) -> int:
+    def estimated_wait_s(self, ticket: Ticket, ahead: int | None = None) -> int:
         """People ahead shared among the open windows serving the category, each taking the
         category's recent mean handling time (the hall default before any history)."""
         if ticket.status is not TicketStatus.WAITING:
             return 0
+        if ahead is None:
+            ahead = self.ahead_of(ticket)
         open_windows = sum(
             1
             for w in self.windows.values()
@@ -465,7 +474,7 @@ class HallState:
         handling = self.handling_s.get(
             ticket.category, self.spec.policy.default_handling.total_seconds()
         )
-        return round(self.ahead_of(ticket) / max(open_windows, 1) * handling)
+        return round(ahead / max(open_windows, 1) * handling)
 
     def waiting_counts(self) -> dict[str, int]:
         counts = {c.code: 0 for c in self.spec.categories}
@@ -527,6 +536,10 @@ class HallState:
     def restore(self, checkpoint: Checkpoint) -> None:
         """Undo applied outcomes whose write failed: memory goes back to what is durable."""
         self.tickets = dict(checkpoint.tickets)
+        self._waiting, self._waiting_candidates = {}, {}
+        self._waiting_by_category = Counter()
+        self._last_queue_at = datetime.min.replace(tzinfo=UTC)
+        self._index_waiting(self.tickets.values())
         self.windows = dict(checkpoint.windows)
         self.counters = dict(checkpoint.counters)
         self.seq = checkpoint.seq
@@ -536,6 +549,7 @@ class HallState:
 
     def apply(self, outcome: Outcome) -> None:
         self.tickets.update(outcome.tickets)
+        self._index_waiting(outcome.tickets.values())
         self.windows.update(outcome.windows)
         self.counters.update(outcome.counters)
         for event in outcome.events:
@@ -653,6 +667,18 @@ class HallState:
         if behind == 0:
             return line[0] - timedelta(microseconds=1)
         return line[behind - 1] + (line[behind] - line[behind - 1]) / 2
+
+    def _index_waiting(self, tickets: Iterable[Ticket]) -> None:
+        for ticket in tickets:
+            previous = self._waiting.pop(ticket.id, None)
+            self._waiting_candidates.pop(ticket.id, None)
+            if previous is not None:
+                self._waiting_by_category[previous.category] -= 1
+            if ticket.status is TicketStatus.WAITING:
+                self._waiting[ticket.id] = ticket
+                self._waiting_candidates[ticket.id] = self._candidate(ticket)
+                self._waiting_by_category[ticket.category] += 1
+                self._last_queue_at = max(self._last_queue_at, ticket.queue_at)
 
     def _candidate(self, ticket: Ticket) -> dispatch.Candidate:
         return dispatch.Candidate(

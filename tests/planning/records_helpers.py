@@ -12,8 +12,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(day: date, hhmm: str) -> datetime:
     """Aware UTC datetime of a Shanghai local 'HH:MM' (or 'HH:MM:SS') on `day`."""
-    parts = [int(p) for p in hhmm.split(":")]
-    local = datetime.combine(day, time(*parts), tzinfo=SHANGHAI)
+    parts = [int(p) for p in hhmm.split(":")] + [0]
+    local = datetime.combine(day, time(parts[0], parts[1], parts[2]), tzinfo=SHANGHAI)
     return local.astimezone(UTC)
 
 

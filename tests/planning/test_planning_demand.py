@@ -66,13 +66,13 @@ def test_shrinkage_toward_pooled_profile() -> None:
 def test_handling_summary_and_day_demand() -> None:
     model = build_demand_model(history(), CAL, prior_days=0, min_handling=1)
     a = model.handling["A"]
-    assert (a.count, a.mean, a.median) == (3, pytest.approx(200), pytest.approx(200))
+    assert a.count == 3 and a.mean == pytest.approx(200) and a.median == pytest.approx(200)
     assert a.cv == pytest.approx((20000 / 3) ** 0.5 / 200)
     assert sorted(a.sample) == [100, 200, 300] and not a.pooled
     day = model.day_demand(0)
     assert day.slots == (540, 570)
-    assert day.arrivals["A"] == (pytest.approx(2.0), 0.0)
-    assert day.total_arrivals == (pytest.approx(3.0), 0.0)
+    assert day.arrivals["A"] == pytest.approx((2.0, 0.0))
+    assert day.total_arrivals == pytest.approx((3.0, 0.0))
     half = model.day_demand(0, hours=[(time(9), time(9, 15))], scale=2.0)
     assert half.slots == (540,) and half.arrivals["A"][0] == pytest.approx(2.0)
 

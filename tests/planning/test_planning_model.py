@@ -67,4 +67,5 @@ def test_visit_record_validation() -> None:
         VisitRecord("h", "A", None, None, aware, None, None, None, "lost")  # type: ignore[arg-type]
     r = VisitRecord("h", "A", None, None, aware, aware, aware, aware, "served")
     assert r.wait_seconds == 0.0 and r.handling_seconds == 0.0
-    assert to_jsonable(r)["issued_at"] == "2024-03-04T01:00:00+00:00"  # type: ignore[index]
+    data = to_jsonable(r)
+    assert isinstance(data, dict) and data["issued_at"] == "2024-03-04T01:00:00+00:00"

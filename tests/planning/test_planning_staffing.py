@@ -70,7 +70,7 @@ def test_simulation_is_reproducible_and_restores_random_state() -> None:
 def test_lagged_arrivals_shift_by_handling_time() -> None:
     day = DayDemand(30, (540, 570, 600), {"A": (30.0, 60.0, 0.0)}, {"A": (900.0,)})
     # half a slot of lag: each slot takes half of its own and half of the previous slot's
-    assert lagged_arrivals(day, 900) == (pytest.approx(15), pytest.approx(45), pytest.approx(30))
+    assert lagged_arrivals(day, 900) == pytest.approx((15, 45, 30))
     assert lagged_arrivals(day, 0) == (30, 60, 0)
 
 
@@ -165,17 +165,17 @@ def test_plan_meets_target_in_independent_simulation() -> None:
     assert plan.window_hours >= 0.6 * plan.erlang_window_hours
 
     # 1) ciw again, other seeds, more replications
-    check = simulate_day(demand, plan.windows, target_wait=300, replications=12, seed=9_999)
+    check = simulate_day(demand, plan.windows, target_wait=300, replications=40, seed=9_999)
     assert check.service_level is not None and check.service_level >= 0.8
     for s in check.slots:
-        if s.arrivals * 12 >= 100:
+        if s.arrivals * 40 >= 300:
             assert s.service_level is not None and s.service_level >= 0.7, s
 
     # 2) an independent simulator written for this test
-    totals, met = independent_check(demand, plan.windows, 300, days=30, seed=424242)
+    totals, met = independent_check(demand, plan.windows, 300, days=40, seed=424242)
     assert sum(met) / sum(totals) >= 0.8
     for n, m in zip(totals, met, strict=True):
-        if n >= 100:
+        if n >= 300:
             assert m / n >= 0.7
 
     # and the check is able to fail: one window fewer everywhere misses the target

@@ -22,7 +22,7 @@ async def test_concurrent_call_next_never_duplicates_or_loses(server: ServerProc
     async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
         boss = await login(client)
         kiosk_issue = [
-            client.post("/api/halls/weiyang/tickets", json={"category": c}, headers=boss)
+            client.post("/api/halls/weiyang/tickets", json={"category": c, "channel": "counter"}, headers=boss)
             for c in ["business", "social", "tax", "realestate"] * (TICKETS // 4)
         ]
         issued = [

@@ -26,7 +26,7 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
             first = [
                 (
                     await client.post(
-                        "/api/halls/weiyang/tickets", json={"category": "business"}, headers=boss
+                        "/api/halls/weiyang/tickets", json={"category": "business", "channel": "counter"}, headers=boss
                     )
                 ).json()
                 for _ in range(5)
@@ -50,7 +50,7 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
                     try:
                         r = await client.post(
                             "/api/halls/weiyang/tickets",
-                            json={"category": "business"},
+                            json={"category": "business", "channel": "counter"},
                             headers=boss,
                         )
                     except httpx.HTTPError:
@@ -88,7 +88,7 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
             numbers = [t["number"] for t in [*first, *acknowledged]]  # type: ignore[index]
             fresh = (
                 await client.post(
-                    "/api/halls/weiyang/tickets", json={"category": "business"}, headers=boss
+                    "/api/halls/weiyang/tickets", json={"category": "business", "channel": "counter"}, headers=boss
                 )
             ).json()
             assert fresh["number"] not in numbers

@@ -1,0 +1,236 @@
+"""The screens' routes: the hall screen, the window screen (and its LED variant), a plain-text
+feed for LED controllers that poll, the spoken announcement as WAV, and the static files.
+
+Pages are shells: the state comes from the hall's WebSocket, which the page opens itself with
+the screen's device token, so a page never shows anything the token may not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from displays.announce import NUMBER
+from displays.messages import MESSAGES, both, translate
+from displays.settings import DisplaySettings, display_settings
+from displays.synth import Announcer
+from queue_server.api.deps import principal, service, window_number
+from queue_server.auth import NotAuthenticated
+from queue_server.domain.errors import DomainError, NotFound
+from queue_server.messages import pick_language
+from queue_server.messages import translate as server_translate
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@dataclass
+class Displays:
+    settings: DisplaySettings
+    announcer: Announcer
+
+
+# Made on first use per application, so that the server's lifespan needs no knowledge of us.
+_per_app: WeakKeyDictionary[Any, Displays] = WeakKeyDictionary()
+
+
+def displays(request: Request) -> Displays:
+    app = request.app
+    if app not in _per_app:
+        settings = display_settings(service(request).settings)
+        _per_app[app] = Displays(settings, Announcer(settings))
+    return _per_app[app]
+
+
+class _PageError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+async def _authorise(request: Request, hall: str) -> None:
+    """The screen's token must be valid for the hall before the page is given out."""
+    language = pick_language(request.headers.get("accept-language"))
+    try:
+        service(request).hall(hall)
+        (await principal(request)).require_hall(hall)
+    except NotAuthenticated as exc:
+        raise _PageError(401, server_translate(exc.key, language)) from None
+    except DomainError as exc:
+        status = 404 if isinstance(exc, NotFound) else 403
+        raise _PageError(status, server_translate(exc.key, language, **exc.params)) from None
+
+
+def _page_config(request: Request, hall: str, screen: str, window: int | None) -> dict[str, Any]:
+    settings = displays(request).settings
+    spec = service(request).settings.hall(hall)
+    assert spec is not None  # _authorise checked the hall
+    query = request.query_params
+    repeat = query.get("repeat", "")
+    languages = [lang for lang in query.get("lang", "").split(",") if lang]
+    return {
+        "hall": hall,
+        "screen": screen,
+        "window": window,
+        "token": query.get("token", ""),
+        "timezone": spec.timezone.key,
+        "ws": f"/ws/halls/{hall}",
+        "api": f"/api/halls/{hall}",
+        "announce": f"/display/halls/{hall}/announce.wav",
+        "languages": languages or list(settings.languages),
+        "repeat": int(repeat) if repeat.isdigit() and 1 <= int(repeat) <= 5 else settings.repeat,
+        # Window screens stay silent unless asked: the hall screen speaks for the hall.
+        "sound": query.get("sound", "1" if screen == "hall" else "0") == "1",
+        "strings": {key: both(key) for key in MESSAGES if not key.startswith("error.")},
+    }
+
+
+def _error_page(request: Request, error: _PageError) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": both("error.page"), "message": error.message},
+        status_code=error.status,
+    )
+
+
+async def hall_screen(request: Request) -> Response:
+    hall = request.path_params["hall"]
+    try:
+        await _authorise(request, hall)
+    except _PageError as error:
+        return _error_page(request, error)
+    spec = service(request).settings.hall(hall)
+    return templates.TemplateResponse(
+        request,
+        "hall.html",
+        {"spec": spec, "t": both, "config": _page_config(request, hall, "hall", None)},
+    )
+
+
+async def window_screen(request: Request) -> Response:
+    hall = request.path_params["hall"]
+    language = pick_language(request.headers.get("accept-language"))
+    variant = request.query_params.get("variant", "full")
+    try:
+        await _authorise(request, hall)
+        window = _window(request, hall)
+        if variant not in ("full", "led"):
+            raise _PageError(400, translate("error.bad_variant", language, variant=variant))
+    except _PageError as error:
+        return _error_page(request, error)
+    spec = service(request).settings.hall(hall)
+    assert spec is not None
+    window_spec = next(w for w in spec.windows if w.number == window)
+    return templates.TemplateResponse(
+        request,
+        "window.html",
+        {
+            "spec": spec,
+            "window": window_spec,
+            "variant": variant,
+            "t": both,
+            "config": _page_config(request, hall, "led" if variant == "led" else "window", window),
+        },
+    )
+
+
+def _window(request: Request, hall: str) -> int:
+    spec = service(request).settings.hall(hall)
+    raw = request.path_params["window"]
+    language = pick_language(request.headers.get("accept-language"))
+    try:
+        number = window_number(request)
+    except NotFound:
+        number = -1
+    if spec is None or number not in {w.number for w in spec.windows}:
+        raise _PageError(404, translate("error.bad_window", language, window=raw))
+    return number
+
+
+async def led_text(request: Request) -> Response:
+    """Two lines for LED strip controllers that poll over HTTP; ?charset=gb18030 for the many
+    controllers that only take GB text, ?lang=en for English."""
+    hall = request.path_params["hall"]
+    try:
+        await _authorise(request, hall)
+        window = _window(request, hall)
+    except _PageError as error:
+        return PlainTextResponse(error.message, status_code=error.status)
+    snapshot = await service(request).snapshot(hall)
+    entry = next(w for w in snapshot["windows"] if w["number"] == window)
+    language = "en" if request.query_params.get("lang") == "en" else "zh-CN"
+    charset = "gb18030" if request.query_params.get("charset", "").lower() == "gb18030" else "utf-8"
+    body = "\n".join(led_lines(entry, language)) + "\n"
+    return Response(
+        body.encode(charset, errors="replace"),
+        media_type=f"text/plain; charset={charset}",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
+    """Line 1: the window and its number; line 2: what the visitor should do or why not."""
+    name = window["name"] if language == "zh-CN" else window["name_en"]
+    current = window.get("current")
+    number = current["number"] if current else ""
+    if window["state"] != "open":
+        second = translate(f"state.{window['state']}", language)
+    elif current is None:
+        second = translate("state.open", language)
+    elif current["status"] == "serving":
+        second = f"{translate('serving', language)} {number}"
+    else:
+        second = translate("called", language, number=number)
+    return f"{name} {number}".strip(), second
+
+
+async def announce_wav(request: Request) -> Response:
+    """Chime and spoken call as one WAV; 503 with the sentences when no voice is available,
+    so that the page can hand them to the browser's speech synthesis instead."""
+    hall = request.path_params["hall"]
+    language = pick_language(request.headers.get("accept-language"))
+    try:
+        await _authorise(request, hall)
+    except _PageError as error:
+        return JSONResponse({"error": {"message": error.message}}, status_code=error.status)
+    state = displays(request)
+    query = request.query_params
+    number, window = query.get("number", "").upper(), query.get("window", "")
+    if not NUMBER.match(number) or not window.isdigit() or len(window) > 4:
+        return JSONResponse(
+            {"error": {"message": translate("error.bad_call", language)}}, status_code=422
+        )
+    languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
+    languages = languages or state.settings.languages
+    for lang in languages:
+        if lang not in state.settings.templates:
+            message = translate("error.bad_language", language, code=lang)
+            return JSONResponse({"error": {"message": message}}, status_code=422)
+    data = await state.announcer.wav(number, int(window), languages)
+    if data is None:
+        spoken = state.announcer.spoken(number, int(window), languages)
+        return JSONResponse(
+            {"speech": [{"lang": s.language, "text": s.text} for s in spoken]},
+            status_code=503,
+            headers={"Cache-Control": "no-store"},
+        )
+    # no-store: a recall asks for the same URL again and must be heard again.
+    return Response(data, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+
+
+routes: list[BaseRoute] = [
+    Route("/display/halls/{hall}", hall_screen, methods=["GET"]),
+    Route("/display/halls/{hall}/announce.wav", announce_wav, methods=["GET"]),
+    Route("/display/halls/{hall}/windows/{window}", window_screen, methods=["GET"]),
+    Route("/display/halls/{hall}/windows/{window}/led.txt", led_text, methods=["GET"]),
+    Mount("/display/static", app=StaticFiles(directory=HERE / "static"), name="display-static"),
+]

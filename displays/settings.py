@@ -1,0 +1,88 @@
+"""The [displays] table of config.toml: announcement languages, repeats, voice pack, cache.
+
+The queue server's own config reader ignores tables it does not know, so the screens keep
+their settings in the same file without the server having to know about them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from displays.messages import ANNOUNCE_TEMPLATES
+from queue_server.config import ConfigError, Settings
+
+_MEMORY_SOURCE = "<memory>"
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    # Announced in this order after one chime; each must have a template.
+    languages: tuple[str, ...] = ("zh-CN", "en")
+    # How many times each call is spoken; a screen may ask for another count (?repeat=).
+    repeat: int = 2
+    templates: dict[str, str] = field(default_factory=lambda: dict(ANNOUNCE_TEMPLATES))
+    # A directory with pack.toml and recorded clips; used before espeak-ng when it can say all.
+    voice_pack: Path | None = None
+    cache_dir: Path = Path("var/announce-cache")
+    cache_files: int = 2000
+    espeak: str = "espeak-ng"
+    # Words per minute: espeak's default (175) is too fast for a hall full of echo.
+    speed: int = 140
+
+
+def display_settings(settings: Settings) -> DisplaySettings:
+    """Reads [displays] from the file the server was started with; defaults otherwise."""
+    if settings.source == _MEMORY_SOURCE or not Path(settings.source).is_file():
+        # A hall built in memory (tests, embedding) has no directory of its own to cache in.
+        return DisplaySettings(cache_dir=Path(tempfile.gettempdir()) / "onewindow-announce")
+    path = Path(settings.source)
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("displays", {})
+    return parse_display_settings(raw, base_dir=path.resolve().parent, source=settings.source)
+
+
+def parse_display_settings(
+    raw: dict[str, Any], *, base_dir: Path, source: str = _MEMORY_SOURCE
+) -> DisplaySettings:
+    defaults = DisplaySettings()
+    problems: list[str] = []
+
+    def get(key: str, kind: type, default: Any) -> Any:
+        value = raw.get(key, default)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(f"displays.{key}: expected {kind.__name__}, got {value!r}")
+            return default
+        return value
+
+    templates = dict(defaults.templates)
+    for language, template in get("templates", dict, {}).items():
+        if not isinstance(template, str) or "{number}" not in template:
+            problems.append(f"displays.templates.{language}: needs a {{number}} placeholder")
+            continue
+        templates[language] = template
+    languages = tuple(get("languages", list, list(defaults.languages)))
+    for language in languages:
+        if language not in templates:
+            problems.append(f"displays.languages: no template for {language!r}")
+    repeat = get("repeat", int, defaults.repeat)
+    cache_files = get("cache_files", int, defaults.cache_files)
+    if not 1 <= repeat <= 5:
+        problems.append(f"displays.repeat: must be 1 to 5, got {repeat}")
+    if cache_files < 10:
+        problems.append(f"displays.cache_files: must be at least 10, got {cache_files}")
+    pack = get("voice_pack", str, "")
+    if problems:
+        raise ConfigError(source, problems)
+    return DisplaySettings(
+        languages=languages,
+        repeat=repeat,
+        templates=templates,
+        voice_pack=(base_dir / pack) if pack else None,
+        cache_dir=base_dir / get("cache_dir", str, str(defaults.cache_dir)),
+        cache_files=cache_files,
+        espeak=get("espeak", str, defaults.espeak),
+        speed=get("speed", int, defaults.speed),
+    )

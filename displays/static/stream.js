@@ -1,0 +1,138 @@
+// The hall's event stream for a screen: never miss a call, never apply one twice.
+//
+// - The last seq is kept in memory and in localStorage. Reconnects inside a page resume with
+//   ?after=seq and get exactly the missed events (or a snapshot when the server no longer has
+//   them). A freshly loaded page has no state to resume onto, so it asks for a snapshot and
+//   the stored seq tells it which calls in that snapshot it has not announced yet.
+// - Close or silence (no message for WATCHDOG_MS; the server sends a heartbeat every 10 s)
+//   means offline: the badge shows within a second and reconnects back off 0.5 s → 5 s.
+
+const WATCHDOG_MS = 25000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 5000;
+const OFFLINE_AFTER_MS = 1000;
+// A refused token or an unknown hall will not fix itself quickly: retry slowly.
+const REFUSED_RETRY_MS = 30000;
+const REFUSED = new Set([4400, 4401, 4403, 4404]);
+
+export class HallStream {
+  constructor(config, storageKey, handlers) {
+    this.config = config;
+    this.storageKey = storageKey;
+    this.handlers = handlers; // {snapshot(msg, previousSeq), event(msg), online(bool), refused(msg)}
+    this.stored = Number(localStorage.getItem(storageKey) || 0) || null;
+    this.seq = null; // null until this page has a snapshot to apply events onto
+    this.attempt = 0;
+    this.socket = null;
+    this.watchdog = null;
+    this.offlineTimer = null;
+    this.refusal = null;
+    this.online = null;
+  }
+
+  start() {
+    this.setOnline(false);
+    this.connect();
+  }
+
+  connect() {
+    const url = new URL(this.config.ws, location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("token", this.config.token);
+    if (this.seq !== null) url.searchParams.set("after", String(this.seq));
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    this.refusal = null;
+    socket.onmessage = (message) => this.receive(socket, message);
+    socket.onclose = (closed) => this.dropped(socket, closed.code);
+    this.armWatchdog(socket);
+  }
+
+  receive(socket, message) {
+    if (socket !== this.socket) return;
+    this.armWatchdog(socket);
+    const msg = JSON.parse(message.data);
+    if (msg.kind === "error") {
+      this.refusal = msg;
+      return;
+    }
+    this.attempt = 0;
+    this.setOnline(true);
+    if (msg.kind === "snapshot") {
+      const previous = this.seq ?? this.stored;
+      this.handlers.snapshot(msg, previous);
+      this.remember(msg.seq);
+    } else if (msg.kind === "event") {
+      if (this.seq !== null && msg.seq <= this.seq) return; // already applied
+      if (this.seq !== null && msg.seq > this.seq + 1) {
+        // A hole can only mean a server we do not understand: start over from a snapshot.
+        this.seq = null;
+        socket.close();
+        return;
+      }
+      this.handlers.event(msg);
+      this.remember(msg.seq);
+    } else if (msg.kind === "heartbeat" && this.seq !== null && msg.seq > this.seq) {
+      // The server is ahead of what reached us: resume from what we have.
+      socket.close();
+    }
+  }
+
+  remember(seq) {
+    this.seq = seq;
+    this.stored = seq;
+    document.body.dataset.seq = String(seq);
+    try {
+      localStorage.setItem(this.storageKey, String(seq));
+    } catch {
+      // Storage full or disabled: resuming still works for the life of the page.
+    }
+  }
+
+  dropped(socket, code) {
+    if (socket !== this.socket) return;
+    clearTimeout(this.watchdog);
+    this.socket = null;
+    this.setOnline(false);
+    let delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    delay *= 0.8 + Math.random() * 0.4; // spread the screens of a hall after a restart
+    this.attempt += 1;
+    if (REFUSED.has(code)) {
+      this.handlers.refused(this.refusal);
+      delay = REFUSED_RETRY_MS;
+    } else if (code === 4008) {
+      delay = 0; // the server asks us to resync at once
+    }
+    setTimeout(() => this.connect(), delay);
+  }
+
+  armWatchdog(socket) {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      // Silent for too long: the connection is dead even if the browser has not noticed.
+      if (socket === this.socket) {
+        socket.onclose = null;
+        socket.close();
+        this.dropped(socket, 1006);
+      }
+    }, WATCHDOG_MS);
+  }
+
+  setOnline(online) {
+    if (online === this.online) return;
+    this.online = online;
+    clearTimeout(this.offlineTimer);
+    if (online) {
+      document.body.dataset.online = "true";
+      document.getElementById("offline").hidden = true;
+      this.handlers.online(true);
+      return;
+    }
+    document.body.dataset.online = "false";
+    // A resync reconnects within milliseconds; only a real outage should show the badge.
+    this.offlineTimer = setTimeout(() => {
+      document.getElementById("offline").hidden = false;
+      this.handlers.online(false);
+    }, OFFLINE_AFTER_MS);
+  }
+}

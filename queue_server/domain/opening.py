@@ -1,0 +1,95 @@
+"""Opening hours: whether a hall is open at an instant, and whether visitors may take a number.
+
+Pure functions of the hall's OpeningHours, its time zone and an instant. Weekend means Saturday
+and Sunday (OpeningHours.sessions_on); public holidays and the working Saturdays that make up
+for them (调休) are not modelled yet: they would be a dated list in the hall's config that
+overrides the weekday rule here.
+
+Visitors take numbers only inside a session (kiosk and online). After the day's last session
+nobody new is admitted, but windows go on serving whoever is waiting (延时服务): that is the
+clerks' side and is not limited here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from queue_server.domain.model import Category, OpeningHours
+
+# Far enough to find the next session across a week with closed days, a holiday week or two.
+_LOOKAHEAD_DAYS = 14
+
+
+class IssueRefusal(StrEnum):
+    """Why a visitor may not take a number now; the values are message keys."""
+
+    CLOSED = "error.issuing_closed"  # before opening, at lunch, or a day without sessions
+    ENDED = "error.issuing_ended"  # after the day's last session: 今日取号已结束
+    NOT_ON_WEEKEND = "error.category_not_on_weekend"
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    """A hall's opening at one instant; every datetime is in the hall's time zone."""
+
+    now: datetime
+    is_open: bool
+    weekend: bool
+    session_end: datetime | None  # end of the current session when open
+    next_opening: datetime | None  # start of the next session after now (None: none ahead)
+    ended_today: bool  # no session is left today (also true on a day without sessions)
+
+
+def is_weekend(day: date) -> bool:
+    return day.weekday() >= 5
+
+
+def sessions(hours: OpeningHours, day: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The sessions of `day` as aware local datetimes, in order."""
+    return [(_at(day, start, tz), _at(day, end, tz)) for start, end in hours.sessions_on(day)]
+
+
+def opening_status(hours: OpeningHours, tz: ZoneInfo, now: datetime) -> OpeningStatus:
+    local = now.astimezone(tz)
+    today = local.date()
+    todays = sessions(hours, today, tz)
+    current = next(((s, e) for s, e in todays if s <= local < e), None)
+    return OpeningStatus(
+        now=local,
+        is_open=current is not None,
+        weekend=is_weekend(today),
+        session_end=None if current is None else current[1],
+        next_opening=next_opening(hours, tz, now),
+        ended_today=all(end <= local for _, end in todays),
+    )
+
+
+def next_opening(hours: OpeningHours, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """The start of the first session strictly after `now`, in local time."""
+    local = now.astimezone(tz)
+    for offset in range(_LOOKAHEAD_DAYS + 1):
+        for start, _ in sessions(hours, local.date() + timedelta(days=offset), tz):
+            if start > local:
+                return start
+    return None
+
+
+def issue_refusal(
+    hours: OpeningHours, tz: ZoneInfo, category: Category, now: datetime
+) -> IssueRefusal | None:
+    """Why a visitor may not take a number for `category` at `now`, or None if they may."""
+    status = opening_status(hours, tz, now)
+    if status.weekend and not category.weekend:
+        return IssueRefusal.NOT_ON_WEEKEND
+    if status.is_open:
+        return None
+    if status.ended_today and sessions(hours, status.now.date(), tz):
+        return IssueRefusal.ENDED
+    return IssueRefusal.CLOSED
+
+
+def _at(day: date, clock_time: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock_time, tzinfo=tz)

@@ -1,0 +1,212 @@
+"""Handing durable print jobs to the print agents connected to this server process.
+
+A job goes to its printer's agent when the agent is connected and its printer last said it was
+ready; jobs sent on an earlier connection and never acknowledged are sent again (the agent
+recognises the id and does not print twice). A sweep every few seconds gives up on stale jobs
+and picks up jobs another server process queued for an agent connected here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from queue_server.clock import Clock
+from ticket_printer.jobs import JobStore, PrintJob
+from ticket_printer.status import PrinterState
+from ticket_printer.tables import JobState
+
+log = logging.getLogger(__name__)
+
+SWEEP_S: Final = 2.0
+# The agent has not said yet how its printer is (it does right after connecting).
+UNKNOWN: Final = "unknown"
+
+
+@dataclass
+class PrinterLink:
+    """One connected print agent."""
+
+    printer: str
+    send: Callable[[dict[str, Any]], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+    sent: set[str] = field(default_factory=set)  # job ids handed over on this connection
+
+
+@dataclass
+class PrinterCondition:
+    state: str
+    message: str
+    paper_low: bool
+    since: datetime
+
+    def public(self, connected: bool) -> dict[str, Any]:
+        return {
+            "connected": connected,
+            "state": self.state if connected else PrinterState.OFFLINE.value,
+            "message": self.message if connected else "print agent not connected",
+            "paper_low": self.paper_low,
+            "since": self.since.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What a kiosk learns about its ticket's job within its wait."""
+
+    job_id: str
+    printed: bool
+    printer: dict[str, Any]
+
+
+class PrintDispatcher:
+    def __init__(self, jobs: JobStore, clock: Clock) -> None:
+        self.jobs, self._clock = jobs, clock
+        self._links: dict[str, PrinterLink] = {}
+        self._conditions: dict[str, PrinterCondition] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._acked: dict[str, asyncio.Event] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._sweeper = asyncio.create_task(self._sweep(), name="print-job-sweep")
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        for link in list(self._links.values()):
+            await link.close()
+
+    # ---- what the rest of the server asks ------------------------------------------------
+
+    def condition(self, printer: str) -> dict[str, Any]:
+        condition = self._conditions.get(printer) or PrinterCondition(
+            PrinterState.OFFLINE.value, "print agent never connected", False, self._clock.now()
+        )
+        return condition.public(printer in self._links)
+
+    def ready(self, printer: str) -> bool:
+        condition = self._conditions.get(printer)
+        return (
+            printer in self._links
+            and condition is not None
+            and condition.state == PrinterState.OK.value
+        )
+
+    async def submit(self, job: PrintJob, wait_s: float) -> PrintOutcome:
+        """Store the job, push it to its agent, and wait up to `wait_s` for it to be printed.
+
+        The wait ends at once when the printer is known not to be ready, and as soon as the
+        agent reports a fault: the kiosk should show its fallback without keeping anyone waiting.
+        """
+        acked = self._acked[job.id] = asyncio.Event()
+        try:
+            await self.jobs.add(job)
+            if self.ready(job.printer):
+                await self.push(job.printer)
+                deadline = asyncio.get_running_loop().time() + wait_s
+                while self.ready(job.printer) and not acked.is_set():
+                    left = deadline - asyncio.get_running_loop().time()
+                    if left <= 0:
+                        break
+                    # The ack may reach another server process: look at the store now and then.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(acked.wait(), min(left, 0.5))
+                    if (await self.jobs.get(job.id) or job).state is JobState.PRINTED:
+                        break
+        finally:
+            self._acked.pop(job.id, None)
+        stored = await self.jobs.get(job.id)
+        printed = stored is not None and stored.state is JobState.PRINTED
+        return PrintOutcome(job.id, printed, self.condition(job.printer))
+
+    # ---- the agent's side ----------------------------------------------------------------
+
+    async def attach(self, link: PrinterLink) -> None:
+        """A new connection of a printer's agent replaces any older one."""
+        old = self._links.get(link.printer)
+        self._links[link.printer] = link
+        self._set_condition(link.printer, UNKNOWN, "agent connected", False)
+        if old is not None:
+            await old.close()
+
+    def detach(self, link: PrinterLink) -> None:
+        if self._links.get(link.printer) is link:
+            del self._links[link.printer]
+            self._set_condition(link.printer, PrinterState.OFFLINE.value, "agent left", False)
+
+    async def on_status(self, link: PrinterLink, state: str, message: str, low: bool) -> None:
+        self._set_condition(link.printer, state, message, low)
+        if state == PrinterState.OK.value:
+            await self.push(link.printer)
+
+    async def on_ack(
+        self, link: PrinterLink, job_id: str, printed: bool, state: str, message: str, low: bool
+    ) -> None:
+        link.sent.discard(job_id)
+        if printed:
+            await self.jobs.mark_printed(job_id, self._clock.now())
+        else:
+            # Stays in the queue: printed once the agent reports the printer ready again.
+            await self.jobs.mark_retry(job_id, message)
+        self._set_condition(link.printer, state, message, low)
+        event = self._acked.get(job_id)
+        if event is not None:
+            event.set()
+
+    async def push(self, printer: str) -> None:
+        """Send the printer's agent every job it still owes that it was not sent on this link."""
+        lock = self._locks.setdefault(printer, asyncio.Lock())
+        async with lock:
+            link = self._links.get(printer)
+            if link is None or not self.ready(printer):
+                return
+            for job in await self.jobs.pending(printer, self._clock.now()):
+                if job.id in link.sent:
+                    continue
+                link.sent.add(job.id)
+                await self.jobs.mark_sent(job.id, self._clock.now())
+                await link.send(job_message(job))
+
+    # ---- internals ----------------------------------------------------------------------
+
+    def _set_condition(self, printer: str, state: str, message: str, low: bool) -> None:
+        previous = self._conditions.get(printer)
+        since = self._clock.now()
+        if previous is not None and previous.state == state:
+            since = previous.since
+        elif previous is not None:
+            log.info("printer %s: %s (%s)", printer, state, message)
+        self._conditions[printer] = PrinterCondition(state, message, low, since)
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_S)
+            try:
+                expired = await self.jobs.expire(self._clock.now())
+                if expired:
+                    log.info("%d print jobs were not printed in time", expired)
+                for printer in list(self._links):
+                    await self.push(printer)
+            except Exception:
+                log.exception("print job sweep failed; will retry")
+
+
+def job_message(job: PrintJob) -> dict[str, Any]:
+    """The `job` message of the agent protocol."""
+    return {
+        "type": "job",
+        "job_id": job.id,
+        "ticket": job.number,
+        "reprint": job.reprint,
+        "created_at": job.created_at.isoformat(),
+        "data": base64.b64encode(job.data).decode("ascii"),
+    }
