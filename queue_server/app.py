@@ -9,41 +9,43 @@ from typing import TypedDict
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+import clerk_console.routes
 import displays.routes
+import ticket_printer.web.routes
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
-from queue_server.bus import open_bus
+from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
-from queue_server.storage import open_store
+from ticket_printer.settings import load_ticketing
+from ticket_printer.ticketing import Ticketing
 
 
 class AppState(TypedDict):
     service: QueueService
+    ticketing: Ticketing
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    service = QueueService(
-        settings,
-        open_store(settings.server.store),
-        open_bus(
-            settings.server.bus,
-            retention=settings.server.replay_events,
-            client_queue=settings.server.client_queue,
-        ),
-        clock or SystemClock(),
-    )
+    clock = clock or SystemClock()
+    service = QueueService(settings, open_backends(settings, clock), clock)
+    ticketing_settings = load_ticketing(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
+        ticketing = await Ticketing.open(ticketing_settings, service)
         try:
-            yield {"service": service}
+            yield {"service": service, "ticketing": ticketing}
         finally:
+            await ticketing.close()
             await service.stop()
 
     routes: list[BaseRoute] = [
+        *ticket_printer.web.routes.routes,  # first: its reprint route is more specific
+        *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
         *tickets.routes,
@@ -51,5 +53,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *stream.routes,
         *openapi.routes,
         *displays.routes.routes,
+        *reports_routes.routes,
+        *clerk_console.routes.page_routes,
     ]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

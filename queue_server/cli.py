@@ -15,6 +15,7 @@ from queue_server.accounts import AccountError, add_device, add_user
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock
 from queue_server.config import ConfigError, Settings, load_settings
+from queue_server.reports import cli as reports_cli
 from queue_server.storage import Store, open_store
 
 _T = TypeVar("_T")
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     device_add.add_argument("name")
     device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
     device_add.add_argument("--hall")
+    reports_cli.add_parsers(commands)
     return parser
 
 
@@ -96,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(token)
             return 0
+        if args.command in reports_cli.COMMANDS:
+            return reports_cli.run(settings, args)
     except AccountError as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
@@ -127,6 +131,9 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
         log_level="info",
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # Longer than clients and proxies keep idle connections, so the server is never the
+        # one closing a connection just as a request goes out on it.
+        timeout_keep_alive=75,
     )
     return 0
 

@@ -23,7 +23,7 @@ from queue_server.auth import (
     hash_password,
     verify_password,
 )
-from queue_server.bus.base import EventBus
+from queue_server.backends import Backends
 from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, NotFound
@@ -33,7 +33,6 @@ from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
 from queue_server.runtime import HallRuntime
-from queue_server.storage.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +54,9 @@ class WindowCommand:
 
 
 class QueueService:
-    def __init__(self, settings: Settings, store: Store, bus: EventBus, clock: Clock) -> None:
-        self.settings, self.store, self.bus, self.clock = settings, store, bus, clock
+    def __init__(self, settings: Settings, backends: Backends, clock: Clock) -> None:
+        self.settings, self.backends, self.clock = settings, backends, clock
+        self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
         self._signer: TokenSigner | None = None
         self._devices: dict[str, Principal] = {}
@@ -66,18 +66,12 @@ class QueueService:
     # ---- life cycle -----------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.store.start()
-        await self.bus.start()
+        await self.backends.start()
         key = await self.store.secret("token_key", secrets.token_hex(32))
         self._signer = TokenSigner(bytes.fromhex(key))
-        now = self.clock.now()
         for spec in self.settings.halls:
-            state = await self.store.load_hall(
-                spec, service_day(now, spec.timezone), self.settings.server.replay_events
-            )
-            recent = await self.store.recent_events(spec.id, self.settings.server.replay_events)
-            self.bus.backfill(spec.id, recent, state.seq)
-            self.halls[spec.id] = HallRuntime(state, self.store, self.bus, self.clock)
+            hall_log = self.backends.hall_log(spec)
+            self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
         self._ticker = asyncio.create_task(self._roll_over_days(), name="day-rollover")
 
     async def stop(self) -> None:
@@ -85,8 +79,7 @@ class QueueService:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
-        await self.bus.close()
-        await self.store.close()
+        await self.backends.close()
 
     async def roll_over(self) -> None:
         """Expire what is left of earlier days in every hall whose local date has changed."""
@@ -282,6 +275,61 @@ class QueueService:
             next="-" if upcoming is None else upcoming.strftime("%Y-%m-%d %H:%M"),
         )
 
+
+    # ---- supervisors and visitors (clerk console) ------------------------------------
+
+    async def transfer_ticket(
+        self,
+        hall_id: str,
+        ticket_id: str,
+        principal: Principal,
+        *,
+        to_category: str | None,
+        to_window: int | None,
+    ) -> dict[str, Any]:
+        """A supervisor moves any live ticket to another category or window."""
+        principal.require(hall_id, roles=MANAGERS)
+        runtime = self.hall(hall_id)
+        outcome = await runtime.run(
+            lambda s, now: s.transfer(
+                ticket_id, now, principal.actor, to_category=to_category, to_window=to_window
+            )
+        )
+        assert outcome.ticket is not None
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+
+    async def prioritise_ticket(
+        self, hall_id: str, ticket_id: str, priority: str, principal: Principal
+    ) -> dict[str, Any]:
+        principal.require(hall_id, roles=MANAGERS)
+        runtime = self.hall(hall_id)
+        outcome = await runtime.run(
+            lambda s, now: s.prioritise(ticket_id, priority, now, principal.actor)
+        )
+        assert outcome.ticket is not None
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+
+    async def post_notice(self, hall_id: str, text: str, principal: Principal) -> int:
+        """Returns the seq of the notice event."""
+        principal.require(hall_id, roles=MANAGERS)
+        outcome = await self.hall(hall_id).run(
+            lambda s, now: s.post_notice(text, now, principal.actor)
+        )
+        return outcome.events[-1].seq
+
+    async def record_rating(
+        self, hall_id: str, ticket_id: str, level: int, bad: bool, actor: str
+    ) -> None:
+        """The ledger entry and live event of a rating the caller has already stored."""
+        await self.hall(hall_id).run(lambda s, now: s.rate(ticket_id, level, bad, now, actor))
+
+    async def ticket_history(
+        self, hall_id: str, ticket_id: str, principal: Principal
+    ) -> list[dict[str, Any]]:
+        """Every ledger entry of one ticket, oldest first (服务日志台账)."""
+        principal.require(hall_id, roles=STAFF)
+        self.hall(hall_id)
+        return [event.to_json() for event in await self.store.ticket_events(hall_id, ticket_id)]
 
 def ticket_view(state: HallState, ticket: Ticket) -> dict[str, Any]:
     view = ticket.public()

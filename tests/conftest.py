@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +37,58 @@ def make_settings(tmp_path: Path, store: str | None = None, **server: Any) -> Se
     raw["server"]["store"] = store or f"sqlite:///{tmp_path / 'onewindow.db'}"
     raw["server"].update(server)
     return parse_settings(raw, base_dir=tmp_path)
+
+
+# The scaled-out backends: the machine's PostgreSQL and Redis. Each test run gets a database
+# and a Redis index of its own, so that two runs on one machine cannot wipe each other.
+POSTGRES_SERVER = os.environ.get("ONEWINDOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+POSTGRES_URL = f"{POSTGRES_SERVER}/onewindow_test_{os.getpid()}"
+REDIS_URL = f"{os.environ.get('ONEWINDOW_TEST_REDIS', 'redis://127.0.0.1:6379')}/{1 + os.getpid() % 15}"
+
+
+def reset_scaled_backends() -> None:
+    """A clean record and live state for every test (arq style: flush per test)."""
+    import asyncpg
+    from redis.asyncio import Redis
+
+    async def run() -> None:
+        try:
+            conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
+        except asyncpg.InvalidCatalogNameError:
+            admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres", timeout=5)
+            try:
+                await admin.execute(f'CREATE DATABASE "{POSTGRES_URL.rsplit("/", 1)[1]}"')
+            finally:
+                await admin.close()
+            conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
+        try:
+            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await conn.close()
+        redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        try:
+            await redis.flushdb()
+        finally:
+            await redis.aclose()
+
+    try:
+        asyncio.run(run())
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.skip(f"PostgreSQL/Redis not reachable: {exc}")
+
+
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("scaled", marks=[pytest.mark.redis, pytest.mark.postgres]),
+    ]
+)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Server settings for each backend; tests taking it run against both."""
+    if request.param == "embedded":
+        return {"store": f"sqlite:///{tmp_path / 'onewindow.db'}", "bus": "memory://"}
+    reset_scaled_backends()
+    return {"store": POSTGRES_URL, "bus": REDIS_URL}
 
 
 @dataclass
@@ -112,9 +166,39 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def hall(tmp_path: Path, clock: ManualClock) -> Iterator[Hall]:
-    settings = make_settings(tmp_path)
+def hall(tmp_path: Path, clock: ManualClock, backend: dict[str, str]) -> Iterator[Hall]:
+    settings = make_settings(tmp_path, **backend)
     tokens = seed_people(settings, clock)
     with TestClient(create_app(settings, clock)) as client:
         login_all(client, tokens)
         yield Hall(client, clock, settings, tokens)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_database() -> Iterator[None]:
+    yield
+    import asyncpg
+
+    async def run() -> None:
+        admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres", timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_URL.rsplit("/", 1)[1]}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    with contextlib.suppress(OSError, asyncpg.PostgresError):
+        asyncio.run(run())
+
+
+_MUST_RUN_IN_CI = ("browser", "redis", "postgres")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With CI=true a Redis, PostgreSQL or browser test that skips is a failure: CI has them."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    required = [m for m in _MUST_RUN_IN_CI if item.get_closest_marker(m)]
+    if os.environ.get("CI") == "true" and report.skipped and required:
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, but {', '.join(required)} must be there: {report.longrepr}"

@@ -12,6 +12,7 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Literal, Self
@@ -62,6 +63,8 @@ class FakeNetworkPrinter:
     answer_status: False makes it a printer without a back channel (status queries go unanswered).
     drop_after_bytes: after receiving this many bytes on a connection it resets the connection,
     like a printer losing power mid-job.
+    reply_delay_s: each status answer comes this late, so that a job takes a while (to hold a
+    job in the middle, e.g. while a test cuts the print agent's connection to the server).
     """
 
     def __init__(
@@ -71,10 +74,12 @@ class FakeNetworkPrinter:
         answer_status: bool = True,
         refuse_connections: bool = False,
         drop_after_bytes: int | None = None,
+        reply_delay_s: float = 0.0,
     ) -> None:
         self.status = status or FakePrinterStatus()
         self.answer_status = answer_status
         self.drop_after_bytes = drop_after_bytes
+        self.reply_delay_s = reply_delay_s
         self._refuse = refuse_connections
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind((_HOST, 0))  # an unused port chosen by the kernel, kept while we live
@@ -143,6 +148,12 @@ class FakeNetworkPrinter:
         with self._changed:
             return list(self._status_queries)
 
+    @property
+    def printed(self) -> list[bytes]:
+        """The jobs so far that carried data (status-only connections left out)."""
+        with self._changed:
+            return [job for job in self._jobs if job]
+
     def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> list[bytes]:
         """The data of the first `count` closed connections, status queries taken out.
 
@@ -200,6 +211,7 @@ class FakeNetworkPrinter:
         with self._changed:
             self._status_queries.append(n)
         if self.answer_status:
+            time.sleep(self.reply_delay_s)
             connection.sendall(self.status.reply(n))
 
 

@@ -5,14 +5,17 @@ import { HallModel } from "./model.js";
 import { HallStream } from "./stream.js";
 import { bilingual, config, el, showRefusal, startClock, storageKey } from "./ui.js";
 
-const FLASH_MS = 8000;
-const RECENT_SHOWN = 8;
+// As long as the CSS flash animation (4 × 1 s).
+const FLASH_MS = 4000;
+const RECENT_SHOWN = 6;
 // Waiting counts are not in the events; they are re-read after ticket events, at most this often.
 const WAITING_REFRESH_MS = 500;
+const TICKER_PX_S = 110;
+const TILE_ASPECT = 2.6;
 
 const model = new HallModel();
 const announcer = new Announcer(config, storageKey("announced"), (call) => model.isCurrent(call));
-const flashing = new Map(); // window number → time its flash ends
+const flashing = new Map(); // window number → time its flash started
 let waitingTimer = null;
 
 function render() {
@@ -41,30 +44,41 @@ function renderWindows() {
   const now = Date.now();
   const tiles = shown.map((w) => {
     const tile = el("div", `tile state-${w.state}`);
+    const body = el("div", "tile-body");
+    tile.append(body);
     tile.dataset.window = String(w.number);
-    if ((flashing.get(w.number) || 0) > now) tile.classList.add("flash");
-    tile.append(el("div", "tile-name", el("span", "zh", w.name), el("span", "en", w.name_en)));
+    const flashed = now - (flashing.get(w.number) ?? -Infinity);
+    if (flashed < FLASH_MS) {
+      // Tiles are rebuilt on every change: carry on the animation rather than restart it.
+      tile.classList.add("flash");
+      tile.style.animationDelay = `${-flashed}ms`;
+    }
+    body.append(el("div", "tile-name", el("span", "zh", w.name), el("span", "en", w.name_en)));
     if (w.state === "paused") {
-      tile.append(bilingual("state.paused", {}, "tile-state"));
+      body.append(bilingual("state.paused", {}, "tile-state"));
     } else if (w.current && w.current.number) {
       const number = el("div", "tile-number", w.current.number);
       if (w.current.status === "called") number.classList.add("called");
-      tile.append(number);
+      body.append(number);
     } else {
-      tile.append(bilingual("state.open", {}, "tile-state idle"));
+      body.append(bilingual("state.open", {}, "tile-state idle"));
     }
     return tile;
   });
   if (!tiles.length) tiles.push(bilingual("no_windows_open", {}, "empty"));
-  // Few windows get big tiles; a large hall gets more, smaller ones.
-  const columns = Math.max(1, Math.ceil(Math.sqrt(shown.length * gridAspect())));
-  grid.style.setProperty("--columns", String(Math.min(columns, Math.max(shown.length, 1))));
   grid.replaceChildren(...tiles);
+  layoutGrid();
 }
 
-function gridAspect() {
+// Few windows get big tiles; a large hall gets more, smaller ones, each about 2.6 : 1.
+// Run again whenever the grid changes size (the panels around it fill in, the screen turns).
+function layoutGrid() {
   const grid = document.getElementById("windows");
-  return grid.clientWidth && grid.clientHeight ? grid.clientWidth / grid.clientHeight / 1.6 : 1;
+  const count = grid.querySelectorAll(".tile").length;
+  if (!count || !grid.clientHeight) return;
+  const aspect = grid.clientWidth / grid.clientHeight / TILE_ASPECT;
+  const columns = Math.min(count, Math.max(1, Math.round(Math.sqrt(count * aspect))));
+  grid.style.setProperty("--columns", String(columns));
 }
 
 function renderRecent() {
@@ -94,14 +108,11 @@ function renderWaiting() {
 }
 
 function flash(call) {
-  flashing.set(call.window, Date.now() + FLASH_MS);
+  flashing.set(call.window, Date.now());
   const now = document.getElementById("now");
   now.classList.remove("flash");
   void now.offsetWidth; // restart the animation for a call that follows another at once
   now.classList.add("flash");
-  setTimeout(() => {
-    if (flashing.get(call.window) <= Date.now()) renderWindows();
-  }, FLASH_MS + 50);
 }
 
 function refreshWaitingSoon() {
@@ -125,9 +136,19 @@ function refreshWaitingSoon() {
   }, WAITING_REFRESH_MS);
 }
 
+// The notice scrolls at a steady reading speed whatever its length.
+function showNotice(text) {
+  const notice = document.getElementById("notice");
+  const ticker = notice.parentElement;
+  for (const copy of ticker.children) copy.textContent = text;
+  notice.closest(".notice").hidden = !text;
+  ticker.style.setProperty("--ticker-s", `${Math.max(10, notice.offsetWidth / TICKER_PX_S)}s`);
+}
+
 const stream = new HallStream(config, storageKey("seq"), {
   snapshot(snapshot, previousSeq) {
     model.applySnapshot(snapshot);
+    showNotice(snapshot.hall.notice);
     if (previousSeq !== null && snapshot.seq < previousSeq) {
       announcer.forget();
     } else if (previousSeq !== null) {
@@ -155,5 +176,6 @@ const stream = new HallStream(config, storageKey("seq"), {
   refused: showRefusal,
 });
 
+new ResizeObserver(layoutGrid).observe(document.getElementById("windows"));
 startClock(config.timezone, true);
 stream.start();

@@ -61,7 +61,14 @@ function flash() {
 const stream = new HallStream(config, storageKey("seq"), {
   snapshot(snapshot, previousSeq) {
     model.applySnapshot(snapshot);
-    if (previousSeq !== null && snapshot.seq < previousSeq) announcer.forget();
+    if (previousSeq !== null && snapshot.seq < previousSeq) {
+      announcer.forget();
+    } else if (previousSeq !== null) {
+      const missed = snapshot.recent_calls.filter(
+        (c) => c.seq > previousSeq && c.window === config.window,
+      );
+      for (const call of missed.reverse()) announcer.offer(call);
+    }
     render();
   },
   event(event) {

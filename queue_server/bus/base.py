@@ -23,15 +23,15 @@ class Subscription(Protocol):
 
 
 class EventBus(Protocol):
+    """The reading side every bus offers; how events get in depends on the bus (the memory
+    bus is published to after each commit; a Redis stream is appended to by the commit)."""
+
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...
 
     def backfill(self, hall: str, events: Sequence[Event], latest_seq: int) -> None:
         """After a restart: what the hall's ledger last recorded, so resumes can be replayed."""
-
-    async def publish(self, events: Sequence[Event]) -> None:
-        """Deliver events (already durable, in seq order) to every subscriber of their hall."""
 
     async def subscribe(self, hall: str, after: int | None) -> Subscription:
         """Events of `hall` with seq > `after` (from now on when None). Raises ReplayGap."""

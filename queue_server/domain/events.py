@@ -26,6 +26,10 @@ class EventType(StrEnum):
     WINDOW_RESUMED = "window.resumed"
     WINDOW_CLOSED = "window.closed"
     WINDOW_SERVICES_CHANGED = "window.services_changed"
+    # Supervisor and visitor steps of the clerk console (clerk_console).
+    TICKET_PRIORITISED = "ticket.prioritised"
+    TICKET_RATED = "ticket.rated"
+    HALL_NOTICE = "hall.notice"
 
 
 @dataclass(frozen=True)

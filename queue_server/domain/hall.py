@@ -58,6 +58,8 @@ class Outcome:
     ticket: Ticket | None = None
     window: Window | None = None
     service_day: date | None = None
+    # Finished tickets of earlier days that leave the live state (they stay in the ledger).
+    forget: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -557,12 +559,54 @@ class HallState:
             self._remember_call(event)
         for ticket in outcome.tickets.values():
             self._remember_handling(ticket)
-        if outcome.service_day is not None and outcome.service_day != self.today:
-            self._forget_before(outcome.service_day)
+        for ticket_id in outcome.forget:
+            self.tickets.pop(ticket_id, None)
+        if outcome.service_day is not None:
+            self.today = max(outcome.service_day, self.today or outcome.service_day)
 
     def roll_over(self, now: datetime, actor: str | None = "system") -> Outcome:
         """At a new local day, what is still open from earlier days expires."""
         return self._begin(now, actor).outcome
+
+    # ---- supervisor and visitor steps (clerk console) -------------------------------
+
+    NOTICE_MAX_CHARS = 200
+
+    def prioritise(self, ticket_id: str, priority: str, now: datetime, actor: str | None) -> Outcome:
+        """A supervisor moves a waiting visitor into a priority class (elderly, green...)."""
+        allowed = {NORMAL, GREEN_CHANNEL} | self.spec.priority_codes()
+        if priority not in allowed:
+            raise Invalid("error.unknown_priority", priority=priority, allowed=sorted(allowed))
+        step = self._begin(now, actor)
+        ticket = self.ticket(ticket_id)
+        if ticket.status is not TicketStatus.WAITING:
+            raise Conflict(
+                "error.prioritise_not_waiting", number=ticket.number, status=ticket.status.value
+            )
+        previous = ticket.priority
+        ticket = step.put_ticket(replace(ticket, priority=priority))
+        step.emit(EventType.TICKET_PRIORITISED, ticket=ticket, previous=previous)
+        return step.outcome
+
+    def rate(
+        self, ticket_id: str, level: int, bad: bool, now: datetime, actor: str | None
+    ) -> Outcome:
+        """好差评: the ledger entry of a rating of a finished ticket (the rating row itself is
+        the console's); the event lets the clerk's console show it at once."""
+        step = self._begin(now, actor)
+        ticket = self.ticket(ticket_id)
+        if ticket.status is not TicketStatus.DONE:
+            raise Conflict("error.rating_not_done", number=ticket.number, status=ticket.status.value)
+        step.emit(EventType.TICKET_RATED, window=ticket.window, ticket=ticket, level=level, bad=bad)
+        return step.outcome
+
+    def post_notice(self, text: str, now: datetime, actor: str | None) -> Outcome:
+        """A notice for the hall screens; an empty text takes the last notice down."""
+        if len(text) > self.NOTICE_MAX_CHARS:
+            raise Invalid("error.notice_too_long", limit=self.NOTICE_MAX_CHARS)
+        step = self._begin(now, actor)
+        step.emit(EventType.HALL_NOTICE, text=text)
+        return step.outcome
 
     # ---- internals ------------------------------------------------------------------
 
@@ -580,17 +624,13 @@ class HallState:
                 if ticket.service_day < day and expirable:
                     expired = self._step_ticket(step, ticket, TicketVerb.EXPIRE, window=None)
                     step.emit(EventType.TICKET_EXPIRED, ticket=expired)
+            step.outcome.forget = [
+                t.id
+                for t in self.tickets.values()
+                if t.service_day < day and step.ticket(t.id).status in TERMINAL_STATUSES
+            ]
             step.outcome.ticket = None
         return step
-
-    def _forget_before(self, day: date) -> None:
-        """Drop finished tickets of earlier days from memory (they stay in the store)."""
-        self.today = day
-        self.tickets = {
-            k: t
-            for k, t in self.tickets.items()
-            if t.service_day >= day or t.status not in TERMINAL_STATUSES
-        }
 
     def _step_ticket(self, step: _Step, ticket: Ticket, verb: TicketVerb, **changes: Any) -> Ticket:
         current = step.ticket(ticket.id)

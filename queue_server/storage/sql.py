@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,19 @@ from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel import SQLModel
 
-from queue_server.domain.events import Event, EventType
+from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
-from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
+from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
+from queue_server.storage.rows import (
+    event_from_row,
+    ledger_row,
+    ticket_from_row,
+    ticket_row,
+    window_from_row,
+    window_row,
+)
 from queue_server.storage.tables import (
     CounterRow,
     DeviceRow,
@@ -90,28 +98,20 @@ class SqlStore:
                     )
                 )
             ).mappings()
-            loaded_tickets = [_ticket(row) for row in tickets]
-            windows = (
-                await conn.execute(select(_WINDOWS).where(_WINDOWS.c.hall == spec.id))
-            ).mappings()
+            loaded_tickets = [ticket_from_row(row) for row in tickets]
+            windows = (await conn.execute(select(_WINDOWS).where(_WINDOWS.c.hall == spec.id))).mappings()
             known = {row["number"]: row for row in windows}
             counters = (
                 await conn.execute(
-                    select(_COUNTERS).where(
-                        _COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day >= today
-                    )
+                    select(_COUNTERS).where(_COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day >= today)
                 )
             ).mappings()
-            loaded_counters = {
-                (row["category"], row["service_day"]): row["last"] for row in counters
-            }
+            loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
             seq = (
                 await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == spec.id))
             ).scalar()
             events = await self._recent(conn, spec.id, recent)
-        loaded_windows = [
-            _window(known[ws.number], ws) for ws in spec.windows if ws.number in known
-        ]
+        loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
             spec,
             tickets=loaded_tickets,
@@ -123,6 +123,9 @@ class SqlStore:
         )
 
     async def commit(self, outcomes: Sequence[Outcome]) -> None:
+        """Idempotent and order-proof: rows carry the seq of their last change, an upsert
+        only replaces an older row, and a ledger entry already written is left alone, so a
+        late or repeated write (another process, the outbox relay) never undoes a newer one."""
         tickets: dict[str, dict[str, Any]] = {}
         windows: dict[tuple[str, int], dict[str, Any]] = {}
         counters: dict[tuple[str, str, date], dict[str, Any]] = {}
@@ -130,11 +133,11 @@ class SqlStore:
         for outcome in outcomes:
             if not outcome.events:
                 continue  # a decision that changed nothing (e.g. call-next with nobody waiting)
-            hall_id = outcome.events[0].hall
+            hall_id, seq = outcome.events[0].hall, outcome.events[-1].seq
             for ticket in outcome.tickets.values():
-                tickets[ticket.id] = _ticket_row(ticket)
+                tickets[ticket.id] = ticket_row(ticket, seq)
             for window in outcome.windows.values():
-                windows[(hall_id, window.number)] = _window_row(hall_id, window)
+                windows[(hall_id, window.number)] = window_row(hall_id, window, seq)
             for (category, day), last in outcome.counters.items():
                 counters[(hall_id, category, day)] = {
                     "hall": hall_id,
@@ -142,16 +145,20 @@ class SqlStore:
                     "service_day": day,
                     "last": last,
                 }
-            ledger.extend(_ledger_row(e) for e in outcome.events)
+            ledger.extend(ledger_row(e) for e in outcome.events)
         if not ledger:
             return
         async with self._begin() as conn:
-            await _upsert(conn, _TICKETS, list(tickets.values()), ["id"])
-            await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"])
+            await _upsert(conn, _TICKETS, list(tickets.values()), ["id"], newer="seq")
+            await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"], newer="seq")
             await _upsert(
-                conn, _COUNTERS, list(counters.values()), ["hall", "category", "service_day"]
+                conn,
+                _COUNTERS,
+                list(counters.values()),
+                ["hall", "category", "service_day"],
+                newer="last",
             )
-            await conn.execute(_LEDGER.insert(), ledger)
+            await _insert_new(conn, _LEDGER, ledger, ["hall", "seq"])
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]:
         async with self._connect() as conn:
@@ -164,7 +171,16 @@ class SqlStore:
                 .where(_LEDGER.c.hall == hall, _LEDGER.c.ticket == ticket_id)
                 .order_by(_LEDGER.c.seq)
             )
-            return [_event(row) for row in rows.mappings()]
+            return [event_from_row(row) for row in rows.mappings()]
+
+    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_LEDGER.c.seq).where(
+                    _LEDGER.c.hall == hall, _LEDGER.c.seq >= lowest, _LEDGER.c.seq <= highest
+                )
+            )
+            return {int(seq) for seq in rows.scalars()}
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None:
         async with self._connect() as conn:
@@ -177,7 +193,7 @@ class SqlStore:
                 .mappings()
                 .first()
             )
-        return None if row is None else _ticket(row)
+        return None if row is None else ticket_from_row(row)
 
     # ---- accounts and devices -------------------------------------------------------
 
@@ -187,11 +203,7 @@ class SqlStore:
 
     async def get_user(self, username: str) -> UserRecord | None:
         async with self._connect() as conn:
-            row = (
-                (await conn.execute(select(_USERS).where(_USERS.c.username == username)))
-                .mappings()
-                .first()
-            )
+            row = (await conn.execute(select(_USERS).where(_USERS.c.username == username))).mappings().first()
         return None if row is None else UserRecord(**row)
 
     async def add_device(self, device: DeviceRecord) -> None:
@@ -210,9 +222,7 @@ class SqlStore:
     async def list_devices(self, hall: str) -> list[DeviceRecord]:
         async with self._connect() as conn:
             rows = await conn.execute(
-                select(_DEVICES)
-                .where(_DEVICES.c.hall == hall)
-                .order_by(_DEVICES.c.kind, _DEVICES.c.name)
+                select(_DEVICES).where(_DEVICES.c.hall == hall).order_by(_DEVICES.c.kind, _DEVICES.c.name)
             )
             return [DeviceRecord(**row) for row in rows.mappings()]
 
@@ -223,9 +233,7 @@ class SqlStore:
         except IntegrityError:
             pass  # another process made it first: every process must use that one
         async with self._connect() as conn:
-            value = (
-                await conn.execute(select(_SECRETS.c.value).where(_SECRETS.c.name == name))
-            ).scalar()
+            value = (await conn.execute(select(_SECRETS.c.value).where(_SECRETS.c.name == name))).scalar()
         assert value is not None
         return str(value)
 
@@ -239,12 +247,9 @@ class SqlStore:
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(
-            select(_LEDGER)
-            .where(_LEDGER.c.hall == hall)
-            .order_by(_LEDGER.c.seq.desc())
-            .limit(limit)
+            select(_LEDGER).where(_LEDGER.c.hall == hall).order_by(_LEDGER.c.seq.desc()).limit(limit)
         )
-        return [_event(row) for row in reversed(list(rows.mappings()))]
+        return [event_from_row(row) for row in reversed(list(rows.mappings()))]
 
 
 class _Guarded:
@@ -283,100 +288,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _dialect(conn: AsyncConnection) -> Any:
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
 async def _upsert(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
+    conn: AsyncConnection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    newer: str | None = None,
 ) -> None:
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    statement = _dialect(conn).insert(table)
     updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates), rows)
+    where = None if newer is None else table.c[newer] < statement.excluded[newer]
+    await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates, where=where), rows)
 
 
-_TICKET_FIELDS = (
-    "id",
-    "hall",
-    "service_day",
-    "category",
-    "number",
-    "priority",
-    "channel",
-    "issued_at",
-    "queue_at",
-    "window",
-    "target_window",
-    "called_at",
-    "started_at",
-    "finished_at",
-    "status_at",
-    "calls",
-    "appointment_start",
-    "appointment_end",
-)
-
-
-def _ticket_row(ticket: Ticket) -> dict[str, Any]:
-    row = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
-    row["status"] = ticket.status.value
-    return row
-
-
-def _ticket(row: Any) -> Ticket:
-    values = {name: row[name] for name in _TICKET_FIELDS}
-    return Ticket(status=TicketStatus(row["status"]), **values)
-
-
-def _window_row(hall: str, window: Window) -> dict[str, Any]:
-    return {
-        "hall": hall,
-        "number": window.number,
-        "state": window.state.value,
-        "clerk": window.clerk,
-        "categories": None if window.categories is None else sorted(window.categories),
-        "current_ticket": window.current_ticket,
-        "pause_reason": window.pause_reason,
-        "priority_streak": window.priority_streak,
-        "state_since": window.state_since,
-    }
-
-
-def _window(row: Any, spec: Any) -> Window:
-    categories = row["categories"]
-    return Window(
-        spec=spec,
-        state=WindowState(row["state"]),
-        clerk=row["clerk"],
-        categories=None if categories is None else frozenset(categories),
-        current_ticket=row["current_ticket"],
-        pause_reason=row["pause_reason"],
-        priority_streak=row["priority_streak"],
-        state_since=row["state_since"],
-    )
-
-
-def _ledger_row(event: Event) -> dict[str, Any]:
-    return {
-        "hall": event.hall,
-        "seq": event.seq,
-        "type": event.type.value,
-        "at": event.at,
-        "actor": event.actor,
-        "window": event.window,
-        "ticket": event.ticket,
-        "data": event.data,
-    }
-
-
-def _event(row: Any) -> Event:
-    at: datetime = row["at"]
-    return Event(
-        hall=row["hall"],
-        seq=row["seq"],
-        type=EventType(row["type"]),
-        at=at.astimezone(UTC),
-        actor=row["actor"],
-        window=row["window"],
-        ticket=row["ticket"],
-        data=row["data"] or {},
-    )
+async def _insert_new(
+    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
+) -> None:
+    statement = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=keys)
+    await conn.execute(statement, rows)

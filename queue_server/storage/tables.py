@@ -61,6 +61,8 @@ class TicketRow(SQLModel, table=True):
     calls: int = 0
     appointment_start: datetime | None = _utc(default=None, nullable=True)
     appointment_end: datetime | None = _utc(default=None, nullable=True)
+    # The ledger seq of the last change: a late writer never overwrites a newer row.
+    seq: int = 0
 
 
 class WindowRow(SQLModel, table=True):
@@ -76,6 +78,7 @@ class WindowRow(SQLModel, table=True):
     pause_reason: str | None = Field(default=None, max_length=200)
     priority_streak: int = 0
     state_since: datetime | None = _utc(default=None, nullable=True)
+    seq: int = 0
 
 
 class CounterRow(SQLModel, table=True):

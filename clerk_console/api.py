@@ -1,0 +1,201 @@
+"""The console's JSON endpoints: console and dashboard views, clerk figures, alerts, ticket
+history, supervisor ticket actions, notices and ratings.
+
+Every change goes through the hall's domain (QueueService → HallState), so it lands in the
+ledger with its actor and time like any clerk's step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clerk_console import ratings
+from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
+from clerk_console.context import settings
+from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody, TransferBody
+from clerk_console.stats import clerk_figures, day_start, steps_since
+from clerk_console.views import board_view, console_view
+from queue_server.api.deps import bearer_token, body, principal, service, window_number
+from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
+from queue_server.domain.errors import Conflict, Forbidden, NotFound
+from queue_server.domain.events import EventType
+from queue_server.domain.model import TicketStatus
+from queue_server.domain.numbering import service_day
+from queue_server.service import QueueService
+
+
+def _hall(request: Request) -> str:
+    hall: str = request.path_params["hall"]
+    service(request).hall(hall)  # 404 before anything else
+    return hall
+
+
+async def window_console(request: Request) -> JSONResponse:
+    hall = _hall(request)
+    (await principal(request)).require(hall, roles=STAFF)
+    svc = service(request)
+    return JSONResponse(console_view(svc.hall(hall).state, window_number(request), svc.clock.now()))
+
+
+async def clerk_stats(request: Request) -> JSONResponse:
+    hall, clerk = _hall(request), request.path_params["clerk"]
+    caller = await principal(request)
+    caller.require(hall, roles=STAFF)
+    if caller.role is Role.CLERK and caller.name != clerk:
+        raise Forbidden("error.forbidden_clerk_stats")
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    start = day_start(service_day(svc.clock.now(), spec.timezone), spec.timezone)
+    engine = ratings.engine_of(svc.store)
+    figures = clerk_figures(
+        clerk, await steps_since(engine, hall, start), await ratings.since(engine, hall, start)
+    )
+    return JSONResponse({"clerk": clerk, "since": start.isoformat(), **figures.public()})
+
+
+async def _alerts_and_devices(
+    request: Request, svc: QueueService, hall: str
+) -> tuple[list[Any], Any, list[dict[str, Any]]]:
+    state, now = svc.hall(hall).state, svc.clock.now()
+    devices = await svc.devices(hall)
+    health = [
+        DeviceHealth(d["name"], d["kind"], bool(d["connected"]), _parse_time(d.get("last_seen")))
+        for d in devices
+    ]
+    limits = AlertLimits(settings(request).pause_limit, settings(request).device_grace)
+    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits)
+    return alerts, extended_service(state.spec, state.windows.values(), now), devices
+
+
+async def hall_alerts_route(request: Request) -> JSONResponse:
+    hall = _hall(request)
+    (await principal(request)).require(hall, roles=MANAGERS)
+    svc = service(request)
+    alerts, extended, _ = await _alerts_and_devices(request, svc, hall)
+    return JSONResponse(
+        {
+            "now": svc.clock.now().isoformat(),
+            "alerts": [a.public() for a in alerts],
+            "extended": None if extended is None else extended.public(),
+        }
+    )
+
+
+async def board(request: Request) -> JSONResponse:
+    hall = _hall(request)
+    (await principal(request)).require(hall, roles=MANAGERS)
+    svc = service(request)
+    alerts, extended, devices = await _alerts_and_devices(request, svc, hall)
+    view = board_view(svc.hall(hall).state, svc.clock.now(), alerts, extended, devices)
+    return JSONResponse(view)
+
+
+async def ticket_history(request: Request) -> JSONResponse:
+    hall, ticket_id = _hall(request), request.path_params["ticket"]
+    svc = service(request)
+    events = await svc.ticket_history(hall, ticket_id, await principal(request))
+    view = await svc.ticket_view(hall, ticket_id)  # 404 for an unknown ticket
+    return JSONResponse({"ticket": view, "events": events})
+
+
+async def transfer_ticket(request: Request) -> JSONResponse:
+    hall, ticket_id = _hall(request), request.path_params["ticket"]
+    data = await body(request, TransferBody)
+    view = await service(request).transfer_ticket(
+        hall,
+        ticket_id,
+        await principal(request),
+        to_category=data.to_category,
+        to_window=data.to_window,
+    )
+    return JSONResponse(view)
+
+
+async def prioritise_ticket(request: Request) -> JSONResponse:
+    hall, ticket_id = _hall(request), request.path_params["ticket"]
+    data = await body(request, PrioritiseBody)
+    view = await service(request).prioritise_ticket(hall, ticket_id, data.priority, await principal(request))
+    return JSONResponse(view)
+
+
+async def post_notice(request: Request) -> JSONResponse:
+    hall = _hall(request)
+    data = await body(request, NoticeBody)
+    seq = await service(request).post_notice(hall, data.text, await principal(request))
+    return JSONResponse({"text": data.text, "seq": seq}, status_code=201)
+
+
+async def rate_ticket(request: Request) -> JSONResponse:
+    """Public by ticket id (128 random bits: holding it is the right to rate it). The rating
+    device sends its screen token and is recorded as channel `device`; a phone sends none."""
+    hall, ticket_id = _hall(request), request.path_params["ticket"]
+    svc = service(request)
+    channel, actor = "phone", "visitor"
+    if bearer_token(request) is not None:
+        caller = await principal(request)
+        caller.require(hall, roles=STAFF, devices=(DeviceKind.SCREEN,))
+        channel, actor = "device", caller.actor
+    data = await body(request, RatingBody)
+    ratings.check_rating(data.level, data.reason, data.comment, settings(request).reason_codes())
+    state = svc.hall(hall).state
+    ticket = state.tickets.get(ticket_id)
+    if ticket is None:
+        old = await svc.store.get_ticket(hall, ticket_id)
+        if old is None:
+            raise NotFound("error.unknown_ticket", hall=hall, ticket=ticket_id)
+        raise Conflict("error.rating_closed", number=old.number)
+    if ticket.status is not TicketStatus.DONE:
+        raise Conflict("error.rating_not_done", number=ticket.number, status=ticket.status.value)
+    rating = ratings.Rating(
+        hall=hall,
+        ticket=ticket_id,
+        window=ticket.window,
+        clerk=await _clerk_who_finished(svc, hall, ticket_id),
+        level=data.level,
+        reason=data.reason,
+        comment=data.comment or None,
+        at=svc.clock.now(),
+        channel=channel,
+    )
+    engine = ratings.engine_of(svc.store)
+    await ratings.save(engine, rating, ticket.number)
+    try:
+        await svc.record_rating(hall, ticket_id, data.level, rating.bad, actor)
+    except BaseException:
+        await ratings.withdraw(engine, ticket_id)  # no rating without its ledger entry
+        raise
+    return JSONResponse(
+        {"ticket": ticket.number, "level": rating.level, "bad": rating.bad, "channel": channel},
+        status_code=201,
+    )
+
+
+async def _clerk_who_finished(svc: QueueService, hall: str, ticket_id: str) -> str | None:
+    for event in reversed(await svc.store.ticket_events(hall, ticket_id)):
+        if event.type is EventType.TICKET_FINISHED:
+            clerk = (event.data.get("window") or {}).get("clerk")
+            return clerk if isinstance(clerk, str) else None
+    return None
+
+
+def _parse_time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+# Listed before queue_server's /tickets/{ticket}/{action} route, which would take these paths.
+routes = [
+    Route("/api/halls/{hall}/windows/{window}/console", window_console, methods=["GET"]),
+    Route("/api/halls/{hall}/clerks/{clerk}/stats", clerk_stats, methods=["GET"]),
+    Route("/api/halls/{hall}/alerts", hall_alerts_route, methods=["GET"]),
+    Route("/api/halls/{hall}/board", board, methods=["GET"]),
+    Route("/api/halls/{hall}/notices", post_notice, methods=["POST"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/history", ticket_history, methods=["GET"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/transfer", transfer_ticket, methods=["POST"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/prioritise", prioritise_ticket, methods=["POST"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/rating", rate_ticket, methods=["POST"]),
+]

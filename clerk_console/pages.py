@@ -1,0 +1,171 @@
+"""The pages: clerk console, supervisor dashboard, rating device and account admin.
+
+Staff pages are shells. The bearer token lives in the tab's sessionStorage and every request
+sends it as an Authorization header (never a cookie), so a forged cross-site request carries
+no credential and needs no CSRF token; the pages forbid inline script (Content-Security-Policy)
+so that an injected script cannot read the token either. Each page asks the API for its data
+and shows the API's refusal in words, so a clerk opening the dashboard sees it refused.
+
+The rating device is a screen: its device token comes in the URL like the hall screens', and
+the page is only given out for a token valid in the hall.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from clerk_console.context import settings
+from clerk_console.messages import both, page_strings
+from queue_server.api.deps import principal, service, window_number
+from queue_server.auth import MANAGERS, DeviceKind, NotAuthenticated
+from queue_server.domain.errors import DomainError, NotFound
+from queue_server.domain.model import HallSpec
+from queue_server.messages import pick_language, translate
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+# Scripts and styles from this server only; no inline script, no framing (clickjacking).
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+PAUSE_REASONS = ("lunch", "meeting", "fault", "other")
+
+
+class _PageError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _render(request: Request, page: str, config: dict[str, Any], status: int = 200) -> Response:
+    config = {**config, "strings": page_strings()}
+    return templates.TemplateResponse(
+        request,
+        page,
+        {"config": config, "t": both},
+        status_code=status,
+        headers=_SECURITY_HEADERS,
+    )
+
+
+def _error(request: Request, error: _PageError) -> Response:
+    return _render(request, "error.html", {"message": error.message}, error.status)
+
+
+def _spec(request: Request) -> HallSpec:
+    hall = request.path_params["hall"]
+    language = pick_language(request.headers.get("accept-language"))
+    spec = service(request).settings.hall(hall)
+    if spec is None:
+        raise _PageError(404, translate("error.unknown_hall", language, hall=hall))
+    return spec
+
+
+def _window(request: Request, spec: HallSpec) -> int:
+    language = pick_language(request.headers.get("accept-language"))
+    try:
+        number = window_number(request)
+    except NotFound:
+        number = -1
+    if spec.window(number) is None:
+        raise _PageError(
+            404,
+            translate("error.unknown_window", language, hall=spec.id, window=request.path_params["window"]),
+        )
+    return number
+
+
+def _hall_config(spec: HallSpec) -> dict[str, Any]:
+    return {
+        "hall": spec.id,
+        "hall_name": spec.name,
+        "hall_name_en": spec.name_en,
+        "timezone": spec.timezone.key,
+        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories],
+        "windows": [{"number": w.number, "name": w.name, "name_en": w.name_en} for w in spec.windows],
+        "priorities": ["normal", "green", *(p.code for p in spec.priorities)],
+        "priority_names": {p.code: {"zh-CN": p.name, "en": p.name_en} for p in spec.priorities},
+    }
+
+
+async def sign_in_and_pick(request: Request) -> Response:
+    return _render(request, "pick.html", {"page": "pick"})
+
+
+async def window_console(request: Request) -> Response:
+    try:
+        spec = _spec(request)
+        number = _window(request, spec)
+    except _PageError as error:
+        return _error(request, error)
+    config = {
+        **_hall_config(spec),
+        "page": "console",
+        "window": number,
+        "pause_reasons": list(PAUSE_REASONS),
+    }
+    return _render(request, "console.html", config)
+
+
+async def supervise(request: Request) -> Response:
+    try:
+        spec = _spec(request)
+    except _PageError as error:
+        return _error(request, error)
+    return _render(request, "supervise.html", {**_hall_config(spec), "page": "supervise"})
+
+
+async def rating_device(request: Request) -> Response:
+    language = pick_language(request.headers.get("accept-language"))
+    try:
+        spec = _spec(request)
+        number = _window(request, spec)
+        try:
+            caller = await principal(request)
+            caller.require(spec.id, roles=MANAGERS, devices=(DeviceKind.SCREEN,))
+        except NotAuthenticated as exc:
+            raise _PageError(401, translate(exc.key, language)) from None
+        except DomainError as exc:
+            raise _PageError(403, translate(exc.key, language, **exc.params)) from None
+    except _PageError as error:
+        return _error(request, error)
+    console = settings(request)
+    config = {
+        "hall": spec.id,
+        "page": "rate",
+        "window": number,
+        "window_name": next(w.name for w in spec.windows if w.number == number),
+        "token": request.query_params.get("token", ""),
+        "reasons": [r.public() for r in console.rating_reasons],
+        "timeout_s": console.rating_timeout_s,
+    }
+    return _render(request, "rate.html", config)
+
+
+async def admin_users(request: Request) -> Response:
+    halls = [{"id": h.id, "name": h.name} for h in service(request).settings.halls]
+    return _render(request, "admin.html", {"page": "admin", "halls": halls})
+
+
+routes: list[BaseRoute] = [
+    Route("/console", sign_in_and_pick, methods=["GET"]),
+    Route("/console/halls/{hall}/windows/{window}", window_console, methods=["GET"]),
+    Route("/supervise/halls/{hall}", supervise, methods=["GET"]),
+    Route("/rate/halls/{hall}/windows/{window}", rating_device, methods=["GET"]),
+    Route("/admin/users", admin_users, methods=["GET"]),
+    Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
+]

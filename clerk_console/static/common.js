@@ -1,0 +1,256 @@
+// Shared by the console pages: language, the signed-in session, API calls and the live stream.
+//
+// The bearer token is kept in sessionStorage (this tab only, gone when the tab closes) and
+// sent as an Authorization header; no cookie is ever set, so there is nothing for a forged
+// cross-site request to ride on (no CSRF token needed).
+
+export const config = JSON.parse(document.getElementById("config").textContent);
+const STRINGS = config.strings;
+const LANG_KEY = "onewindow.lang";
+const SESSION_KEY = "onewindow.session";
+
+export let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
+const languageListeners = [];
+
+export function t(key, params = {}) {
+  const entry = STRINGS[key];
+  if (!entry) return key;
+  const template = entry[lang] || entry["zh-CN"];
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+// A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).
+export function named(thing) {
+  if (!thing) return "";
+  if ("zh-CN" in thing) return thing[lang] || thing["zh-CN"];
+  return lang === "en" ? thing.name_en || thing.name : thing.name;
+}
+
+export function applyTexts(root = document) {
+  document.documentElement.lang = lang;
+  root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+  root.querySelectorAll("[data-t-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.tPlaceholder); });
+}
+
+export function onLanguage(listener) { languageListeners.push(listener); }
+
+function switchLanguage() {
+  lang = lang === "en" ? "zh-CN" : "en";
+  localStorage.setItem(LANG_KEY, lang);
+  applyTexts();
+  languageListeners.forEach((listener) => listener());
+}
+
+// ---- the session ------------------------------------------------------------------------
+
+export function session() {
+  try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch { return null; }
+}
+
+export function signOut() {
+  sessionStorage.removeItem(SESSION_KEY);
+  location.href = "/console";
+}
+
+export class ApiError extends Error {
+  constructor(status, message, code) { super(message); this.status = status; this.code = code; }
+}
+
+export async function api(method, path, body, token = session()?.token) {
+  const headers = { "Accept-Language": lang === "en" ? "en" : "zh-CN" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, t("offline"), "network");
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = data.error || {};
+    throw new ApiError(response.status, error.message || `${response.status}`, error.code);
+  }
+  return data;
+}
+
+// ---- page chrome ------------------------------------------------------------------------
+
+const errorBox = document.getElementById("error");
+let errorTimer = null;
+
+export function showError(message) {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+  clearTimeout(errorTimer);
+  errorTimer = setTimeout(() => { errorBox.hidden = true; }, 8000);
+}
+
+export function clearError() { errorBox.hidden = true; }
+
+const toastBox = document.getElementById("toast");
+let toastTimer = null;
+
+export function toast(message) {
+  toastBox.textContent = message;
+  toastBox.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 6000);
+}
+
+export function refuse(message) {
+  const box = document.getElementById("refused");
+  box.textContent = message;
+  box.hidden = false;
+}
+
+export function setLive(online) {
+  const live = document.getElementById("live");
+  live.hidden = false;
+  live.dataset.state = online ? "on" : "off";
+  document.getElementById("live-text").textContent = t(online ? "online" : "offline");
+}
+
+// Shows the sign-in form when nobody is signed in in this tab; resolves with the session.
+export function signedIn() {
+  const current = session();
+  if (current) {
+    showWho(current);
+    return Promise.resolve(current);
+  }
+  const panel = document.getElementById("signin");
+  const form = document.getElementById("signin-form");
+  panel.hidden = false;
+  return new Promise((resolve) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        const data = await api("POST", "/api/auth/login", {
+          username: form.username.value.trim(), password: form.password.value,
+        }, null);
+        sessionStorage.setItem(SESSION_KEY, JSON.stringify(data));
+        panel.hidden = true;
+        clearError();
+        showWho(data);
+        resolve(data);
+      } catch (error) {
+        showError(error.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  });
+}
+
+export function showWho(who) {
+  const el = document.getElementById("who");
+  el.textContent = `${who.username} · ${t(`role.${who.role}`)}`;
+  el.hidden = false;
+  document.getElementById("sign-out").hidden = false;
+}
+
+document.getElementById("lang").addEventListener("click", switchLanguage);
+document.getElementById("sign-out").addEventListener("click", signOut);
+onLanguage(() => { const who = session(); if (who && !document.getElementById("who").hidden) showWho(who); });
+applyTexts();
+
+// ---- the live stream --------------------------------------------------------------------
+
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 5000;
+const WATCHDOG_MS = 25000; // the server sends a heartbeat every 10 s
+
+// The hall's events as "something changed" signals: every page re-reads its view from the
+// API after a change, so a missed or doubled event can never leave it wrong for long.
+export class LiveHall {
+  constructor(hall, token, onMessage) {
+    this.hall = hall;
+    this.token = token;
+    this.onMessage = onMessage;
+    this.seq = null;
+    this.attempt = 0;
+    this.watchdog = null;
+  }
+
+  start() { this.connect(); }
+
+  connect() {
+    const url = new URL(`/ws/halls/${encodeURIComponent(this.hall)}`, location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("token", this.token);
+    if (this.seq !== null) url.searchParams.set("after", String(this.seq));
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onmessage = (message) => {
+      this.arm(socket);
+      const msg = JSON.parse(message.data);
+      if (msg.kind === "error") { showError(msg.message); return; }
+      this.attempt = 0;
+      setLive(true);
+      if (typeof msg.seq === "number") this.seq = msg.seq;
+      if (msg.kind !== "heartbeat") this.onMessage(msg);
+    };
+    socket.onclose = (closed) => {
+      if (socket !== this.socket) return;
+      clearTimeout(this.watchdog);
+      setLive(false);
+      if (closed.code === 4008) this.seq = null; // too far behind: start again from a snapshot
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt++);
+      setTimeout(() => this.connect(), closed.code >= 4400 && closed.code < 4500 ? 30000 : delay);
+    };
+    this.arm(socket);
+  }
+
+  arm(socket) {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => socket.close(), WATCHDOG_MS);
+  }
+}
+
+// Runs `work` at most once per `ms`, trailing: a burst of events makes one refetch.
+export function debounce(work, ms) {
+  let timer = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => { timer = null; work(); }, ms);
+  };
+}
+
+// ---- formatting -------------------------------------------------------------------------
+
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+// The server's clock may differ from this machine's (and is a manual clock in tests):
+// every running timer counts from the server's "now" of the last view.
+export class ServerTime {
+  constructor() { this.offset = 0; }
+  sync(serverNow) { this.offset = Date.parse(serverNow) - Date.now(); }
+  now() { return Date.now() + this.offset; }
+  since(iso) { return iso ? (this.now() - Date.parse(iso)) / 1000 : null; }
+}
+
+export function clear(element) { while (element.firstChild) element.removeChild(element.firstChild); }
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}

@@ -1,0 +1,56 @@
+"""Accounts for admins: list them and add one (the same rules as `onewindow user add`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from clerk_console.ratings import engine_of
+from clerk_console.schemas import NewUserBody
+from queue_server.accounts import AccountError, add_user
+from queue_server.api.deps import body, principal, service
+from queue_server.auth import Principal, Role
+from queue_server.domain.errors import Conflict, Forbidden, Invalid
+from queue_server.storage.tables import UserRow
+
+_USERS: Table = UserRow.metadata.tables[UserRow.__tablename__]
+
+
+def _require_admin(caller: Principal) -> None:
+    if caller.role is not Role.ADMIN:
+        raise Forbidden("error.forbidden_role", role=caller.label)
+
+
+async def list_users(request: Request) -> JSONResponse:
+    _require_admin(await principal(request))
+    async with engine_of(service(request).store).connect() as conn:
+        rows = await conn.execute(
+            select(_USERS.c.username, _USERS.c.role, _USERS.c.hall, _USERS.c.created_at).order_by(
+                _USERS.c.username
+            )
+        )
+        users = [{**row, "created_at": row["created_at"].isoformat()} for row in rows.mappings()]
+    return JSONResponse({"users": users})
+
+
+async def create_user(request: Request) -> JSONResponse:
+    _require_admin(await principal(request))
+    data = await body(request, NewUserBody)
+    svc = service(request)
+    if await svc.store.get_user(data.username) is not None:
+        raise Conflict("error.user_exists", username=data.username)
+    try:
+        user = await add_user(
+            svc.store, svc.settings, svc.clock, data.username, Role(data.role), data.password, data.hall
+        )
+    except AccountError as exc:
+        raise Invalid("error.user_invalid", problem=str(exc)) from None
+    return JSONResponse({"username": user.username, "role": user.role, "hall": user.hall}, status_code=201)
+
+
+routes = [
+    Route("/api/users", list_users, methods=["GET"]),
+    Route("/api/users", create_user, methods=["POST"]),
+]

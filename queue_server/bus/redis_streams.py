@@ -1,0 +1,142 @@
+"""The event bus over Redis Streams: one stream per hall, tailed once per process.
+
+Unlike pub/sub, a stream keeps what was published while a subscriber was away, so a screen
+can reconnect to any process and resume with `?after=seq`. Each process runs one tailing
+task per hall that has subscribers here and fans entries out to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Sequence
+from typing import cast
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from queue_server.bus.base import ReplayGap, SubscriberOverflow
+from queue_server.domain.events import Event
+from queue_server.scaleout import keys
+from queue_server.scaleout.entries import Entry, entry_seq, read_range
+from queue_server.storage.base import StoreUnavailable
+from queue_server.storage.rows import event_from_json
+
+TAIL_BLOCK_MS = 5_000
+
+
+class StreamSubscription:
+    def __init__(self, bus: RedisStreamBus, hall: str, size: int, last: int) -> None:
+        self._bus, self._hall = bus, hall
+        # None wakes a reader blocked on an empty queue once the subscription is cut loose.
+        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=size)
+        self.last = last
+        self.overflowed = False
+
+    def offer(self, event: Event) -> None:
+        if event.seq <= self.last:
+            return  # already delivered by the replay
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.cut_loose()
+            return
+        self.last = event.seq
+
+    def cut_loose(self) -> None:
+        self.overflowed = True
+        self._bus.detach(self._hall, self)
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(None)
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        while True:
+            if self.overflowed:
+                raise SubscriberOverflow(self._hall)
+            event = await self.queue.get()
+            if event is not None:
+                yield event
+
+    async def close(self) -> None:
+        self._bus.detach(self._hall, self)
+
+
+class RedisStreamBus:
+    def __init__(self, redis: Redis, *, client_queue: int) -> None:
+        self._redis = redis
+        self._client_queue = client_queue
+        self._subscribers: dict[str, set[StreamSubscription]] = {}
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        for task in self._tails.values():
+            task.cancel()
+        for task in self._tails.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tails.clear()
+
+    def backfill(self, hall: str, events: Sequence[Event], latest_seq: int) -> None:
+        """Nothing to do: the stream itself keeps the recent events."""
+
+    async def subscribe(self, hall: str, after: int | None) -> StreamSubscription:
+        lock = self._locks.setdefault(hall, asyncio.Lock())
+        async with lock:
+            try:
+                latest = int(await self._redis.get(keys.seq_key(hall)) or 0)
+                subscription = StreamSubscription(self, hall, self._client_queue, latest)
+                if after is not None:
+                    subscription.last = after
+                    for event in await self._replay(hall, after, latest):
+                        subscription.offer(event)
+            except RedisError as exc:
+                raise StoreUnavailable(f"redis: {exc}") from exc
+            self._subscribers.setdefault(hall, set()).add(subscription)
+            tail = self._tails.get(hall)
+            if tail is None or tail.done():
+                self._tails[hall] = asyncio.create_task(self._tail(hall, subscription.last))
+        return subscription
+
+    def detach(self, hall: str, subscription: StreamSubscription) -> None:
+        self._subscribers.get(hall, set()).discard(subscription)
+
+    def subscriber_count(self, hall: str) -> int:
+        return len(self._subscribers.get(hall, ()))
+
+    async def _replay(self, hall: str, after: int, latest: int) -> list[Event]:
+        if after > latest:
+            raise ReplayGap(f"{hall}: client is at {after}, the hall only at {latest}")
+        if after == latest:
+            return []
+        entries = await read_range(self._redis, keys.stream_key(hall), after, self._client_queue)
+        if not entries or entry_seq(entries[0][0]) != after + 1:
+            raise ReplayGap(f"{hall}: events after {after} are no longer kept")
+        if entry_seq(entries[-1][0]) < latest and len(entries) >= self._client_queue:
+            raise ReplayGap(f"{hall}: more missed events than a client may queue")
+        return [event_from_json(json.loads(fields["e"])) for _, fields in entries]
+
+    async def _tail(self, hall: str, start: int) -> None:
+        stream, position = keys.stream_key(hall), f"{start}-0"
+        while self._subscribers.get(hall):
+            try:
+                response = cast(
+                    list[tuple[str, list[Entry]]],
+                    await self._redis.xread({stream: position}, block=TAIL_BLOCK_MS, count=500),
+                )
+            except (RedisError, OSError):
+                # Redis is gone: every client must resync once it is back.
+                for subscription in list(self._subscribers.get(hall, ())):
+                    subscription.cut_loose()
+                return
+            for _, entries in response or ():
+                async with self._locks[hall]:
+                    for entry_id, fields in entries:
+                        event = event_from_json(json.loads(fields["e"]))
+                        for subscription in list(self._subscribers.get(hall, ())):
+                            subscription.offer(event)
+                        position = entry_id

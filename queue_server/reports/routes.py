@@ -1,0 +1,210 @@
+"""Report, plan and crowded-periods routes, and the supervisor's reports page.
+
+* `GET /api/halls/{hall}/reports?from=&to=&category=&format=json|csv&table=` (supervisor, admin)
+* `GET /api/halls/{hall}/plan?from=&to=&weekday=&target_wait=&target_level=&replications=`
+  (supervisor, admin; simulation runs in a worker thread)
+* `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
+* `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
+  API with the bearer token kept in localStorage)
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from queue_server.api.deps import principal, service
+from queue_server.api.errors import BadRequest
+from queue_server.auth import MANAGERS
+from queue_server.domain.model import HallSpec
+from queue_server.messages import MESSAGES, pick_language
+from queue_server.reports.ledger import hall_calendar, read_ledger
+from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
+from queue_server.storage.sql import SqlStore
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+MAX_DAYS = 366
+_T = TypeVar("_T")
+_CROWDED_TTL_S = 600.0
+_crowded_cache: dict[tuple[int, str, date, int], tuple[float, dict[str, Any]]] = {}
+
+
+def _bad(field: str, problem: str) -> BadRequest:
+    return BadRequest(422, "error.bad_param", [{"field": field, "problem": problem}],
+                      field=field, problem=problem)
+
+
+def _param(request: Request, name: str, parse: Callable[[str], _T], default: _T,
+           problem: str) -> _T:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return parse(raw)
+    except ValueError:
+        raise _bad(name, problem) from None
+
+
+def _bounded(kind: Callable[[str], _T], low: Any, high: Any) -> Callable[[str], _T]:
+    def parse(raw: str) -> _T:
+        value = kind(raw)
+        if not low <= value <= high:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
+    today = datetime.now(spec.timezone).date()
+    problem = "YYYY-MM-DD"
+    end = _param(request, "to", date.fromisoformat, today, problem)
+    start = _param(request, "from", date.fromisoformat, end - timedelta(days=29), problem)
+    if start > end:
+        raise _bad("from", f"after to ({end})")
+    if (end - start).days >= MAX_DAYS:
+        raise _bad("to", f"at most {MAX_DAYS} days from {start}")
+    return start, end
+
+
+async def _manager_hall(request: Request) -> tuple[HallSpec, SqlStore]:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)  # NotFound for an unknown hall
+    (await principal(request)).require(hall, roles=MANAGERS)
+    return _spec_store(request, hall)
+
+
+def _spec_store(request: Request, hall: str) -> tuple[HallSpec, SqlStore]:
+    svc = service(request)
+    spec = svc.settings.hall(hall)
+    assert spec is not None
+    store = svc.store
+    if not isinstance(store, SqlStore):  # pragma: no cover - the only store there is
+        raise RuntimeError("reports need the SQL store")
+    return spec, store
+
+
+async def reports(request: Request) -> Response:
+    spec, store = await _manager_hall(request)
+    start, end = _dates(request, spec)
+    category = request.query_params.get("category") or None
+    if category is not None and spec.category(category) is None:
+        raise _bad("category", f"unknown category {category!r}")
+    fmt = request.query_params.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise _bad("format", "json or csv")
+    table = request.query_params.get("table", "summary")
+    if table not in CSV_TABLES:
+        raise _bad("table", " | ".join(CSV_TABLES))
+    read = await read_ledger(store.engine, spec, start, end, category=category)
+    calendar = hall_calendar(spec)
+    report = await anyio.to_thread.run_sync(
+        lambda: build_report(read, spec, calendar, start, end, category=category))
+    if fmt == "json":
+        return JSONResponse(report)
+    name = f"onewindow-{spec.id}-{start}-{end}{'-' + category if category else ''}-{table}.csv"
+    return Response("\ufeff" + report_csv(report, table), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def plan(request: Request) -> JSONResponse:
+    from queue_server.reports.planner import PlanOptions, make_plan
+
+    spec, store = await _manager_hall(request)
+    start, end = _dates(request, spec)
+    weekday = _param(request, "weekday", _bounded(int, 0, 6), None, "0 (Monday) … 6 (Sunday)")
+    options = PlanOptions(
+        weekday=weekday,
+        target_wait=_param(request, "target_wait", _bounded(float, 10, 7200), 900.0,
+                           "seconds, 10 … 7200"),
+        target_level=_param(request, "target_level", _bounded(float, 0.05, 0.999), 0.8,
+                            "a share between 0.05 and 0.999"),
+        replications=_param(request, "replications", _bounded(int, 1, 50), 10, "1 … 50"),
+        seed=_param(request, "seed", int, 0, "an integer"),
+        overtime_limit=_param(request, "overtime_limit", _bounded(float, 0, 600), 15.0,
+                              "minutes, 0 … 600"),
+        all_windows=len(spec.windows),
+        weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
+    )
+    read = await read_ledger(store.engine, spec, start, end)
+    if not read.records:
+        raise _bad("from", f"no tickets between {start} and {end}")
+    calendar = hall_calendar(spec)
+    try:
+        result = await anyio.to_thread.run_sync(
+            lambda: make_plan(list(read.records), calendar, options))
+    except ValueError as exc:
+        raise _bad("weekday" if weekday is not None else "from", str(exc)) from None
+    result["from"], result["to"] = start.isoformat(), end.isoformat()
+    return JSONResponse(result)
+
+
+async def crowded(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    service(request).hall(hall)
+    spec, store = _spec_store(request, hall)
+    weeks = _param(request, "weeks", _bounded(int, 1, 12), 4, "1 … 12")
+    end = datetime.now(spec.timezone).date() - timedelta(days=1)
+    start = end - timedelta(days=7 * weeks - 1)
+    key = (id(store), hall, end, weeks)
+    hit = _crowded_cache.get(key)
+    if hit is not None and _time.monotonic() - hit[0] < _CROWDED_TTL_S:
+        return JSONResponse(hit[1])
+    read = await read_ledger(store.engine, spec, start, end)
+    calendar = hall_calendar(spec)
+    body = await anyio.to_thread.run_sync(
+        lambda: crowded_periods(list(read.records), spec, calendar, start, end))
+    _crowded_cache[key] = (_time.monotonic(), body)
+    return JSONResponse(body, headers={"Cache-Control": "public, max-age=600"})
+
+
+def page_texts() -> dict[str, dict[str, str]]:
+    """The page's sentences, from the server's one catalog (keys `reports.*`)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, entry in MESSAGES.items():
+        if key.startswith("reports."):
+            for lang, text in entry.items():
+                out.setdefault(lang, {})[key.removeprefix("reports.")] = text
+    return out
+
+
+async def reports_page(request: Request) -> Response:
+    hall = request.path_params["hall"]
+    service(request).hall(hall)
+    spec, _ = _spec_store(request, hall)
+    lang = request.query_params.get("lang") or pick_language(
+        request.headers.get("accept-language"))
+    lang = lang if lang in ("zh-CN", "en") else "zh-CN"
+    texts = page_texts()
+    config = {
+        "hall": spec.id, "name": spec.name, "name_en": spec.name_en, "lang": lang,
+        "texts": texts,
+        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en}
+                       for c in spec.categories],
+        "today": datetime.now(spec.timezone).date().isoformat(),
+    }
+    return templates.TemplateResponse(
+        request, "reports.html",
+        {"config": config, "t": texts[lang], "lang": lang, "spec": spec},
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/api/halls/{hall}/reports", reports, methods=["GET"]),
+    Route("/api/halls/{hall}/plan", plan, methods=["GET"]),
+    Route("/api/halls/{hall}/crowded-periods", crowded, methods=["GET"]),
+    Route("/supervise/halls/{hall}/reports", reports_page, methods=["GET"]),
+    Mount("/reports/static", app=StaticFiles(directory=HERE / "static"), name="reports-static"),
+]

@@ -1,0 +1,121 @@
+"""A real server for the screens and Debian's Chromium driven by Playwright (never downloaded)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+import tomli_w
+
+from queue_server.clock import SystemClock
+from queue_server.config import load_settings
+from tests.conftest import PASSWORD, demo_config, seed_people
+from tests.server_process import ServerProcess
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "displays"
+CHROMIUM = os.environ.get("ONEWINDOW_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def write_config(directory: Path, **displays: Any) -> Path:
+    raw = demo_config()
+    raw["server"]["store"] = f"sqlite:///{directory / 'hall.db'}"
+    raw["displays"] = {"cache_dir": str(directory / "announce-cache"), "repeat": 1, **displays}
+    path = directory / "config.toml"
+    path.write_bytes(tomli_w.dumps(raw).encode())
+    return path
+
+
+@dataclass
+class LiveHall:
+    """A served hall: the process, its device tokens and a supervisor's bearer header."""
+
+    server: ServerProcess
+    tokens: dict[str, str]
+    boss: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def screen_url(self, path: str = "", **query: str) -> str:
+        params = "&".join(f"{k}={v}" for k, v in {"token": self.tokens["screen"], **query}.items())
+        return f"{self.url}/display/halls/weiyang{path}?{params}"
+
+    def login(self) -> None:
+        response = httpx.post(
+            f"{self.url}/api/auth/login",
+            json={"username": "supervisor", "password": PASSWORD},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        self.boss = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def post(self, path: str, **body: Any) -> dict[str, Any]:
+        response = httpx.post(
+            f"{self.url}/api/halls/weiyang{path}", json=body, headers=self.boss, timeout=10
+        )
+        assert response.status_code in (200, 201), response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def issue(self, category: str = "business") -> str:
+        number: str = self.post("/tickets", category=category, channel="counter")["number"]
+        return number
+
+    def act(self, window: int, verb: str, **body: Any) -> dict[str, Any]:
+        return self.post(f"/windows/{window}/{verb}", **body)
+
+
+@pytest.fixture
+def live_hall(tmp_path: Path) -> Iterator[LiveHall]:
+    config = write_config(tmp_path)
+    # Seeding runs its own event loop; Playwright's sync API already runs one in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        tokens = pool.submit(seed_people, load_settings(config), SystemClock()).result()
+    server = ServerProcess(config).start()
+    hall = LiveHall(server, tokens, {})
+    hall.login()
+    try:
+        yield hall
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; browser tests must run in CI")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,139 @@
+"""WAV joining with the stdlib, the chime, voice packs, and the espeak-ng disk cache."""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+
+from displays.announce import announcement
+from displays.audio import Clip, VoicePack, VoicePackError, chime, concatenate, read_wav
+from displays.messages import ANNOUNCE_TEMPLATES
+from displays.settings import DisplaySettings
+from displays.synth import Announcer
+
+RATE = 16000
+
+
+def tone(frequency: float, seconds: float, rate: int = RATE) -> bytes:
+    """A sine tone as a WAV file: a stand-in for a recorded clip."""
+    count = round(rate * seconds)
+    samples = [round(8000 * math.sin(2 * math.pi * frequency * i / rate)) for i in range(count)]
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(struct.pack(f"<{count}h", *samples))
+    return out.getvalue()
+
+
+def write_tone_pack(directory: Path, language: str = "zh-CN") -> dict[str, float]:
+    """A tiny voice pack: one tone per word of 「请 A001 号到 3 号窗口办理」; returns durations."""
+    words = announcement(language, ANNOUNCE_TEMPLATES[language], "A001", 3).words
+    durations: dict[str, float] = {}
+    lines = ["[pack]", 'name = "tones"', f'[clips."{language}"]']
+    for i, word in enumerate(dict.fromkeys(words)):
+        durations[word] = 0.1 + 0.05 * i
+        (directory / f"{i}.wav").write_bytes(tone(300 + 40 * i, durations[word]))
+        lines.append(f'"{word}" = "{i}.wav"')
+    (directory / "pack.toml").write_text("\n".join(lines), encoding="utf-8")
+    return durations
+
+
+def seconds(data: bytes) -> float:
+    with wave.open(io.BytesIO(data), "rb") as reader:
+        return reader.getnframes() / reader.getframerate()
+
+
+def test_concatenation_is_a_valid_wav_as_long_as_its_parts() -> None:
+    parts = [read_wav(tone(440, 0.25)), read_wav(tone(660, 0.5)), read_wav(tone(880, 0.125))]
+    joined = concatenate(parts)
+    assert seconds(joined) == pytest.approx(0.875, abs=1 / RATE)
+    assert read_wav(joined).frames == b"".join(p.frames for p in parts)
+
+
+def test_clips_of_different_formats_are_not_joined() -> None:
+    with pytest.raises(ValueError, match="cannot join"):
+        concatenate([read_wav(tone(440, 0.1)), read_wav(tone(440, 0.1, rate=22050))])
+
+
+def test_the_chime_matches_the_voice_format() -> None:
+    voice = read_wav(tone(440, 0.1, rate=22050))
+    ding = chime(voice)
+    assert ding.alike(voice) and 0.9 < ding.seconds < 1.0
+    stereo = chime(Clip(2, 2, 8000, b""))
+    assert stereo.channels == 2 and len(stereo.frames) == 4 * round(8000 * 0.95)
+
+
+async def test_a_voice_pack_says_a_call_as_the_sum_of_its_clips(tmp_path: Path) -> None:
+    durations = write_tone_pack(tmp_path)
+    settings = DisplaySettings(
+        languages=("zh-CN",), voice_pack=tmp_path, cache_dir=tmp_path / "cache", espeak="absent"
+    )
+    announcer = Announcer(settings)
+    data = await announcer.wav("A001", 3, ("zh-CN",))
+    assert data is not None
+    words = announcement("zh-CN", ANNOUNCE_TEMPLATES["zh-CN"], "A001", 3).words
+    speech = sum(durations[word] for word in words)
+    ding = chime(read_wav(tone(1, 0.01))).seconds
+    # chime, a gap, then the words
+    assert seconds(data) == pytest.approx(ding + 0.35 + speech, abs=0.001)
+
+
+async def test_a_pack_missing_a_word_leaves_the_call_to_espeak_or_nobody(tmp_path: Path) -> None:
+    write_tone_pack(tmp_path)
+    settings = DisplaySettings(voice_pack=tmp_path, cache_dir=tmp_path / "c", espeak="absent")
+    # Window 9 is not in the pack, and there is no espeak: nothing can speak.
+    assert await Announcer(settings).wav("A001", 9, ("zh-CN",)) is None
+
+
+def test_a_broken_pack_says_which_clip(tmp_path: Path) -> None:
+    (tmp_path / "pack.toml").write_text('[clips.zh-CN]\n"请" = "missing.wav"\n', encoding="utf-8")
+    with pytest.raises(VoicePackError, match="missing.wav"):
+        VoicePack(tmp_path)
+    (tmp_path / "a.wav").write_bytes(tone(440, 0.1))
+    (tmp_path / "b.wav").write_bytes(tone(440, 0.1, rate=8000))
+    (tmp_path / "pack.toml").write_text('[clips.en]\nA = "a.wav"\nB = "b.wav"\n', encoding="utf-8")
+    with pytest.raises(VoicePackError, match="differs in format"):
+        VoicePack(tmp_path)
+
+
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng absent")
+
+
+@needs_espeak
+async def test_espeak_output_is_cached_on_disk_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    announcer = Announcer(DisplaySettings(cache_dir=tmp_path))
+    runs: list[str] = []
+    real = announcer._run_espeak
+
+    async def counting(espeak: str, voice: str, text: str) -> bytes:
+        runs.append(text)
+        return await real(espeak, voice, text)
+
+    monkeypatch.setattr(announcer, "_run_espeak", counting)
+    first = await announcer.wav("A001", 3, ("zh-CN", "en"))
+    assert first is not None and len(runs) == 2 and len(list(tmp_path.glob("*.wav"))) == 2
+    second = await announcer.wav("A001", 3, ("zh-CN", "en"))
+    assert second == first and len(runs) == 2  # both languages came from the cache
+    await announcer.wav("A002", 3, ("zh-CN",))
+    assert len(runs) == 3
+    # chime + gap + Chinese + gap + English, all one 16-bit mono WAV
+    clip = read_wav(first)
+    assert (clip.channels, clip.width) == (1, 2) and clip.seconds > 3
+
+
+@needs_espeak
+async def test_the_cache_keeps_only_the_newest_files(tmp_path: Path) -> None:
+    announcer = Announcer(DisplaySettings(cache_dir=tmp_path, cache_files=10))
+    for window in range(1, 14):
+        await announcer.wav("A001", window, ("en",))
+    assert len(list(tmp_path.glob("*.wav"))) == 10

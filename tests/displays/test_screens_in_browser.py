@@ -1,0 +1,219 @@
+"""The screens in a real browser against a real server: calls appear, are spoken once, survive
+a server restart, and the offline badge tells the hall when the screen has lost the server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from tests.displays.conftest import LiveHall
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT = {"width": 1080, "height": 1920}
+
+
+class Screen:
+    """One browser page showing a screen, counting the announcements it asks the server for."""
+
+    def __init__(
+        self, browser: Any, url: str, viewport: dict[str, int], clock: str | None = None
+    ) -> None:
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+        self.page = self.context.new_page()
+        if clock is not None:
+            self.page.clock.set_fixed_time(clock)
+        self.announcements: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", self._request)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(url)
+        self.wait_online()
+
+    def _request(self, request: Any) -> None:
+        if "/announce.wav" in request.url:
+            self.announcements.append(request.url)
+
+    def wait_online(self, timeout: float = 15000) -> None:
+        self.page.wait_for_selector("body[data-online=true]", timeout=timeout)
+
+    def wait_text(self, selector: str, text: str, timeout: float = 10000) -> None:
+        self.page.wait_for_function(
+            "([s, t]) => document.querySelector(s)?.textContent.includes(t)",
+            arg=[selector, text],
+            timeout=timeout,
+            polling=10,
+        )
+
+    def wait_announcements(self, count: int, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.announcements) < count and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+        assert len(self.announcements) == count, self.announcements
+
+    def numbers_announced(self) -> list[str]:
+        return [httpx.URL(url).params["number"] for url in self.announcements]
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        self.context.close()
+
+
+@pytest.fixture
+def screens(chromium: Any) -> Iterator[list[Screen]]:
+    opened: list[Screen] = []
+    yield opened
+    for screen in opened:
+        screen.close()
+
+
+def open_screen(
+    chromium: Any,
+    screens: list[Screen],
+    url: str,
+    viewport: dict[str, int] = LANDSCAPE,
+    clock: str | None = None,
+) -> Screen:
+    screen = Screen(chromium, url, viewport, clock)
+    screens.append(screen)
+    return screen
+
+
+def test_a_call_shows_on_both_screens_and_is_announced_once_per_call_and_recall(
+    live_hall: LiveHall, chromium: Any, screens: list[Screen], artifacts: Path
+) -> None:
+    hall_screen = open_screen(chromium, screens, live_hall.screen_url())
+    window_screen = open_screen(chromium, screens, live_hall.screen_url("/windows/1"))
+    live_hall.act(1, "open")
+    live_hall.issue()
+    window_screen.wait_text("#window-status", "等待叫号")
+
+    started = time.perf_counter()
+    live_hall.act(1, "call-next")
+    answered = time.perf_counter() - started
+    hall_screen.wait_text("#now-number", "A001")
+    on_hall = time.perf_counter() - started
+    window_screen.wait_text("#window-number", "A001")
+    on_window = time.perf_counter() - started
+    report = (
+        f"call request sent → text on hall screen: {on_hall * 1000:.0f} ms, "
+        f"on window screen: {on_window * 1000:.0f} ms "
+        f"(the HTTP call itself answered in {answered * 1000:.0f} ms)"
+    )
+    print(report)
+    (artifacts / "call-to-screen-latency.txt").write_text(report + "\n", encoding="utf-8")
+
+    hall_screen.wait_text('.tile[data-window="1"]', "A001")
+    hall_screen.wait_text("#now-window", "请到 1 号窗口")
+    window_screen.wait_text("#window-hint", "请 A001 号办理")
+    hall_screen.wait_announcements(1)
+    live_hall.act(1, "recall")
+    hall_screen.wait_announcements(2)
+    hall_screen.page.wait_for_timeout(1500)
+    assert hall_screen.numbers_announced() == ["A001", "A001"]
+    # Window screens are silent by default: the hall screen speaks for the hall.
+    assert window_screen.announcements == []
+
+    live_hall.act(1, "start")
+    window_screen.wait_text("#window-status", "正在办理")
+    live_hall.act(1, "finish")
+    live_hall.act(1, "pause", reason="lunch")
+    hall_screen.wait_text('.tile[data-window="1"]', "暂停服务")
+    window_screen.wait_text("#window-status", "暂停服务")
+    hall_screen.wait_text("#waiting", "企业开办")
+
+    # The server knows the screens are there (device health), from their own connections.
+    devices = httpx.get(
+        f"{live_hall.url}/api/halls/weiyang/devices", headers=live_hall.boss, timeout=10
+    ).json()["devices"]
+    screen = next(d for d in devices if d["name"] == "screen-1")
+    assert screen["connected"] is True and screen["last_seen"]
+
+
+def test_screens_ride_out_a_server_restart_and_catch_up_on_missed_calls(
+    live_hall: LiveHall, chromium: Any, screens: list[Screen]
+) -> None:
+    live_hall.act(1, "open")
+    live_hall.act(2, "open")
+    live_hall.issue()
+    live_hall.issue()
+    hall_screen = open_screen(chromium, screens, live_hall.screen_url())
+    live_hall.act(1, "call-next")
+    hall_screen.wait_text("#now-number", "A001")
+    hall_screen.wait_announcements(1)
+
+    live_hall.server.kill()
+    went = time.perf_counter()
+    hall_screen.page.wait_for_selector("#offline", state="visible", timeout=3000)
+    print(f"offline badge shown {(time.perf_counter() - went) * 1000:.0f} ms after the kill")
+
+    live_hall.server.start()
+    live_hall.login()
+    # Made before the screen is back: it must find them on reconnecting, and say each once.
+    live_hall.act(2, "call-next")
+    live_hall.act(1, "recall")
+
+    hall_screen.page.wait_for_selector("#offline", state="hidden", timeout=15000)
+    hall_screen.wait_text('.tile[data-window="2"]', "A002")
+    hall_screen.wait_text("#now-number", "A001")  # the recall came last
+    hall_screen.wait_announcements(3)
+    hall_screen.page.wait_for_timeout(2000)
+    assert hall_screen.numbers_announced() == ["A001", "A002", "A001"]
+
+
+def test_a_reloaded_screen_says_only_what_it_has_not_said(
+    live_hall: LiveHall, chromium: Any, screens: list[Screen]
+) -> None:
+    live_hall.act(1, "open")
+    live_hall.act(2, "open")
+    for _ in range(3):
+        live_hall.issue()
+    hall_screen = open_screen(chromium, screens, live_hall.screen_url())
+    live_hall.act(1, "call-next")
+    hall_screen.wait_announcements(1)
+
+    hall_screen.page.goto("about:blank")
+    live_hall.act(2, "call-next")  # made while the page is gone
+    hall_screen.page.goto(live_hall.screen_url())
+    hall_screen.wait_online()
+    hall_screen.wait_text("#now-number", "A002")
+    hall_screen.wait_announcements(2)
+    hall_screen.page.wait_for_timeout(1500)
+    assert hall_screen.numbers_announced() == ["A001", "A002"]
+
+
+def test_screenshots_of_both_layouts_and_the_window_screens(
+    live_hall: LiveHall, chromium: Any, screens: list[Screen], artifacts: Path
+) -> None:
+    for window in range(1, 10):
+        live_hall.act(window, "open")
+    for category, count in [("business", 12), ("social", 6), ("realestate", 4), ("tax", 3)]:
+        for _ in range(count):
+            live_hall.issue(category)
+    for window in range(1, 9):
+        live_hall.act(window, "call-next")
+    for window in (1, 2, 4, 6):
+        live_hall.act(window, "start")
+    live_hall.act(6, "finish")
+    live_hall.act(9, "pause", reason="meeting")
+    live_hall.act(3, "recall")
+
+    shots = [
+        ("hall-landscape", "", {}, LANDSCAPE),
+        ("hall-portrait", "", {}, PORTRAIT),
+        ("window", "/windows/3", {}, LANDSCAPE),
+        ("window-led", "/windows/3", {"variant": "led"}, {"width": 1280, "height": 256}),
+    ]
+    for name, path, query, viewport in shots:
+        # A weekday morning on the clock, whenever the test runs: the pictures go in the docs.
+        url = live_hall.screen_url(path, **query)
+        screen = open_screen(chromium, screens, url, viewport, "2026-11-23T10:24:36+08:00")
+        screen.page.wait_for_timeout(600)  # fonts and the grid settle
+        screen.page.screenshot(path=str(artifacts / f"{name}.png"))
+    assert (artifacts / "hall-landscape.png").stat().st_size > 10_000

@@ -1,0 +1,88 @@
+"""Limits on taking a number from a phone (线上取号): per address per hour, per phone per day.
+
+The phone number is never stored or shown: only an HMAC of it under a server secret, enough to
+count a day's tickets per phone and useless for recovering the number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+from collections import deque
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ticket_printer.tables import ONLINE_CLAIMS
+
+# Mainland mobile numbers: 11 digits starting with 1; "+86", spaces and dashes are allowed.
+_MOBILE: Final = re.compile(r"1[3-9]\d{9}")
+
+
+def normalise_phone(raw: str) -> str | None:
+    digits = re.sub(r"[\s-]", "", raw).removeprefix("+86")
+    return digits if _MOBILE.fullmatch(digits) else None
+
+
+def phone_hash(key: bytes, phone: str) -> str:
+    return hmac.new(key, phone.encode(), hashlib.sha256).hexdigest()
+
+
+class RateLimiter:
+    """At most `limit` events per `period` per key, in this process (a sliding window)."""
+
+    def __init__(self, limit: int, period: timedelta) -> None:
+        self._limit, self._period = limit, period
+        self._events: dict[str, deque[datetime]] = {}
+
+    def retry_after_s(self, key: str, now: datetime) -> int:
+        """0 if one more event is allowed now (and then counts it), else seconds to wait."""
+        events = self._events.setdefault(key, deque())
+        while events and events[0] <= now - self._period:
+            events.popleft()
+        if len(events) >= self._limit:
+            return max(1, math.ceil((events[0] + self._period - now).total_seconds()))
+        events.append(now)
+        self._forget_idle(now)
+        return 0
+
+    def _forget_idle(self, now: datetime) -> None:
+        # Bounded memory: addresses with nothing in the window are dropped now and then.
+        if len(self._events) > 10_000:
+            cutoff = now - self._period
+            self._events = {k: v for k, v in self._events.items() if v and v[-1] > cutoff}
+
+
+class ClaimStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def count(self, hall: str, day: date, digest: str) -> int:
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                select(func.count()).where(
+                    ONLINE_CLAIMS.c.hall == hall,
+                    ONLINE_CLAIMS.c.service_day == day,
+                    ONLINE_CLAIMS.c.phone_hash == digest,
+                )
+            )
+            return int(result.scalar() or 0)
+
+    async def add(self, hall: str, day: date, digest: str, ticket_id: str, now: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                ONLINE_CLAIMS.insert(),
+                [
+                    {
+                        "ticket_id": ticket_id,
+                        "hall": hall,
+                        "service_day": day,
+                        "phone_hash": digest,
+                        "created_at": now,
+                    }
+                ],
+            )

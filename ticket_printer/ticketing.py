@@ -1,0 +1,132 @@
+"""The ticketing side of the server: kiosk printing, online tickets and bookings, put together.
+
+One Ticketing lives in the app's lifespan next to the QueueService; it owns this package's
+tables (created in the queue server's database at startup) and the print job dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from queue_server.domain.model import HallSpec
+from queue_server.service import QueueService
+from ticket_printer.bookings import BookingStore
+from ticket_printer.dispatcher import PrintDispatcher
+from ticket_printer.image_text import MissingFontError
+from ticket_printer.jobs import JobStore, PrintJob
+from ticket_printer.messages import Language
+from ticket_printer.online import ClaimStore, RateLimiter
+from ticket_printer.render import render
+from ticket_printer.settings import PrinterEntry, TicketingSettings
+from ticket_printer.status import PrinterState
+from ticket_printer.tables import TABLES, JobState
+from ticket_printer.ticket import PrintableTicket
+
+log = logging.getLogger(__name__)
+
+
+class Ticketing:
+    """Made by `open` once the queue service has started (its tables need the store)."""
+
+    def __init__(
+        self,
+        settings: TicketingSettings,
+        service: QueueService,
+        engine: AsyncEngine,
+        phone_key: bytes,
+    ) -> None:
+        self.settings, self.service, self.phone_key = settings, service, phone_key
+        self.dispatcher = PrintDispatcher(JobStore(engine), service.clock)
+        self.bookings = BookingStore(engine)
+        self.claims = ClaimStore(engine)
+        self.online_limiter = RateLimiter(settings.online_per_ip_per_hour, timedelta(hours=1))
+        # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
+        self.checkin_limiter = RateLimiter(30, timedelta(minutes=10))
+        # Check-ins in one process are serialised so that a code cannot be used twice at once.
+        self.checkin_lock = asyncio.Lock()
+        # Open ticket streams per ticket id, to bound what one leaked link can cost.
+        self.watchers: dict[str, int] = {}
+
+    @classmethod
+    async def open(cls, settings: TicketingSettings, service: QueueService) -> Ticketing:
+        engine = _engine(service)
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda sync: TABLES[0].metadata.create_all(sync, tables=TABLES))
+        phone_key = await service.store.secret("online_phone_key", secrets.token_hex(32))
+        ticketing = cls(settings, service, engine, bytes.fromhex(phone_key))
+        await ticketing.dispatcher.start()
+        return ticketing
+
+    async def close(self) -> None:
+        await self.dispatcher.stop()
+
+    def tracking_url(self, base_url: str, ticket_id: str) -> str:
+        return f"{(self.settings.public_base_url or base_url).rstrip('/')}/t/{ticket_id}"
+
+    async def print_ticket(
+        self,
+        spec: HallSpec,
+        view: dict[str, Any],
+        printer: PrinterEntry,
+        *,
+        language: Language,
+        base_url: str,
+        kiosk: str | None,
+        reprint: bool,
+    ) -> dict[str, Any]:
+        """Render the ticket and queue it for `printer`; what the kiosk should know about it.
+
+        A ticket that cannot be printed is still issued and valid: the caller shows it on screen.
+        """
+        now = self.service.clock.now()
+        try:
+            data = render(self.printable(spec, view, base_url, language), printer.layout)
+        except (MissingFontError, ValueError) as exc:
+            log.error("ticket %s cannot be rendered for %s: %s", view["number"], printer.name, exc)
+            failure = {"state": PrinterState.ERROR.value, "message": str(exc), "connected": True}
+            return {"job_id": None, "printed": False, "printer": failure}
+        job = PrintJob(
+            id=secrets.token_urlsafe(12),
+            hall=spec.id,
+            printer=printer.name,
+            ticket_id=view["id"],
+            number=view["number"],
+            data=data,
+            state=JobState.QUEUED,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.print_within_s),
+            kiosk=kiosk,
+            reprint=reprint,
+        )
+        outcome = await self.dispatcher.submit(job, self.settings.kiosk_print_wait_s)
+        return {"job_id": outcome.job_id, "printed": outcome.printed, "printer": outcome.printer}
+
+    def printable(
+        self, spec: HallSpec, view: dict[str, Any], base_url: str, language: Language
+    ) -> PrintableTicket:
+        issued = datetime.fromisoformat(view["issued_at"]).astimezone(spec.timezone)
+        return PrintableTicket(
+            hall_name=spec.name_en if language == "en" else spec.name,
+            category_name=view["category_name"] or view["category"],
+            category_name_en=view["category_name_en"],
+            number=view["number"],
+            people_ahead=view["ahead"],
+            estimated_wait_s=view["estimated_wait_s"],
+            issued_at=issued,
+            tracking_url=self.tracking_url(base_url, view["id"]),
+            footer=self.settings.footer_in(language),
+            language=language,
+        )
+
+
+def _engine(service: QueueService) -> AsyncEngine:
+    engine = getattr(service.store, "engine", None)
+    if not isinstance(engine, AsyncEngine):
+        raise RuntimeError("ticketing needs the SQL store (its tables live in the same database)")
+    return engine

@@ -1,0 +1,1 @@
+"""Kiosk, visitor-phone and print-agent routes, mounted into the queue server's app."""

@@ -1,0 +1,17 @@
+"""Every route of the ticketing package, in the order app.py must mount them (before the queue
+server's own routes, whose /api/halls/{hall}/tickets/{ticket}/{action} would catch reprint)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from ticket_printer.web import agent_ws, kiosk, visitor
+from ticket_printer.web.pages import STATIC_DIR
+
+routes: list[BaseRoute] = [
+    *kiosk.routes,
+    *visitor.routes,
+    *agent_ws.routes,
+    Mount("/ticketing/static", StaticFiles(directory=STATIC_DIR), name="ticketing-static"),
+]

@@ -1,0 +1,272 @@
+// The kiosk: choose a matter, maybe a priority class, get a number (printed, or on screen to be
+// photographed when the printer cannot print). Touch only; it returns to the start by itself.
+"use strict";
+
+const TOKEN_KEY = "onewindow.kiosk.token";
+const POLL_MS = 15000;
+const IDLE_MS = 45000; // an abandoned choice goes back to the start
+const PRINTED_SHOW_S = 20;
+const FALLBACK_SHOW_S = 90; // long enough to find the phone and take a photo
+
+const Kiosk = {
+  token: null,
+  offer: null,
+  clockOffset: 0,
+  category: null,
+  code: "",
+  idleTimer: null,
+  countdownTimer: null,
+
+  start() {
+    const params = new URLSearchParams(location.search);
+    if (params.get("token")) {
+      localStorage.setItem(TOKEN_KEY, params.get("token"));
+      history.replaceState(null, "", location.pathname); // keep the token off the screen
+    }
+    Kiosk.token = localStorage.getItem(TOKEN_KEY);
+    document.addEventListener("contextmenu", (e) => e.preventDefault());
+    document.addEventListener("pointerdown", () => Kiosk.touched(), true);
+    document.getElementById("lang").addEventListener("click", () => {
+      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
+      Kiosk.render();
+    });
+    document.querySelectorAll("[data-back]").forEach((b) => b.addEventListener("click", () => Kiosk.home()));
+    document.querySelectorAll("[data-checkin]").forEach((b) => b.addEventListener("click", () => Kiosk.checkin()));
+    document.getElementById("priority-none").addEventListener("click", () => Kiosk.issue("normal"));
+    Kiosk.buildKeypad();
+    setInterval(Kiosk.tick, 1000);
+    setInterval(Kiosk.refresh, POLL_MS);
+    Kiosk.refresh().then(() => Kiosk.home());
+  },
+
+  async refresh() {
+    if (!Kiosk.token) return;
+    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}`, { token: Kiosk.token }).catch(() => null);
+    if (!reply) return;
+    if (reply.status === 401 || reply.status === 403) { Kiosk.token = null; return; }
+    if (!reply.ok) return;
+    Kiosk.offer = reply.data;
+    Kiosk.clockOffset = Date.parse(reply.data.now) - Date.now();
+    Kiosk.renderBars();
+    // The start screen follows opening hours as they change; other screens are left alone.
+    const current = Kiosk.current();
+    if (current === "start" || current === "closed") Kiosk.showStartOrClosed();
+  },
+
+  current() {
+    const shown = document.querySelector(".screen:not([hidden])");
+    return shown ? shown.id.replace("screen-", "") : null;
+  },
+
+  show(name) {
+    document.querySelectorAll(".screen").forEach((s) => { s.hidden = s.id !== `screen-${name}`; });
+    Kiosk.touched();
+  },
+
+  home() {
+    clearInterval(Kiosk.countdownTimer);
+    UI.lang = "zh-CN"; // every visitor starts in Chinese
+    Kiosk.category = null;
+    Kiosk.code = "";
+    Kiosk.render();
+    Kiosk.refresh();
+  },
+
+  showStartOrClosed() {
+    if (!Kiosk.token) return Kiosk.message(UI.t("not_registered"), false);
+    if (!Kiosk.offer) return;
+    if (Kiosk.offer.issuing === "open") {
+      Kiosk.renderCategories();
+      Kiosk.show("start");
+    } else {
+      Kiosk.renderClosed();
+      Kiosk.show("closed");
+    }
+  },
+
+  render() {
+    UI.applyText();
+    Kiosk.renderBars();
+    Kiosk.showStartOrClosed();
+  },
+
+  renderBars() {
+    const offer = Kiosk.offer;
+    UI.applyText(document.querySelector(".bar"));
+    if (!offer) return;
+    document.getElementById("hours-today").textContent = offer.hours_today.length
+      ? UI.t("hours_today", { hours: offer.hours_today.join("  ") }) : "";
+    const printer = offer.printer;
+    const banner = document.getElementById("printer-banner");
+    banner.hidden = !printer || printer.state === "ok";
+    if (printer) banner.textContent = UI.t("printer_banner", { state: UI.t(`printer.${printer.state}`) });
+    const weekend = document.getElementById("weekend-banner");
+    weekend.hidden = !offer.weekend;
+    weekend.textContent = UI.t("weekend_banner");
+  },
+
+  renderCategories() {
+    const box = document.getElementById("categories");
+    box.replaceChildren();
+    for (const category of Kiosk.offer.categories.filter((c) => c.available)) {
+      const tile = Kiosk.button("tile", () => Kiosk.choose(category));
+      tile.dataset.category = category.code;
+      tile.append(
+        Kiosk.el("span", "tile-prefix", category.prefix),
+        Kiosk.el("span", "tile-name", UI.pick(category.name, category.name_en)),
+        Kiosk.el("span", "tile-sub", UI.lang === "en" ? category.name : category.name_en),
+        Kiosk.el("span", "tile-waiting", UI.t("waiting_n", { n: category.waiting })),
+      );
+      box.append(tile);
+    }
+    const checkin = Kiosk.button("tile tile-checkin", () => Kiosk.checkin());
+    checkin.append(Kiosk.el("span", "tile-prefix", "✓"), Kiosk.el("span", "tile-name", UI.t("checkin")));
+    box.append(checkin);
+  },
+
+  renderClosed() {
+    const ended = Kiosk.offer.issuing === "ended";
+    document.getElementById("closed-title").textContent = UI.t(ended ? "ended_title" : "closed_title");
+    document.getElementById("closed-hint").textContent = ended ? UI.t("ended_hint") : "";
+    document.getElementById("closed-next").textContent = UI.t("next_opening", { when: UI.when(Kiosk.offer.next_opening) });
+  },
+
+  choose(category) {
+    Kiosk.category = category;
+    if (!Kiosk.offer.priorities.length) return Kiosk.issue("normal");
+    document.getElementById("priority-category").textContent = UI.pick(category.name, category.name_en);
+    const row = document.getElementById("priorities");
+    row.replaceChildren();
+    for (const priority of Kiosk.offer.priorities) {
+      const button = Kiosk.button("big priority", () => Kiosk.issue(priority.code));
+      button.dataset.priority = priority.code;
+      button.textContent = UI.pick(priority.name, priority.name_en);
+      row.append(button);
+    }
+    Kiosk.show("priority");
+  },
+
+  async issue(priority) {
+    Kiosk.busy(true);
+    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/tickets`, {
+      method: "POST", token: Kiosk.token,
+      body: { category: Kiosk.category.code, priority, language: UI.lang },
+    }).catch(() => null);
+    Kiosk.busy(false);
+    Kiosk.afterIssue(reply);
+  },
+
+  afterIssue(reply) {
+    if (reply && reply.status === 201) return Kiosk.issued(reply.data);
+    if (reply && reply.status === 409) Kiosk.refresh();
+    const message = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("error_generic");
+    Kiosk.message(message, true);
+  },
+
+  issued(data) {
+    const ticket = data.ticket;
+    const printed = data.print && data.print.printed;
+    document.getElementById("issued-number").textContent = ticket.number;
+    document.getElementById("issued-category").textContent = UI.pick(ticket.category_name, ticket.category_name_en)
+      + (ticket.priority === "appointment" ? ` · ${UI.t("appointment")}` : "");
+    document.getElementById("issued-ahead").textContent = UI.t("ahead", { n: ticket.ahead });
+    document.getElementById("issued-wait").textContent = UI.t("wait", { m: UI.minutes(ticket.estimated_wait_s) });
+    document.getElementById("issued-take").hidden = !printed;
+    document.getElementById("photo-box").hidden = printed;
+    document.getElementById("issued-qr").src = `/t/${ticket.id}/qr.svg`;
+    document.getElementById("screen-issued").classList.toggle("fallback", !printed);
+    Kiosk.show("issued");
+    Kiosk.countdown(printed ? PRINTED_SHOW_S : FALLBACK_SHOW_S);
+  },
+
+  countdown(seconds) {
+    clearInterval(Kiosk.countdownTimer);
+    let left = seconds;
+    const label = document.getElementById("countdown");
+    const step = () => {
+      label.textContent = UI.t("returning", { s: left });
+      if (left-- <= 0) Kiosk.home();
+    };
+    step();
+    Kiosk.countdownTimer = setInterval(step, 1000);
+  },
+
+  checkin() {
+    Kiosk.code = "";
+    Kiosk.renderCode();
+    Kiosk.show("checkin");
+  },
+
+  buildKeypad() {
+    const pad = document.getElementById("keypad");
+    for (const key of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "confirm"]) {
+      const label = /\d/.test(key) ? key : "";
+      const button = Kiosk.button(`key key-${/\d/.test(key) ? "digit" : key}`, () => Kiosk.press(key));
+      button.textContent = label;
+      if (!label) button.dataset.t = key;
+      pad.append(button);
+    }
+  },
+
+  press(key) {
+    if (key === "clear") Kiosk.code = "";
+    else if (key === "confirm") return Kiosk.submitCode();
+    else if (Kiosk.code.length < 8) Kiosk.code += key;
+    Kiosk.renderCode();
+  },
+
+  renderCode() {
+    document.getElementById("code").textContent = Kiosk.code.padEnd(8, "·");
+  },
+
+  async submitCode() {
+    if (Kiosk.code.length < 4) return;
+    Kiosk.busy(true);
+    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/check-in`, {
+      method: "POST", token: Kiosk.token, body: { code: Kiosk.code, language: UI.lang },
+    }).catch(() => null);
+    Kiosk.busy(false);
+    Kiosk.afterIssue(reply);
+  },
+
+  message(text, canGoBack) {
+    document.getElementById("message-title").textContent = text;
+    document.querySelector("#screen-message [data-back]").hidden = !canGoBack;
+    Kiosk.show("message");
+  },
+
+  busy(on) {
+    document.body.classList.toggle("busy", on);
+    document.querySelectorAll("button").forEach((b) => { b.disabled = on; });
+  },
+
+  touched() {
+    clearTimeout(Kiosk.idleTimer);
+    const screen = Kiosk.current();
+    if (screen === "priority" || screen === "checkin" || screen === "message") {
+      Kiosk.idleTimer = setTimeout(() => Kiosk.home(), IDLE_MS);
+    }
+  },
+
+  tick() {
+    const now = new Date(Date.now() + Kiosk.clockOffset).toISOString();
+    document.getElementById("clock").textContent = UI.time(now);
+  },
+
+  button(className, onClick) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = className;
+    button.addEventListener("click", onClick);
+    return button;
+  },
+
+  el(tag, className, text) {
+    const el = document.createElement(tag);
+    el.className = className;
+    el.textContent = text;
+    return el;
+  },
+};
+
+Kiosk.start();

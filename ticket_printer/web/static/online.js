@@ -1,0 +1,70 @@
+// Taking a number from a phone: choose a matter, give a mobile number, follow the ticket page.
+"use strict";
+
+const Online = {
+  offer: null,
+  chosen: null,
+
+  async start() {
+    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
+    document.getElementById("lang").addEventListener("click", () => {
+      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
+      Online.render();
+    });
+    document.getElementById("form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      Online.submit();
+    });
+    const reply = await UI.api(`/api/halls/${BOOT.hall}/online`);
+    if (reply.ok) Online.offer = reply.data;
+    Online.render();
+  },
+
+  render() {
+    UI.applyText();
+    const offer = Online.offer;
+    if (!offer) return;
+    const open = offer.issuing === "open";
+    document.getElementById("closed").hidden = open;
+    document.getElementById("form").hidden = !open;
+    if (!open) {
+      const ended = offer.issuing === "ended";
+      document.getElementById("closed-title").textContent = UI.t(ended ? "ended_title" : "closed_title");
+      document.getElementById("closed-next").textContent = UI.t("next_opening", { when: UI.when(offer.next_opening) });
+      return;
+    }
+    const box = document.getElementById("categories");
+    box.replaceChildren();
+    for (const category of offer.categories.filter((c) => c.available)) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `choice${Online.chosen === category.code ? " chosen" : ""}`;
+      button.dataset.category = category.code;
+      button.textContent = UI.pick(category.name, category.name_en);
+      button.addEventListener("click", () => { Online.chosen = category.code; Online.render(); });
+      box.append(button);
+    }
+  },
+
+  async submit() {
+    const error = document.getElementById("error");
+    error.hidden = true;
+    if (!Online.chosen) {
+      error.textContent = UI.t("choose_category");
+      error.hidden = false;
+      return;
+    }
+    const phone = document.getElementById("phone").value;
+    const reply = await UI.api(`/api/halls/${BOOT.hall}/online-tickets`, {
+      method: "POST", body: { category: Online.chosen, phone },
+    }).catch(() => null);
+    if (reply && reply.status === 201) {
+      location.href = `/t/${reply.data.ticket.id}`;
+      return;
+    }
+    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("error_generic");
+    error.hidden = false;
+  },
+};
+
+Online.start();

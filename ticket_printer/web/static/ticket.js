@@ -1,0 +1,132 @@
+// The visitor's ticket on their phone: live position, and an alert when the turn is near or
+// has come (a banner always; vibration and a notification where the browser allows them).
+"use strict";
+
+const SOON = 3; // "get ready" when this many or fewer are ahead
+const POLL_MS = 15000; // when the live stream is down
+
+const Ticket = {
+  view: BOOT.ticket,
+  alerted: { soon: false, called: null },
+  socket: null,
+  pollTimer: null,
+
+  start() {
+    // Chinese unless the phone is set to English.
+    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
+    document.getElementById("lang").addEventListener("click", () => {
+      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
+      Ticket.render();
+    });
+    document.getElementById("alerts").addEventListener("click", () => Ticket.enableAlerts());
+    if (!Ticket.view) {
+      UI.applyText();
+      document.getElementById("card").hidden = true;
+      document.getElementById("missing").hidden = false;
+      document.getElementById("alerts").hidden = true;
+      return;
+    }
+    Ticket.render();
+    // What is already true when the page opens gets its banner, without buzzing the phone.
+    Ticket.announce(Ticket.view, { silent: true });
+    Ticket.connect();
+  },
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/t/${Ticket.view.id}/ws`);
+    Ticket.socket = socket;
+    socket.onopen = () => { clearInterval(Ticket.pollTimer); Ticket.connection(true); };
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.kind === "ticket") Ticket.update(message.ticket);
+    };
+    socket.onclose = (event) => {
+      Ticket.connection(false);
+      if (event.code === 4404) return;
+      clearInterval(Ticket.pollTimer);
+      Ticket.pollTimer = setInterval(Ticket.poll, POLL_MS);
+      setTimeout(Ticket.connect, 3000 + Math.random() * 3000);
+    };
+  },
+
+  async poll() {
+    const reply = await UI.api(`/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}`).catch(() => null);
+    if (reply && reply.ok) {
+      const data = reply.data;
+      Ticket.update({ ...Ticket.view, ...data, window_name: Ticket.view.window_name });
+    }
+  },
+
+  update(view) {
+    Ticket.view = view;
+    Ticket.render();
+    Ticket.announce(view, { silent: false });
+  },
+
+  // Each call (a recall has a new called_at) and the "get ready" moment are announced once.
+  announce(view, { silent }) {
+    if (view.status === "called" && Ticket.alerted.called !== view.called_at) {
+      Ticket.alerted.called = view.called_at;
+      const text = UI.t("called_banner", { number: view.number, window: Ticket.windowName(view) });
+      Ticket.alert(text, "called", silent ? null : [400, 200, 400, 200, 800]);
+    } else if (view.status === "waiting" && view.ahead <= SOON && !Ticket.alerted.soon) {
+      Ticket.alerted.soon = true;
+      Ticket.alert(UI.t("soon_banner", { n: view.ahead }), "soon", silent ? null : [300, 150, 300]);
+    }
+  },
+
+  alert(text, kind, pattern) {
+    const banner = document.getElementById("alert");
+    banner.textContent = text;
+    banner.className = `alert ${kind}`;
+    banner.hidden = false;
+    if (!pattern) return;
+    if (navigator.vibrate) navigator.vibrate(pattern);
+    if ("Notification" in window && Notification.permission === "granted") {
+      try { new Notification(UI.pick(BOOT.hall_name, BOOT.hall_name_en), { body: text, tag: kind }); } catch (_) {}
+    }
+  },
+
+  async enableAlerts() {
+    const button = document.getElementById("alerts");
+    if (!("Notification" in window)) { button.textContent = UI.t("alerts_blocked"); return; }
+    const permission = await Notification.requestPermission();
+    button.textContent = UI.t(permission === "granted" ? "alerts_on" : "alerts_blocked");
+    button.disabled = true;
+  },
+
+  windowName(view) {
+    return UI.pick(view.window_name, view.window_name_en) || `${view.window}`;
+  },
+
+  render() {
+    UI.applyText();
+    const view = Ticket.view;
+    document.getElementById("number").textContent = view.number;
+    document.getElementById("category").textContent = UI.pick(view.category_name, view.category_name_en);
+    const status = document.getElementById("status");
+    status.className = `status status-${view.status}`;
+    status.textContent = view.status === "called"
+      ? UI.t("called_banner", { number: view.number, window: Ticket.windowName(view) })
+      : UI.t(`status.${view.status}`);
+    const waiting = view.status === "waiting";
+    document.getElementById("stats").hidden = !waiting;
+    document.getElementById("position").textContent = waiting ? UI.t("position", { n: view.position }) : "";
+    if (waiting) {
+      document.getElementById("ahead").textContent = view.ahead;
+      document.getElementById("wait").textContent = UI.minutes(view.estimated_wait_s);
+    }
+    document.getElementById("issued-at").textContent = UI.t("issued_at", { time: UI.time(view.issued_at) });
+    const banner = document.getElementById("alert");
+    if (!banner.hidden && view.status !== "called" && !(waiting && view.ahead <= SOON)) banner.hidden = true;
+  },
+
+  connection(live) {
+    const el = document.getElementById("connection");
+    el.textContent = UI.t(live ? "live" : "reconnecting");
+    el.className = `connection ${live ? "live" : "down"}`;
+  },
+};
+
+Ticket.start();

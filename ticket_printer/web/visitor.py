@@ -1,0 +1,219 @@
+"""The visitor's side: the ticket page a printed QR code opens (/t/{token}) with its live stream,
+taking a number online, and staff creating bookings.
+
+The token is the ticket id: 128 random bits, so holding it is what lets a visitor follow the
+ticket. The stream sends that one ticket's view and nothing of any other ticket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from typing import Any, Final
+
+import qrcode
+import qrcode.image.svg
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from queue_server.api.deps import body, principal, service
+from queue_server.api.errors import error_response
+from queue_server.auth import STAFF
+from queue_server.bus.base import SubscriberOverflow
+from queue_server.domain.errors import Conflict
+from queue_server.domain.model import NORMAL
+from queue_server.domain.numbering import service_day
+from queue_server.service import QueueService
+from ticket_printer.online import normalise_phone, phone_hash
+from ticket_printer.web.deps import base_url, client_address, ticketing
+from ticket_printer.web.pages import page
+from ticket_printer.web.schemas import BookingBody, OnlineIssueBody
+from ticket_printer.web.views import hall_offer, visitor_view
+
+HEARTBEAT_S: Final = 20.0
+SEND_TIMEOUT_S: Final = 10.0
+# Phones of one family may watch one ticket; more than this is someone misusing the link.
+WATCHERS_PER_TICKET: Final = 5
+CLOSE_NOT_FOUND, CLOSE_TOO_MANY = 4404, 4429
+
+
+async def find_hall(svc: QueueService, token: str) -> str | None:
+    """The hall of ticket `token`: today's tickets are in memory, older ones in the store."""
+    for hall_id, runtime in svc.halls.items():
+        if token in runtime.state.tickets:
+            return hall_id
+    for hall_id in svc.halls:
+        if await svc.store.get_ticket(hall_id, token) is not None:
+            return hall_id
+    return None
+
+
+async def ticket_page(request: Request) -> Response:
+    svc = service(request)
+    token = request.path_params["token"]
+    hall = await find_hall(svc, token)
+    if hall is None:
+        spec = next(iter(svc.halls.values())).state.spec
+        return page(request, "ticket.html", spec, "ticket", {"ticket": None}, status_code=404)
+    state = svc.hall(hall).state
+    view = visitor_view(state, await svc.ticket_view(hall, token))
+    return page(request, "ticket.html", state.spec, "ticket", {"ticket": view})
+
+
+async def ticket_qr(request: Request) -> Response:
+    """The ticket's tracking link as an SVG QR code, for the kiosk's on-screen fallback."""
+    svc = service(request)
+    token = request.path_params["token"]
+    if await find_hall(svc, token) is None:
+        return error_response(request, 404, "error.unknown_ticket", {"ticket": token})
+    url = ticketing(request).tracking_url(base_url(request), token)
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
+
+
+async def ticket_stream(ws: WebSocket) -> None:
+    """The ticket's view now and after every change in its hall that changes it."""
+    await ws.accept()
+    svc = service(ws)
+    token = ws.path_params["token"]
+    hall = await find_hall(svc, token)
+    if hall is None:
+        await ws.close(code=CLOSE_NOT_FOUND, reason="unknown ticket")
+        return
+    watchers = ticketing(ws).watchers
+    if watchers.get(token, 0) >= WATCHERS_PER_TICKET:
+        await ws.close(code=CLOSE_TOO_MANY, reason="too many watchers")
+        return
+    watchers[token] = watchers.get(token, 0) + 1
+    try:
+        await _follow(ws, svc, hall, token)
+    except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
+        pass
+    finally:
+        watchers[token] -= 1
+        if not watchers[token]:
+            del watchers[token]
+
+
+async def _follow(ws: WebSocket, svc: QueueService, hall: str, token: str) -> None:
+    lock = asyncio.Lock()
+    last: dict[str, Any] | None = None
+
+    async def send(message: dict[str, Any]) -> None:
+        async with lock:
+            await asyncio.wait_for(ws.send_json(message), SEND_TIMEOUT_S)
+
+    async def send_view() -> None:
+        nonlocal last
+        view = visitor_view(svc.hall(hall).state, await svc.ticket_view(hall, token))
+        if view != last:
+            last = view
+            await send({"kind": "ticket", "ticket": view})
+
+    async def forward() -> None:
+        while True:
+            subscription = await svc.bus.subscribe(hall, None)
+            try:
+                await send_view()
+                async for _ in subscription:
+                    await send_view()
+            except SubscriberOverflow:
+                continue  # fell behind a burst: subscribe again and send the view as it is now
+            finally:
+                await subscription.close()
+
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            await send({"kind": "heartbeat"})
+
+    async def listen() -> None:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+
+    tasks = [asyncio.create_task(c) for c in (forward(), heartbeat(), listen())]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    for task in done:
+        task.result()
+
+
+async def online_page(request: Request) -> Response:
+    spec = service(request).hall(request.path_params["hall"]).state.spec
+    return page(request, "online.html", spec, "online")
+
+
+async def online_offer(request: Request) -> JSONResponse:
+    svc = service(request)
+    return JSONResponse(hall_offer(svc.hall(request.path_params["hall"]).state, svc.clock.now()))
+
+
+async def online_issue(request: Request) -> JSONResponse:
+    """线上取号: limited per address per hour and per phone number per day."""
+    hall = request.path_params["hall"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    tickets = ticketing(request)
+    now = svc.clock.now()
+    wait = tickets.online_limiter.retry_after_s(client_address(request), now)
+    if wait:
+        response = error_response(request, 429, "error.rate_limited", {"seconds": wait})
+        response.headers["Retry-After"] = str(wait)
+        return response
+    data = await body(request, OnlineIssueBody)
+    phone = normalise_phone(data.phone)
+    if phone is None:
+        return error_response(request, 422, "error.bad_phone")
+    digest = phone_hash(tickets.phone_key, phone)
+    day = service_day(now, spec.timezone)
+    limit = tickets.settings.online_daily_limit
+    if await tickets.claims.count(hall, day, digest) >= limit:
+        raise Conflict("error.daily_limit", limit=limit)
+    view = await svc.issue_for_visitor(
+        hall, "online", category=data.category, priority=NORMAL, channel="online", appointment=None
+    )
+    await tickets.claims.add(hall, day, digest, view["id"], now)
+    return JSONResponse(
+        {
+            "ticket": visitor_view(svc.hall(hall).state, view),
+            "tracking_url": tickets.tracking_url(base_url(request), view["id"]),
+        },
+        status_code=201,
+    )
+
+
+async def add_booking(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    caller = await principal(request)
+    caller.require(hall, roles=STAFF)
+    data = await body(request, BookingBody)
+    booking = await ticketing(request).bookings.add(
+        spec, data.category, data.slot_start, data.slot_end, caller.actor, svc.clock.now()
+    )
+    return JSONResponse(booking.public(spec), status_code=201)
+
+
+routes = [
+    Route("/t/{token}", ticket_page, methods=["GET"]),
+    Route("/t/{token}/qr.svg", ticket_qr, methods=["GET"]),
+    WebSocketRoute("/t/{token}/ws", ticket_stream),
+    Route("/online/halls/{hall}", online_page, methods=["GET"]),
+    Route("/api/halls/{hall}/online", online_offer, methods=["GET"]),
+    Route("/api/halls/{hall}/online-tickets", online_issue, methods=["POST"]),
+    Route("/api/halls/{hall}/bookings", add_booking, methods=["POST"]),
+]
