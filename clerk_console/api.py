@@ -24,6 +24,7 @@ from queue_server.api.deps import bearer_token, body, principal, service, window
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.errors import Conflict, Forbidden, NotFound
 from queue_server.domain.events import EventType
+from queue_server.domain.hall import HallState
 from queue_server.domain.model import TicketStatus
 from queue_server.domain.numbering import service_day
 from queue_server.service import QueueService
@@ -35,11 +36,20 @@ def _hall(request: Request) -> str:
     return hall
 
 
+async def _current(svc: QueueService, hall: str) -> HallState:
+    """The hall as durable now: taking a snapshot first brings this process's copy up to date
+    with what other server processes wrote (scaled out), and never shows a half-written step."""
+    runtime = svc.hall(hall)
+    await runtime.snapshot()
+    return runtime.state
+
+
 async def window_console(request: Request) -> JSONResponse:
     hall = _hall(request)
     (await principal(request)).require(hall, roles=STAFF)
     svc = service(request)
-    return JSONResponse(console_view(svc.hall(hall).state, window_number(request), svc.clock.now()))
+    state = await _current(svc, hall)
+    return JSONResponse(console_view(state, window_number(request), svc.clock.now()))
 
 
 async def clerk_stats(request: Request) -> JSONResponse:
@@ -61,7 +71,7 @@ async def clerk_stats(request: Request) -> JSONResponse:
 async def _alerts_and_devices(
     request: Request, svc: QueueService, hall: str
 ) -> tuple[list[Any], Any, list[dict[str, Any]]]:
-    state, now = svc.hall(hall).state, svc.clock.now()
+    state, now = await _current(svc, hall), svc.clock.now()
     devices = await svc.devices(hall)
     health = [
         DeviceHealth(d["name"], d["kind"], bool(d["connected"]), _parse_time(d.get("last_seen")))
@@ -91,7 +101,7 @@ async def board(request: Request) -> JSONResponse:
     (await principal(request)).require(hall, roles=MANAGERS)
     svc = service(request)
     alerts, extended, devices = await _alerts_and_devices(request, svc, hall)
-    view = board_view(svc.hall(hall).state, svc.clock.now(), alerts, extended, devices)
+    view = board_view(await _current(svc, hall), svc.clock.now(), alerts, extended, devices)
     return JSONResponse(view)
 
 
@@ -142,7 +152,7 @@ async def rate_ticket(request: Request) -> JSONResponse:
         channel, actor = "device", caller.actor
     data = await body(request, RatingBody)
     ratings.check_rating(data.level, data.reason, data.comment, settings(request).reason_codes())
-    state = svc.hall(hall).state
+    state = await _current(svc, hall)
     ticket = state.tickets.get(ticket_id)
     if ticket is None:
         old = await svc.store.get_ticket(hall, ticket_id)
@@ -155,7 +165,7 @@ async def rate_ticket(request: Request) -> JSONResponse:
         hall=hall,
         ticket=ticket_id,
         window=ticket.window,
-        clerk=await _clerk_who_finished(svc, hall, ticket_id),
+        clerk=await _clerk_who_finished(svc, hall, ticket_id, state),
         level=data.level,
         reason=data.reason,
         comment=data.comment or None,
@@ -175,12 +185,18 @@ async def rate_ticket(request: Request) -> JSONResponse:
     )
 
 
-async def _clerk_who_finished(svc: QueueService, hall: str, ticket_id: str) -> str | None:
+async def _clerk_who_finished(
+    svc: QueueService, hall: str, ticket_id: str, state: HallState
+) -> str | None:
+    """The clerk of the window at the finish, from the ledger. Scaled out, the ledger is written
+    a moment after the step: until then the window's clerk now (a visitor rates within a
+    minute, before the clerk has left) stands in."""
     for event in reversed(await svc.store.ticket_events(hall, ticket_id)):
         if event.type is EventType.TICKET_FINISHED:
             clerk = (event.data.get("window") or {}).get("clerk")
             return clerk if isinstance(clerk, str) else None
-    return None
+    window = state.tickets[ticket_id].window
+    return None if window is None else state.window(window).clerk
 
 
 def _parse_time(value: object) -> datetime | None:

@@ -65,8 +65,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.avg": {"zh-CN": "平均办理", "en": "Avg. handling"},
     "console.ratings": {"zh-CN": "评价", "en": "Ratings"},
     "console.ratings_value": {
-        "zh-CN": "{count} 条 · 平均 {average}",
-        "en": "{count} · avg. {average}",
+        "zh-CN": "{count}（均 {average}）",
+        "en": "{count} (avg. {average})",
     },
     "console.good_share": {"zh-CN": "好评率", "en": "Rated good"},
     "console.no_shows": {"zh-CN": "过号", "en": "No-shows"},

@@ -125,30 +125,30 @@ class Hall:
         return result
 
 
-def seed_people(settings: Settings, clock: Clock) -> dict[str, str]:
+def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> dict[str, str]:
     """Creates clerk1, clerk2, supervisor, admin, a kiosk and a screen; returns device tokens."""
 
     async def run() -> dict[str, str]:
-        store = open_store(settings.server.store)
-        await store.start()
+        opened = open_store(store or settings.server.store)
+        await opened.start()
         try:
             for name, role in [
                 ("clerk1", Role.CLERK),
                 ("clerk2", Role.CLERK),
                 ("supervisor", Role.SUPERVISOR),
             ]:
-                await add_user(store, settings, clock, name, role, PASSWORD, "weiyang")
-            await add_user(store, settings, clock, "admin", Role.ADMIN, PASSWORD, None)
+                await add_user(opened, settings, clock, name, role, PASSWORD, "weiyang")
+            await add_user(opened, settings, clock, "admin", Role.ADMIN, PASSWORD, None)
             return {
                 "kiosk": await add_device(
-                    store, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"
+                    opened, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"
                 ),
                 "screen": await add_device(
-                    store, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"
+                    opened, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"
                 ),
             }
         finally:
-            await store.close()
+            await opened.close()
 
     return asyncio.run(run())
 

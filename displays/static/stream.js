@@ -26,16 +26,23 @@ export class HallStream {
     this.socket = null;
     this.watchdog = null;
     this.offlineTimer = null;
+    this.retry = null;
     this.refusal = null;
     this.online = null;
   }
 
   start() {
     this.setOnline(false);
+    // The network coming back (a cable plugged in again) is worth a try at once, whatever
+    // the backoff had planned.
+    window.addEventListener("online", () => {
+      if (this.socket === null) this.connect();
+    });
     this.connect();
   }
 
   connect() {
+    clearTimeout(this.retry);
     const url = new URL(this.config.ws, location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("token", this.config.token);
@@ -103,7 +110,7 @@ export class HallStream {
     } else if (code === 4008) {
       delay = 0; // the server asks us to resync at once
     }
-    setTimeout(() => this.connect(), delay);
+    this.retry = setTimeout(() => this.connect(), delay);
   }
 
   armWatchdog(socket) {

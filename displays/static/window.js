@@ -36,7 +36,9 @@ function renderFull(window, current) {
   const number = document.getElementById("window-number");
   const hint = document.getElementById("window-hint");
   number.textContent = window.state === "open" && current ? current.number : "";
-  number.classList.toggle("called", Boolean(current && current.status === "called"));
+  const called = Boolean(window.state === "open" && current && current.status === "called");
+  number.classList.toggle("called", called);
+  status.classList.toggle("called", called);
   if (window.state !== "open") {
     status.replaceChildren(bilingual(`state.${window.state}`));
     hint.replaceChildren();

@@ -53,6 +53,9 @@ from queue_server.planning.weekend import WEEKEND_HOURS, plan_weekend
 Row = dict[str, Any]
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CHECK_SEED_OFFSET = 1000
+FLEX_PREMIUM = 1.5
+"""Cost factor of a flexible two-hour block over its hours: a clerk called to a window for two
+hours still has to be found, briefed and relieved, so the roster prefers whole shifts."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def peak_concurrent(records: Sequence[VisitRecord]) -> int:
 def hall_shifts(intervals: Sequence[Interval], slot_minutes: int = 30) -> list[ShiftPattern]:
     """Sensible shifts for a day's opening sessions, on the slot grid: the full day (with the
     lunch break between sessions), each session alone, flexible two-hour blocks starting on
-    the hour inside a session, and a late shift (the last two hours)."""
+    the hour inside a session (cost × `FLEX_PREMIUM`), and a late shift (the last two hours)."""
     ranges = intervals_to_minutes(intervals)
 
     def slots(spans: Sequence[tuple[int, int]]) -> frozenset[int]:
@@ -105,9 +108,10 @@ def hall_shifts(intervals: Sequence[Interval], slot_minutes: int = 30) -> list[S
                 s += slot_minutes
         return frozenset(out)
 
-    def pattern(name: str, spans: Sequence[tuple[int, int]]) -> ShiftPattern:
+    def pattern(name: str, spans: Sequence[tuple[int, int]], premium: float = 1.0
+                ) -> ShiftPattern:
         ss = slots(spans)
-        return ShiftPattern(name, ss, len(ss) * slot_minutes / 60)
+        return ShiftPattern(name, ss, len(ss) * slot_minutes / 60 * premium)
 
     def label(spans: Sequence[tuple[int, int]]) -> str:
         return "+".join(f"{minute_label(a)}-{minute_label(b)}" for a, b in spans)
@@ -118,7 +122,8 @@ def hall_shifts(intervals: Sequence[Interval], slot_minutes: int = 30) -> list[S
     for a, b in ranges:  # flexible 2-hour blocks (弹性窗口: back-office staff at peaks)
         for s in range(a, b - 119, 60):
             if (s, s + 120) != (a, b):
-                out.append(pattern(f"flex {label([(s, s + 120)])}", [(s, s + 120)]))
+                out.append(pattern(f"flex {label([(s, s + 120)])}", [(s, s + 120)],
+                                   FLEX_PREMIUM))
     close = ranges[-1][1]
     late = [(max(a, close - 120), b) for a, b in ranges if b > close - 120]
     if late and slots(late) != out[-1].slots:
@@ -190,12 +195,15 @@ def make_plan(records: Sequence[VisitRecord], calendar: HallCalendar,
     requirements = requirements_per_slot(plan, slot_minutes=grid)
     roster = solve_roster(requirements, patterns, seed=seed)
     roster_windows = [roster.coverage[s // grid] for s in demand.slots]
+    grid_h = grid / 60
+    hours = {p.name: len(p.slots) * grid_h for p in patterns}
+    roster_hours = sum(hours[name] * n for name, n in roster.counts.items())
     roster_sim = _sim(demand, roster_windows, target, reps, seed + CHECK_SEED_OFFSET)
 
     comparison = [
         _outcome("all_windows", everything, model.slot_minutes, baseline),
         _outcome("plan", plan.windows, model.slot_minutes, check, plan.staff_hours),
-        _outcome("roster", roster_windows, model.slot_minutes, roster_sim, roster.cost),
+        _outcome("roster", roster_windows, model.slot_minutes, roster_sim, roster_hours),
     ]
     result: Row = {
         "weekday": weekday,
@@ -250,10 +258,10 @@ def make_plan(records: Sequence[VisitRecord], calendar: HallCalendar,
         "roster": {
             "status": roster.status,
             "slot_minutes": grid,
-            "shifts": [{"shift": p.name, "hours": p.cost, "clerks": roster.counts[p.name]}
+            "shifts": [{"shift": p.name, "hours": hours[p.name], "clerks": roster.counts[p.name]}
                        for p in patterns],
             "clerks": roster.clerks,
-            "staff_hours": round(roster.cost, 1),
+            "staff_hours": round(roster_hours, 1),
             "windows_per_slot": [{"slot": minute_label(s), "windows": w}
                                  for s, w in zip(demand.slots, roster_windows, strict=True)],
         },

@@ -63,7 +63,7 @@ class LiveHall:
         return window
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHall]:
     directory = tmp_path_factory.mktemp("console-hall")
     settings = make_settings(directory)
@@ -95,7 +95,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHall]:
         thread.join(10)
 
 
-@pytest.fixture(scope="package")
+# Module scope: Playwright's loop must be gone before the next module seeds with asyncio.run.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")

@@ -95,7 +95,7 @@ async def test_a_pack_missing_a_word_leaves_the_call_to_espeak_or_nobody(tmp_pat
 
 def test_a_broken_pack_says_which_clip(tmp_path: Path) -> None:
     (tmp_path / "pack.toml").write_text('[clips.zh-CN]\n"请" = "missing.wav"\n', encoding="utf-8")
-    with pytest.raises(VoicePackError, match="missing.wav"):
+    with pytest.raises(VoicePackError, match=r"missing\.wav"):
         VoicePack(tmp_path)
     (tmp_path / "a.wav").write_bytes(tone(440, 0.1))
     (tmp_path / "b.wav").write_bytes(tone(440, 0.1, rate=8000))

@@ -93,6 +93,7 @@ UI_TEXT: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "请 {number} 号到 {window} 办理",
         "en": "Number {number}, please go to {window}",
     },
+    "called_status": {"zh-CN": "请到 {window} 办理", "en": "Please go to {window}"},
     "soon_banner": {
         "zh-CN": "前面只剩 {n} 人，请到等候区留意叫号",
         "en": "Only {n} ahead of you: please wait near the windows",

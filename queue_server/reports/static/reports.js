@@ -85,7 +85,7 @@
       kpi(T.wait_p90, min(o.wait_p90_s), T.minutes),
       kpi(fmt(T.within_target, { minutes: targetMin }), pct(within), "", within == null ? "" : within >= 0.9 ? "good" : within >= 0.75 ? "warn" : "bad"),
       kpi(T.handling_mean, min(o.handling_mean_s), T.minutes),
-      kpi(T.good_rate, pct(r.ratings.good_rate)), kpi(T.active_rate, pct(r.ratings.active_rate)),
+      kpi(T.good_rate, pct(r.ratings.good_rate)), kpi(T.active_rate, r.ratings.rated ? pct(r.ratings.active_rate) : "–"),
       kpi(T.extended_days, `${r.extended.days_with_extension}/${r.extended.open_days}`),
     ].join("");
     if (!o.issued) $("status").textContent = T.no_data;
@@ -146,7 +146,8 @@
       [T.wait_mean, (x) => min(x.wait_mean_s)], [T.handling_mean, (x) => min(x.handling_mean_s)],
       [fmt(T.within_target, { minutes: targetMin }), (x) => pct(x.within_target)],
     ];
-    table($("table-window"), r.by_window, cols("window", T.window));
+    const byKey = (k) => (a, b) => (Number(a[k]) || 1e9) - (Number(b[k]) || 1e9) || String(a[k]).localeCompare(String(b[k]));
+    table($("table-window"), [...r.by_window].sort(byKey("window")), cols("window", T.window));
     table($("table-clerk"), r.by_clerk, cols("clerk", T.clerk));
   }
 
@@ -223,6 +224,8 @@
     q.set("weekday", f.get("weekday"));
     q.set("target_wait", String(Number(f.get("target_wait")) * 60));
     q.set("target_level", f.get("target_level"));
+    const reps = new URLSearchParams(location.search).get("replications");
+    if (reps) q.set("replications", reps);
     $("plan-status").textContent = T.plan_running;
     try {
       const p = await (await api(`/api/halls/${cfg.hall}/plan?` + q)).json();

@@ -13,6 +13,8 @@ const Kiosk = {
   offer: null,
   clockOffset: 0,
   category: null,
+  issuedData: null,
+  left: 0,
   code: "",
   idleTimer: null,
   countdownTimer: null,
@@ -28,7 +30,7 @@ const Kiosk = {
     document.addEventListener("pointerdown", () => Kiosk.touched(), true);
     document.getElementById("lang").addEventListener("click", () => {
       UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Kiosk.render();
+      Kiosk.translate();
     });
     document.querySelectorAll("[data-back]").forEach((b) => b.addEventListener("click", () => Kiosk.home()));
     document.querySelectorAll("[data-checkin]").forEach((b) => b.addEventListener("click", () => Kiosk.checkin()));
@@ -47,6 +49,7 @@ const Kiosk = {
     if (!reply.ok) return;
     Kiosk.offer = reply.data;
     Kiosk.clockOffset = Date.parse(reply.data.now) - Date.now();
+    Kiosk.tick();
     Kiosk.renderBars();
     // The start screen follows opening hours as they change; other screens are left alone.
     const current = Kiosk.current();
@@ -88,6 +91,20 @@ const Kiosk = {
     UI.applyText();
     Kiosk.renderBars();
     Kiosk.showStartOrClosed();
+  },
+
+  // The same screen in the other language: a visitor switching mid-way keeps their place.
+  translate() {
+    UI.applyText();
+    Kiosk.renderBars();
+    Kiosk.tick();
+    const screen = Kiosk.current();
+    if (screen === "start" || screen === "closed") Kiosk.showStartOrClosed();
+    else if (screen === "priority") Kiosk.choose(Kiosk.category);
+    else if (screen === "issued") {
+      Kiosk.fillIssued(Kiosk.issuedData);
+      Kiosk.renderCountdown();
+    }
   },
 
   renderBars() {
@@ -164,8 +181,15 @@ const Kiosk = {
   },
 
   issued(data) {
+    Kiosk.issuedData = data;
+    const printed = Kiosk.fillIssued(data);
+    Kiosk.show("issued");
+    Kiosk.countdown(printed ? PRINTED_SHOW_S : FALLBACK_SHOW_S);
+  },
+
+  fillIssued(data) {
     const ticket = data.ticket;
-    const printed = data.print && data.print.printed;
+    const printed = Boolean(data.print && data.print.printed);
     document.getElementById("issued-number").textContent = ticket.number;
     document.getElementById("issued-category").textContent = UI.pick(ticket.category_name, ticket.category_name_en)
       + (ticket.priority === "appointment" ? ` · ${UI.t("appointment")}` : "");
@@ -175,20 +199,22 @@ const Kiosk = {
     document.getElementById("photo-box").hidden = printed;
     document.getElementById("issued-qr").src = `/t/${ticket.id}/qr.svg`;
     document.getElementById("screen-issued").classList.toggle("fallback", !printed);
-    Kiosk.show("issued");
-    Kiosk.countdown(printed ? PRINTED_SHOW_S : FALLBACK_SHOW_S);
+    return printed;
   },
 
   countdown(seconds) {
     clearInterval(Kiosk.countdownTimer);
-    let left = seconds;
-    const label = document.getElementById("countdown");
+    Kiosk.left = seconds;
     const step = () => {
-      label.textContent = UI.t("returning", { s: left });
-      if (left-- <= 0) Kiosk.home();
+      Kiosk.renderCountdown();
+      if (Kiosk.left-- <= 0) Kiosk.home();
     };
     step();
     Kiosk.countdownTimer = setInterval(step, 1000);
+  },
+
+  renderCountdown() {
+    document.getElementById("countdown").textContent = UI.t("returning", { s: Math.max(0, Kiosk.left) });
   },
 
   checkin() {

@@ -108,7 +108,7 @@ const Ticket = {
     const status = document.getElementById("status");
     status.className = `status status-${view.status}`;
     status.textContent = view.status === "called"
-      ? UI.t("called_banner", { number: view.number, window: Ticket.windowName(view) })
+      ? UI.t("called_status", { window: Ticket.windowName(view) })
       : UI.t(`status.${view.status}`);
     const waiting = view.status === "waiting";
     document.getElementById("stats").hidden = !waiting;

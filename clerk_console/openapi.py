@@ -1,0 +1,80 @@
+"""The console's endpoints for the server's OpenAPI document (queue_server.api.openapi merges
+PATHS and SCHEMAS into its own; this package may not edit that module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerk_console.schemas import (
+    NewUserBody,
+    NoticeBody,
+    PrioritiseBody,
+    RatingBody,
+    TransferBody,
+)
+
+SCHEMAS: dict[str, Any] = {
+    model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for model in (RatingBody, TransferBody, PrioritiseBody, NoticeBody, NewUserBody)
+}
+
+
+def _path_param(name: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def _op(summary: str, params: list[str], body: str | None = None, public: bool = False) -> Any:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [_path_param(p, "integer" if p == "window" else "string") for p in params],
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {}}},
+            "4XX": {
+                "description": "Worded error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
+        }
+    if public:
+        operation["security"] = []
+    return operation
+
+
+_H = "/api/halls/{hall}"
+PATHS: dict[str, Any] = {
+    f"{_H}/windows/{{window}}/console": {
+        "get": _op("A window's console: current ticket, held, its queue (staff)", ["hall", "window"])
+    },
+    f"{_H}/clerks/{{clerk}}/stats": {
+        "get": _op("A clerk's figures today from the ledger (self, or managers)", ["hall", "clerk"])
+    },
+    f"{_H}/alerts": {"get": _op("Alerts and extended service now (managers)", ["hall"])},
+    f"{_H}/board": {"get": _op("The supervisor's dashboard view (managers)", ["hall"])},
+    f"{_H}/notices": {"post": _op("Post a notice to the hall screens", ["hall"], "NoticeBody")},
+    f"{_H}/tickets/{{ticket}}/history": {
+        "get": _op("Every ledger entry of a ticket (staff)", ["hall", "ticket"])
+    },
+    f"{_H}/tickets/{{ticket}}/transfer": {
+        "post": _op("Move a ticket (managers)", ["hall", "ticket"], "TransferBody")
+    },
+    f"{_H}/tickets/{{ticket}}/prioritise": {
+        "post": _op("Set a waiting ticket's priority (managers)", ["hall", "ticket"], "PrioritiseBody")
+    },
+    f"{_H}/tickets/{{ticket}}/rating": {
+        "post": _op(
+            "Rate a finished ticket once (public by ticket id; a screen token = device)",
+            ["hall", "ticket"],
+            "RatingBody",
+            public=True,
+        )
+    },
+    "/api/users": {
+        "get": _op("Accounts (admin)", []),
+        "post": _op("Add an account (admin)", [], "NewUserBody"),
+    },
+}

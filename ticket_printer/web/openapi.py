@@ -1,0 +1,73 @@
+"""The ticketing package's /api routes for the server's OpenAPI document.
+
+queue_server/api/openapi.py builds the document by hand; it should merge PATHS into "paths" and
+SCHEMAS into "components.schemas" (the queue server's Error schema and bearer scheme apply).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from ticket_printer.web.schemas import BookingBody, OnlineIssueBody, ReprintBody
+
+_HALL: Final = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
+_TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _body(name: str, required: bool = True) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{name}"}
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses(ok: str, *errors: str) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {ok: {"description": "OK"}, **{code: {"description": code, **error} for code in errors}}
+
+
+SCHEMAS: Final[dict[str, Any]] = {
+    model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for model in (ReprintBody, OnlineIssueBody, BookingBody)
+}
+
+PATHS: Final[dict[str, Any]] = {
+    "/api/halls/{hall}/tickets/{ticket}/reprint": {
+        "post": {
+            "summary": "Print a ticket again (staff on any printer, a kiosk its own tickets)",
+            "parameters": [_HALL, _TICKET],
+            "requestBody": _body("ReprintBody", required=False),
+            "responses": _responses("200", "401", "403", "404", "409", "422"),
+        }
+    },
+    "/api/halls/{hall}/printers": {
+        "get": {
+            "summary": "The hall's ticket printers: state, connected agent, jobs per state",
+            "parameters": [_HALL],
+            "responses": _responses("200", "401", "403", "404"),
+        }
+    },
+    "/api/halls/{hall}/online": {
+        "get": {
+            "summary": "Opening now and the categories a visitor may take a number for",
+            "security": [],
+            "parameters": [_HALL],
+            "responses": _responses("200", "404"),
+        }
+    },
+    "/api/halls/{hall}/online-tickets": {
+        "post": {
+            "summary": "Take a number online (per-address rate limit, per-phone daily limit)",
+            "security": [],
+            "parameters": [_HALL],
+            "requestBody": _body("OnlineIssueBody"),
+            "responses": _responses("201", "404", "409", "422", "429"),
+        }
+    },
+    "/api/halls/{hall}/bookings": {
+        "post": {
+            "summary": "Book a slot (staff); answers the booking code",
+            "parameters": [_HALL],
+            "requestBody": _body("BookingBody"),
+            "responses": _responses("201", "401", "403", "404", "422"),
+        }
+    },
+}
