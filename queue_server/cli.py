@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from queue_server.accounts import AccountError, add_device, add_user
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock
 from queue_server.config import ConfigError, Settings, load_settings
 from queue_server.reports import cli as reports_cli
-from queue_server.storage import Store, open_store
+from queue_server.storage import Store, StoreUnavailable, open_store
 
 _T = TypeVar("_T")
 DEMO_PASSWORD = "onewindow-demo"
@@ -34,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the server")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="processes (needs bus = redis://)")
+    database = commands.add_parser("db", help="the database schema").add_subparsers(dest="action", required=True)
+    database.add_parser("upgrade", help="apply every migration not yet applied")
     demo = commands.add_parser("demo", help="run the demo hall with demo accounts and devices")
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
@@ -75,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check-config":
             return _check_config(settings)
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return _serve(settings, args.host, args.port, args.workers, args.config)
+        if args.command == "db":
+            _with_store(settings, _report_schema)
+            return 0
         if args.command == "demo":
             _with_store(settings, lambda store: _prepare_demo(store, settings))
             return _serve(settings, args.host, args.port)
@@ -100,9 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command in reports_cli.COMMANDS:
             return reports_cli.run(settings, args)
-    except AccountError as exc:
+    except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
+    except (StoreUnavailable, SQLAlchemyError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
+        return 1
     return 2
 
 
@@ -119,13 +131,27 @@ def _check_config(settings: Settings) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+async def _report_schema(store: Store) -> None:
+    """Opening the store migrates it; say where it now stands."""
+    print(f"schema of {settings_url(store)} is at revision {await store.schema_revision()}")
+
+
+def settings_url(store: Store) -> str:
+    return getattr(store, "url", "the store").split("@")[-1]
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, workers: int = 1, config: str = "") -> int:
     import uvicorn
 
     from queue_server.app import create_app
 
+    if workers > 1 and not settings.server.bus.startswith(("redis://", "rediss://")):
+        raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
+    os.environ["ONEWINDOW_CONFIG"] = str(Path(config or settings.source).resolve())
     uvicorn.run(
-        create_app(settings),
+        "queue_server.asgi:app" if workers > 1 else create_app(settings),
+        factory=workers > 1,
+        workers=workers,
         host=host or settings.server.host,
         port=port or settings.server.port,
         log_level="info",

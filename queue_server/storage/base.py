@@ -41,6 +41,9 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
+    async def schema_revision(self) -> str | None:
+        """The migration the schema is at."""
+
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
         """The live state of a hall as last acknowledged, with its `recent` latest events."""
 

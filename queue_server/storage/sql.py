@@ -12,12 +12,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlmodel import SQLModel
 
 from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.storage import migrate
 from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
 from queue_server.storage.rows import (
     event_from_row,
@@ -77,8 +77,12 @@ class SqlStore:
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
-        async with engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
+        async with self._begin() as conn:
+            await conn.run_sync(migrate.upgrade)
+
+    async def schema_revision(self) -> str | None:
+        async with self._connect() as conn:
+            return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
         if self._engine is not None:

@@ -1,0 +1,18 @@
+"""`uvicorn --factory queue_server.asgi:app`: the app for a config named by ONEWINDOW_CONFIG.
+
+Used for several worker processes (`onewindow serve --workers N`), where each worker must
+build its own app rather than receive one from the parent process.
+"""
+
+from __future__ import annotations
+
+import os
+
+from starlette.applications import Starlette
+
+from queue_server.app import create_app
+from queue_server.config import load_settings
+
+
+def app() -> Starlette:
+    return create_app(load_settings(os.environ.get("ONEWINDOW_CONFIG", "config.toml")))
