@@ -22,10 +22,6 @@ class Clip:
     rate: int
     frames: bytes
 
-    @property
-    def seconds(self) -> float:
-        return len(self.frames) / (self.channels * self.width * self.rate)
-
     def alike(self, other: Clip) -> bool:
         return (self.channels, self.width, self.rate) == (other.channels, other.width, other.rate)
 

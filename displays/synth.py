@@ -18,7 +18,7 @@ import wave
 from pathlib import Path
 
 from displays.announce import Spoken, announcement
-from displays.audio import Clip, VoicePack, chime, concatenate, read_wav, silence
+from displays.audio import Clip, VoicePack, VoicePackError, chime, concatenate, read_wav, silence
 from displays.settings import DisplaySettings
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,13 @@ _GAP_S = 0.35
 class Announcer:
     def __init__(self, settings: DisplaySettings) -> None:
         self.settings = settings
-        self.pack = VoicePack(settings.voice_pack) if settings.voice_pack else None
+        self.pack: VoicePack | None = None
+        if settings.voice_pack is not None:
+            try:
+                self.pack = VoicePack(settings.voice_pack)
+            except VoicePackError as exc:
+                # A broken pack must not silence the hall: espeak-ng speaks until it is fixed.
+                log.error("voice pack not used: %s", exc)
         self.espeak = shutil.which(settings.espeak)
         self._lock = asyncio.Lock()
 

@@ -19,7 +19,9 @@ class IssueTicketBody(_Body):
         max_length=32,
         description="normal, green, appointment or a priority class",
     )
-    channel: Literal["kiosk", "online", "counter", "appointment"] = "kiosk"
+    channel: Literal["kiosk", "online", "counter", "appointment"] | None = Field(
+        default=None, description="Staff only; a kiosk always issues as kiosk, staff default to counter"
+    )
     appointment_start: datetime | None = None
     appointment_end: datetime | None = None
 

@@ -1,0 +1,256 @@
+"""A city on one machine: many halls, every window with its screen, calls at a steady rate.
+
+Starts real `onewindow serve` processes (the embedded default, or N processes on Redis and
+PostgreSQL), opens a hall screen and one screen per window as real WebSocket clients, then
+issues tickets and calls numbers at fixed rates over HTTP. For every call it measures, at
+each screen of the hall, the time from sending call-next to the event arriving. Bounded in
+clients, rate and time; loopback only. Also reports each server process's CPU time and peak
+memory, and, with --find-limit, the highest call rate whose p99 stays under 250 ms.
+
+    python bench/city_load.py --backend embedded
+    python bench/city_load.py --backend scaled --processes 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import tomli_w
+import websockets
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from queue_server.clock import SystemClock  # noqa: E402
+from queue_server.config import load_settings  # noqa: E402
+from queue_server.accounts import add_user  # noqa: E402
+from queue_server.auth import Role  # noqa: E402
+from queue_server.storage import open_store  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    PASSWORD,
+    POSTGRES_URL,
+    REDIS_URL,
+    demo_config,
+    reset_scaled_backends,
+)
+from tests.server_process import ServerProcess  # noqa: E402
+
+P99_LIMIT_MS = 250.0
+
+
+@dataclass
+class Measurements:
+    sent: dict[tuple[str, str], float] = field(default_factory=dict)
+    # (hall, ticket, arrival): joined with `sent` afterwards, since on Redis a screen may
+    # see the call before the clerk's response is back.
+    arrivals: list[tuple[str, str, float]] = field(default_factory=list)
+    calls: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def latencies_ms(self) -> list[float]:
+        return [
+            (arrived - self.sent[(hall, ticket)]) * 1000
+            for hall, ticket, arrived in self.arrivals
+            if (hall, ticket) in self.sent
+        ]
+    tickets: int = 0
+    errors: int = 0
+
+
+def write_city(directory: Path, halls: int, windows: int, backend: str) -> Path:
+    template = demo_config()["halls"][0]
+    raw = demo_config()
+    raw["server"]["store"] = f"sqlite:///{directory / 'city.db'}"
+    raw["server"]["client_queue"] = 2000
+    raw["halls"] = [
+        {**template, "id": f"hall{h:03d}", "name": f"第{h}政务服务中心", "windows": [{"number": n} for n in range(1, windows + 1)]}
+        for h in range(halls)
+    ]
+    path = directory / "config.toml"
+    path.write_bytes(tomli_w.dumps(raw).encode())
+    settings = load_settings(path)
+
+    async def add_admin() -> None:
+        store = open_store(POSTGRES_URL if backend == "scaled" else settings.server.store)
+        await store.start()
+        try:
+            await add_user(store, settings, SystemClock(), "admin", Role.ADMIN, PASSWORD, None)
+        finally:
+            await store.close()
+
+    asyncio.run(add_admin())
+    return path
+
+
+def process_usage(pid: int) -> tuple[float, float]:
+    """CPU seconds used and peak resident memory (MiB) of a process, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    peak = 0.0
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    return cpu, peak
+
+
+async def screen(url: str, hall: str, m: Measurements, ready: asyncio.Event, stop: asyncio.Event) -> None:
+    async with websockets.connect(url, max_queue=None, open_timeout=60) as ws:
+        await ws.recv()  # the snapshot
+        ready.set()
+        while not stop.is_set():
+            try:
+                raw = await asyncio.wait_for(ws.recv(), 1.0)
+            except TimeoutError:
+                continue
+            arrived = time.perf_counter()
+            message = json.loads(raw)
+            if message.get("type") == "ticket.called":
+                m.arrivals.append((hall, message["data"]["ticket"]["id"], arrived))
+
+
+async def drive(urls: list[str], halls: list[str], windows: int, args: argparse.Namespace, rate: float, seconds: float) -> Measurements:
+    m = Measurements()
+    limits = httpx.Limits(max_connections=400)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        login = await client.post(f"{urls[0]}/api/auth/login", json={"username": "admin", "password": PASSWORD})
+        token = login.json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        stop = asyncio.Event()
+        readies: list[asyncio.Event] = []
+        screens: list[asyncio.Task[None]] = []
+        for index, hall in enumerate(halls):
+            for _ in range(windows + 1):  # the hall screen and a screen per window
+                url = urls[len(screens) % len(urls)].replace("http", "ws", 1)
+                ready = asyncio.Event()
+                readies.append(ready)
+                screens.append(asyncio.create_task(screen(f"{url}/ws/halls/{hall}?token={token}", hall, m, ready, stop)))
+            if index % 10 == 9:
+                await asyncio.sleep(0.05)
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
+        free = [(hall, n) for hall in halls for n in range(1, windows + 1)]
+        for batch in range(0, len(free), 200):
+            await asyncio.gather(
+                *(client.post(f"{urls[i % len(urls)]}/api/halls/{h}/windows/{n}/open", headers=auth) for i, (h, n) in enumerate(free[batch : batch + 200]))
+            )
+        random.seed(1)
+
+        async def issue(hall: str) -> None:
+            r = await client.post(f"{random.choice(urls)}/api/halls/{hall}/tickets", json={"category": "social", "channel": "counter"}, headers=auth)
+            if r.status_code == 201:
+                m.tickets += 1
+            else:
+                m.errors += 1
+
+        async def call(hall: str, number: int) -> None:
+            base = random.choice(urls)
+            started = time.perf_counter()
+            r = await client.post(f"{base}/api/halls/{hall}/windows/{number}/call-next", headers=auth)
+            if r.status_code != 200:
+                m.errors += 1
+            elif r.json()["ticket"] is not None:
+                m.sent[(hall, r.json()["ticket"]["id"])] = started
+                m.calls += 1
+                await client.post(f"{base}/api/halls/{hall}/windows/{number}/no-show", headers=auth)
+            free.append((hall, number))
+
+        # Tickets come in faster than calls, so every call finds someone waiting.
+        pending: set[asyncio.Task[None]] = set()
+        begin = time.perf_counter()
+        ticks = 0
+        while time.perf_counter() - begin < seconds:
+            ticks += 1
+            due = begin + ticks / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            hall = random.choice(halls)
+            pending.add(asyncio.create_task(issue(hall)))
+            pending.add(asyncio.create_task(issue(hall)))
+            if free:
+                hall, number = free.pop(random.randrange(len(free)))
+                # record the send time before the request goes out
+                pending.add(asyncio.create_task(call(hall, number)))
+            pending = {t for t in pending if not t.done()}
+        await asyncio.gather(*pending)
+        m.elapsed = time.perf_counter() - begin
+        await asyncio.sleep(1.0)
+        stop.set()
+        await asyncio.gather(*screens, return_exceptions=True)
+    return m
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["embedded", "scaled"], default="embedded")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--halls", type=int, default=100)
+    parser.add_argument("--windows", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=20, help="calls per second across the city")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--find-limit", action="store_true", help="then raise the rate until p99 > 250 ms")
+    parser.add_argument("--write", action="store_true", help="append the rows to docs/BENCHMARKS.md")
+    args = parser.parse_args()
+    if args.backend == "embedded" and args.processes != 1:
+        parser.error("the embedded default is one process")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.backend == "scaled":
+            reset_scaled_backends()
+        config = write_city(Path(tmp), args.halls, args.windows, args.backend)
+        env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
+        servers = [ServerProcess(config, env=env).start(timeout=120) for _ in range(args.processes)]
+        rows = []
+        try:
+            halls = [f"hall{h:03d}" for h in range(args.halls)]
+            rates = [args.rate]
+            while rates:
+                rate = rates.pop(0)
+                usage_before = [process_usage(s.process.pid) for s in servers if s.process]
+                m = asyncio.run(drive([s.url for s in servers], halls, args.windows, args, rate, args.seconds))
+                usage_after = [process_usage(s.process.pid) for s in servers if s.process]
+                elapsed = m.elapsed
+                cpu = ", ".join(f"{(a[0] - b[0]) / elapsed * 100:.0f}%" for a, b in zip(usage_after, usage_before, strict=True))
+                memory = ", ".join(f"{a[1]:.0f}" for a in usage_after)
+                latencies = m.latencies_ms
+                p99 = percentile(latencies, 99)
+                label = "embedded (SQLite + memory)" if args.backend == "embedded" else f"Redis + PostgreSQL × {args.processes}"
+                row = (
+                    f"| {time.strftime('%Y-%m-%d')} | {label} | {args.halls}×{args.windows}, "
+                    f"{args.halls * (args.windows + 1)} screens | {rate:g} | {m.tickets / elapsed:.0f} | "
+                    f"{m.calls / elapsed:.1f} | {percentile(latencies, 50):.1f} / "
+                    f"{percentile(latencies, 95):.1f} / {p99:.1f} | {cpu} | {memory} | {m.errors} |"
+                )
+                print(row, flush=True)
+                rows.append(row)
+                if args.find_limit and p99 <= P99_LIMIT_MS and rate < 1000:
+                    rates.append(rate * 2)
+        finally:
+            for server in servers:
+                server.stop()
+    if args.write:
+        with (REPO / "docs" / "BENCHMARKS.md").open("a", encoding="utf-8") as out:
+            out.writelines(row + "\n" for row in rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The benchmarks' short smoke versions: they run, measure and report (figures: docs/BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [line for line in result.stdout.splitlines() if line.startswith("| ")]
+
+
+def cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip("|").split("|")]
+
+
+def test_core_throughput_smoke() -> None:
+    (row,) = run("bench/core_throughput.py", "--tickets", "200", "--concurrency", "16", "--seconds", "20")
+    issued, per_second, _, calls = cells(row)[3:7]
+    assert int(issued) == 200 and float(per_second.replace(",", "")) > 0 and int(calls) == 200
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        ["--backend", "embedded"],
+        pytest.param(
+            ["--backend", "scaled", "--processes", "2"], marks=[pytest.mark.redis, pytest.mark.postgres]
+        ),
+    ],
+)
+def test_city_load_smoke(backend: list[str]) -> None:
+    (row,) = run("bench/city_load.py", *backend, "--halls", "3", "--windows", "3", "--rate", "5", "--seconds", "4")
+    values = cells(row)
+    p50, p95, p99 = (float(v) for v in values[6].split(" / "))
+    assert 0 < p50 <= p95 <= p99, row
+    assert float(values[5]) > 0 and values[-1] == "0", row  # calls made, no errors
