@@ -11,12 +11,14 @@ from starlette.routing import BaseRoute
 
 import clerk_console.routes
 import displays.routes
+import ticket_printer.web.openapi
 import ticket_printer.web.routes
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.reports import openapi as reports_openapi
 from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
 from ticket_printer.settings import load_ticketing
@@ -51,7 +53,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes,
+        *openapi.routes(ticket_printer.web.openapi.DOC, reports_openapi.DOC),
         *displays.routes.routes,
         *reports_routes.routes,
         *clerk_console.routes.page_routes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -22,7 +23,7 @@ _ERRORS = {
 }
 
 
-def _responses(ok: str, *codes: str) -> dict[str, Any]:
+def responses(ok: str, *codes: str) -> dict[str, Any]:
     responses: dict[str, Any] = {ok: {"description": "OK", "content": {"application/json": {}}}}
     for code in codes:
         responses[code] = {
@@ -32,14 +33,14 @@ def _responses(ok: str, *codes: str) -> dict[str, Any]:
     return responses
 
 
-def _body(name: str, required: bool = True) -> dict[str, Any]:
+def body(name: str, required: bool = True) -> dict[str, Any]:
     return {
         "required": required,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
     }
 
 
-def _param(
+def param(
     name: str, where: str = "path", kind: str = "string", description: str = ""
 ) -> dict[str, Any]:
     return {
@@ -51,10 +52,18 @@ def _param(
     }
 
 
-_HALL = _param("hall", description="Hall id, e.g. weiyang")
+HALL_PARAM = param("hall", description="Hall id, e.g. weiyang")
 
 
-def build_document() -> dict[str, Any]:
+@dataclass(frozen=True)
+class ApiDoc:
+    """What a package adds to the document: its /api paths and request schemas."""
+
+    paths: dict[str, Any]
+    schemas: dict[str, Any] = field(default_factory=dict)
+
+
+def build_document(*parts: ApiDoc) -> dict[str, Any]:
     schemas: dict[str, Any] = {
         model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
         for model in (IssueTicketBody, WindowActionBody, LoginBody)
@@ -72,7 +81,7 @@ def build_document() -> dict[str, Any]:
             }
         },
     }
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "OneWindow queue server",
@@ -90,56 +99,56 @@ def build_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Sign in: user name and password for a bearer token",
                     "security": [],
-                    "requestBody": _body("LoginBody"),
-                    "responses": _responses("200", "400", "401", "422"),
+                    "requestBody": body("LoginBody"),
+                    "responses": responses("200", "400", "401", "422"),
                 }
             },
             "/api/halls": {
                 "get": {
                     "summary": "The halls this server runs",
                     "security": [],
-                    "responses": _responses("200"),
+                    "responses": responses("200"),
                 }
             },
             "/api/halls/{hall}": {
                 "get": {
                     "summary": "Snapshot: categories, windows, waiting counts, recent calls, seq",
-                    "parameters": [_HALL],
-                    "responses": _responses("200", "401", "403", "404"),
+                    "parameters": [HALL_PARAM],
+                    "responses": responses("200", "401", "403", "404"),
                 }
             },
             "/api/halls/{hall}/devices": {
                 "get": {
                     "summary": "Screens, kiosks and printers: connected or not, last seen",
-                    "parameters": [_HALL],
-                    "responses": _responses("200", "401", "403", "404"),
+                    "parameters": [HALL_PARAM],
+                    "responses": responses("200", "401", "403", "404"),
                 }
             },
             "/api/halls/{hall}/tickets": {
                 "post": {
                     "summary": "Take a ticket (kiosk device token or staff)",
-                    "parameters": [_HALL],
-                    "requestBody": _body("IssueTicketBody"),
-                    "responses": _responses("201", "400", "401", "403", "404", "422", "503"),
+                    "parameters": [HALL_PARAM],
+                    "requestBody": body("IssueTicketBody"),
+                    "responses": responses("201", "400", "401", "403", "404", "422", "503"),
                 }
             },
             "/api/halls/{hall}/tickets/{ticket}": {
                 "get": {
                     "summary": "A ticket with status, position, people ahead and estimated wait",
                     "security": [],
-                    "parameters": [_HALL, _param("ticket")],
-                    "responses": _responses("200", "404"),
+                    "parameters": [HALL_PARAM, param("ticket")],
+                    "responses": responses("200", "404"),
                 }
             },
             "/api/halls/{hall}/tickets/{ticket}/{action}": {
                 "post": {
                     "summary": "Cancel a waiting ticket, or reactivate a recent no-show",
                     "parameters": [
-                        _HALL,
-                        _param("ticket"),
-                        {**_param("action"), "schema": {"enum": ["cancel", "reactivate"]}},
+                        HALL_PARAM,
+                        param("ticket"),
+                        {**param("action"), "schema": {"enum": ["cancel", "reactivate"]}},
                     ],
-                    "responses": _responses("200", "401", "403", "404", "409", "503"),
+                    "responses": responses("200", "401", "403", "404", "409", "503"),
                 }
             },
             "/api/halls/{hall}/windows/{window}/{verb}": {
@@ -147,23 +156,29 @@ def build_document() -> dict[str, Any]:
                     "summary": "A clerk's verb or a window state change",
                     "description": 'call-next with nobody waiting answers {"ticket": null}',
                     "parameters": [
-                        _HALL,
-                        _param("window", kind="integer"),
-                        {**_param("verb"), "schema": {"enum": list(WINDOW_VERBS)}},
+                        HALL_PARAM,
+                        param("window", kind="integer"),
+                        {**param("verb"), "schema": {"enum": list(WINDOW_VERBS)}},
                     ],
-                    "requestBody": _body("WindowActionBody", required=False),
-                    "responses": _responses("200", "400", "401", "403", "404", "409", "422", "503"),
+                    "requestBody": body("WindowActionBody", required=False),
+                    "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
                 }
             },
             "/api/openapi.json": {
-                "get": {"summary": "This document", "security": [], "responses": _responses("200")}
+                "get": {"summary": "This document", "security": [], "responses": responses("200")}
             },
         },
     }
+    for part in parts:
+        document["paths"].update(part.paths)
+        schemas.update(part.schemas)
+    return document
 
 
-async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(build_document())
+def routes(*parts: ApiDoc) -> list[Route]:
+    document = build_document(*parts)
 
+    async def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(document)
 
-routes = [Route("/api/openapi.json", openapi, methods=["GET"])]
+    return [Route("/api/openapi.json", openapi, methods=["GET"])]

@@ -1,13 +1,10 @@
-"""The ticketing package's /api routes for the server's OpenAPI document.
-
-queue_server/api/openapi.py builds the document by hand; it should merge PATHS into "paths" and
-SCHEMAS into "components.schemas" (the queue server's Error schema and bearer scheme apply).
-"""
+"""The ticketing package's /api routes, merged into the server's OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
+from queue_server.api.openapi import ApiDoc
 from ticket_printer.web.schemas import BookingBody, OnlineIssueBody, ReprintBody
 
 _HALL: Final = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -71,3 +68,6 @@ PATHS: Final[dict[str, Any]] = {
         }
     },
 }
+
+
+DOC = ApiDoc(paths=PATHS, schemas=SCHEMAS)

@@ -1,0 +1,58 @@
+"""The reports' /api routes, for the server's OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, param, responses
+
+
+def _query(name: str, kind: str, description: str) -> dict[str, Any]:
+    return param(name, where="query", kind=kind, description=description)
+
+
+_RANGE = [
+    _query("from", "string", "First hall-local day, YYYY-MM-DD"),
+    _query("to", "string", "Last hall-local day, YYYY-MM-DD"),
+]
+
+DOC = ApiDoc(
+    paths={
+        "/api/halls/{hall}/reports": {
+            "get": {
+                "summary": "Statistics from the ledger: waits, handling, ratings, extended service, heat map",
+                "parameters": [
+                    HALL_PARAM,
+                    *_RANGE,
+                    _query("category", "string", "Only this category"),
+                    _query("format", "string", "json (default) or csv"),
+                    _query("table", "string", "With csv: which table"),
+                ],
+                "responses": responses("200", "401", "403", "404", "422"),
+            }
+        },
+        "/api/halls/{hall}/plan": {
+            "get": {
+                "summary": "Staffing per slot, extended hours, weekend plan and roster, checked by simulation",
+                "parameters": [
+                    HALL_PARAM,
+                    *_RANGE,
+                    _query("weekday", "integer", "0 = Monday"),
+                    _query("target_wait", "integer", "Seconds"),
+                    _query("target_level", "number", "Share served within target_wait"),
+                    _query("replications", "integer", "Simulation runs"),
+                    _query("overtime_limit", "integer", "Minutes after closing the hall accepts"),
+                ],
+                "responses": responses("200", "401", "403", "404", "422"),
+            }
+        },
+        "/api/halls/{hall}/crowded-periods": {
+            "get": {
+                "summary": "Public: arrivals and waits by weekday and hour (办事拥挤时段)",
+                "security": [],
+                "parameters": [HALL_PARAM, _query("weeks", "integer", "1 … 12")],
+                "responses": responses("200", "404", "422"),
+            }
+        },
+    }
+)
