@@ -1,5 +1,4 @@
-"""The console's endpoints for the server's OpenAPI document (queue_server.api.openapi merges
-PATHS and SCHEMAS into its own; this package may not edit that module)."""
+"""The console's /api routes, merged into the server's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from clerk_console.schemas import (
     RatingBody,
     TransferBody,
 )
+from queue_server.api.openapi import ApiDoc
 
 SCHEMAS: dict[str, Any] = {
     model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -78,3 +78,5 @@ PATHS: dict[str, Any] = {
         "post": _op("Add an account (admin)", [], "NewUserBody"),
     },
 }
+
+DOC = ApiDoc(PATHS, SCHEMAS)

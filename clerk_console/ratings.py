@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from weakref import WeakSet
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -74,21 +72,8 @@ def check_rating(level: int, reason: str | None, comment: str | None, reasons: f
         raise Invalid("error.rating_needs_reason")
 
 
-# Engines whose rating table is known to exist; the store's own start usually made it already.
-_ready: WeakSet[Any] = WeakSet()
-
-
-async def _ensure_table(engine: AsyncEngine) -> None:
-    if engine.sync_engine in _ready:
-        return
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: _RATINGS.create(sync, checkfirst=True))
-    _ready.add(engine.sync_engine)
-
-
 async def save(engine: AsyncEngine, rating: Rating, number: str) -> None:
     """Stores the rating; a second one for the same ticket is a 409."""
-    await _ensure_table(engine)
     try:
         async with engine.begin() as conn:
             await conn.execute(_RATINGS.insert(), [rating.__dict__])
@@ -103,7 +88,6 @@ async def withdraw(engine: AsyncEngine, ticket: str) -> None:
 
 
 async def since(engine: AsyncEngine, hall: str, start: datetime) -> list[Rating]:
-    await _ensure_table(engine)
     async with engine.connect() as conn:
         rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
         return [Rating(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]

@@ -6,6 +6,8 @@ table rather than one language picked from a request header.
 
 from __future__ import annotations
 
+from queue_server.messages import render
+
 DEFAULT_LANGUAGE = "zh-CN"
 LANGUAGES = ("zh-CN", "en")
 
@@ -52,14 +54,7 @@ ANNOUNCE_TEMPLATES: dict[str, str] = {
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    entry = MESSAGES.get(key)
-    if entry is None:
-        return key
-    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError):
-        return template
+    return render(MESSAGES, key, language, **params)
 
 
 def both(key: str, **params: object) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import TypedDict
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+import clerk_console.openapi
 import clerk_console.routes
 import displays.routes
 import ticket_printer.web.openapi
@@ -53,7 +54,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(ticket_printer.web.openapi.DOC, reports_openapi.DOC),
+        *openapi.routes(ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC),
         *displays.routes.routes,
         *reports_routes.routes,
         *clerk_console.routes.page_routes,

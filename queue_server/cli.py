@@ -37,8 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1, help="processes (needs bus = redis://)")
-    database = commands.add_parser("db", help="the database schema").add_subparsers(dest="action", required=True)
-    database.add_parser("upgrade", help="apply every migration not yet applied")
+    serve.add_argument("--access-log", action="store_true", help="log every request (off: it costs)")
+    schema = commands.add_parser("db", help="the database schema")
+    schema.add_subparsers(dest="action", required=True).add_parser(
+        "upgrade", help="apply every migration not yet applied"
+    )
     demo = commands.add_parser("demo", help="run the demo hall with demo accounts and devices")
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
@@ -80,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check-config":
             return _check_config(settings)
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, args.workers, args.config)
+            return _serve(settings, args.host, args.port, args.workers, args.config, args.access_log)
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
@@ -140,7 +143,14 @@ def settings_url(store: Store) -> str:
     return getattr(store, "url", "the store").split("@")[-1]
 
 
-def _serve(settings: Settings, host: str | None, port: int | None, workers: int = 1, config: str = "") -> int:
+def _serve(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    workers: int = 1,
+    config: str = "",
+    access_log: bool = False,
+) -> int:
     import uvicorn
 
     from queue_server.app import create_app
@@ -155,6 +165,7 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
         host=host or settings.server.host,
         port=port or settings.server.port,
         log_level="info",
+        access_log=access_log,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         # Longer than clients and proxies keep idle connections, so the server is never the
@@ -207,7 +218,7 @@ async def _prepare_demo(store: Store, settings: Settings) -> None:
     if not tokens_file.exists():
         tokens_file.parent.mkdir(parents=True, exist_ok=True)
         lines = [
-            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"  # noqa: E501
+            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"
             for kind in DeviceKind
         ]
         tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 DEFAULT_LANGUAGE = "zh-CN"
@@ -349,8 +350,10 @@ def pick_language(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    entry = MESSAGES.get(key)
+def render(catalog: Mapping[str, Mapping[str, str]], key: str, language: str, **params: Any) -> str:
+    """One entry of a catalog in a language (zh-CN when missing), its parameters filled in.
+    Every package keeps its own catalog and words it with this."""
+    entry = catalog.get(key)
     if entry is None:
         return key
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
@@ -358,3 +361,7 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    return render(MESSAGES, key, language, **params)

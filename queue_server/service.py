@@ -28,7 +28,7 @@ from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
-from queue_server.domain.model import Category, HallSpec, Ticket, Window, WindowState
+from queue_server.domain.model import Category, HallSpec, Ticket, TicketStatus, Window, WindowState
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
@@ -260,7 +260,7 @@ class QueueService:
 
         outcome = await runtime.run(decide)
         assert outcome.ticket is not None
-        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket), outcome.ahead)
 
     @staticmethod
     def _refuse_outside_hours(spec: HallSpec, category: Category, now: datetime) -> None:
@@ -333,9 +333,11 @@ class QueueService:
         self.hall(hall_id)
         return [event.to_json() for event in await self.store.ticket_events(hall_id, ticket_id)]
 
-def ticket_view(state: HallState, ticket: Ticket) -> dict[str, Any]:
+def ticket_view(state: HallState, ticket: Ticket, ahead: int | None = None) -> dict[str, Any]:
+    """The ticket as its visitor sees it; `ahead` if already known (counted at issue)."""
     view = ticket.public()
-    ahead = state.ahead_of(ticket)
+    if ahead is None or ticket.status is not TicketStatus.WAITING:
+        ahead = state.ahead_of(ticket)
     view["ahead"] = ahead
     view["position"] = ahead + 1 if view["status"] == "waiting" else None
     view["estimated_wait_s"] = state.estimated_wait_s(ticket, ahead)

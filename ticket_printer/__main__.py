@@ -26,7 +26,6 @@ from queue_server.storage import open_store
 from ticket_printer.agent import AgentOptions, AgentRefused, PrintAgent
 from ticket_printer.bookings import Booking, BookingStore
 from ticket_printer.connections import PrinterConfig
-from ticket_printer.tables import TABLES
 
 
 def parse_printer(spec: str) -> PrinterConfig:
@@ -130,8 +129,6 @@ async def _store_booking(
     await store.start()
     try:
         engine = getattr(store, "engine")  # noqa: B009 - the SQL store's engine
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda sync: TABLES[0].metadata.create_all(sync, tables=TABLES))
         return await BookingStore(engine).add(
             spec, category, start, end, "cli", SystemClock().now()
         )

@@ -25,7 +25,7 @@ from ticket_printer.online import ClaimStore, RateLimiter
 from ticket_printer.render import render
 from ticket_printer.settings import PrinterEntry, TicketingSettings
 from ticket_printer.status import PrinterState
-from ticket_printer.tables import TABLES, JobState
+from ticket_printer.tables import JobState
 from ticket_printer.ticket import PrintableTicket
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,6 @@ class Ticketing:
     @classmethod
     async def open(cls, settings: TicketingSettings, service: QueueService) -> Ticketing:
         engine = _engine(service)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda sync: TABLES[0].metadata.create_all(sync, tables=TABLES))
         phone_key = await service.store.secret("online_phone_key", secrets.token_hex(32))
         ticketing = cls(settings, service, engine, bytes.fromhex(phone_key))
         await ticketing.dispatcher.start()

@@ -168,6 +168,7 @@ const stream = new HallStream(config, storageKey("seq"), {
       announcer.offer(call);
     }
     if (event.type.startsWith("ticket.")) refreshWaitingSoon();
+    if (event.type === "hall.notice") showNotice(event.data.text);
     render();
   },
   online(isOnline) {

@@ -81,7 +81,7 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
             }
         },
     }
-    document = {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "OneWindow queue server",

@@ -8,15 +8,15 @@ full snapshot first and the events after it. A client that cannot keep up is clo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import principal, service
+from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
@@ -35,9 +35,13 @@ class _Sender:
         self.ws = ws
         self._lock = asyncio.Lock()
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: dict[str, Any] | str) -> None:
         async with self._lock:
-            await asyncio.wait_for(self.ws.send_json(message), SEND_TIMEOUT_S)
+            async with asyncio.timeout(SEND_TIMEOUT_S):
+                if isinstance(message, str):
+                    await self.ws.send_text(message)
+                else:
+                    await self.ws.send_json(message)
 
 
 async def hall_stream(ws: WebSocket) -> None:
@@ -72,9 +76,9 @@ async def hall_stream(ws: WebSocket) -> None:
         subscription, last = await _open(svc, runtime, hall, after, sender)
         await _relay(ws, sender, subscription, last, lambda: svc.presence.seen(caller))
     except SubscriberOverflow:
-        await _close(ws, CLOSE_RESYNC, "resync")
+        await close_quietly(ws, CLOSE_RESYNC, "resync")
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
-        await _close(ws, 1001, "going away")
+        await close_quietly(ws, 1001, "going away")
     finally:
         svc.presence.disconnected(caller)
         if subscription is not None:
@@ -122,7 +126,7 @@ async def _relay(
         async for event in subscription:
             if event.seq <= last:
                 continue
-            await sender.send(event.to_json())
+            await sender.send(event.wire)
             last = event.seq
 
     async def heartbeat() -> None:
@@ -131,34 +135,7 @@ async def _relay(
             await sender.send({"kind": "heartbeat", "seq": last})
             alive()
 
-    async def listen() -> None:
-        # Clients say nothing we need; reading is how a hang-up is noticed at once.
-        while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                raise WebSocketDisconnect(message.get("code", 1000))
-            alive()
-
-    tasks = [asyncio.create_task(coro) for coro in (forward(), heartbeat(), listen())]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    for task in done:
-        task.result()
-
-
-async def _close(ws: WebSocket, code: int, reason: str) -> None:
-    if (
-        ws.application_state is WebSocketState.CONNECTED
-        and ws.client_state is WebSocketState.CONNECTED
-    ):
-        with contextlib.suppress(Exception):
-            await ws.close(code=code, reason=reason)
+    await first_to_finish(forward(), heartbeat(), until_hang_up(ws))
 
 
 routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -43,6 +45,11 @@ class Event:
     window: int | None = None
     ticket: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def wire(self) -> str:
+        """The JSON text sent to clients, made once however many clients receive it."""
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
 
     def to_json(self) -> dict[str, Any]:
         return {

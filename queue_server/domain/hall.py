@@ -60,6 +60,8 @@ class Outcome:
     service_day: date | None = None
     # Finished tickets of earlier days that leave the live state (they stay in the ledger).
     forget: list[str] = field(default_factory=list)
+    # For an issued ticket: the people ahead of it when it was issued.
+    ahead: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Checkpoint:
     today: date | None
     recent_calls: list[dict[str, Any]]
     handling_s: dict[str, float]
+    notice: str
 
 
 class _Step:
@@ -155,9 +158,11 @@ class HallState:
         self.seq = seq
         self.today = today
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
+        # The notice on the hall screens: the config's, until a supervisor posts another.
+        self.notice = spec.notice
         self.handling_s: dict[str, float] = {}
         for event in recent_events:
-            self._remember_call(event)
+            self._remember_event(event)
         for ticket in sorted(self.tickets.values(), key=lambda t: t.finished_at or t.issued_at):
             self._remember_handling(ticket)
 
@@ -236,6 +241,7 @@ class HallState:
             )
         )
         step.emit(EventType.TICKET_ISSUED, ticket=ticket)
+        step.outcome.ahead = self.ahead_of(ticket)
         return step.outcome
 
     def cancel(self, ticket_id: str, now: datetime, actor: str | None) -> Outcome:
@@ -451,7 +457,7 @@ class HallState:
         shared = {c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows)}
         if ticket.queue_at >= self._last_queue_at:
             # The newest in line (every fresh ticket): everyone waiting in `shared` is ahead.
-            return sum(self._waiting_by_category[c] for c in shared) - 1
+            return sum(self._waiting_by_category[c] for c in shared) - (ticket.id in self._waiting)
         place = (ticket.queue_at, ticket.id)
         return sum(
             1
@@ -503,7 +509,7 @@ class HallState:
                 "name": self.spec.name,
                 "name_en": self.spec.name_en,
                 "timezone": self.spec.timezone.key,
-                "notice": self.spec.notice,
+                "notice": self.notice,
             },
             "categories": [
                 {
@@ -533,6 +539,7 @@ class HallState:
             today=self.today,
             recent_calls=list(self.recent_calls),
             handling_s=dict(self.handling_s),
+            notice=self.notice,
         )
 
     def restore(self, checkpoint: Checkpoint) -> None:
@@ -548,6 +555,7 @@ class HallState:
         self.today = checkpoint.today
         self.recent_calls = deque(checkpoint.recent_calls, maxlen=RECENT_CALLS)
         self.handling_s = dict(checkpoint.handling_s)
+        self.notice = checkpoint.notice
 
     def apply(self, outcome: Outcome) -> None:
         self.tickets.update(outcome.tickets)
@@ -556,7 +564,7 @@ class HallState:
         self.counters.update(outcome.counters)
         for event in outcome.events:
             self.seq = event.seq
-            self._remember_call(event)
+            self._remember_event(event)
         for ticket in outcome.tickets.values():
             self._remember_handling(ticket)
         for ticket_id in outcome.forget:
@@ -732,7 +740,9 @@ class HallState:
             appointment_end=ticket.appointment_end,
         )
 
-    def _remember_call(self, event: Event) -> None:
+    def _remember_event(self, event: Event) -> None:
+        if event.type is EventType.HALL_NOTICE:
+            self.notice = str(event.data.get("text", ""))
         if event.type in _CALL_EVENTS and event.window is not None:
             ticket = event.data.get("ticket", {})
             self.recent_calls.appendleft(

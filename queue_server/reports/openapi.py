@@ -33,7 +33,7 @@ DOC = ApiDoc(
         },
         "/api/halls/{hall}/plan": {
             "get": {
-                "summary": "Staffing per slot, extended hours, weekend plan and roster, checked by simulation",
+                "summary": "Staffing per slot, extended hours, weekend plan, roster; checked by simulation",
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -296,6 +297,15 @@ def _dialect(conn: AsyncConnection) -> Any:
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
+@functools.cache
+def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...], newer: str | None) -> Any:
+    """Built once per table: constructing it costs more than a small write."""
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    where = None if newer is None else table.c[newer] < statement.excluded[newer]
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=updates, where=where)
+
+
 async def _upsert(
     conn: AsyncConnection,
     table: Table,
@@ -303,12 +313,8 @@ async def _upsert(
     keys: list[str],
     newer: str | None = None,
 ) -> None:
-    if not rows:
-        return
-    statement = _dialect(conn).insert(table)
-    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    where = None if newer is None else table.c[newer] < statement.excluded[newer]
-    await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates, where=where), rows)
+    if rows:
+        await conn.execute(_upsert_statement(conn.dialect.name, table, tuple(keys), newer), rows)
 
 
 async def _insert_new(

@@ -18,9 +18,10 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import principal, service
+from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
 from ticket_printer.dispatcher import PrinterLink
 from ticket_printer.status import PrinterState
@@ -70,7 +71,7 @@ async def print_agent(ws: WebSocket) -> None:
             await asyncio.wait_for(ws.send_json(message), SEND_TIMEOUT_S)
 
     async def close() -> None:
-        await _close(ws, CLOSE_REPLACED, "another connection of this printer took over")
+        await close_quietly(ws, CLOSE_REPLACED, "another connection of this printer took over")
 
     link = PrinterLink(caller.name, send, close)
     connection = None
@@ -114,16 +115,7 @@ async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:
 async def _refuse(ws: WebSocket, code: int, key: str) -> None:
     with contextlib.suppress(Exception):
         await ws.send_json({"type": "error", "code": key.removeprefix("error.")})
-    await _close(ws, code, key)
-
-
-async def _close(ws: WebSocket, code: int, reason: str) -> None:
-    if (
-        ws.application_state is WebSocketState.CONNECTED
-        and ws.client_state is WebSocketState.CONNECTED
-    ):
-        with contextlib.suppress(Exception):
-            await ws.close(code=code, reason=reason)
+    await close_quietly(ws, code, key)
 
 
 routes = [WebSocketRoute("/print/agent", print_agent)]

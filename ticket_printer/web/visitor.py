@@ -8,7 +8,6 @@ ticket. The stream sends that one ticket's view and nothing of any other ticket.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 from typing import Any, Final
 
@@ -21,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import body, principal, service
 from queue_server.api.errors import error_response
+from queue_server.api.websockets import first_to_finish, until_hang_up
 from queue_server.auth import STAFF
 from queue_server.bus.base import SubscriberOverflow
 from queue_server.domain.errors import Conflict
@@ -132,23 +132,7 @@ async def _follow(ws: WebSocket, svc: QueueService, hall: str, token: str) -> No
             await asyncio.sleep(HEARTBEAT_S)
             await send({"kind": "heartbeat"})
 
-    async def listen() -> None:
-        while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                raise WebSocketDisconnect(message.get("code", 1000))
-
-    tasks = [asyncio.create_task(c) for c in (forward(), heartbeat(), listen())]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    for task in done:
-        task.result()
+    await first_to_finish(forward(), heartbeat(), until_hang_up(ws))
 
 
 async def online_page(request: Request) -> Response:

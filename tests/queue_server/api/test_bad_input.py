@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import Hall
 
@@ -171,3 +173,31 @@ def test_no_input_gives_a_500(hall: Hall) -> None:
             assert r.status_code < 500, (path, body, r.text)
     r = hall.client.put("/api/halls", headers=hall.auth("supervisor"))
     assert r.status_code == 405 and error(r)["code"] == "method_not_allowed"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=12,
+)
+field_names = st.sampled_from(
+    ["category", "priority", "channel", "number", "ticket", "to_category", "to_window", "reason",
+     "categories", "username", "password", "appointment_start", "appointment_end"]
+)
+bodies = st.dictionaries(field_names, json_values, max_size=5) | json_values
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies, path=st.sampled_from([
+    "/api/halls/weiyang/tickets",
+    "/api/halls/weiyang/windows/1/call",
+    "/api/halls/weiyang/windows/1/transfer",
+    "/api/halls/weiyang/windows/1/set-services",
+    "/api/halls/weiyang/windows/1/pause",
+    "/api/auth/login",
+]))
+def test_no_json_body_of_any_shape_gives_a_500(hall: Hall, body: object, path: str) -> None:
+    r = hall.client.post(path, json=body, headers=hall.auth("supervisor"))
+    assert r.status_code < 500, (path, body, r.text)
+    if r.status_code >= 400:
+        error(r)

@@ -234,3 +234,13 @@ def test_every_step_is_in_the_ledger_with_actor_window_and_seq(desk: Desk) -> No
         4,
     )
     assert desk.state.recent_calls[0]["type"] == "ticket.recalled"
+
+
+def test_a_posted_notice_replaces_the_configured_one_in_the_snapshot(desk: Desk) -> None:
+    assert desk.state.snapshot()["hall"]["notice"] == desk.state.spec.notice
+    posted = desk.do(desk.state.post_notice("系统维护，暂停社保业务", desk.now, "supervisor"))
+    assert desk.state.snapshot()["hall"]["notice"] == "系统维护，暂停社保业务"
+    assert list(desk.state.recent_calls) == []  # a notice is not a call
+    # after a restart the notice comes back from the ledger's recent events
+    reloaded = HallState(desk.state.spec, recent_events=posted.events, seq=desk.state.seq)
+    assert reloaded.snapshot()["hall"]["notice"] == "系统维护，暂停社保业务"

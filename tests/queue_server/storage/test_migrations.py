@@ -10,7 +10,10 @@ from sqlalchemy import inspect
 from queue_server.storage import migrate
 from queue_server.storage.sql import SqlStore
 
-CORE_TABLES = {"ticket", "window_state", "ticket_counter", "ledger", "account", "device", "server_secret"}
+CORE_TABLES = {
+    "ticket", "window_state", "ticket_counter", "ledger", "account", "device", "server_secret",
+    "print_job", "booking", "online_claim", "rating",
+}
 
 
 async def tables_and_revision(store: SqlStore) -> tuple[set[str], str | None]:

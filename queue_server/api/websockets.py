@@ -1,0 +1,40 @@
+"""Small pieces every WebSocket route of ours needs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+
+async def close_quietly(ws: WebSocket, code: int, reason: str) -> None:
+    """Close if both sides still think the socket is open; a peer already gone is fine."""
+    if ws.application_state is WebSocketState.CONNECTED and ws.client_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await ws.close(code=code, reason=reason)
+
+
+async def until_hang_up(ws: WebSocket) -> None:
+    """Reads until the client hangs up (clients of ours say nothing the server needs)."""
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+
+
+async def first_to_finish(*coroutines: Coroutine[Any, Any, None]) -> None:
+    """Runs the coroutines together until one ends; cancels the rest; re-raises its error."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    for task in done:
+        task.result()
