@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from queue_server.messages import render
+
 DEFAULT_LANGUAGE = "zh-CN"
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -215,12 +217,7 @@ def both(key: str) -> dict[str, str]:
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    entry = both(key)
-    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError):
-        return template
+    return render(MESSAGES, key, language, **params)
 
 
 def page_strings() -> dict[str, dict[str, str]]:

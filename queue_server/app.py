@@ -14,6 +14,8 @@ import clerk_console.routes
 import displays.routes
 import ticket_printer.web.openapi
 import ticket_printer.web.routes
+from clerk_console.settings import console_settings
+from displays.settings import display_settings
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.backends import open_backends
@@ -31,7 +33,16 @@ class AppState(TypedDict):
     ticketing: Ticketing
 
 
+def check_package_sections(settings: Settings) -> None:
+    """The [ticketing], [displays] and [console] tables: a bad one is a ConfigError naming
+    the key, so that check-config reports it and the server refuses to start."""
+    load_ticketing(settings)
+    display_settings(settings)
+    console_settings(settings)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    check_package_sections(settings)
     clock = clock or SystemClock()
     service = QueueService(settings, open_backends(settings, clock), clock)
     ticketing_settings = load_ticketing(settings)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from queue_server.bus.base import EventBus
 from queue_server.bus.memory import MemoryBus
@@ -23,6 +24,8 @@ from queue_server.scaleout.log import RedisLog
 from queue_server.scaleout.relay import OutboxRelay
 from queue_server.storage import Store, open_store
 
+COMMAND_CONNECTIONS = 64
+
 
 @dataclass
 class Backends:
@@ -30,7 +33,7 @@ class Backends:
     bus: EventBus
     hall_log: Callable[[HallSpec], HallLog]
     relay: OutboxRelay | None = None
-    redis: Redis | None = None
+    redis: tuple[Redis, ...] = ()
 
     async def start(self) -> None:
         await self.store.start()
@@ -42,8 +45,8 @@ class Backends:
         if self.relay is not None:
             await self.relay.stop()
         await self.bus.close()
-        if self.redis is not None:
-            await self.redis.aclose()
+        for client in self.redis:
+            await client.aclose()
         await self.store.close()
 
 
@@ -58,19 +61,25 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
             hall_log=lambda spec: LocalLog(store, memory, spec, clock, server.replay_events),
         )
     if server.bus.startswith(("redis://", "rediss://")):
-        redis = Redis.from_url(
-            server.bus,
-            decode_responses=True,
-            socket_connect_timeout=2,
-            # longer than the stream tail's blocking read
-            socket_timeout=15,
-            health_check_interval=10,
+        options: dict[str, Any] = {
+            "decode_responses": True,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 15,  # longer than the stream tail's blocking read
+            "health_check_interval": 10,
+        }
+        # Commands wait their turn for a connection rather than fail when a burst needs more.
+        redis = Redis(
+            connection_pool=BlockingConnectionPool.from_url(
+                server.bus, max_connections=COMMAND_CONNECTIONS, timeout=5, **options
+            )
         )
+        # Each hall with subscribers here holds one connection in a blocking read.
+        tails = Redis.from_url(server.bus, max_connections=len(settings.halls) + 4, **options)
         return Backends(
             store=store,
-            bus=RedisStreamBus(redis, client_queue=server.client_queue),
+            bus=RedisStreamBus(redis, tails, client_queue=server.client_queue),
             hall_log=lambda spec: RedisLog(redis, store, spec, clock, recent=50),
             relay=OutboxRelay(redis, store, settings.halls, clock),
-            redis=redis,
+            redis=(redis, tails),
         )
     raise ValueError(f"unsupported bus URL: {server.bus}")

@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        from queue_server.app import check_package_sections
+
+        check_package_sections(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
         for problem in exc.problems:
@@ -168,6 +171,9 @@ def _serve(
         access_log=access_log,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # Every event goes to many screens as the same text; compressing it again for each
+        # one costs more CPU than the hall LAN saves.
+        ws_per_message_deflate=False,
         # Longer than clients and proxies keep idle connections, so the server is never the
         # one closing a connection just as a request goes out on it.
         timeout_keep_alive=75,

@@ -32,7 +32,7 @@ from queue_server.domain.model import Category, HallSpec, Ticket, TicketStatus, 
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
-from queue_server.runtime import HallRuntime
+from queue_server.runtime import Decision, HallRuntime
 
 log = logging.getLogger(__name__)
 
@@ -196,15 +196,17 @@ class QueueService:
     ) -> dict[str, Any]:
         """Cancel or reactivate a ticket (staff at the counter)."""
         principal.require(hall_id, roles=STAFF)
-        runtime = self.hall(hall_id)
         if action == "cancel":
-            outcome = await runtime.run(lambda s, now: s.cancel(ticket_id, now, principal.actor))
-        else:
-            outcome = await runtime.run(
-                lambda s, now: s.reactivate(ticket_id, now, principal.actor)
-            )
-        assert outcome.ticket is not None
-        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
+            return await self._ticket_step(hall_id, lambda s, now: s.cancel(ticket_id, now, principal.actor))
+        return await self._ticket_step(hall_id, lambda s, now: s.reactivate(ticket_id, now, principal.actor))
+
+    async def _ticket_step(self, hall_id: str, decide: Decision) -> dict[str, Any]:
+        """Runs a step on one ticket and answers with that ticket's view."""
+        runtime = self.hall(hall_id)
+        outcome = await runtime.run(decide)
+        assert outcome.ticket is not None  # every ticket step puts its ticket
+        ticket = runtime.state.tickets.get(outcome.ticket.id, outcome.ticket)
+        return ticket_view(runtime.state, ticket)
 
     async def window_action(
         self, hall_id: str, number: int, command: WindowCommand, principal: Principal
@@ -277,7 +279,6 @@ class QueueService:
             next="-" if upcoming is None else upcoming.strftime("%Y-%m-%d %H:%M"),
         )
 
-
     # ---- supervisors and visitors (clerk console) ------------------------------------
 
     async def transfer_ticket(
@@ -291,37 +292,28 @@ class QueueService:
     ) -> dict[str, Any]:
         """A supervisor moves any live ticket to another category or window."""
         principal.require(hall_id, roles=MANAGERS)
-        runtime = self.hall(hall_id)
-        outcome = await runtime.run(
+        return await self._ticket_step(
+            hall_id,
             lambda s, now: s.transfer(
                 ticket_id, now, principal.actor, to_category=to_category, to_window=to_window
-            )
+            ),
         )
-        assert outcome.ticket is not None
-        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
 
     async def prioritise_ticket(
         self, hall_id: str, ticket_id: str, priority: str, principal: Principal
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=MANAGERS)
-        runtime = self.hall(hall_id)
-        outcome = await runtime.run(
-            lambda s, now: s.prioritise(ticket_id, priority, now, principal.actor)
+        return await self._ticket_step(
+            hall_id, lambda s, now: s.prioritise(ticket_id, priority, now, principal.actor)
         )
-        assert outcome.ticket is not None
-        return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket))
 
     async def post_notice(self, hall_id: str, text: str, principal: Principal) -> int:
         """Returns the seq of the notice event."""
         principal.require(hall_id, roles=MANAGERS)
-        outcome = await self.hall(hall_id).run(
-            lambda s, now: s.post_notice(text, now, principal.actor)
-        )
+        outcome = await self.hall(hall_id).run(lambda s, now: s.post_notice(text, now, principal.actor))
         return outcome.events[-1].seq
 
-    async def record_rating(
-        self, hall_id: str, ticket_id: str, level: int, bad: bool, actor: str
-    ) -> None:
+    async def record_rating(self, hall_id: str, ticket_id: str, level: int, bad: bool, actor: str) -> None:
         """The ledger entry and live event of a rating the caller has already stored."""
         await self.hall(hall_id).run(lambda s, now: s.rate(ticket_id, level, bad, now, actor))
 
@@ -332,6 +324,7 @@ class QueueService:
         principal.require(hall_id, roles=STAFF)
         self.hall(hall_id)
         return [event.to_json() for event in await self.store.ticket_events(hall_id, ticket_id)]
+
 
 def ticket_view(state: HallState, ticket: Ticket, ahead: int | None = None) -> dict[str, Any]:
     """The ticket as its visitor sees it; `ahead` if already known (counted at issue)."""

@@ -14,17 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from queue_server.config import Settings
+from queue_server.config import ConfigError, Settings
 from ticket_printer.connections import PrinterConfig
 from ticket_printer.layout import TicketLayout
 
 SECTION: Final = "ticketing"
 
 
-class TicketingConfigError(Exception):
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
+class TicketingConfigError(ConfigError):
+    """A bad [ticketing] table: reported and refused like the rest of the config."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
 from queue_server.messages import pick_language, translate
+from queue_server.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ HEARTBEAT_S = 10.0
 SEND_TIMEOUT_S = 10.0
 CLOSE_BAD_REQUEST, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4400, 4401, 4403, 4404
 CLOSE_RESYNC = 4008
+CLOSE_TRY_AGAIN = 1013
 
 
 class _Sender:
@@ -77,6 +79,9 @@ async def hall_stream(ws: WebSocket) -> None:
         await _relay(ws, sender, subscription, last, lambda: svc.presence.seen(caller))
     except SubscriberOverflow:
         await close_quietly(ws, CLOSE_RESYNC, "resync")
+    except StoreUnavailable:
+        # The live state is out of reach (Redis down): the client retries with its seq.
+        await close_quietly(ws, CLOSE_TRY_AGAIN, "store unavailable")
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await close_quietly(ws, 1001, "going away")
     finally:

@@ -63,8 +63,8 @@ class StreamSubscription:
 
 
 class RedisStreamBus:
-    def __init__(self, redis: Redis, *, client_queue: int) -> None:
-        self._redis = redis
+    def __init__(self, redis: Redis, tails: Redis, *, client_queue: int) -> None:
+        self._redis, self._tails_client = redis, tails
         self._client_queue = client_queue
         self._subscribers: dict[str, set[StreamSubscription]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
@@ -126,7 +126,7 @@ class RedisStreamBus:
             try:
                 response = cast(
                     list[tuple[str, list[Entry]]],
-                    await self._redis.xread({stream: position}, block=TAIL_BLOCK_MS, count=500),
+                    await self._tails_client.xread({stream: position}, block=TAIL_BLOCK_MS, count=500),
                 )
             except (RedisError, OSError):
                 # Redis is gone: every client must resync once it is back.

@@ -85,3 +85,17 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     assert device.returncode == 0 and device.stdout.strip().startswith("owd_")
     unknown = onewindow("device", "add", "x", "--kind", "screen", "--hall", "nowhere")
     assert unknown.returncode == 2 and "unknown hall 'nowhere'" in unknown.stderr
+
+
+def test_check_config_covers_the_packages_sections(tmp_path: Path) -> None:
+    raw = demo_config()
+    raw["displays"] = {"repeat": 9}
+    raw["ticketing"]["printers"][0]["paper_mm"] = 70
+    path = tmp_path / "bad-sections.toml"
+    path.write_bytes(tomli_w.dumps(raw).encode())
+    result = subprocess.run(
+        [sys.executable, "-m", "queue_server", "--config", str(path), "check-config"],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "paper_mm" in result.stderr

@@ -150,6 +150,19 @@ def test_phone_page_follows_the_queue_and_alerts_when_called(
         expect(page.locator("#status")).to_have_text("请到 3号窗口 办理")
         shot(page, "phone-called.png")
         assert "A001" not in page.locator("body").inner_text()
+        expect(page.locator("#rating")).to_be_hidden()
+        # 好差评 from the phone once the matter is done; a bad rating needs words
+        live_hall.post("/api/halls/weiyang/windows/3/start", "clerk1")
+        live_hall.post("/api/halls/weiyang/windows/3/finish", "clerk1")
+        expect(page.locator("#rating")).to_be_visible()
+        page.get_by_role("button", name="不满意", exact=True).click()
+        expect(page.locator("#rate-reason")).to_be_visible()
+        page.locator("#rate-comment").fill("等候区没有座位")
+        page.get_by_role("button", name="提交评价").click()
+        expect(page.locator("#rate-thanks")).to_be_visible()
+        history = live_hall.get(f"/api/halls/weiyang/tickets/{mine['id']}/history", "supervisor")
+        rated = [e for e in history.json()["events"] if e["type"] == "ticket.rated"]
+        assert [(e["data"]["level"], e["data"]["bad"]) for e in rated] == [(2, True)]
     finally:
         context.close()
 

@@ -99,6 +99,18 @@ UI_TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Only {n} ahead of you: please wait near the windows",
     },
     "enable_alerts": {"zh-CN": "开启叫号提醒", "en": "Turn on call alerts"},
+    "rate_title": {"zh-CN": "请为本次服务评价", "en": "Please rate this service"},
+    "rate.5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "rate.4": {"zh-CN": "满意", "en": "Satisfied"},
+    "rate.3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "rate.2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "rate.1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
+    "rate_reason": {
+        "zh-CN": "请告诉我们哪里做得不好，我们会跟进处理",
+        "en": "Please tell us what went wrong; every bad rating is followed up",
+    },
+    "rate_send": {"zh-CN": "提交评价", "en": "Send"},
+    "rate_thanks": {"zh-CN": "感谢您的评价", "en": "Thank you for your rating"},
     "alerts_on": {"zh-CN": "叫号提醒已开启", "en": "Call alerts are on"},
     "alerts_blocked": {
         "zh-CN": "浏览器未允许通知，请留意本页提示",

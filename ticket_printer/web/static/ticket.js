@@ -8,6 +8,8 @@ const POLL_MS = 15000; // when the live stream is down
 const Ticket = {
   view: BOOT.ticket,
   alerted: { soon: false, called: null },
+  level: null,
+  rated: false,
   socket: null,
   pollTimer: null,
 
@@ -19,6 +21,13 @@ const Ticket = {
       Ticket.render();
     });
     document.getElementById("alerts").addEventListener("click", () => Ticket.enableAlerts());
+    document.querySelectorAll(".rate-level").forEach((button) => {
+      button.addEventListener("click", () => Ticket.chooseLevel(Number(button.dataset.level)));
+    });
+    document.getElementById("rate-reason").addEventListener("submit", (event) => {
+      event.preventDefault();
+      Ticket.sendRating(Ticket.level, document.getElementById("rate-comment").value.trim());
+    });
     if (!Ticket.view) {
       UI.applyText();
       document.getElementById("card").hidden = true;
@@ -96,6 +105,34 @@ const Ticket = {
     button.disabled = true;
   },
 
+  // 好差评 from the phone: the five levels once the matter is done; a bad rating needs words.
+  chooseLevel(level) {
+    Ticket.level = level;
+    if (level <= 2) {
+      document.getElementById("rate-reason").hidden = false;
+      document.getElementById("rate-comment").focus();
+    } else {
+      Ticket.sendRating(level, null);
+    }
+  },
+
+  async sendRating(level, comment) {
+    const body = comment ? { level, comment } : { level };
+    const reply = await UI.api(`/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}/rating`, {
+      method: "POST", body,
+    }).catch(() => null);
+    const error = document.getElementById("rate-error");
+    // 409: rated already (on the window's device, or in another tab): nothing left to do here.
+    if (reply && (reply.ok || reply.status === 409)) {
+      Ticket.rated = true;
+      error.hidden = true;
+      Ticket.render();
+      return;
+    }
+    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("reconnecting");
+    error.hidden = false;
+  },
+
   windowName(view) {
     return UI.pick(view.window_name, view.window_name_en) || `${view.window}`;
   },
@@ -120,6 +157,11 @@ const Ticket = {
     document.getElementById("issued-at").textContent = UI.t("issued_at", { time: UI.time(view.issued_at) });
     const banner = document.getElementById("alert");
     if (!banner.hidden && view.status !== "called" && !(waiting && view.ahead <= SOON)) banner.hidden = true;
+    const done = view.status === "done";
+    document.getElementById("rating").hidden = !done;
+    document.querySelector(".rate-levels").hidden = Ticket.rated;
+    if (Ticket.rated) document.getElementById("rate-reason").hidden = true;
+    document.getElementById("rate-thanks").hidden = !Ticket.rated;
   },
 
   connection(live) {
