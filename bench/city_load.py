@@ -24,7 +24,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx2 as httpx
 import tomli_w
@@ -33,10 +32,10 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from queue_server.clock import SystemClock  # noqa: E402
-from queue_server.config import load_settings  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
+from queue_server.clock import SystemClock  # noqa: E402
+from queue_server.config import load_settings  # noqa: E402
 from queue_server.storage import open_store  # noqa: E402
 from tests.conftest import (  # noqa: E402
     PASSWORD,
@@ -67,6 +66,7 @@ class Measurements:
             for hall, ticket, arrived in self.arrivals
             if (hall, ticket) in self.sent
         ]
+
     tickets: int = 0
     errors: int = 0
 
@@ -78,7 +78,12 @@ def write_city(directory: Path, halls: int, windows: int, backend: str) -> Path:
     raw["server"]["client_queue"] = 2000
     raw.pop("ticketing")  # the demo hall's printer: no kiosks print in this city
     raw["halls"] = [
-        {**template, "id": f"hall{h:03d}", "name": f"第{h}政务服务中心", "windows": [{"number": n} for n in range(1, windows + 1)]}
+        {
+            **template,
+            "id": f"hall{h:03d}",
+            "name": f"第{h}政务服务中心",
+            "windows": [{"number": n} for n in range(1, windows + 1)],
+        }
         for h in range(halls)
     ]
     path = directory / "config.toml"
@@ -126,11 +131,15 @@ async def screen(url: str, hall: str, m: Measurements, ready: asyncio.Event, sto
                 m.arrivals.append((hall, message["data"]["ticket"]["id"], arrived))
 
 
-async def drive(urls: list[str], halls: list[str], windows: int, args: argparse.Namespace, rate: float, seconds: float) -> Measurements:
+async def drive(
+    urls: list[str], halls: list[str], windows: int, args: argparse.Namespace, rate: float, seconds: float
+) -> Measurements:
     m = Measurements()
     limits = httpx.Limits(max_connections=400)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        login = await client.post(f"{urls[0]}/api/auth/login", json={"username": "admin", "password": PASSWORD})
+        login = await client.post(
+            f"{urls[0]}/api/auth/login", json={"username": "admin", "password": PASSWORD}
+        )
         token = login.json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
         stop = asyncio.Event()
@@ -141,19 +150,28 @@ async def drive(urls: list[str], halls: list[str], windows: int, args: argparse.
                 url = urls[len(screens) % len(urls)].replace("http", "ws", 1)
                 ready = asyncio.Event()
                 readies.append(ready)
-                screens.append(asyncio.create_task(screen(f"{url}/ws/halls/{hall}?token={token}", hall, m, ready, stop)))
+                screens.append(
+                    asyncio.create_task(screen(f"{url}/ws/halls/{hall}?token={token}", hall, m, ready, stop))
+                )
             if index % 10 == 9:
                 await asyncio.sleep(0.05)
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
         free = [(hall, n) for hall in halls for n in range(1, windows + 1)]
         for batch in range(0, len(free), 200):
             await asyncio.gather(
-                *(client.post(f"{urls[i % len(urls)]}/api/halls/{h}/windows/{n}/open", headers=auth) for i, (h, n) in enumerate(free[batch : batch + 200]))
+                *(
+                    client.post(f"{urls[i % len(urls)]}/api/halls/{h}/windows/{n}/open", headers=auth)
+                    for i, (h, n) in enumerate(free[batch : batch + 200])
+                )
             )
         random.seed(1)
 
         async def issue(hall: str) -> None:
-            r = await client.post(f"{random.choice(urls)}/api/halls/{hall}/tickets", json={"category": "social", "channel": "counter"}, headers=auth)
+            r = await client.post(
+                f"{random.choice(urls)}/api/halls/{hall}/tickets",
+                json={"category": "social", "channel": "counter"},
+                headers=auth,
+            )
             if r.status_code == 201:
                 m.tickets += 1
             else:
@@ -206,7 +224,9 @@ def percentile(values: list[float], q: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--backend", choices=["embedded", "scaled"], default="embedded")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--halls", type=int, default=100)
@@ -223,7 +243,9 @@ def main() -> None:
         if args.backend == "scaled":
             reset_scaled_backends()
         config = write_city(Path(tmp), args.halls, args.windows, args.backend)
-        env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
+        env = (
+            {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
+        )
         servers = [ServerProcess(config, env=env).start(timeout=120) for _ in range(args.processes)]
         rows = []
         try:
@@ -232,14 +254,23 @@ def main() -> None:
             while rates:
                 rate = rates.pop(0)
                 usage_before = [process_usage(s.process.pid) for s in servers if s.process]
-                m = asyncio.run(drive([s.url for s in servers], halls, args.windows, args, rate, args.seconds))
+                m = asyncio.run(
+                    drive([s.url for s in servers], halls, args.windows, args, rate, args.seconds)
+                )
                 usage_after = [process_usage(s.process.pid) for s in servers if s.process]
                 elapsed = m.elapsed
-                cpu = ", ".join(f"{(a[0] - b[0]) / elapsed * 100:.0f}%" for a, b in zip(usage_after, usage_before, strict=True))
+                cpu = ", ".join(
+                    f"{(a[0] - b[0]) / elapsed * 100:.0f}%"
+                    for a, b in zip(usage_after, usage_before, strict=True)
+                )
                 memory = ", ".join(f"{a[1]:.0f}" for a in usage_after)
                 latencies = m.latencies_ms
                 p99 = percentile(latencies, 99)
-                label = "embedded (SQLite + memory)" if args.backend == "embedded" else f"Redis + PostgreSQL × {args.processes}"
+                label = (
+                    "embedded (SQLite + memory)"
+                    if args.backend == "embedded"
+                    else f"Redis + PostgreSQL × {args.processes}"
+                )
                 row = (
                     f"| {time.strftime('%Y-%m-%d')} | {label} | {args.halls}×{args.windows}, "
                     f"{args.halls * (args.windows + 1)} screens | {rate:g} | {m.tickets / elapsed:.0f} | "

@@ -42,7 +42,9 @@ def write_config(directory: Path) -> Path:
     return path
 
 
-async def issue_phase(client: httpx.AsyncClient, auth: dict[str, str], total: int, concurrency: int, deadline: float) -> tuple[int, float, list[float]]:
+async def issue_phase(
+    client: httpx.AsyncClient, auth: dict[str, str], total: int, concurrency: int, deadline: float
+) -> tuple[int, float, list[float]]:
     categories = ["business", "social", "medical", "realestate", "tax"]
     issued = 0
     latencies: list[float] = []
@@ -55,7 +57,9 @@ async def issue_phase(client: httpx.AsyncClient, auth: dict[str, str], total: in
             next_index += 1
             started = time.perf_counter()
             r = await client.post(
-                "/api/halls/weiyang/tickets", json={"category": categories[index % 5], "channel": "counter"}, headers=auth
+                "/api/halls/weiyang/tickets",
+                json={"category": categories[index % 5], "channel": "counter"},
+                headers=auth,
             )
             latencies.append(time.perf_counter() - started)
             if r.status_code == 201:
@@ -66,7 +70,9 @@ async def issue_phase(client: httpx.AsyncClient, auth: dict[str, str], total: in
     return issued, time.perf_counter() - started, latencies
 
 
-async def call_phase(client: httpx.AsyncClient, auth: dict[str, str], deadline: float) -> tuple[int, float, list[float]]:
+async def call_phase(
+    client: httpx.AsyncClient, auth: dict[str, str], deadline: float
+) -> tuple[int, float, list[float]]:
     calls = 0
     latencies: list[float] = []
 
@@ -93,9 +99,7 @@ def p(values: list[float], q: float) -> float:
 async def drive(url: str, args: argparse.Namespace) -> str:
     limits = httpx.Limits(max_connections=args.concurrency + WINDOWS + 5)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        login = await client.post(
-            "/api/auth/login", json={"username": "supervisor", "password": PASSWORD}
-        )
+        login = await client.post("/api/auth/login", json={"username": "supervisor", "password": PASSWORD})
         auth = {"Authorization": f"Bearer {login.json()['token']}"}
         for number in range(1, WINDOWS + 1):
             await client.post(f"/api/halls/weiyang/windows/{number}/open", headers=auth)
@@ -111,7 +115,9 @@ async def drive(url: str, args: argparse.Namespace) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tickets", type=int, default=5000, help="tickets to issue (bounded)")
     parser.add_argument("--concurrency", type=int, default=64, help="concurrent issuing clients")
     parser.add_argument("--seconds", type=float, default=60, help="time limit per phase")

@@ -30,7 +30,9 @@ from tests.server_process import ServerProcess  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
@@ -40,18 +42,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(write_config(Path(tmp))).start()
         try:
-            login = httpx.post(f"{server.url}/api/auth/login", json={"username": "supervisor", "password": PASSWORD})
+            login = httpx.post(
+                f"{server.url}/api/auth/login", json={"username": "supervisor", "password": PASSWORD}
+            )
             script = Path(tmp) / "issue.lua"
             script.write_text(
                 'wrk.method = "POST"\n'
-                "wrk.body = '{\"category\": \"social\", \"channel\": \"counter\"}'\n"
+                'wrk.body = \'{"category": "social", "channel": "counter"}\'\n'
                 'wrk.headers["Content-Type"] = "application/json"\n'
                 f'wrk.headers["Authorization"] = "Bearer {login.json()["token"]}"\n'
             )
             output = subprocess.run(
-                [wrk, "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", str(script),
-                 f"{server.url}/api/halls/weiyang/tickets"],
-                capture_output=True, text=True, check=True,
+                [
+                    wrk,
+                    "-t1",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    f"{server.url}/api/halls/weiyang/tickets",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
         finally:
             server.stop()
@@ -59,9 +73,10 @@ def main() -> None:
     p50 = re.search(r"50%\s+(\S+)", output)
     p99 = re.search(r"99%\s+(\S+)", output)
     print(output)
+    found = [m.group(1) if m else "?" for m in (rate, p50, p99)]
     print(
         f"| {time.strftime('%Y-%m-%d')} | embedded (SQLite + memory), wrk | {args.connections} | "
-        f"{rate.group(1) if rate else '?'} | {p50.group(1) if p50 else '?'} / {p99.group(1) if p99 else '?'} |"
+        f"{found[0]} | {found[1]} / {found[2]} |"
     )
 
 

@@ -140,12 +140,8 @@ def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> d
                 await add_user(opened, settings, clock, name, role, PASSWORD, "weiyang")
             await add_user(opened, settings, clock, "admin", Role.ADMIN, PASSWORD, None)
             return {
-                "kiosk": await add_device(
-                    opened, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"
-                ),
-                "screen": await add_device(
-                    opened, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"
-                ),
+                "kiosk": await add_device(opened, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"),
+                "screen": await add_device(opened, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"),
             }
         finally:
             await opened.close()

@@ -23,9 +23,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(
-        self, config: Path, port: int | None = None, env: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, config: Path, port: int | None = None, env: dict[str, str] | None = None) -> None:
         self.config = config
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args: str) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600
-    )
+    result = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return [line for line in result.stdout.splitlines() if line.startswith("| ")]
 
@@ -40,7 +38,9 @@ def test_core_throughput_smoke() -> None:
     ],
 )
 def test_city_load_smoke(backend: list[str]) -> None:
-    (row,) = run("bench/city_load.py", *backend, "--halls", "3", "--windows", "3", "--rate", "5", "--seconds", "4")
+    (row,) = run(
+        "bench/city_load.py", *backend, "--halls", "3", "--windows", "3", "--rate", "5", "--seconds", "4"
+    )
     values = cells(row)
     p50, p95, p99 = (float(v) for v in values[6].split(" / "))
     assert 0 < p50 <= p95 <= p99, row

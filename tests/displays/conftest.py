@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,21 +14,12 @@ import tomli_w
 
 from queue_server.clock import SystemClock
 from queue_server.config import load_settings
+from tests import browser
 from tests.conftest import PASSWORD, demo_config, seed_people
 from tests.server_process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "displays"
-CHROMIUM = os.environ.get("ONEWINDOW_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 def write_config(directory: Path, **displays: Any) -> Path:
@@ -98,21 +87,10 @@ def live_hall(tmp_path: Path) -> Iterator[LiveHall]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason + "; browser tests must run in CI")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with browser.chromium("--autoplay-policy=no-user-gesture-required") as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -26,15 +26,33 @@ def test_the_demo_hall_is_realistic() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda raw: raw["halls"][0]["categories"][1].update(prefix="A"), "halls[0].categories: prefix 'A' is used twice"),
-        (lambda raw: raw["halls"][0]["categories"][0].update(prefix="AB"), "halls[0].categories[0].prefix: must be one capital letter"),
-        (lambda raw: raw["halls"][0].update(timezone="Mars/Olympus"), "halls[0].timezone: unknown time zone 'Mars/Olympus'"),
-        (lambda raw: raw["halls"][0]["windows"][10].update(categories=["nope"]), "halls[0].windows[10].categories: unknown category 'nope'"),
+        (
+            lambda raw: raw["halls"][0]["categories"][1].update(prefix="A"),
+            "halls[0].categories: prefix 'A' is used twice",
+        ),
+        (
+            lambda raw: raw["halls"][0]["categories"][0].update(prefix="AB"),
+            "halls[0].categories[0].prefix: must be one capital letter",
+        ),
+        (
+            lambda raw: raw["halls"][0].update(timezone="Mars/Olympus"),
+            "halls[0].timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        (
+            lambda raw: raw["halls"][0]["windows"][10].update(categories=["nope"]),
+            "halls[0].windows[10].categories: unknown category 'nope'",
+        ),
         (lambda raw: raw["halls"][0].update(priority_ratio=0), "halls[0].priority_ratio: must be at least 1"),
-        (lambda raw: raw["halls"][0]["hours"].update(weekdays=[["17:00", "09:00"]]), "halls[0].hours.weekdays[0]: ends (09:00) before it starts (17:00)"),
+        (
+            lambda raw: raw["halls"][0]["hours"].update(weekdays=[["17:00", "09:00"]]),
+            "halls[0].hours.weekdays[0]: ends (09:00) before it starts (17:00)",
+        ),
         (lambda raw: raw["server"].update(store="mysql://x"), "server.store: unsupported URL 'mysql://x'"),
         (lambda raw: raw["halls"][0].pop("id"), "halls[0].id: missing"),
-        (lambda raw: raw["halls"][0].update(aging_minutes="soon"), "halls[0].aging_minutes: expected int, got 'soon'"),
+        (
+            lambda raw: raw["halls"][0].update(aging_minutes="soon"),
+            "halls[0].aging_minutes: expected int, got 'soon'",
+        ),
     ],
 )
 def test_bad_config_names_the_key(change: object, expected: str) -> None:
@@ -53,14 +71,20 @@ def test_check_config_and_serve_refuse_a_bad_file(tmp_path: Path) -> None:
     for command in (["check-config"], ["serve", "--port", "1"]):
         result = subprocess.run(
             [sys.executable, "-m", "queue_server", "--config", str(path), *command],
-            capture_output=True, text=True, timeout=60, cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
         )
         assert result.returncode == 2
         assert "halls[0].categories[0].prefix: must be one capital letter A-Z, got 'a'" in result.stderr
         assert "Traceback" not in result.stderr
     good = subprocess.run(
         [sys.executable, "-m", "queue_server", "--config", str(REPO / "config.toml"), "check-config"],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
     )
     assert good.returncode == 0 and "weiyang" in good.stdout
 
@@ -74,7 +98,11 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     def onewindow(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "queue_server", "--config", str(path), *args],
-            input=stdin, capture_output=True, text=True, timeout=60, cwd=REPO,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
         )
 
     added = onewindow("user", "add", "wang", "--role", "clerk", stdin="a long password\n")
@@ -95,7 +123,10 @@ def test_check_config_covers_the_packages_sections(tmp_path: Path) -> None:
     path.write_bytes(tomli_w.dumps(raw).encode())
     result = subprocess.run(
         [sys.executable, "-m", "queue_server", "--config", str(path), "check-config"],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "paper_mm" in result.stderr

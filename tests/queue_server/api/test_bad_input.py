@@ -20,9 +20,7 @@ def test_unknown_hall_category_window_ticket_are_404_naming_them(hall: Hall) -> 
     kiosk = hall.auth("kiosk")
     r = hall.client.post("/api/halls/nowhere/tickets", json={"category": "business"}, headers=kiosk)
     assert r.status_code == 404 and "nowhere" in error(r)["message"]
-    r = hall.client.post(
-        "/api/halls/weiyang/tickets", json={"category": "astrology"}, headers=kiosk
-    )
+    r = hall.client.post("/api/halls/weiyang/tickets", json={"category": "astrology"}, headers=kiosk)
     assert r.status_code == 404 and "astrology" in error(r)["message"]
     r = hall.act(99, "open")
     assert r.status_code == 404 and "99" in error(r)["message"]
@@ -74,9 +72,7 @@ def test_malformed_ticket_bodies(hall: Hall, body: bytes, status: int, field: st
     assert r.status_code == status, r.text
     err = error(r)
     if field is not None:
-        assert field in str(err["message"]) or any(
-            e["field"] == field for e in err.get("errors", [])
-        )  # type: ignore[attr-defined]
+        assert field in str(err["message"]) or any(e["field"] == field for e in err.get("errors", []))  # type: ignore[attr-defined]
 
 
 def test_call_needs_a_number(hall: Hall) -> None:
@@ -116,9 +112,7 @@ def test_no_token_or_bad_token_is_401(hall: Hall) -> None:
             headers={"Authorization": f"Bearer {token}"},
         )
         assert r.status_code == 401, token
-    r = hall.client.post(
-        "/api/auth/login", json={"username": "clerk1", "password": "wrong password"}
-    )
+    r = hall.client.post("/api/auth/login", json={"username": "clerk1", "password": "wrong password"})
     assert r.status_code == 401
     r = hall.client.post("/api/auth/login", json={"username": "nobody", "password": "whatever"})
     assert r.status_code == 401
@@ -176,26 +170,48 @@ def test_no_input_gives_a_500(hall: Hall) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
     max_leaves=12,
 )
 field_names = st.sampled_from(
-    ["category", "priority", "channel", "number", "ticket", "to_category", "to_window", "reason",
-     "categories", "username", "password", "appointment_start", "appointment_end"]
+    [
+        "category",
+        "priority",
+        "channel",
+        "number",
+        "ticket",
+        "to_category",
+        "to_window",
+        "reason",
+        "categories",
+        "username",
+        "password",
+        "appointment_start",
+        "appointment_end",
+    ]
 )
 bodies = st.dictionaries(field_names, json_values, max_size=5) | json_values
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=bodies, path=st.sampled_from([
-    "/api/halls/weiyang/tickets",
-    "/api/halls/weiyang/windows/1/call",
-    "/api/halls/weiyang/windows/1/transfer",
-    "/api/halls/weiyang/windows/1/set-services",
-    "/api/halls/weiyang/windows/1/pause",
-    "/api/auth/login",
-]))
+@given(
+    body=bodies,
+    path=st.sampled_from(
+        [
+            "/api/halls/weiyang/tickets",
+            "/api/halls/weiyang/windows/1/call",
+            "/api/halls/weiyang/windows/1/transfer",
+            "/api/halls/weiyang/windows/1/set-services",
+            "/api/halls/weiyang/windows/1/pause",
+            "/api/auth/login",
+        ]
+    ),
+)
 def test_no_json_body_of_any_shape_gives_a_500(hall: Hall, body: object, path: str) -> None:
     r = hall.client.post(path, json=body, headers=hall.auth("supervisor"))
     assert r.status_code < 500, (path, body, r.text)

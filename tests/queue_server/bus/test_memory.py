@@ -12,9 +12,7 @@ AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def events(first: int, last: int, hall: str = "h") -> list[Event]:
-    return [
-        Event(hall, seq, EventType.TICKET_ISSUED, AT, "kiosk") for seq in range(first, last + 1)
-    ]
+    return [Event(hall, seq, EventType.TICKET_ISSUED, AT, "kiosk") for seq in range(first, last + 1)]
 
 
 async def take(subscription: object, count: int) -> list[int]:

@@ -30,9 +30,7 @@ def ticket(
     **extra: object,
 ) -> Candidate:
     issued = NOW - timedelta(minutes=minutes_ago)
-    return Candidate(
-        id=id, category=category, priority=priority, issued_at=issued, queue_at=issued, **extra
-    )  # type: ignore[arg-type]
+    return Candidate(id=id, category=category, priority=priority, issued_at=issued, queue_at=issued, **extra)  # type: ignore[arg-type]
 
 
 COMPREHENSIVE = WindowView(number=1, categories=None)
@@ -118,9 +116,7 @@ def candidates(draw: st.DrawFn) -> list[Candidate]:
         if priority == "appointment":
             start = NOW + timedelta(minutes=draw(st.integers(-90, 90)))
             slot = {"appointment_start": start, "appointment_end": start + timedelta(minutes=30)}
-        target = (
-            draw(st.one_of(st.none(), st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
-        )
+        target = draw(st.one_of(st.none(), st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
         result.append(
             Candidate(
                 id=f"t{i:02d}",
@@ -160,21 +156,15 @@ def test_never_a_ticket_the_window_cannot_serve(
 
 
 @given(candidates(), windows, rules)
-def test_fifo_inside_the_chosen_class(
-    queue: list[Candidate], window: WindowView, r: DispatchRules
-) -> None:
+def test_fifo_inside_the_chosen_class(queue: list[Candidate], window: WindowView, r: DispatchRules) -> None:
     choice = choose_next(queue, window, NOW, r)
     if choice is None:
         return
     chosen = next(c for c in queue if c.id == choice.ticket_id)
     same_class = [
-        c
-        for c in queue
-        if can_serve(window, c) and classify(c, window, NOW, r) is choice.queue_class
+        c for c in queue if can_serve(window, c) and classify(c, window, NOW, r) is choice.queue_class
     ]
-    assert fifo_key(chosen, choice.queue_class) == min(
-        fifo_key(c, choice.queue_class) for c in same_class
-    )
+    assert fifo_key(chosen, choice.queue_class) == min(fifo_key(c, choice.queue_class) for c in same_class)
 
 
 @given(candidates(), windows, rules, st.randoms(use_true_random=False))

@@ -38,9 +38,7 @@ def test_terminal_statuses_are_done_cancelled_expired() -> None:
 
 
 @given(st.sampled_from(list(TicketStatus)), st.sampled_from(list(TicketVerb)))
-def test_every_ticket_step_follows_the_table_or_is_refused(
-    status: TicketStatus, verb: TicketVerb
-) -> None:
+def test_every_ticket_step_follows_the_table_or_is_refused(status: TicketStatus, verb: TicketVerb) -> None:
     if (status, verb) in TICKET_TRANSITIONS:
         assert next_ticket_status(status, verb, "A001") is TICKET_TRANSITIONS[(status, verb)]
     else:
@@ -66,9 +64,7 @@ def test_no_sequence_of_verbs_leaves_a_terminal_status(verbs: list[TicketVerb]) 
 
 
 @given(st.sampled_from(list(WindowState)), st.sampled_from(list(WindowVerb)))
-def test_every_window_step_follows_the_table_or_is_refused(
-    state: WindowState, verb: WindowVerb
-) -> None:
+def test_every_window_step_follows_the_table_or_is_refused(state: WindowState, verb: WindowVerb) -> None:
     if (state, verb) in WINDOW_TRANSITIONS:
         assert next_window_state(state, verb, 3) is WINDOW_TRANSITIONS[(state, verb)]
     else:

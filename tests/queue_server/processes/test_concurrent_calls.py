@@ -22,12 +22,12 @@ async def test_concurrent_call_next_never_duplicates_or_loses(server: ServerProc
     async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
         boss = await login(client)
         kiosk_issue = [
-            client.post("/api/halls/weiyang/tickets", json={"category": c, "channel": "counter"}, headers=boss)
+            client.post(
+                "/api/halls/weiyang/tickets", json={"category": c, "channel": "counter"}, headers=boss
+            )
             for c in ["business", "social", "tax", "realestate"] * (TICKETS // 4)
         ]
-        issued = [
-            r.json()["id"] for r in await asyncio.gather(*kiosk_issue) if r.status_code == 201
-        ]
+        issued = [r.json()["id"] for r in await asyncio.gather(*kiosk_issue) if r.status_code == 201]
         assert len(issued) == TICKETS
         for window in range(1, WINDOWS + 1):
             assert (
@@ -47,23 +47,16 @@ async def test_concurrent_call_next_never_duplicates_or_loses(server: ServerProc
             responses = await asyncio.gather(*round_)
             statuses.update(r.status_code for r in responses)
             busy = {
-                r.json()["window"]["number"]
-                for r in responses
-                if r.status_code == 200 and r.json()["ticket"]
+                r.json()["window"]["number"] for r in responses if r.status_code == 200 and r.json()["ticket"]
             }
             called += [
-                r.json()["ticket"]["id"]
-                for r in responses
-                if r.status_code == 200 and r.json()["ticket"]
+                r.json()["ticket"]["id"] for r in responses if r.status_code == 200 and r.json()["ticket"]
             ]
             if not busy:
                 break
             for verb in ("start", "finish"):
                 done = await asyncio.gather(
-                    *(
-                        client.post(f"/api/halls/weiyang/windows/{w}/{verb}", headers=boss)
-                        for w in busy
-                    )
+                    *(client.post(f"/api/halls/weiyang/windows/{w}/{verb}", headers=boss) for w in busy)
                 )
                 assert {r.status_code for r in done} == {200}
 

@@ -26,21 +26,19 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
             first = [
                 (
                     await client.post(
-                        "/api/halls/weiyang/tickets", json={"category": "business", "channel": "counter"}, headers=boss
+                        "/api/halls/weiyang/tickets",
+                        json={"category": "business", "channel": "counter"},
+                        headers=boss,
                     )
                 ).json()
                 for _ in range(5)
             ]
-            called = (
-                await client.post("/api/halls/weiyang/windows/1/call-next", headers=boss)
-            ).json()["ticket"]
+            called = (await client.post("/api/halls/weiyang/windows/1/call-next", headers=boss)).json()[
+                "ticket"
+            ]
             await client.post("/api/halls/weiyang/windows/2/call-next", headers=boss)
-            serving = (
-                await client.post("/api/halls/weiyang/windows/2/start", headers=boss)
-            ).json()["ticket"]
-            await client.post(
-                "/api/halls/weiyang/windows/3/pause", json={"reason": "lunch"}, headers=boss
-            )
+            serving = (await client.post("/api/halls/weiyang/windows/2/start", headers=boss)).json()["ticket"]
+            await client.post("/api/halls/weiyang/windows/3/pause", json={"reason": "lunch"}, headers=boss)
 
             # Keep issuing while the process is killed: whatever was answered 201 must survive.
             acknowledged: list[dict[str, object]] = []
@@ -75,27 +73,23 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
                 assert r.json()["number"] == ticket["number"]  # type: ignore[index]
             snapshot = (await client.get("/api/halls/weiyang", headers=boss)).json()
             windows = {w["number"]: w for w in snapshot["windows"]}
+            assert windows[1]["current"]["id"] == called["id"] and windows[1]["current"]["status"] == "called"  # type: ignore[index]
             assert (
-                windows[1]["current"]["id"] == called["id"]
-                and windows[1]["current"]["status"] == "called"
-            )  # type: ignore[index]
-            assert (
-                windows[2]["current"]["id"] == serving["id"]
-                and windows[2]["current"]["status"] == "serving"
+                windows[2]["current"]["id"] == serving["id"] and windows[2]["current"]["status"] == "serving"
             )  # type: ignore[index]
             assert windows[3]["state"] == "paused" and windows[3]["pause_reason"] == "lunch"
             # numbering goes on after the highest number ever handed out: no duplicate
             numbers = [t["number"] for t in [*first, *acknowledged]]  # type: ignore[index]
             fresh = (
                 await client.post(
-                    "/api/halls/weiyang/tickets", json={"category": "business", "channel": "counter"}, headers=boss
+                    "/api/halls/weiyang/tickets",
+                    json={"category": "business", "channel": "counter"},
+                    headers=boss,
                 )
             ).json()
             assert fresh["number"] not in numbers
             assert int(fresh["number"][1:]) > max(int(n[1:]) for n in numbers)
             # the in-progress tickets carry on where they were
-            assert (
-                await client.post("/api/halls/weiyang/windows/2/finish", headers=boss)
-            ).status_code == 200
+            assert (await client.post("/api/halls/weiyang/windows/2/finish", headers=boss)).status_code == 200
     finally:
         server.stop()

@@ -25,8 +25,7 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def test_demo_data_report_and_plan(config: Path, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_data_report_and_plan(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--config", str(config)]
     # Wed 2026-11-18 … Sat 2026-11-21: three weekdays and a Saturday
     assert main([*args, "demo-data", "--days", "4", "--end", "2026-11-21", "--seed", "3"]) == 0
@@ -37,8 +36,23 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path,
     assert "already has" in capsys.readouterr().err
 
     report_file = tmp_path / "r.json"
-    assert main([*args, "report", "--from", "2026-11-18", "--to", "2026-11-21", "--format",
-                 "json", "-o", str(report_file)]) == 0
+    assert (
+        main(
+            [
+                *args,
+                "report",
+                "--from",
+                "2026-11-18",
+                "--to",
+                "2026-11-21",
+                "--format",
+                "json",
+                "-o",
+                str(report_file),
+            ]
+        )
+        == 0
+    )
     report = json.loads(report_file.read_text(encoding="utf-8"))
     overall = report["overall"]
     assert 1200 < overall["issued"] < 2600
@@ -53,14 +67,29 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path,
     assert hours["10"] > hours["09"] / 2 and hours.get("12", 0) < hours["10"] / 5  # lunch dip
     assert report["extended"]["days_with_extension"] >= 1
 
-    assert main([*args, "report", "--from", "2026-11-21", "--to", "2026-11-21",
-                 "--category", "tax"]) == 0
+    assert main([*args, "report", "--from", "2026-11-21", "--to", "2026-11-21", "--category", "tax"]) == 0
     csv_out = capsys.readouterr().out.splitlines()
     assert csv_out[0].startswith("group,key,issued")
     assert csv_out[1] == "overall,all,0,0,0,0,0,0,0,,,,0,,,,"  # tax is not served at weekends
 
-    assert main([*args, "plan", "--from", "2026-11-18", "--to", "2026-11-21", "--weekday", "2",
-                 "--replications", "3", "--json"]) == 0
+    assert (
+        main(
+            [
+                *args,
+                "plan",
+                "--from",
+                "2026-11-18",
+                "--to",
+                "2026-11-21",
+                "--weekday",
+                "2",
+                "--replications",
+                "3",
+                "--json",
+            ]
+        )
+        == 0
+    )
     plan = json.loads(capsys.readouterr().out)
     names = [c["name"] for c in plan["comparison"]]
     assert names == ["all_windows", "plan", "roster", "weekend_all_windows", "weekend_plan"]
@@ -70,10 +99,31 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path,
     assert by["roster"]["staff_hours"] >= by["plan"]["staff_hours"]
     assert plan["all_windows"] == 13 and plan["weekday"] == 2
     assert {c["category"] for c in plan["weekend"]["categories"]} <= {
-        "business", "social", "medical", "realestate", "residence", "pickup"}
+        "business",
+        "social",
+        "medical",
+        "realestate",
+        "residence",
+        "pickup",
+    }
 
-    assert main([*args, "plan", "--from", "2026-11-18", "--to", "2026-11-21", "--weekday", "2",
-                 "--replications", "2"]) == 0
+    assert (
+        main(
+            [
+                *args,
+                "plan",
+                "--from",
+                "2026-11-18",
+                "--to",
+                "2026-11-21",
+                "--weekday",
+                "2",
+                "--replications",
+                "2",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "Roster (OPTIMAL" in text and "all_windows" in text
     assert main([*args, "report", "--hall", "nowhere"]) == 2
@@ -82,8 +132,27 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path,
 
 @pytest.mark.skipif(not BANK.exists(), reason="bank data not available")
 def test_plan_holds_on_the_bank_month(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--config", str(config), "plan", "--bank", str(BANK), "--shifts", str(SHIFTS),
-                 "--weekday", "1", "--target-wait", "60", "--replications", "4", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--config",
+                str(config),
+                "plan",
+                "--bank",
+                str(BANK),
+                "--shifts",
+                str(SHIFTS),
+                "--weekday",
+                "1",
+                "--target-wait",
+                "60",
+                "--replications",
+                "4",
+                "--json",
+            ]
+        )
+        == 0
+    )
     plan = json.loads(capsys.readouterr().out)
     assert plan["history"]["records"] == 31_125
     by = {c["name"]: c for c in plan["comparison"]}

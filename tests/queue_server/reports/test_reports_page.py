@@ -16,11 +16,12 @@ from queue_server.app import create_app
 from queue_server.reports.demo import fill_demo_month
 from queue_server.storage import open_store
 from queue_server.storage.sql import SqlStore
+from tests.browser import chromium
 from tests.conftest import PASSWORD, REPO, make_settings, seed_people
 from tests.server_process import free_port
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
+
 SCREENSHOT = REPO / "docs" / "screenshots" / "reports.png"
 
 
@@ -59,45 +60,33 @@ def server(tmp_path: Path) -> Iterator[str]:
         thread.join(10)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
 def test_reports_page_renders_charts_and_a_plan(server: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900},
-                                    device_scale_factor=1)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{server}/supervise/halls/weiyang/reports?replications=3")
-            page.fill("input[name=username]", "supervisor")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("#login-form button[type=submit]")
-            page.wait_for_selector("#kpis .kpi", timeout=30_000)
-            for chart in ("chart-day", "chart-hour", "chart-category", "chart-extended"):
-                assert page.locator(f"#{chart}").is_visible()
-                width = page.evaluate(f"document.getElementById('{chart}').width")
-                assert width > 100
-            assert page.evaluate("Object.keys(Chart.instances).length") >= 4
-            assert page.locator("#heatmap td").count() > 40
-            page.select_option("#plan-form select[name=weekday]", "0")
-            page.click("#plan-form button[type=submit]")
-            page.wait_for_selector("#plan-comparison table", timeout=90_000)
-            assert page.locator("#plan-comparison tr").count() >= 4
-            page.evaluate("document.querySelector('#plan').scrollIntoView()")
-            page.evaluate("window.scrollTo(0, 0)")
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
-            # a reload keeps the sign-in (token in localStorage)
-            page.reload()
-            page.wait_for_selector("#kpis .kpi", timeout=30_000)
-            assert page.locator("#login").is_hidden()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{server}/supervise/halls/weiyang/reports?replications=3")
+        page.fill("input[name=username]", "supervisor")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#kpis .kpi", timeout=30_000)
+        for chart in ("chart-day", "chart-hour", "chart-category", "chart-extended"):
+            assert page.locator(f"#{chart}").is_visible()
+            width = page.evaluate(f"document.getElementById('{chart}').width")
+            assert width > 100
+        assert page.evaluate("Object.keys(Chart.instances).length") >= 4
+        assert page.locator("#heatmap td").count() > 40
+        page.select_option("#plan-form select[name=weekday]", "0")
+        page.click("#plan-form button[type=submit]")
+        page.wait_for_selector("#plan-comparison table", timeout=90_000)
+        assert page.locator("#plan-comparison tr").count() >= 4
+        page.evaluate("document.querySelector('#plan').scrollIntoView()")
+        page.evaluate("window.scrollTo(0, 0)")
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        # a reload keeps the sign-in (token in localStorage)
+        page.reload()
+        page.wait_for_selector("#kpis .kpi", timeout=30_000)
+        assert page.locator("#login").is_hidden()
     assert errors == []
