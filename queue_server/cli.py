@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
 from queue_server.accounts import AccountError, add_device, add_user
+from queue_server.app import check_package_sections, create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock
 from queue_server.config import ConfigError, Settings, load_settings
@@ -47,22 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int)
     commands.add_parser("check-config", help="validate the config file and say what is wrong")
 
-    user = commands.add_parser("user", help="manage accounts").add_subparsers(
-        dest="action", required=True
-    )
-    user_add = user.add_parser(
-        "add", help="add or reset an account (password from stdin or prompt)"
-    )
+    user = commands.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True)
+    user_add = user.add_parser("add", help="add or reset an account (password from stdin or prompt)")
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
 
-    device = commands.add_parser("device", help="manage devices").add_subparsers(
-        dest="action", required=True
-    )
-    device_add = device.add_parser(
-        "add", help="register a screen, kiosk or printer; prints its token"
-    )
+    device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
+    device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
     device_add.add_argument("name")
     device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
     device_add.add_argument("--hall")
@@ -74,8 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
-        from queue_server.app import check_package_sections
-
         check_package_sections(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
@@ -154,10 +146,6 @@ def _serve(
     config: str = "",
     access_log: bool = False,
 ) -> int:
-    import uvicorn
-
-    from queue_server.app import create_app
-
     if workers > 1 and not settings.server.bus.startswith(("redis://", "rediss://")):
         raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
     os.environ["ONEWINDOW_CONFIG"] = str(Path(config or settings.source).resolve())
