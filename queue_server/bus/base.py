@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from queue_server.domain.events import Event
@@ -29,9 +29,6 @@ class EventBus(Protocol):
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...
-
-    def backfill(self, hall: str, events: Sequence[Event], latest_seq: int) -> None:
-        """After a restart: what the hall's ledger last recorded, so resumes can be replayed."""
 
     async def subscribe(self, hall: str, after: int | None) -> Subscription:
         """Events of `hall` with seq > `after` (from now on when None). Raises ReplayGap."""

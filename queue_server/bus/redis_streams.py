@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import cast
 
 from redis.asyncio import Redis
@@ -81,9 +81,6 @@ class RedisStreamBus:
                 await task
         self._tails.clear()
 
-    def backfill(self, hall: str, events: Sequence[Event], latest_seq: int) -> None:
-        """Nothing to do: the stream itself keeps the recent events."""
-
     async def subscribe(self, hall: str, after: int | None) -> StreamSubscription:
         lock = self._locks.setdefault(hall, asyncio.Lock())
         async with lock:
@@ -104,9 +101,6 @@ class RedisStreamBus:
 
     def detach(self, hall: str, subscription: StreamSubscription) -> None:
         self._subscribers.get(hall, set()).discard(subscription)
-
-    def subscriber_count(self, hall: str) -> int:
-        return len(self._subscribers.get(hall, ()))
 
     async def _replay(self, hall: str, after: int, latest: int) -> list[Event]:
         if after > latest:
