@@ -196,7 +196,7 @@ class HallState:
                 for t in self.tickets.values()
                 if t.status is TicketStatus.HELD and t.window == number
             ),
-            key=lambda t: t.status_at or t.issued_at,
+            key=_held_since,
         )
 
     # ---- the visitor's side --------------------------------------------------------
@@ -485,22 +485,27 @@ class HallState:
         return round(ahead / max(open_windows, 1) * handling)
 
     def waiting_counts(self) -> dict[str, int]:
-        counts = {c.code: 0 for c in self.spec.categories}
-        for ticket in self.waiting():
-            counts[ticket.category] += 1
-        return counts
+        return {c.code: self._waiting_by_category[c.code] for c in self.spec.categories}
 
     def snapshot(self) -> dict[str, Any]:
+        # One pass each over the held and the waiting tickets, not one per window or category.
+        held: dict[int, list[Ticket]] = {}
+        for ticket in self.tickets.values():
+            if ticket.status is TicketStatus.HELD and ticket.window is not None:
+                held.setdefault(ticket.window, []).append(ticket)
         windows = []
         for window in self.windows.values():
             entry = window.public()
             current = self.tickets.get(window.current_ticket or "")
             entry["current"] = None if current is None else current.public()
-            entry["held"] = [t.number for t in self.held_at(window.number)]
+            in_hold = sorted(held.get(window.number, ()), key=_held_since)
+            entry["held"] = [t.number for t in in_hold]
             windows.append(entry)
-        oldest: dict[str, str | None] = {c.code: None for c in self.spec.categories}
-        for ticket in sorted(self.waiting(), key=lambda t: t.issued_at, reverse=True):
-            oldest[ticket.category] = ticket.issued_at.isoformat()
+        oldest: dict[str, datetime] = {}
+        for ticket in self._waiting.values():
+            if ticket.category not in oldest or ticket.issued_at < oldest[ticket.category]:
+                oldest[ticket.category] = ticket.issued_at
+        waiting = self.waiting_counts()
         return {
             "kind": "snapshot",
             "seq": self.seq,
@@ -518,13 +523,13 @@ class HallState:
                     "name": c.name,
                     "name_en": c.name_en,
                     "weekend": c.weekend,
-                    "waiting": self.waiting_counts()[c.code],
-                    "oldest_issued_at": oldest[c.code],
+                    "waiting": waiting[c.code],
+                    "oldest_issued_at": oldest[c.code].isoformat() if c.code in oldest else None,
                 }
                 for c in self.spec.categories
             ],
             "windows": windows,
-            "waiting": self.waiting_counts(),
+            "waiting": waiting,
             "recent_calls": list(self.recent_calls),
         }
 
@@ -767,6 +772,11 @@ class HallState:
         self.handling_s[ticket.category] = (
             seconds if previous is None else previous + _HANDLING_SMOOTHING * (seconds - previous)
         )
+
+
+def _held_since(ticket: Ticket) -> datetime:
+    """Held tickets are called back in the order they were put on hold."""
+    return ticket.status_at or ticket.issued_at
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> int | None:
