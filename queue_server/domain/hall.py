@@ -310,14 +310,14 @@ class HallState:
 
     def recall(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        _, ticket = self._current(step, number)
+        _, ticket = self._current(number)
         ticket = self._step_ticket(step, ticket, TicketVerb.RECALL, calls=ticket.calls + 1)
         step.emit(EventType.TICKET_RECALLED, window=number, ticket=ticket)
         return step.outcome
 
     def start(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        _, ticket = self._current(step, number)
+        _, ticket = self._current(number)
         ticket = self._step_ticket(step, ticket, TicketVerb.START, started_at=now)
         step.emit(
             EventType.TICKET_STARTED,
@@ -329,7 +329,7 @@ class HallState:
 
     def finish(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        window, ticket = self._current(step, number)
+        window, ticket = self._current(number)
         ticket = self._step_ticket(step, ticket, TicketVerb.FINISH, finished_at=now)
         step.put_window(replace(window, current_ticket=None))
         step.emit(
@@ -343,7 +343,7 @@ class HallState:
 
     def no_show(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
-        window, ticket = self._current(step, number)
+        window, ticket = self._current(number)
         ticket = self._step_ticket(step, ticket, TicketVerb.NO_SHOW, window=None)
         step.put_window(replace(window, current_ticket=None))
         step.emit(EventType.TICKET_NO_SHOW, window=number, ticket=ticket)
@@ -353,7 +353,7 @@ class HallState:
     def hold(self, number: int, now: datetime, actor: str | None) -> Outcome:
         """挂起: the visitor fetches a missing paper; the window may serve others meanwhile."""
         step = self._begin(now, actor)
-        window, ticket = self._current(step, number)
+        window, ticket = self._current(number)
         ticket = self._step_ticket(step, ticket, TicketVerb.HOLD)
         step.put_window(replace(window, current_ticket=None))
         step.emit(EventType.TICKET_HELD, window=number, ticket=ticket)
@@ -410,7 +410,7 @@ class HallState:
         to_category: str | None = None,
         to_window: int | None = None,
     ) -> Outcome:
-        _, ticket = self._current(self._begin(now, actor), number)
+        _, ticket = self._current(number)
         return self.transfer(ticket.id, now, actor, to_category=to_category, to_window=to_window)
 
     # ---- window verbs ---------------------------------------------------------------
@@ -664,11 +664,13 @@ class HallState:
             raise Conflict("error.window_busy", window=number, number=busy.number)
         return window
 
-    def _current(self, step: _Step, number: int) -> tuple[Window, Ticket]:
-        window = step.window(number)
+    def _current(self, number: int) -> tuple[Window, Ticket]:
+        """The window and the ticket it has called or is serving (a step's own expiries never
+        touch either: a called or serving ticket does not expire)."""
+        window = self.window(number)
         if window.current_ticket is None:
             raise Conflict("error.no_current_ticket", window=number)
-        return window, step.ticket(window.current_ticket)
+        return window, self.tickets[window.current_ticket]
 
     def _call(self, step: _Step, window: Window, ticket: Ticket, verb: TicketVerb) -> Outcome:
         ticket = self._step_ticket(
