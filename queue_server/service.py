@@ -215,7 +215,6 @@ class QueueService:
         if command.verb == "set-services" and principal.role not in MANAGERS:
             raise Forbidden("error.forbidden_role", role=principal.label)
         runtime = self.hall(hall_id)
-        runtime.state.window(number)  # 404 before anything else
         act = _WINDOW_ACTIONS[command.verb]
 
         def decide(state: HallState, now: datetime) -> Outcome:

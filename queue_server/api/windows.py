@@ -18,7 +18,8 @@ _REQUIRED = {"call": "number"}
 async def window_action(request: Request) -> JSONResponse:
     hall, verb = request.path_params["hall"], request.path_params["verb"]
     svc = service(request)
-    svc.hall(hall).state.window(window_number(request))
+    number = window_number(request)
+    svc.hall(hall).state.window(number)  # an unknown window is a 404 before anything else
     if verb not in WINDOW_VERBS:
         raise Invalid("error.unknown_verb", verb=verb, allowed=", ".join(WINDOW_VERBS))
     caller = await principal(request)
@@ -41,7 +42,7 @@ async def window_action(request: Request) -> JSONResponse:
         reason=data.reason,
         categories=data.categories,
     )
-    return JSONResponse(await svc.window_action(hall, window_number(request), command, caller))
+    return JSONResponse(await svc.window_action(hall, number, command, caller))
 
 
 routes = [Route("/api/halls/{hall}/windows/{window}/{verb}", window_action, methods=["POST"])]
