@@ -56,7 +56,6 @@ class Outcome:
     windows: dict[int, Window] = field(default_factory=dict)
     counters: dict[tuple[str, date], int] = field(default_factory=dict)
     ticket: Ticket | None = None
-    window: Window | None = None
     service_day: date | None = None
     # Finished tickets of earlier days that leave the live state (they stay in the ledger).
     forget: list[str] = field(default_factory=list)
@@ -96,7 +95,6 @@ class _Step:
 
     def put_window(self, window: Window) -> Window:
         self.outcome.windows[window.number] = window
-        self.outcome.window = window
         return window
 
     def emit(
