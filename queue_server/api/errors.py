@@ -16,6 +16,7 @@ from queue_server.auth import NotAuthenticated
 from queue_server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from queue_server.messages import pick_language, translate
 from queue_server.storage.base import StoreUnavailable
+from queue_server.throttle import TooManyAttempts
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,13 @@ async def body_too_large(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _too_many_attempts(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyAttempts)
+    response = error_response(request, 429, "error.too_many_attempts", {"seconds": exc.retry_after_s})
+    response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("store unavailable: %s", exc)
     response = error_response(request, 503, "error.store_unavailable")
@@ -123,6 +131,7 @@ EXCEPTION_HANDLERS: dict[Any, ExceptionHandler] = {
     DomainError: _domain,
     BadRequest: _bad_request,
     BodyTooLarge: body_too_large,
+    TooManyAttempts: _too_many_attempts,
     NotAuthenticated: _unauthenticated,
     StoreUnavailable: _store_unavailable,
     HTTPException: _http,
