@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -44,6 +45,15 @@ class ServerSettings:
     bus: str = "memory://"
     replay_events: int = 2000
     client_queue: int = 500
+    # What one client may hold (issue #11): bodies, time to send a request, connections.
+    max_body_bytes: int = 64 * 1024
+    read_timeout_s: int = 10
+    keep_alive_s: int = 75
+    max_connections: int = 4096
+    max_connections_per_client: int = 64
+    # Addresses whose connections carry many clients (a reverse proxy on the same machine):
+    # not capped per address; the proxy caps its clients itself (docs/nginx-onewindow.conf).
+    proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -203,7 +213,30 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
         bus=bus,
         replay_events=reader.positive(raw, "server", "replay_events", defaults.replay_events, 10),
         client_queue=reader.positive(raw, "server", "client_queue", defaults.client_queue, 10),
+        max_body_bytes=reader.positive(raw, "server", "max_body_bytes", defaults.max_body_bytes, 1024),
+        read_timeout_s=reader.positive(raw, "server", "read_timeout_s", defaults.read_timeout_s),
+        keep_alive_s=reader.positive(raw, "server", "keep_alive_s", defaults.keep_alive_s),
+        max_connections=reader.positive(raw, "server", "max_connections", defaults.max_connections, 16),
+        max_connections_per_client=reader.positive(
+            raw, "server", "max_connections_per_client", defaults.max_connections_per_client, 4
+        ),
+        proxies=_addresses(reader, raw, "server", "proxies", defaults.proxies),
     )
+
+
+def _addresses(
+    reader: _Reader, table: dict[str, Any], path: str, key: str, default: tuple[str, ...]
+) -> tuple[str, ...]:
+    value = reader.get(table, path, key, list, list(default))
+    if not all(isinstance(item, str) for item in value):
+        reader.problems.append(f"{path}.{key}: expected a list of addresses, got {value!r}")
+        return default
+    for item in value:
+        try:
+            ipaddress.ip_address(item)
+        except ValueError:
+            reader.problems.append(f"{path}.{key}: {item!r} is not an IP address")
+    return tuple(value)
 
 
 def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:

@@ -19,7 +19,7 @@ from queue_server.planning.bank_import import bank_calendar, load_bank_records
 from queue_server.planning.model import HallCalendar, VisitRecord
 from queue_server.reports.demo import DemoDataError, fill_demo_month
 from queue_server.reports.ledger import hall_calendar, read_ledger
-from queue_server.reports.planner import PlanOptions, format_plan, make_plan
+from queue_server.reports.planner import PlanOptions, format_plan, make_plan, pools_from_spec
 from queue_server.reports.report import CSV_TABLES, build_report, report_csv
 from queue_server.storage import open_store
 from queue_server.storage.sql import SqlStore
@@ -60,7 +60,7 @@ def add_parsers(commands: Any) -> None:
     plan.add_argument(
         "--target-level", type=float, default=0.8, help="share called within the target wait (default 0.8)"
     )
-    plan.add_argument("--replications", type=int, default=10)
+    plan.add_argument("--replications", type=int, default=20)
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(
         "--overtime-limit",
@@ -202,7 +202,8 @@ def _plan(settings: Settings, args: argparse.Namespace) -> int:
         options = PlanOptions(
             **{
                 **options.__dict__,
-                "all_windows": args.all_windows or len(spec.windows),
+                "pools": None if args.all_windows else pools_from_spec(spec),
+                "all_windows": args.all_windows,
                 "weekend_eligible": frozenset(c.code for c in spec.categories if c.weekend),
             }
         )
