@@ -4,19 +4,25 @@ The demo's accounts share one published password, so they live in `var/demo.db` 
 config (never in the hall's configured store, which `onewindow serve` uses). Every start makes
 sure the accounts and the device tokens of `var/demo-tokens.txt` are registered (a deleted or
 reset demo store keeps the screens' bookmarked URLs working), prints the URL of every page
-with its token, and runs a print agent on a virtual printer: a file that keeps every ticket
-as sent to a printer, and a text copy to read.
+with its token (and, once the server answers, the phone page of an example ticket), and runs
+a print agent on a virtual printer: a file that keeps every ticket as sent to a printer, and
+a text copy to read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from queue_server.accounts import add_device, add_user
 from queue_server.auth import DeviceKind, Role, hash_device_token
@@ -66,6 +72,10 @@ class DemoFiles:
     @property
     def printed_jobs(self) -> Path:
         return self.var / "demo-printed-jobs.txt"
+
+    @property
+    def example_ticket(self) -> Path:
+        return self.var / "demo-example-ticket.txt"
 
 
 def demo_files(settings: Settings) -> DemoFiles:
@@ -134,7 +144,6 @@ def page_urls(base: str, spec: HallSpec, tokens: dict[DeviceKind, str]) -> list[
         ),
         ("kiosk", f"{base}/kiosk/halls/{hall}?token={kiosk}"),
         ("online ticket (phone)", f"{base}/online/halls/{hall}"),
-        ("visitor's phone page", f"{base}/t/<ticket> (the QR code on every ticket opens it)"),
         ("clerk console (clerk1-3)", f"{base}/console"),
         (f"rating device, window {window}", f"{base}/rate/halls/{hall}/windows/{window}?token={screen}"),
         ("supervisor dashboard (supervisor)", f"{base}/supervise/halls/{hall}"),
@@ -166,6 +175,9 @@ def run(
     print(f"  printed tickets: {files.printed} (ESC/POS), {files.printed_text} (text)")
     print(f"  device tokens: {files.tokens}", flush=True)
     _start_print_agent(base, tokens[DeviceKind.PRINTER], files)
+    threading.Thread(
+        target=_show_example_ticket, args=(base, spec, files), name="demo ticket", daemon=True
+    ).start()
     return serve(demo, host, port)
 
 
@@ -176,6 +188,52 @@ async def _prepare_store(settings: Settings) -> dict[DeviceKind, str]:
         return await prepare(store, settings)
     finally:
         await store.close()
+
+
+def _show_example_ticket(base: str, spec: HallSpec, files: DemoFiles) -> None:
+    """Once the server answers, the phone page of a waiting example ticket: the one of an
+    earlier start while it still waits, else a new one issued at the counter by the supervisor
+    (staff are not held to the opening hours, so this works at any time)."""
+    try:
+        token = _wait_and_sign_in(base)
+        hall = f"{base}/api/halls/{spec.id}"
+        ticket = None
+        if files.example_ticket.is_file():
+            known = files.example_ticket.read_text(encoding="utf-8").strip()
+            with contextlib.suppress(urllib.error.HTTPError):
+                ticket = _call("GET", f"{hall}/tickets/{known}", token)
+        if ticket is None or ticket["status"] != "waiting":
+            ticket = _call("POST", f"{hall}/tickets", token, {"category": spec.categories[0].code})
+            files.example_ticket.write_text(str(ticket["id"]) + "\n", encoding="utf-8")
+    except (OSError, ValueError, KeyError) as exc:  # the demo works without its example
+        log.warning("no example ticket for the phone page: %s", exc)
+        return
+    what = f"visitor's phone page (example ticket {ticket['number']}):"
+    print(f"  {what:<58} {base}/t/{ticket['id']}", flush=True)
+
+
+def _wait_and_sign_in(base: str, timeout_s: float = 120) -> str:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            body = {"username": "supervisor", "password": DEMO_PASSWORD}
+            return str(_call("POST", f"{base}/api/auth/login", None, body)["token"])
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _call(method: str, url: str, token: str | None, body: dict[str, str] | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=15) as response:
+        return json.loads(response.read())
 
 
 def _start_print_agent(base: str, token: str, files: DemoFiles) -> None:
