@@ -11,8 +11,11 @@ import os
 from starlette.applications import Starlette
 
 from queue_server.app import create_app
+from queue_server.clock import clock_from_environment
 from queue_server.config import load_settings
 
 
 def app() -> Starlette:
-    return create_app(load_settings(os.environ.get("ONEWINDOW_CONFIG", "config.toml")))
+    return create_app(
+        load_settings(os.environ.get("ONEWINDOW_CONFIG", "config.toml")), clock_from_environment()
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from queue_server.accounts import AccountError, add_device, add_user
 from queue_server.app import check_package_sections, create_app
 from queue_server.auth import DeviceKind, Role
-from queue_server.clock import SystemClock
+from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import ConfigError, Settings, load_settings
 from queue_server.reports import cli as reports_cli
 from queue_server.storage import Store, StoreUnavailable, open_store
@@ -150,7 +150,7 @@ def _serve(
         raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
     os.environ["ONEWINDOW_CONFIG"] = str(Path(config or settings.source).resolve())
     uvicorn.run(
-        "queue_server.asgi:app" if workers > 1 else create_app(settings),
+        "queue_server.asgi:app" if workers > 1 else create_app(settings, clock_from_environment()),
         factory=workers > 1,
         workers=workers,
         host=host or settings.server.host,
