@@ -86,7 +86,7 @@ def _page_config(request: Request, hall: str, screen: str, window: int | None) -
         "api": f"/api/halls/{hall}",
         "announce": f"/display/halls/{hall}/announce.wav",
         "languages": languages or list(settings.languages),
-        "repeat": int(repeat) if repeat.isdigit() and 1 <= int(repeat) <= 5 else settings.repeat,
+        "repeat": int(repeat) if repeat in {"1", "2", "3", "4", "5"} else settings.repeat,
         # Window screens stay silent unless asked: the hall screen speaks for the hall.
         "sound": query.get("sound", "1" if screen == "hall" else "0") == "1",
         "strings": {key: both(key) for key in MESSAGES if not key.startswith("error.")},
@@ -205,10 +205,8 @@ async def announce_wav(request: Request) -> Response:
     state = displays(request)
     query = request.query_params
     number, window = query.get("number", "").upper(), query.get("window", "")
-    if not NUMBER.match(number) or not window.isdigit() or len(window) > 4:
-        return JSONResponse(
-            {"error": {"message": translate("error.bad_call", language)}}, status_code=422
-        )
+    if not NUMBER.match(number) or not (window.isascii() and window.isdigit()) or len(window) > 4:
+        return JSONResponse({"error": {"message": translate("error.bad_call", language)}}, status_code=422)
     languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
     languages = languages or state.settings.languages
     for lang in languages:

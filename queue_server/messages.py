@@ -79,6 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
     },
+    "error.json_too_deep": {
+        "zh-CN": "请求体的 JSON 嵌套层数过多",
+        "en": "The request body's JSON is nested too deeply",
+    },
     "error.bad_field": {
         "zh-CN": "字段 {field} 无效：{problem}",
         "en": "Field {field} is invalid: {problem}",
