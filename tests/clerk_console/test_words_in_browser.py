@@ -17,7 +17,9 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 # Codes that used to show on these pages; none may appear where a person reads.
-RAW = re.compile(r"\b(done|closed|waiting|wait|serving|ticket\.\w+|window\.\w+|\w+:\w+)\b")
+RAW = re.compile(
+    r"\b(done|closed|waiting|wait|serving|ticket\.\w+|window\.\w+|(clerk|supervisor|admin|device):\w+)\b"
+)
 
 
 @pytest.fixture
