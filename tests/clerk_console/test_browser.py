@@ -176,8 +176,8 @@ def test_supervisor_retargets_a_window_and_sees_a_long_wait(context: Any, live: 
     line.locator("select").select_option("elderly")
     _until(lambda: _waiting(live, number)["priority"] == "elderly")
     board.locator(f"#waiting tr[data-number='{number}'] button", has_text="办理记录").click()
-    board.wait_for_selector("#history li:has-text('ticket.prioritised')")
-    assert "supervisor:supervisor" in board.inner_text("#history")
+    board.wait_for_selector("#history li:has-text('设为优先 · 主管 supervisor')")
+    assert "ticket.prioritised" not in board.inner_text("#history")
     board.click("#history-dialog button[value=close]")
 
     board.fill("#notice-form textarea", "今日 16:00 起暂停不动产登记取号")
