@@ -194,8 +194,9 @@ def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
 
 
 async def announce_wav(request: Request) -> Response:
-    """Chime and spoken call as one WAV; 503 with the sentences when no voice is available,
-    so that the page can hand them to the browser's speech synthesis instead."""
+    """Chime and spoken call as one WAV (`burst=1`: a call that follows another, without the
+    chime and in the shorter burst wording); 503 with the sentences when no voice is
+    available, so that the page can hand them to the browser's speech synthesis instead."""
     hall = request.path_params["hall"]
     language = pick_language(request.headers.get("accept-language"))
     try:
@@ -205,17 +206,18 @@ async def announce_wav(request: Request) -> Response:
     state = displays(request)
     query = request.query_params
     number, window = query.get("number", "").upper(), query.get("window", "")
+    burst = query.get("burst", "0") == "1"
     if not NUMBER.match(number) or not (window.isascii() and window.isdigit()) or len(window) > 4:
         return JSONResponse({"error": {"message": translate("error.bad_call", language)}}, status_code=422)
     languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
     languages = languages or state.settings.languages
     for lang in languages:
-        if lang not in state.settings.templates:
+        if lang not in state.settings.templates or lang not in state.settings.burst_templates:
             message = translate("error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
-    data = await state.announcer.wav(number, int(window), languages)
+    data = await state.announcer.wav(number, int(window), languages, burst=burst)
     if data is None:
-        spoken = state.announcer.spoken(number, int(window), languages)
+        spoken = state.announcer.spoken(number, int(window), languages, burst=burst)
         return JSONResponse(
             {"speech": [{"lang": s.language, "text": s.text} for s in spoken]},
             status_code=503,

@@ -20,6 +20,7 @@ from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import ConfigError, Settings, load_settings
 from queue_server.reports import cli as reports_cli
+from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreUnavailable, open_store
 
 _T = TypeVar("_T")
@@ -162,9 +163,10 @@ def _serve(
         # Every event goes to many screens as the same text; compressing it again for each
         # one costs more CPU than the hall LAN saves.
         ws_per_message_deflate=False,
-        # Longer than clients and proxies keep idle connections, so the server is never the
-        # one closing a connection just as a request goes out on it.
-        timeout_keep_alive=75,
+        # Keep-alive (longer than clients and proxies keep idle connections, so the server is
+        # never the one closing a connection just as a request goes out on it), read deadline,
+        # connection caps: docs/SECURITY.md.
+        **uvicorn_options(settings.server),
     )
     return 0
 

@@ -79,6 +79,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
     },
+    "error.too_many_attempts": {
+        "zh-CN": "登录失败次数过多，请 {seconds} 秒后再试",
+        "en": "Too many failed sign-ins: try again in {seconds} s",
+    },
+    "error.body_too_large": {
+        "zh-CN": "请求体超过 {limit} 字节的上限",
+        "en": "The request body is larger than the limit of {limit} bytes",
+    },
     "error.json_too_deep": {
         "zh-CN": "请求体的 JSON 嵌套层数过多",
         "en": "The request body's JSON is nested too deeply",

@@ -49,6 +49,9 @@ def test_the_demo_hall_is_realistic() -> None:
         ),
         (lambda raw: raw["server"].update(store="mysql://x"), "server.store: unsupported URL 'mysql://x'"),
         (lambda raw: raw["halls"][0].pop("id"), "halls[0].id: missing"),
+        (lambda raw: raw["server"].update(max_body_bytes=10), "server.max_body_bytes: must be at least 1024"),
+        (lambda raw: raw["server"].update(proxies=["nginx"]), "server.proxies: 'nginx' is not an IP address"),
+        (lambda raw: raw["server"].update(proxies="::1"), "server.proxies: expected list"),
         (
             lambda raw: raw["halls"][0].update(aging_minutes="soon"),
             "halls[0].aging_minutes: expected int, got 'soon'",

@@ -125,7 +125,7 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path, capsys: pytest.
         == 0
     )
     text = capsys.readouterr().out
-    assert "Roster (OPTIMAL" in text and "all_windows" in text
+    assert "Roster Wed (OPTIMAL" in text and "every window" in text
     assert main([*args, "report", "--hall", "nowhere"]) == 2
     assert "no hall 'nowhere'" in capsys.readouterr().err
 
@@ -160,5 +160,5 @@ def test_plan_holds_on_the_bank_month(config: Path, capsys: pytest.CaptureFixtur
     # random numbers the plan was not fitted to
     assert by["plan"]["staff_hours"] < 0.8 * by["all_windows"]["staff_hours"]
     assert by["plan"]["service_level"] > 0.8
-    assert by["roster"]["service_level"] >= by["plan"]["service_level"] - 0.02
+    assert by["roster"]["staff_hours"] >= by["plan"]["staff_hours"]
     assert plan["roster"]["status"] == "OPTIMAL"
