@@ -3,7 +3,7 @@
 import { Announcer } from "./announcer.js";
 import { HallModel } from "./model.js";
 import { HallStream } from "./stream.js";
-import { bilingual, config, showRefusal, startClock, storageKey, words } from "./ui.js";
+import { bilingual, config, fitText, showRefusal, startClock, storageKey, words } from "./ui.js";
 
 const model = new HallModel();
 // Silent unless the page was opened with ?sound=1 (a window in a separate room, say).
@@ -17,6 +17,7 @@ function render() {
   document.body.classList.add(`state-${window.state}`);
   if (config.screen === "led") renderLed(window, current);
   else renderFull(window, current);
+  fitText(document.body);
 }
 
 // The same two lines as led.txt, for LED strips driven by a browser.
@@ -88,4 +89,5 @@ const stream = new HallStream(config, storageKey("seq"), {
 });
 
 if (config.screen !== "led") startClock(config.timezone, false);
+new ResizeObserver(() => fitText(document.body)).observe(document.body);
 stream.start();
