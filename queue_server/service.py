@@ -33,6 +33,7 @@ from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
 from queue_server.runtime import Decision, HallRuntime
+from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class QueueService:
         self._devices: dict[str, Principal] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.presence = Presence(clock)
+        counters = RedisCounters(backends.redis[0]) if backends.redis else MemoryCounters(clock)
+        self.throttle = LoginThrottle(counters)
 
     # ---- life cycle -----------------------------------------------------------------
 
@@ -98,13 +101,17 @@ class QueueService:
 
     # ---- who is asking --------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> tuple[str, Principal]:
+    async def login(self, username: str, password: str, address: str) -> tuple[str, Principal]:
+        wait = await self.throttle.retry_after_s(username, address)
+        if wait:
+            raise TooManyAttempts(wait)
         user = await self.store.get_user(username)
         if user is None:
             verify_password(password, _DUMMY_HASH)  # same time whether or not the name exists
+        if user is None or not verify_password(password, user.password_hash):
+            await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")
-        if not verify_password(password, user.password_hash):
-            raise NotAuthenticated("error.bad_credentials")
+        await self.throttle.succeeded(username, address)
         role = Role(user.role)
         token = self.signer.issue(user.username, role, user.hall, self.clock.now())
         return token, Principal(name=user.username, role=role, hall=user.hall)
@@ -343,8 +350,11 @@ def _check_window_owner(window: Window, verb: str, principal: Principal) -> None
     """A clerk acts only on the window they opened; supervisors on any window of their hall."""
     if principal.role is not Role.CLERK:
         return
-    if verb == "open" and window.state is WindowState.CLOSED:
-        return
+    if window.state is WindowState.CLOSED:
+        if verb == "open":
+            return
+        # Nobody holds a closed window: the clerk who just closed it hears that, not "opened by -".
+        raise Conflict("error.window_not_open", window=window.number, state=window.state.value)
     if window.clerk != principal.name:
         raise Forbidden("error.forbidden_window", window=window.number, clerk=window.clerk or "-")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -23,10 +24,17 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, config: Path, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        open_files: int | None = None,
+    ) -> None:
         self.config = config
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
+        self.open_files = open_files  # the soft and hard limit, as `ulimit -n` sets it
         self.process: subprocess.Popen[bytes] | None = None
         self.log = config.parent / f"server-{self.port}.log"
 
@@ -51,6 +59,7 @@ class ServerProcess:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=None if self.open_files is None else self._limit_open_files,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -65,6 +74,15 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def _limit_open_files(self) -> None:
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     def kill(self) -> None:
         """kill -9: no shutdown handler runs, nothing is flushed."""

@@ -12,6 +12,7 @@
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+  const reasonName = (code) => { if (!code) return "—"; const r = cfg.reasons.find((x) => x.code === code); return r ? (cfg.lang === "en" ? r.name_en : r.name) : code; };
   const catName = (code) => { const c = cfg.categories.find((x) => x.code === code); return c ? (cfg.lang === "en" ? c.name_en : c.name) : code; };
 
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -183,7 +184,7 @@
     let html = `<div class="rates"><span>${esc(T.good_rate)} <b>${pct(rt.good_rate)}</b></span><span>${esc(T.active_rate)} <b>${pct(rt.active_rate)}</b></span></div>`;
     if (rt.bad.length) {
       html += `<h2>${esc(T.bad_ratings)}</h2><div class="table"><table><tr><th>${esc(T.time)}</th><th>${esc(T.category)}</th><th>${esc(T.window)}</th><th>${esc(T.level)}</th><th>${esc(T.reason)}</th></tr>` +
-        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(b.label)}</td><td>${esc(b.reason)}</td></tr>`).join("") + "</table></div>";
+        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(T[`level_${b.rating}`] || b.label)}</td><td>${esc(reasonName(b.reason))}</td></tr>`).join("") + "</table></div>";
     }
     $("ratings").innerHTML = html;
     chart("chart-ratings", {
@@ -261,7 +262,7 @@
     const e = p.extended;
     let advice = `<h2>${esc(T.advice)}</h2>`;
     if (e.recorded) advice += `<p class="sub">${esc(fmt(T.recorded_overtime, { share: pct(e.recorded.share_with_overtime), mean: e.recorded.mean_minutes }))}</p>`;
-    if (e.chosen && e.chosen.extra_windows > 0) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.chosen.extra_windows, slots: e.chosen.last_slots, minutes: e.chosen.mean_overtime_min }))}</p>`;
+    if (e.extension && e.extension.extra_windows > 0) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.extension.extra_windows, slots: e.extension.last_slots, minutes: e.extension.mean_overtime_min }))}</p>`;
     else advice += `<p>${esc(fmt(T.advice_none, { limit: e.limit_minutes }))}</p>`;
     $("plan-advice").innerHTML = advice;
     table($("plan-roster"), p.roster.shifts.filter((x) => x.clerks > 0), [[T.roster, (x) => esc(x.shift)], [T.clerks, (x) => x.clerks], [T.staff_hours, (x) => x.hours * x.clerks]]);
