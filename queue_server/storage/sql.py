@@ -20,6 +20,7 @@ from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.files import private_file
 from queue_server.storage import migrate
 from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
 from queue_server.storage.rows import (
@@ -78,7 +79,7 @@ class SqlStore:
         if url.startswith("sqlite+aiosqlite:///"):
             path = url.removeprefix("sqlite+aiosqlite:///")
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
             if path != ":memory:":
