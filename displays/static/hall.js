@@ -8,6 +8,7 @@ import {
   config,
   el,
   fitText,
+  localDay,
   minimumTextPx,
   showRefusal,
   startClock,
@@ -27,6 +28,7 @@ const TILE_MIN_WIDTH_EM = 7.5;
 const TILE_MIN_HEIGHT_EM = 2.8;
 const PAGE_MS = 8000;
 
+const DAY_CHECK_MS = 5000;
 const model = new HallModel();
 const announcer = new Announcer(config, storageKey("announced"), (call) => model.isCurrent(call));
 const flashing = new Map(); // window number → time its flash started
@@ -209,6 +211,7 @@ function showNotice(text) {
 const stream = new HallStream(config, storageKey("seq"), {
   snapshot(snapshot, previousSeq) {
     model.applySnapshot(snapshot);
+    model.dropBefore(localDay(config.timezone), config.timezone);
     showNotice(snapshot.hall.notice);
     if (previousSeq !== null && snapshot.seq < previousSeq) {
       announcer.forget();
@@ -243,4 +246,8 @@ setInterval(nextPage, PAGE_MS);
 // For whoever checks a large hall's pages without waiting for them.
 window.onewindowNextPage = nextPage;
 startClock(config.timezone, true);
+// The hall's day changes while the screen runs: yesterday leaves it within seconds.
+setInterval(() => {
+  if (model.dropBefore(localDay(config.timezone), config.timezone)) render();
+}, DAY_CHECK_MS);
 stream.start();

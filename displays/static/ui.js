@@ -59,6 +59,11 @@ export function fitText(root) {
   }
 }
 
+// The hall's local date of an instant, as YYYY-MM-DD (what a ticket's service_day is).
+export function localDay(timezone, instant = new Date()) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone }).format(instant);
+}
+
 export function startClock(timezone, withDate) {
   const time = new Intl.DateTimeFormat("zh-CN", {
     timeZone: timezone,

@@ -535,7 +535,8 @@ class HallState:
             ],
             "windows": windows,
             "waiting": waiting,
-            "recent_calls": list(self.recent_calls),
+            # A hall's morning starts clean: yesterday's calls are in the ledger, not on screens.
+            "recent_calls": [c for c in self.recent_calls if self._called_today(c)],
         }
 
     # ---- applying what was persisted -------------------------------------------------
@@ -765,6 +766,10 @@ class HallState:
                     "type": event.type.value,
                 }
             )
+
+    def _called_today(self, call: dict[str, Any]) -> bool:
+        at = datetime.fromisoformat(call["at"])
+        return self.today is None or service_day(at, self.spec.timezone) >= self.today
 
     def _remember_handling(self, ticket: Ticket) -> None:
         if ticket.status is not TicketStatus.DONE or ticket.started_at is None or ticket.finished_at is None:
