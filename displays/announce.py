@@ -2,8 +2,10 @@
 hall caller reads it (A001 → "A 零零一", letters as letters, digits one by one) and the window
 as a whole number (12 → 十二, twelve).
 
-A call becomes a list of words. The same words drive both voices: espeak-ng reads them joined,
-a voice pack plays one recorded clip per word, so a pack needs a finite set of clips.
+A call becomes a list of words, grouped in phrases cut at the ticket number: "请" · "A 零 零
+一" · "号到 三 号窗口". A voice pack plays one recorded clip per word, so it needs a finite set
+of clips; espeak-ng says one phrase at a time, so the phrase after the number (the window
+phrase, the same all day) and the number itself are each synthesised once and then cached.
 """
 
 from __future__ import annotations
@@ -38,8 +40,12 @@ class Spoken:
     """One language's announcement: the words to say and the sentence to show or fall back on."""
 
     language: str
-    words: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
     text: str
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(word for phrase in self.phrases for word in phrase)
 
     @property
     def speech(self) -> str:
@@ -48,17 +54,23 @@ class Spoken:
 
 
 def announcement(language: str, template: str, number: str, window: int) -> Spoken:
-    words: list[str] = []
+    phrases: list[list[str]] = [[]]
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        words.extend(_literal(template[position : match.start()]))
+        phrases[-1].extend(_literal(template[position : match.start()]))
         if match.group(1) == "number":
-            words.extend(number_words(language, number))
+            # The number is a phrase of its own: what comes after it does not depend on it.
+            phrases.append(number_words(language, number))
+            phrases.append([])
         else:
-            words.extend(window_words(language, window))
+            phrases[-1].extend(window_words(language, window))
         position = match.end()
-    words.extend(_literal(template[position:]))
-    return Spoken(language, tuple(words), template.format(number=number, window=window))
+    phrases[-1].extend(_literal(template[position:]))
+    return Spoken(
+        language,
+        tuple(tuple(phrase) for phrase in phrases if phrase),
+        template.format(number=number, window=window),
+    )
 
 
 def number_words(language: str, number: str) -> list[str]:
@@ -76,9 +88,7 @@ def number_words(language: str, number: str) -> list[str]:
 def window_words(language: str, window: int) -> list[str]:
     """A window as the number it is (十二, twelve): how a hall names its windows aloud."""
     if _is_chinese(language):
-        return (
-            list(_zh_integer(window)) if 0 < window < 10000 else number_words(language, str(window))
-        )
+        return list(_zh_integer(window)) if 0 < window < 10000 else number_words(language, str(window))
     if 0 <= window < 1000:
         return _en_integer(window)
     return number_words(language, str(window))

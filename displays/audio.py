@@ -41,6 +41,23 @@ def silence(like: Clip, seconds: float) -> Clip:
     return Clip(like.channels, like.width, like.rate, b"\0" * frames * like.channels * like.width)
 
 
+def trim(clip: Clip, threshold: int = 300, margin_s: float = 0.02) -> Clip:
+    """The clip without the silence a synthesiser puts before and after speech (about 0.4 s
+    for espeak-ng), so that phrases joined into one call follow each other as in speech."""
+    if clip.width != 2:
+        return clip
+    frame = clip.channels * 2
+    count = len(clip.frames) // 2
+    samples = struct.unpack(f"<{count}h", clip.frames[: count * 2])
+    loud = [i for i in range(0, count, clip.channels) if abs(samples[i]) > threshold]
+    if not loud:
+        return clip
+    margin = round(clip.rate * margin_s)
+    first = max(0, loud[0] // clip.channels - margin)
+    last = min(count // clip.channels, loud[-1] // clip.channels + margin)
+    return Clip(clip.channels, 2, clip.rate, clip.frames[first * frame : last * frame])
+
+
 def concatenate(clips: list[Clip]) -> bytes:
     """One WAV file of the clips in order; its duration is the sum of theirs."""
     if not clips:

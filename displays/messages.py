@@ -44,12 +44,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# What the voice says for one call, per announcement language. Halls may override these in
-# config.toml ([displays.templates]); {number} and {window} are the only placeholders.
+# What the voice says for one call, per announcement language: short, so that a hall hears its
+# calls while they are fresh. Halls may override these in config.toml ([displays.templates]);
+# {number} and {window} are the only placeholders.
 ANNOUNCE_TEMPLATES: dict[str, str] = {
-    "zh-CN": "请{number}号到{window}号窗口办理",
+    "zh-CN": "请{number}号到{window}号窗口",
     "en": "Number {number}, please go to window {window}",
-    "yue": "請{number}號到{window}號窗口辦理",
+    "yue": "請{number}號到{window}號窗口",
+}
+
+# A call that follows another without a pause (a burst: "请A001号到3号窗口，B002到5号，…"):
+# the chime and the "please" were said once for the whole burst. [displays.burst_templates].
+BURST_TEMPLATES: dict[str, str] = {
+    "zh-CN": "{number}到{window}号",
+    "en": "{number}, window {window}",
+    "yue": "{number}到{window}號",
 }
 
 

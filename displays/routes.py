@@ -86,7 +86,7 @@ def _page_config(request: Request, hall: str, screen: str, window: int | None) -
         "api": f"/api/halls/{hall}",
         "announce": f"/display/halls/{hall}/announce.wav",
         "languages": languages or list(settings.languages),
-        "repeat": int(repeat) if repeat.isdigit() and 1 <= int(repeat) <= 5 else settings.repeat,
+        "repeat": int(repeat) if repeat in {"1", "2", "3", "4", "5"} else settings.repeat,
         # Window screens stay silent unless asked: the hall screen speaks for the hall.
         "sound": query.get("sound", "1" if screen == "hall" else "0") == "1",
         "strings": {key: both(key) for key in MESSAGES if not key.startswith("error.")},
@@ -194,8 +194,9 @@ def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
 
 
 async def announce_wav(request: Request) -> Response:
-    """Chime and spoken call as one WAV; 503 with the sentences when no voice is available,
-    so that the page can hand them to the browser's speech synthesis instead."""
+    """Chime and spoken call as one WAV (`burst=1`: a call that follows another, without the
+    chime and in the shorter burst wording); 503 with the sentences when no voice is
+    available, so that the page can hand them to the browser's speech synthesis instead."""
     hall = request.path_params["hall"]
     language = pick_language(request.headers.get("accept-language"))
     try:
@@ -205,19 +206,18 @@ async def announce_wav(request: Request) -> Response:
     state = displays(request)
     query = request.query_params
     number, window = query.get("number", "").upper(), query.get("window", "")
-    if not NUMBER.match(number) or not window.isdigit() or len(window) > 4:
-        return JSONResponse(
-            {"error": {"message": translate("error.bad_call", language)}}, status_code=422
-        )
+    burst = query.get("burst", "0") == "1"
+    if not NUMBER.match(number) or not (window.isascii() and window.isdigit()) or len(window) > 4:
+        return JSONResponse({"error": {"message": translate("error.bad_call", language)}}, status_code=422)
     languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
     languages = languages or state.settings.languages
     for lang in languages:
-        if lang not in state.settings.templates:
+        if lang not in state.settings.templates or lang not in state.settings.burst_templates:
             message = translate("error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
-    data = await state.announcer.wav(number, int(window), languages)
+    data = await state.announcer.wav(number, int(window), languages, burst=burst)
     if data is None:
-        spoken = state.announcer.spoken(number, int(window), languages)
+        spoken = state.announcer.spoken(number, int(window), languages, burst=burst)
         return JSONResponse(
             {"speech": [{"lang": s.language, "text": s.text} for s in spoken]},
             status_code=503,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from displays.messages import ANNOUNCE_TEMPLATES
+from displays.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
 from queue_server.config import ConfigError, Settings
 
 _MEMORY_SOURCE = "<memory>"
@@ -20,18 +20,21 @@ _MEMORY_SOURCE = "<memory>"
 
 @dataclass(frozen=True)
 class DisplaySettings:
-    # Announced in this order after one chime; each must have a template.
-    languages: tuple[str, ...] = ("zh-CN", "en")
-    # How many times each call is spoken; a screen may ask for another count (?repeat=).
-    repeat: int = 2
+    # Announced in this order after one chime; each must have a template. English ("en") and
+    # Cantonese ("yue", espeak-ng's own voice) are there for halls that want them.
+    languages: tuple[str, ...] = ("zh-CN",)
+    # How many times a call is spoken when no other call is waiting (a burst is said once, so
+    # that the calls behind it are not held up); a screen may ask for another (?repeat=).
+    repeat: int = 1
     templates: dict[str, str] = field(default_factory=lambda: dict(ANNOUNCE_TEMPLATES))
+    burst_templates: dict[str, str] = field(default_factory=lambda: dict(BURST_TEMPLATES))
     # A directory with pack.toml and recorded clips; used before espeak-ng when it can say all.
     voice_pack: Path | None = None
     cache_dir: Path = Path("var/announce-cache")
     cache_files: int = 2000
     espeak: str = "espeak-ng"
-    # Words per minute: espeak's default (175) is too fast for a hall full of echo.
-    speed: int = 140
+    # Words per minute: espeak-ng's own default, as fast as stays clear in an echoing hall.
+    speed: int = 175
 
 
 def display_settings(settings: Settings) -> DisplaySettings:
@@ -41,7 +44,7 @@ def display_settings(settings: Settings) -> DisplaySettings:
         return DisplaySettings(cache_dir=Path(tempfile.gettempdir()) / "onewindow-announce")
     path = Path(settings.source)
     raw = tomllib.loads(path.read_text(encoding="utf-8")).get("displays", {})
-    return parse_display_settings(raw, base_dir=path.resolve().parent, source=settings.source)
+    return parse_display_settings(raw, base_dir=settings.base_dir, source=settings.source)
 
 
 def parse_display_settings(
@@ -57,15 +60,20 @@ def parse_display_settings(
             return default
         return value
 
-    templates = dict(defaults.templates)
-    for language, template in get("templates", dict, {}).items():
-        if not isinstance(template, str) or "{number}" not in template:
-            problems.append(f"displays.templates.{language}: needs a {{number}} placeholder")
-            continue
-        templates[language] = template
+    def templates_of(key: str, table: dict[str, str]) -> dict[str, str]:
+        templates = dict(table)
+        for language, template in get(key, dict, {}).items():
+            if not isinstance(template, str) or "{number}" not in template:
+                problems.append(f"displays.{key}.{language}: needs a {{number}} placeholder")
+                continue
+            templates[language] = template
+        return templates
+
+    templates = templates_of("templates", defaults.templates)
+    burst_templates = templates_of("burst_templates", defaults.burst_templates)
     languages = tuple(get("languages", list, list(defaults.languages)))
     for language in languages:
-        if language not in templates:
+        if language not in templates or language not in burst_templates:
             problems.append(f"displays.languages: no template for {language!r}")
     repeat = get("repeat", int, defaults.repeat)
     cache_files = get("cache_files", int, defaults.cache_files)
@@ -80,6 +88,7 @@ def parse_display_settings(
         languages=languages,
         repeat=repeat,
         templates=templates,
+        burst_templates=burst_templates,
         voice_pack=(base_dir / pack) if pack else None,
         cache_dir=base_dir / get("cache_dir", str, str(defaults.cache_dir)),
         cache_files=cache_files,

@@ -1,8 +1,13 @@
 """Turning a call into one WAV: chime, then each language from the voice pack or espeak-ng.
 
-espeak-ng runs once per distinct sentence: its output is kept on disk, named by a hash of
-what was asked, and the oldest files go once there are more than `cache_files`. A hall calls
-the same few hundred numbers to the same windows every day, so the cache is nearly always hit.
+espeak-ng runs once per distinct phrase: its output is kept on disk, named by a hash of what
+was asked, and the oldest files go once there are more than `cache_files`. A call is said in
+phrases cut at the ticket number ("请" · "A 零零一" · "号到三号窗口"), so the window phrases and
+the day's numbers repeat all day and the cache is nearly always hit.
+
+Mandarin goes to espeak-ng as tone-numbered pinyin (qing3 A ling2 ...) through its
+`cmn-latn-pinyin` voice: the `cmn` voice of Debian's espeak-ng has no entry for most of the
+characters of a call and spells them out in English letters ("qing three").
 """
 
 from __future__ import annotations
@@ -15,17 +20,48 @@ import os
 import shutil
 import tempfile
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
+from pypinyin import Style, lazy_pinyin
+
 from displays.announce import Spoken, announcement
-from displays.audio import Clip, VoicePack, VoicePackError, chime, concatenate, read_wav, silence
+from displays.audio import (
+    Clip,
+    VoicePack,
+    VoicePackError,
+    chime,
+    concatenate,
+    read_wav,
+    silence,
+    trim,
+)
 from displays.settings import DisplaySettings
 
 log = logging.getLogger(__name__)
 
-# espeak-ng voice names for announcement languages.
-ESPEAK_VOICES = {"zh-CN": "cmn", "en": "en", "yue": "yue"}
-_GAP_S = 0.35
+
+def _pinyin(words: tuple[str, ...]) -> str:
+    syllables = lazy_pinyin(" ".join(words), style=Style.TONE3, neutral_tone_with_five=True)
+    return " ".join(" ".join(syllables).split())
+
+
+def _as_is(words: tuple[str, ...]) -> str:
+    return " ".join(words)
+
+
+# espeak-ng voice and what it is given, per announcement language.
+ESPEAK_VOICES: dict[str, tuple[str, Callable[[tuple[str, ...]], str]]] = {
+    "zh-CN": ("cmn-latn-pinyin", _pinyin),
+    "en": ("en", _as_is),
+    "yue": ("yue", _as_is),
+}
+# After the chime, and between the languages of one call.
+_GAP_S = 0.3
+# Between the phrases of one language: the breath between "A 零零一" and "号到三号窗口".
+_PHRASE_GAP_S = 0.06
+# At the end of every call, so that calls said one after another stay apart.
+_TAIL_S = 0.25
 
 
 class Announcer:
@@ -41,17 +77,20 @@ class Announcer:
         self.espeak = shutil.which(settings.espeak)
         self._lock = asyncio.Lock()
 
-    def spoken(self, number: str, window: int, languages: tuple[str, ...]) -> list[Spoken]:
-        return [
-            announcement(language, self.settings.templates[language], number, window)
-            for language in languages
-        ]
+    def spoken(
+        self, number: str, window: int, languages: tuple[str, ...], *, burst: bool = False
+    ) -> list[Spoken]:
+        templates = self.settings.burst_templates if burst else self.settings.templates
+        return [announcement(language, templates[language], number, window) for language in languages]
 
-    async def wav(self, number: str, window: int, languages: tuple[str, ...]) -> bytes | None:
+    async def wav(
+        self, number: str, window: int, languages: tuple[str, ...], *, burst: bool = False
+    ) -> bytes | None:
         """The whole announcement, or None when no voice can say any of it (the page then
-        falls back to the browser's own speech)."""
+        falls back to the browser's own speech). A call of a burst follows the one before
+        it: no chime, and its shorter burst template."""
         parts: list[Clip] = []
-        for spoken in self.spoken(number, window, languages):
+        for spoken in self.spoken(number, window, languages, burst=burst):
             clips = await self._voice(spoken)
             if clips is None:
                 continue
@@ -60,21 +99,28 @@ class Announcer:
             parts.extend(clips)
         if not parts:
             return None
-        return concatenate([chime(parts[0]), silence(parts[0], _GAP_S), *parts])
+        lead = [] if burst else [chime(parts[0]), silence(parts[0], _GAP_S)]
+        return concatenate([*lead, *parts, silence(parts[0], _TAIL_S)])
 
     async def _voice(self, spoken: Spoken) -> list[Clip] | None:
         if self.pack is not None:
-            clips = self.pack.say(spoken.language, spoken.words)
-            if clips is not None:
-                return clips
-        voice = ESPEAK_VOICES.get(spoken.language)
-        if self.espeak is None or voice is None:
+            recorded = self.pack.say(spoken.language, spoken.words)
+            if recorded is not None:
+                return recorded
+        if self.espeak is None or spoken.language not in ESPEAK_VOICES:
             return None
+        voice, text_of = ESPEAK_VOICES[spoken.language]
+        clips: list[Clip] = []
         try:
-            return [read_wav(await self.synthesize(self.espeak, voice, spoken.speech))]
+            for phrase in spoken.phrases:
+                if clips:
+                    clips.append(silence(clips[0], _PHRASE_GAP_S))
+                data = await self.synthesize(self.espeak, voice, text_of(phrase))
+                clips.append(trim(read_wav(data)))
         except (OSError, EOFError, wave.Error, RuntimeError) as exc:
             log.warning("espeak-ng could not say %r: %s", spoken.speech, exc)
             return None
+        return clips
 
     async def synthesize(self, espeak: str, voice: str, text: str) -> bytes:
         """espeak-ng's WAV for the text, from the disk cache when it was said before."""

@@ -20,9 +20,7 @@ def _check_hall(settings: Settings, hall: str | None, needed: bool) -> str | Non
             raise AccountError("--hall is required: this server runs several halls")
         return settings.halls[0].id
     if hall is not None and settings.hall(hall) is None:
-        raise AccountError(
-            f"unknown hall {hall!r} (known: {', '.join(h.id for h in settings.halls)})"
-        )
+        raise AccountError(f"unknown hall {hall!r} (known: {', '.join(h.id for h in settings.halls)})")
     return hall
 
 
@@ -49,10 +47,18 @@ async def add_user(
 
 
 async def add_device(
-    store: Store, settings: Settings, clock: Clock, name: str, kind: DeviceKind, hall: str | None
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    name: str,
+    kind: DeviceKind,
+    hall: str | None,
+    token: str | None = None,
 ) -> str:
-    """Registers a device and returns its token: shown once, only its hash is kept."""
-    token = new_device_token()
+    """Registers a device and returns its token: shown once, only its hash is kept.
+
+    `token` registers a token issued before (the demo's, after its store was reset)."""
+    token = token or new_device_token()
     await store.add_device(
         DeviceRecord(
             id=secrets.token_hex(8),

@@ -79,6 +79,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
     },
+    "error.too_many_attempts": {
+        "zh-CN": "登录失败次数过多，请 {seconds} 秒后再试",
+        "en": "Too many failed sign-ins: try again in {seconds} s",
+    },
+    "error.body_too_large": {
+        "zh-CN": "请求体超过 {limit} 字节的上限",
+        "en": "The request body is larger than the limit of {limit} bytes",
+    },
+    "error.json_too_deep": {
+        "zh-CN": "请求体的 JSON 嵌套层数过多",
+        "en": "The request body's JSON is nested too deeply",
+    },
     "error.bad_field": {
         "zh-CN": "字段 {field} 无效：{problem}",
         "en": "Field {field} is invalid: {problem}",
@@ -285,8 +297,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
     "reports.plan_hint": {
         "zh-CN": "根据所选日期的取号与办理时长，模拟计算各时段需开窗口数",
-        "en": "Windows needed per half hour, simulated from the chosen"
-        " dates' tickets and handling times",
+        "en": "Windows needed per half hour, simulated from the chosen dates' tickets and handling times",
     },
     "reports.plan_run": {"zh-CN": "计算排班", "en": "Compute plan"},
     "reports.plan_running": {
@@ -321,8 +332,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reports.advice_extra": {
         "zh-CN": "闭厅前最后 {slots} 个半小时加开 {extra} 个窗口，平均延时约 {minutes} 分钟",
-        "en": "Open {extra} more windows in the last {slots} half hours:"
-        " about {minutes} min after closing",
+        "en": "Open {extra} more windows in the last {slots} half hours: about {minutes} min after closing",
     },
     "reports.recorded_overtime": {
         "zh-CN": "历史记录：{share} 的当日有延时，平均 {mean} 分钟",

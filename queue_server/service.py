@@ -33,6 +33,7 @@ from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
 from queue_server.runtime import Decision, HallRuntime
+from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class QueueService:
         self._devices: dict[str, Principal] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.presence = Presence(clock)
+        counters = RedisCounters(backends.redis[0]) if backends.redis else MemoryCounters(clock)
+        self.throttle = LoginThrottle(counters)
 
     # ---- life cycle -----------------------------------------------------------------
 
@@ -99,13 +102,17 @@ class QueueService:
 
     # ---- who is asking --------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> tuple[str, Principal]:
+    async def login(self, username: str, password: str, address: str) -> tuple[str, Principal]:
+        wait = await self.throttle.retry_after_s(username, address)
+        if wait:
+            raise TooManyAttempts(wait)
         user = await self.store.get_user(username)
         if user is None:
             verify_password(password, _DUMMY_HASH)  # same time whether or not the name exists
+        if user is None or not verify_password(password, user.password_hash):
+            await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")
-        if not verify_password(password, user.password_hash):
-            raise NotAuthenticated("error.bad_credentials")
+        await self.throttle.succeeded(username, address)
         role = Role(user.role)
         token = self.signer.issue(user.username, role, user.hall, self.clock.now())
         return token, Principal(name=user.username, role=role, hall=user.hall)

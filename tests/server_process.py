@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -29,11 +30,13 @@ class ServerProcess:
         port: int | None = None,
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
+        open_files: int | None = None,
     ) -> None:
         self.config = config
         self.args = args
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
+        self.open_files = open_files  # the soft and hard limit, as `ulimit -n` sets it
         self.process: subprocess.Popen[bytes] | None = None
         self.log = config.parent / f"server-{self.port}.log"
 
@@ -63,6 +66,7 @@ class ServerProcess:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=None if self.open_files is None else self._limit_open_files,
             )
         return self
 
@@ -81,6 +85,15 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def _limit_open_files(self) -> None:
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     def kill(self) -> None:
         """kill -9: no shutdown handler runs, nothing is flushed."""

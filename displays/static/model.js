@@ -2,6 +2,8 @@
 
 export const CALL_EVENTS = new Set(["ticket.called", "ticket.recalled", "ticket.called_back"]);
 const RECENT_CALLS = 12;
+// A ticket in these states is at its window (called there, or being served).
+const AT_WINDOW = new Set(["called", "serving"]);
 
 export class HallModel {
   constructor() {
@@ -41,24 +43,28 @@ export class HallModel {
     return call;
   }
 
+  // Tickets are followed by their number (unique in a hall's day), never by id: a screen is
+  // not told visitors' ticket ids.
   applyWindow(window, ticket) {
     const before = this.windows.get(window.number) || { held: [], current: null };
     const after = { ...before, ...window };
-    if (!window.current_ticket) {
+    if (window.current_ticket === null || window.state !== "open") {
       after.current = null;
-    } else if (ticket && ticket.id === window.current_ticket) {
+    } else if (ticket && ticket.window === window.number && AT_WINDOW.has(ticket.status)) {
       after.current = ticket;
-    } else if (!before.current || before.current.id !== window.current_ticket) {
-      // A ticket this event does not describe: known by id only until the next event on it.
-      after.current = { id: window.current_ticket, number: "", status: "called" };
+    } else if (ticket && before.current && before.current.number === ticket.number) {
+      after.current = null; // finished, held, no-show or moved away
     }
     this.windows.set(window.number, after);
   }
 
   applyHeld(ticket) {
-    for (const window of this.windows.values()) {
+    for (const [number, window] of this.windows) {
       window.held = (window.held || []).filter((n) => n !== ticket.number);
-      if (window.current && window.current.id === ticket.id) window.current = ticket;
+      const here = ticket.window === number && AT_WINDOW.has(ticket.status);
+      if (window.current && window.current.number === ticket.number) {
+        window.current = here ? ticket : null;
+      }
     }
     const at = this.windows.get(ticket.window);
     if (ticket.status === "held" && at) at.held.push(ticket.number);
@@ -68,7 +74,12 @@ export class HallModel {
   // was away (or in the announcement queue) is not worth saying any more.
   isCurrent(call) {
     const window = this.windows.get(call.window);
-    return Boolean(window && window.current && window.current.number === call.number);
+    return Boolean(
+      window &&
+        window.current &&
+        window.current.number === call.number &&
+        window.current.status === "called",
+    );
   }
 
   latestCall() {

@@ -12,7 +12,8 @@ from queue_server.api.schemas import LoginBody
 
 async def login(request: Request) -> JSONResponse:
     data = await body(request, LoginBody)
-    token, who = await service(request).login(data.username, data.password)
+    address = request.client.host if request.client else "-"
+    token, who = await service(request).login(data.username, data.password, address)
     return JSONResponse({"token": token, "username": who.name, "role": who.label, "hall": who.hall})
 
 

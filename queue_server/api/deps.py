@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -14,6 +15,23 @@ from queue_server.domain.errors import NotFound
 from queue_server.service import QueueService
 
 _Model = TypeVar("_Model", bound=BaseModel)
+
+# No field takes a number this long; Python would refuse to convert a longer one (4,300
+# digits) with an error that names nothing. Infinity instead lets the schema name the field.
+_MAX_INT_DIGITS = 18
+# Path and query numbers (window, seq) are ASCII digits: "²" passes str.isdigit() but not int().
+MAX_NUMBER_DIGITS = 18
+
+
+def _json_int(text: str) -> int | float:
+    return int(text) if len(text.lstrip("-")) <= _MAX_INT_DIGITS else math.inf
+
+
+def whole_number(raw: str) -> int | None:
+    """A path or query segment as a non-negative whole number, or None if it is not one."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_NUMBER_DIGITS:
+        return None
+    return int(raw)
 
 
 def service(conn: HTTPConnection) -> QueueService:
@@ -39,9 +57,11 @@ async def body(request: Request, model: type[_Model], *, optional: bool = False)
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
+            data = json.loads(raw, parse_int=_json_int)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise BadRequest(400, "error.bad_json") from None
+        except RecursionError:
+            raise BadRequest(400, "error.json_too_deep") from None
         if not isinstance(data, dict):
             raise BadRequest(400, "error.bad_json")
     try:
@@ -54,6 +74,7 @@ def window_number(request: Request) -> int:
     """Path segment to window number; anything else is an unknown window, named as given."""
     raw: str = request.path_params["window"]
     hall: str = request.path_params["hall"]
-    if not raw.isdigit():
+    number = whole_number(raw)
+    if number is None:
         raise NotFound("error.unknown_window", hall=hall, window=raw)
-    return int(raw)
+    return number

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import principal, service
+from queue_server.api.deps import MAX_NUMBER_DIGITS, principal, service, whole_number
 from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
@@ -69,7 +69,9 @@ async def hall_stream(ws: WebSocket) -> None:
         params = exc.params if isinstance(exc, DomainError) else {}
         message = translate(exc.key, language, **params)
         await ws.send_json({"kind": "error", "code": exc.key.removeprefix("error."), "message": message})
-        await ws.close(code=code, reason=exc.key)
+        # The reason says what was wrong in words (a close reason holds at most 123 bytes).
+        reason = translate(exc.key, "en", **params).encode()[:120].decode(errors="ignore")
+        await ws.close(code=code, reason=reason)
         return
     sender = _Sender(ws)
     subscription: Subscription | None = None
@@ -97,9 +99,14 @@ class _BadAfter(DomainError, ValueError):
 def _after(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        raise _BadAfter("error.bad_field", field="after", problem="must be a whole number")
-    return int(raw)
+    seq = whole_number(raw)
+    if seq is None:
+        raise _BadAfter(
+            "error.bad_field",
+            field="after",
+            problem=f"must be a whole number of at most {MAX_NUMBER_DIGITS} digits",
+        )
+    return seq
 
 
 async def _open(

@@ -35,8 +35,22 @@ from zoneinfo import ZoneInfo
 from .model import HallCalendar, VisitRecord
 
 EXPECTED_COLUMNS = (
-    "vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",
-    "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start", "ser_exit", "ser_time",
+    "vru+line",
+    "call_id",
+    "customer_id",
+    "priority",
+    "type",
+    "date",
+    "vru_entry",
+    "vru_exit",
+    "vru_time",
+    "q_start",
+    "q_exit",
+    "q_time",
+    "outcome",
+    "ser_start",
+    "ser_exit",
+    "ser_time",
     "server",
 )
 _ZERO = "0:00:00"
@@ -59,8 +73,15 @@ def bank_calendar(tz: str = "Asia/Jerusalem") -> HallCalendar:
     week = ((time(7, 0), time(0, 0)),)
     return HallCalendar(
         tz=tz,
-        hours={6: week, 0: week, 1: week, 2: week, 3: week,
-               4: ((time(7, 0), time(14, 0)),), 5: ((time(19, 0), time(0, 0)),)},
+        hours={
+            6: week,
+            0: week,
+            1: week,
+            2: week,
+            3: week,
+            4: ((time(7, 0), time(14, 0)),),
+            5: ((time(19, 0), time(0, 0)),),
+        },
     )
 
 
@@ -129,11 +150,21 @@ def load_bank_records(
                 left = at(row["q_exit"]) if row["q_exit"] != _ZERO else None
                 if left is not None and left < issued:
                     left = issued
-                records.append(VisitRecord(
-                    hall=hall, category=row["type"], window=None, clerk=None,
-                    issued_at=issued, called_at=None, started_at=None, finished_at=left,
-                    outcome="abandoned", priority=priority, ticket=row["call_id"],
-                ))
+                records.append(
+                    VisitRecord(
+                        hall=hall,
+                        category=row["type"],
+                        window=None,
+                        clerk=None,
+                        issued_at=issued,
+                        called_at=None,
+                        started_at=None,
+                        finished_at=left,
+                        outcome="abandoned",
+                        priority=priority,
+                        ticket=row["call_id"],
+                    )
+                )
                 continue
             if outcome != "AGENT":
                 skipped[f"outcome_{outcome.lower()}"] += 1
@@ -144,13 +175,25 @@ def load_bank_records(
                 quirks["clock_skew"] += 1
             handling = max(timedelta(0), ser_exit - ser_start)
             started = max(ser_start, called)
-            records.append(VisitRecord(
-                hall=hall, category=row["type"], window=window, clerk=window,
-                issued_at=issued, called_at=called, started_at=started,
-                finished_at=started + handling, outcome="served", priority=priority,
-                ticket=row["call_id"],
-            ))
+            records.append(
+                VisitRecord(
+                    hall=hall,
+                    category=row["type"],
+                    window=window,
+                    clerk=window,
+                    issued_at=issued,
+                    called_at=called,
+                    started_at=started,
+                    finished_at=started + handling,
+                    outcome="served",
+                    priority=priority,
+                    ticket=row["call_id"],
+                )
+            )
     return BankImport(
-        records=tuple(records), rows_read=rows, days=tuple(sorted(days)),
-        skipped=dict(skipped), quirks=dict(quirks),
+        records=tuple(records),
+        rows_read=rows,
+        days=tuple(sorted(days)),
+        skipped=dict(skipped),
+        quirks=dict(quirks),
     )

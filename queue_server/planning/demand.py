@@ -1,8 +1,9 @@
 """Demand model: arrival rates per category × weekday × slot, and handling-time samples.
 
 Arrivals. A record counts as an arrival of its category at the local time of `issued_at` if its
-outcome is in `counted_outcomes` (default served, transferred, abandoned: visitors who needed
-or would have needed a window; cancelled tickets and no-shows are left out). Days on which the
+outcome is in `counted_outcomes` (default served, transferred, no-show, abandoned: visitors who
+held or would have held a window — a no-show call holds it until marked; cancelled tickets are
+left out). Days on which the
 calendar is closed (holidays, closed weekdays) and arrivals outside the opening intervals are
 excluded and counted in `DemandModel.excluded`.
 
@@ -25,10 +26,12 @@ default 2): a cell seen on few days is pulled toward the weekday profile times t
 share, a weekday never seen borrows its day type's profile, and with many days the estimate
 tends to the raw mean n / e. α = 0 gives the raw means.
 
-Handling. For each category, the handling times (`started_at → finished_at`) of its handled
-tickets: count, mean, coefficient of variation, median, p90, and a sample for simulation (at most
-`max_sample` values taken at evenly spaced quantiles of the sorted data). A category with fewer
-than `min_handling` observations is simulated with the pooled sample of all categories.
+Window time. For each category, the time a visitor holds a window (call → release plus the gap
+between visitors, no-show holds included; `window_time.window_times`), as an empirical sample
+for simulation. A category with fewer than `min_handling` legs uses the pooled sample.
+
+Day totals. `day_totals[d]` is the number of counted arrivals on every open day d of the history
+(holidays are closed days: excluded), so a day type's spread (its 80th-percentile day) is known.
 """
 
 from __future__ import annotations
@@ -45,26 +48,12 @@ from .model import (
     Interval,
     VisitRecord,
     intervals_to_minutes,
-    quantile,
     slot_open_minutes,
 )
 from .simulation import DayDemand
+from .window_time import WindowTime, window_times
 
-DEFAULT_COUNTED: frozenset[str] = frozenset({"served", "transferred", "abandoned"})
-POOLED = "*"
-
-
-@dataclass(frozen=True)
-class HandlingSummary:
-    category: str
-    count: int
-    mean: float
-    cv: float
-    median: float
-    p90: float
-    sample: tuple[float, ...]
-    pooled: bool = False
-    """True when the sample is the pooled one because the category had too few observations."""
+DEFAULT_COUNTED: frozenset[str] = frozenset({"served", "transferred", "no_show", "abandoned"})
 
 
 @dataclass(frozen=True)
@@ -81,8 +70,15 @@ class DemandModel:
     """(category, weekday, slot start minute) -> expected arrivals per fully open slot."""
     counts: dict[tuple[str, int, int], int]
     exposure: dict[tuple[int, int], float]
-    handling: dict[str, HandlingSummary]
+    handling: dict[str, WindowTime]
+    """Window time per category (call → release + gap)."""
+    day_totals: dict[date, int] = field(default_factory=dict)
+    """Counted arrivals of every open day of the history."""
     excluded: dict[str, int] = field(default_factory=dict)
+
+    def history_days(self, weekday: int) -> list[date]:
+        """Open days of that weekday in the history (holidays excluded)."""
+        return sorted(d for d in self.day_totals if d.weekday() == weekday)
 
     def rate(self, category: str, weekday: int, slot: int) -> float:
         return self.rates.get((category, weekday, slot), 0.0)
@@ -95,7 +91,8 @@ class DemandModel:
             return totals
         for wd in days:
             opening = slot_open_minutes(
-                intervals_to_minutes(self.calendar.weekday_intervals(wd)), self.slot_minutes)
+                intervals_to_minutes(self.calendar.weekday_intervals(wd)), self.slot_minutes
+            )
             for slot, minutes in opening.items():
                 for c in self.categories:
                     totals[c] += self.rate(c, wd, slot) * minutes / self.slot_minutes
@@ -127,30 +124,20 @@ class DemandModel:
         slots = tuple(opening)
         arrivals = {
             c: tuple(
-                scale * statistics.fmean(self.rate(c, wd, s) for wd in sources)
-                * opening[s] / self.slot_minutes
+                scale
+                * statistics.fmean(self.rate(c, wd, s) for wd in sources)
+                * opening[s]
+                / self.slot_minutes
                 for s in slots
             )
             for c in cats
         }
         return DayDemand(
-            self.slot_minutes, slots, arrivals,
+            self.slot_minutes,
+            slots,
+            arrivals,
             {c: self.handling[c].sample for c in cats if c in self.handling},
         )
-
-
-def _summary(category: str, values: Sequence[float], max_sample: int) -> HandlingSummary:
-    xs = sorted(values)
-    mean = statistics.fmean(xs)
-    sd = statistics.pstdev(xs) if len(xs) > 1 else 0.0
-    if len(xs) > max_sample:
-        sample = tuple(quantile(xs, (k + 0.5) / max_sample) for k in range(max_sample))
-    else:
-        sample = tuple(xs)
-    return HandlingSummary(
-        category=category, count=len(xs), mean=mean, cv=sd / mean if mean > 0 else 0.0,
-        median=quantile(xs, 0.5), p90=quantile(xs, 0.9), sample=sample,
-    )
 
 
 def _day_type(calendar: HallCalendar, weekday: int) -> tuple[bool, tuple[Interval, ...]]:
@@ -172,8 +159,9 @@ def build_demand_model(
         raise ValueError("prior_days must be >= 0")
     if 1440 % slot_minutes:
         raise ValueError("slot_minutes must divide a day")
+    records = list(records)
     counts: dict[tuple[str, int, int], int] = defaultdict(int)
-    handling: dict[str, list[float]] = defaultdict(list)
+    day_totals: dict[date, int] = defaultdict(int)
     excluded: dict[str, int] = defaultdict(int)
     categories: set[str] = set()
     seen_days: set[date] = set()
@@ -189,9 +177,6 @@ def build_demand_model(
         day = local.date()
         seen_days.add(day)
         categories.add(r.category)
-        h = r.handling_seconds
-        if h is not None and r.outcome in ("served", "transferred"):
-            handling[r.category].append(h)
         if r.outcome not in counted_outcomes:
             excluded[f"outcome_{r.outcome}"] += 1
             continue
@@ -204,6 +189,7 @@ def build_demand_model(
             continue
         slot = minute - minute % slot_minutes
         counts[(r.category, day.weekday(), slot)] += 1
+        day_totals[day] += 1
 
     cats = tuple(sorted(categories))
     exposure: dict[tuple[int, int], float] = defaultdict(float)
@@ -213,14 +199,14 @@ def build_demand_model(
     if first is not None and last is not None:
         for day in calendar.open_days(first, last):
             days_observed[day.weekday()] += 1
+            day_totals.setdefault(day, 0)
             for slot, minutes in opening(day).items():
                 exposure[(day.weekday(), slot)] += minutes / slot_minutes
 
     # all (weekday, slot) cells: the calendar's template slots and every observed cell
     cells: set[tuple[int, int]] = set(exposure)
     for wd in range(7):
-        for slot in slot_open_minutes(
-                intervals_to_minutes(calendar.weekday_intervals(wd)), slot_minutes):
+        for slot in slot_open_minutes(intervals_to_minutes(calendar.weekday_intervals(wd)), slot_minutes):
             cells.add((wd, slot))
     total_n: dict[tuple[int, int], int] = defaultdict(int)
     for (_c, wd, slot), n in counts.items():
@@ -254,22 +240,18 @@ def build_demand_model(
             if value > 0:
                 rates[(c, wd, slot)] = value
 
-    all_handling = [h for values in handling.values() for h in values]
-    summaries: dict[str, HandlingSummary] = {}
-    pooled_summary = _summary(POOLED, all_handling, max_sample) if all_handling else None
-    for c in cats:
-        own = handling.get(c, [])
-        if len(own) >= min_handling or (own and pooled_summary is None):
-            summaries[c] = _summary(c, own, max_sample)
-        elif pooled_summary is not None:
-            base = _summary(c, own, max_sample) if own else pooled_summary
-            summaries[c] = HandlingSummary(
-                category=c, count=len(own), mean=base.mean, cv=base.cv, median=base.median,
-                p90=base.p90, sample=pooled_summary.sample, pooled=True,
-            )
     return DemandModel(
-        calendar=calendar, slot_minutes=slot_minutes, prior_days=prior_days, categories=cats,
-        first_day=first, last_day=last, days_observed=days_observed, rates=rates,
-        counts=dict(counts), exposure=dict(exposure), handling=summaries,
+        calendar=calendar,
+        slot_minutes=slot_minutes,
+        prior_days=prior_days,
+        categories=cats,
+        first_day=first,
+        last_day=last,
+        days_observed=days_observed,
+        rates=rates,
+        counts=dict(counts),
+        exposure=dict(exposure),
+        handling=window_times(records, min_legs=min_handling, max_sample=max_sample),
+        day_totals=dict(sorted(day_totals.items())),
         excluded=dict(excluded),
     )

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import HallCalendar, VisitRecord, quantile
-from .simulation import DayDemand, simulate_day
+from .simulation import DayDemand, draw_day, simulate_day
 from .stats import extended_service
 
 Row = dict[str, str | int | float | None]
@@ -44,14 +44,16 @@ def _summarise(weekday: int, source: str, minutes: Sequence[float]) -> OvertimeS
     if not minutes:
         return OvertimeSummary(weekday, source, 0, 0.0, 0.0, 0.0)
     return OvertimeSummary(
-        weekday, source, len(minutes), statistics.fmean(minutes), quantile(minutes, 0.9),
+        weekday,
+        source,
+        len(minutes),
+        statistics.fmean(minutes),
+        quantile(minutes, 0.9),
         sum(m > 0 for m in minutes) / len(minutes),
     )
 
 
-def recorded_overtime(
-    records: Iterable[VisitRecord], calendar: HallCalendar
-) -> dict[int, OvertimeSummary]:
+def recorded_overtime(records: Iterable[VisitRecord], calendar: HallCalendar) -> dict[int, OvertimeSummary]:
     """Mean and p90 minutes after closing per weekday, from the ledger."""
     per_weekday: dict[int, list[float]] = defaultdict(list)
     for day in extended_service(records, calendar).days:
@@ -69,8 +71,7 @@ def simulated_overtime(
     seed: int = 0,
 ) -> OvertimeSummary:
     """Minutes after closing when the demand is served with the planned windows."""
-    result = simulate_day(demand, windows, target_wait=target_wait,
-                          replications=replications, seed=seed)
+    result = simulate_day(demand, windows, target_wait=target_wait, replications=replications, seed=seed)
     return _summarise(weekday, "simulation", result.overtime_minutes)
 
 
@@ -97,13 +98,18 @@ class ExtensionAdvice:
 
     def to_rows(self) -> list[Row]:
         return [
-            {"weekday": self.weekday, "extra_windows": o.extra_windows,
-             "last_slots": o.last_slots, "extra_window_hours": o.extra_window_hours,
-             "mean_overtime_min": o.mean_overtime_minutes,
-             "p90_overtime_min": o.p90_overtime_minutes,
-             "overtime_window_hours": o.overtime_window_hours,
-             "total_extra_hours": o.total_extra_hours, "meets_limit": int(o.meets_limit),
-             "chosen": int(o == self.chosen)}
+            {
+                "weekday": self.weekday,
+                "extra_windows": o.extra_windows,
+                "last_slots": o.last_slots,
+                "extra_window_hours": o.extra_window_hours,
+                "mean_overtime_min": o.mean_overtime_minutes,
+                "p90_overtime_min": o.p90_overtime_minutes,
+                "overtime_window_hours": o.overtime_window_hours,
+                "total_extra_hours": o.total_extra_hours,
+                "meets_limit": int(o.meets_limit),
+                "chosen": int(o == self.chosen),
+            }
             for o in self.options
         ]
 
@@ -120,33 +126,40 @@ def advise_extension(
     target_wait: float = 900.0,
     replications: int = 20,
     seed: int = 0,
+    max_windows: int | None = None,
 ) -> ExtensionAdvice:
-    """Cheapest +N-windows-in-the-last-K-slots option keeping overtime within the limit."""
+    """Cheapest +N-windows-in-the-last-K-slots option keeping overtime within the limit;
+    no slot gets more than `max_windows` (the pool's capacity)."""
+    cap = max_windows if max_windows is not None else 10_000
+    draw = draw_day(demand, replications=replications, seed=seed)
     step_h = demand.slot_minutes / 60.0
     n = len(windows)
     options: list[ExtensionOption] = []
     seen: set[tuple[int, ...]] = set()
     for extra in range(max_extra + 1):
-        for k in (last_slots if extra else (0,)):
+        for k in last_slots if extra else (0,):
             k = min(k, n)
-            plan = [w + (extra if i >= n - k else 0) for i, w in enumerate(windows)]
+            plan = [min(cap, w + (extra if i >= n - k else 0)) for i, w in enumerate(windows)]
             if tuple(plan) in seen:
                 continue
             seen.add(tuple(plan))
-            res = simulate_day(demand, plan, target_wait=target_wait,
-                               replications=replications, seed=seed)
+            res = simulate_day(demand, plan, target_wait=target_wait, draw=draw)
             mean_ot, p90_ot = res.mean_overtime, res.p90_overtime
             ot_hours = plan[-1] * mean_ot / 60.0
-            ok = mean_ot <= limit_minutes and (
-                p90_limit_minutes is None or p90_ot <= p90_limit_minutes)
-            options.append(ExtensionOption(
-                extra_windows=extra, last_slots=k, extra_window_hours=extra * k * step_h,
-                mean_overtime_minutes=mean_ot, p90_overtime_minutes=p90_ot,
-                overtime_window_hours=ot_hours, total_extra_hours=extra * k * step_h + ot_hours,
-                meets_limit=ok,
-            ))
+            ok = mean_ot <= limit_minutes and (p90_limit_minutes is None or p90_ot <= p90_limit_minutes)
+            added = sum(p - w for p, w in zip(plan, windows, strict=True))
+            options.append(
+                ExtensionOption(
+                    extra_windows=extra,
+                    last_slots=k,
+                    extra_window_hours=added * step_h,
+                    mean_overtime_minutes=mean_ot,
+                    p90_overtime_minutes=p90_ot,
+                    overtime_window_hours=ot_hours,
+                    total_extra_hours=added * step_h + ot_hours,
+                    meets_limit=ok,
+                )
+            )
     feasible = [o for o in options if o.meets_limit]
-    chosen = min(feasible, key=lambda o: (o.total_extra_hours, o.extra_windows)) \
-        if feasible else None
-    return ExtensionAdvice(weekday, limit_minutes, p90_limit_minutes, options[0],
-                           tuple(options), chosen)
+    chosen = min(feasible, key=lambda o: (o.total_extra_hours, o.extra_windows)) if feasible else None
+    return ExtensionAdvice(weekday, limit_minutes, p90_limit_minutes, options[0], tuple(options), chosen)

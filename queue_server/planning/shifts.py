@@ -68,8 +68,9 @@ def load_shift_patterns(path: str | Path, *, slot_hours: float = 1.0) -> list[Sh
     return [ShiftPattern(n, frozenset(covers[n]), len(covers[n]) * slot_hours) for n in names]
 
 
-def requirements_per_slot(plan: StaffingPlan, *, slot_minutes: int = 60,
-                          slots_per_day: int | None = None) -> list[int]:
+def requirements_per_slot(
+    plan: StaffingPlan, *, slot_minutes: int = 60, slots_per_day: int | None = None
+) -> list[int]:
     """A plan's staff per slot on a coarser grid (max over the plan's slots inside each)."""
     if slot_minutes % plan.slot_minutes:
         raise ValueError("slot_minutes must be a multiple of the plan's slot length")
@@ -112,10 +113,12 @@ def solve_roster(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"CP-SAT found no roster: {solver.status_name(status)}")
     counts = {p.name: int(solver.value(x[p.name])) for p in patterns}
-    coverage = tuple(sum(counts[p.name] for p in patterns if s in p.slots)
-                     for s in range(len(requirements)))
+    coverage = tuple(sum(counts[p.name] for p in patterns if s in p.slots) for s in range(len(requirements)))
     cost = math.fsum(p.cost * counts[p.name] for p in patterns)
     return Roster(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
-        counts=counts, cost=cost, requirements=tuple(requirements), coverage=coverage,
+        counts=counts,
+        cost=cost,
+        requirements=tuple(requirements),
+        coverage=coverage,
     )

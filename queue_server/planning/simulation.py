@@ -1,27 +1,29 @@
-"""Discrete-event simulation of one day at the windows, with the `ciw` library.
+"""Discrete-event simulation of one day at the windows, vectorised across replications (numpy).
 
-Model (ciw 3.2; Palmer, Knight, Harper & Tuson, "Ciw: An open-source discrete event simulation
-library", Journal of Simulation 13(1), 2019):
+Model:
 
-* one service centre whose windows all serve every customer class (a comprehensive window pool;
-  a specialised category is simulated with a one-class `DayDemand`), first come first served;
-* each category is a customer class with non-homogeneous Poisson arrivals,
-  `ciw.dists.PoissonIntervals`, piecewise constant per slot, no arrivals after the last slot
-  (the ticket machine closes at closing time); slots partly open spread their arrivals over the
-  whole slot;
-* handling times drawn from the category's empirical sample (`ciw.dists.Empirical`);
-* the number of windows per slot is a `ciw.Schedule`. Stock ciw replaces *all* servers at every
-  shift change (busy ones finish as extra off-duty servers while the new shift's servers start),
-  which briefly doubles capacity at each 30-minute boundary and overstates service levels. A
-  `Node` subclass (`_WindowNode`) changes only the difference instead: windows that stay open
-  keep their visitor, new windows are added, and closing windows are idle ones first, else busy
-  ones that finish their current visitor and then close (non-preemptive).
-  During closed gaps between slots (a lunch break) the
-  previous slot's windows stay to clear the queue and no one arrives. After closing,
-  `overtime_windows` (default: the last slot's) serve until the queue is empty — 延时服务, so the
-  simulated overtime is the time from closing to the last finish;
-* replications are seeded (`ciw.seed(seed + replication)`); the global `random` state, which
-  ciw reseeds, is saved and restored.
+* one pool of identical windows serving every customer class of the `DayDemand` first come first
+  served (a specialised pool is simulated with its own `DayDemand`);
+* each class has non-homogeneous Poisson arrivals, piecewise constant per slot: a Poisson number
+  of arrivals per slot, uniform within the slot; no arrivals after the last slot (the ticket
+  machine closes at closing time); slots partly open spread their arrivals over the whole slot;
+* window times (call → release of the window, see `window_time`) drawn from the class's
+  empirical sample;
+* windows per slot change at slot boundaries without pre-emption: window j (0-based) is on duty
+  in a slot when j < that slot's windows; a window going off duty finishes its visitor first.
+  During closed gaps between slots (a lunch break) the previous slot's windows stay to clear
+  the queue and no one arrives. After closing, `overtime_windows` (default: the last slot's)
+  serve until the queue is empty — 延时服务, so the simulated overtime is the time from closing
+  to the last finish.
+
+Method. FCFS multi-server queues have the Kiefer–Wolfowitz recursion: visitor k starts at
+max(arrival, earliest time a window is free *and on duty*) — so no event list is needed. Each
+replication keeps the free time of every window; visitor k of every replication is placed in
+one vector step (numpy over replications × windows), with a precomputed table "next on-duty
+time of window j from segment g", so a window that is free but off duty is available from the
+start of its next on-duty segment. The random numbers of a day (`draw_day`) are drawn once and
+can be reused for many window plans (common random numbers: the planner's corrections compare
+plans on the same visitors).
 
 Per slot of arrival the result gives mean arrivals per replication, the share waiting at most
 `target_wait` seconds and the mean wait, pooled over replications.
@@ -29,40 +31,14 @@ Per slot of arrival the result gives mean arrivals per replication, the share wa
 
 from __future__ import annotations
 
-import random
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import ciw
+import numpy as np
+import numpy.typing as npt
 
 from .model import minute_label, quantile
-
-
-class _WindowNode(ciw.Node):  # type: ignore[misc]
-    """A ciw node whose shift changes add or remove only the difference in windows."""
-
-    def change_shift(self) -> None:
-        self.schedule.get_next_shift()
-        self.next_shift_change = self.schedule.next_shift_change_date
-        wanted = int(self.schedule.c)
-        self.c = wanted
-        on_duty = [s for s in self.servers if not s.offduty]
-        if wanted > len(on_duty):
-            # reopen windows that were closing but still serving, then open new ones
-            for srvr in [s for s in self.servers if s.offduty][: wanted - len(on_duty)]:
-                srvr.offduty = False
-            self.add_new_servers(wanted - sum(1 for s in self.servers if not s.offduty))
-        elif wanted < len(on_duty):
-            excess = len(on_duty) - wanted
-            idle = [s for s in on_duty if not s.busy][:excess]
-            for srvr in idle:
-                srvr.shift_end = self.next_event_date
-                self.kill_server(srvr)
-            for srvr in [s for s in on_duty if s.busy][: excess - len(idle)]:
-                srvr.shift_end = self.next_event_date
-                srvr.offduty = True
-        self.begin_service_if_possible_change_shift()
 
 
 @dataclass(frozen=True)
@@ -99,21 +75,33 @@ class DayDemand:
 
     @property
     def total_arrivals(self) -> tuple[float, ...]:
-        return tuple(
-            sum(values[i] for values in self.arrivals.values()) for i in range(len(self.slots))
-        )
+        return tuple(sum(values[i] for values in self.arrivals.values()) for i in range(len(self.slots)))
 
     def mean_handling(self, weights: Sequence[float] | None = None) -> float:
         """Mean handling time of the day's mix (weights: per-slot weights, default all)."""
         total = 0.0
         weighted = 0.0
         for cls, values in self.arrivals.items():
-            n = sum(v * (weights[i] if weights is not None else 1.0)
-                    for i, v in enumerate(values))
+            n = sum(v * (weights[i] if weights is not None else 1.0) for i, v in enumerate(values))
             if n > 0:
                 total += n
                 weighted += n * statistics.fmean(self.handling[cls])
         return weighted / total if total > 0 else 0.0
+
+    def squared_cv(self) -> float:
+        """Squared coefficient of variation of the day's window-time mix, E[S²]/E[S]² − 1."""
+        n = m1 = m2 = 0.0
+        for cls, values in self.arrivals.items():
+            w = sum(values)
+            if w > 0:
+                xs = self.handling[cls]
+                n += w
+                m1 += w * statistics.fmean(xs)
+                m2 += w * statistics.fmean(x * x for x in xs)
+        if n == 0 or m1 == 0:
+            return 1.0
+        mean = m1 / n
+        return max(0.0, (m2 / n) / (mean * mean) - 1.0)
 
     def slot_mean_handling(self, index: int) -> float:
         """Mean handling time of the class mix arriving in slot `index`."""
@@ -123,7 +111,8 @@ class DayDemand:
 
     def scaled(self, factor: float) -> DayDemand:
         return DayDemand(
-            self.slot_minutes, self.slots,
+            self.slot_minutes,
+            self.slots,
             {c: tuple(v * factor for v in vs) for c, vs in self.arrivals.items()},
             self.handling,
         )
@@ -177,9 +166,9 @@ def _ratio_se(counts: Sequence[tuple[int, int]]) -> float | None:
     return float(var**0.5)
 
 
-def _timeline(demand: DayDemand, windows: Sequence[int]) -> tuple[
-    list[float], list[int], dict[int, int], float
-]:
+def _timeline(
+    demand: DayDemand, windows: Sequence[int]
+) -> tuple[list[float], list[int], dict[int, int], float]:
     """Grid segment ends (s), windows per segment, grid index -> slot index, closing (s)."""
     step = demand.slot_minutes
     first, last = demand.slots[0], demand.slots[-1]
@@ -197,6 +186,72 @@ def _timeline(demand: DayDemand, windows: Sequence[int]) -> tuple[
     return ends, servers, grid_to_slot, ends[-1]
 
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+_NEVER = 1e12
+"""Arrival time of padding (replications have different numbers of visitors): far after any
+real event, finite so that it converts to a segment index."""
+
+
+@dataclass(frozen=True)
+class DayDraw:
+    """The random visitors of `replications` simulated days (common random numbers).
+
+    Row r is replication r: arrival times (seconds from the first slot's start, increasing,
+    padded with `_NEVER`), window times, and the slot index of arrival (−1 for padding).
+    """
+
+    demand: DayDemand
+    replications: int
+    seed: int
+    arrivals: FloatArray
+    service: FloatArray
+    slot: IntArray
+
+    @property
+    def valid(self) -> npt.NDArray[np.bool_]:
+        return self.slot >= 0
+
+
+def draw_day(demand: DayDemand, *, replications: int, seed: int) -> DayDraw:
+    """Poisson arrivals per slot and class, uniform in the slot, window times from the sample."""
+    if replications < 1:
+        raise ValueError("replications must be >= 1")
+    rng = np.random.default_rng(seed)
+    step_s = demand.slot_minutes * 60.0
+    starts = np.array([(s - demand.slots[0]) * 60.0 for s in demand.slots])
+    rows: list[tuple[FloatArray, FloatArray, IntArray]] = []
+    classes = [(c, v) for c, v in demand.arrivals.items() if sum(v) > 0]
+    samples = {c: np.asarray(demand.handling[c], dtype=float) for c, _ in classes}
+    means = {c: np.asarray(v, dtype=float) for c, v in classes}
+    for _ in range(replications):
+        times: list[FloatArray] = []
+        service: list[FloatArray] = []
+        slots: list[IntArray] = []
+        for c, _v in classes:
+            counts = rng.poisson(means[c])
+            slot = np.repeat(np.arange(len(starts)), counts)
+            times.append(starts[slot] + rng.random(slot.size) * step_s)
+            service.append(samples[c][rng.integers(0, samples[c].size, slot.size)])
+            slots.append(slot)
+        t = np.concatenate(times) if times else np.zeros(0)
+        order = np.argsort(t, kind="stable")
+        rows.append(
+            (
+                t[order],
+                (np.concatenate(service) if service else np.zeros(0))[order],
+                (np.concatenate(slots) if slots else np.zeros(0, dtype=np.intp))[order],
+            )
+        )
+    width = max((r[0].size for r in rows), default=0)
+    arrivals = np.full((replications, width), _NEVER)
+    service_t = np.zeros((replications, width))
+    slot_ix = np.full((replications, width), -1, dtype=np.intp)
+    for r, (t, s, g) in enumerate(rows):
+        arrivals[r, : t.size], service_t[r, : t.size], slot_ix[r, : t.size] = t, s, g
+    return DayDraw(demand, replications, seed, arrivals, service_t, slot_ix)
+
+
 def simulate_day(
     demand: DayDemand,
     windows: Sequence[int],
@@ -205,86 +260,113 @@ def simulate_day(
     replications: int = 5,
     seed: int = 0,
     overtime_windows: int | None = None,
+    draw: DayDraw | None = None,
 ) -> SimulationResult:
-    """Simulate the day `replications` times with `windows[i]` windows open in slot `i`."""
+    """Simulate the day `replications` times with `windows[i]` windows open in slot `i`.
+
+    `draw` reuses the visitors of an earlier `draw_day` (same demand) instead of new ones."""
     if len(windows) != len(demand.slots):
         raise ValueError("one window count per slot is needed")
     if any(w < 0 for w in windows):
         raise ValueError("window counts must be >= 0")
-    if replications < 1:
-        raise ValueError("replications must be >= 1")
     after = windows[-1] if overtime_windows is None else overtime_windows
     if after < 1:
         raise ValueError("at least one window must stay open after closing")
-    ends, servers, grid_to_slot, closing = _timeline(demand, windows)
-    horizon = closing + 7 * 24 * 3600.0
-    step_s = demand.slot_minutes * 60.0
-    classes = {c: v for c, v in demand.arrivals.items() if sum(v) > 0}
+    if draw is None:
+        draw = draw_day(demand, replications=replications, seed=seed)
+    _ends, servers, _grid_to_slot, closing = _timeline(demand, windows)
+    waits, finish = _run(draw, servers, after, demand.slot_minutes * 60.0)
+    return _summarise(draw, tuple(windows), after, waits, finish, closing, target_wait)
+
+
+def _run(draw: DayDraw, servers: Sequence[int], after: int, step_s: float) -> tuple[FloatArray, FloatArray]:
+    """Waits and finish times of every visitor (replications × visitors): the recursion."""
+    segments = len(servers)
+    capacity = np.array([*servers, after])
+    width = int(capacity.max())
+    on = np.arange(width)[:, None] < capacity[None, :]  # window × segment (last: after closing)
+    seg_start = np.arange(segments + 1) * step_s
+    # next_on[j, g]: start of the first segment >= g in which window j is on duty
+    next_on = np.full((width, segments + 2), np.inf)
+    for g in range(segments, -1, -1):
+        next_on[:, g] = np.where(on[:, g], seg_start[g], next_on[:, g + 1])
+    flat = next_on.ravel()
+    offset = np.arange(width) * (segments + 2)
+    reps, visitors = draw.arrivals.shape
+    free = np.zeros((reps, width))
+    rows = np.arange(reps)
+    waits = np.zeros((reps, visitors))
+    finish = np.zeros((reps, visitors))
+    inv = 1.0 / step_s
+    for k in range(visitors):
+        a = draw.arrivals[:, k]
+        t = np.maximum(free, a[:, None])
+        seg = np.minimum((t * inv).astype(np.intp), segments)
+        ready = np.maximum(t, flat[seg + offset])
+        j = ready.argmin(axis=1)
+        start = ready[rows, j]
+        done = start + draw.service[:, k]
+        free[rows, j] = done
+        waits[:, k] = start - a
+        finish[:, k] = done
+    return waits, finish
+
+
+def _summarise(
+    draw: DayDraw,
+    windows: tuple[int, ...],
+    after: int,
+    waits: FloatArray,
+    finish: FloatArray,
+    closing: float,
+    target_wait: float,
+) -> SimulationResult:
+    demand = draw.demand
+    reps = draw.replications
     n_slots = len(demand.slots)
-    waits: list[list[float]] = [[] for _ in range(n_slots)]
-    per_rep: list[list[tuple[int, int]]] = [[] for _ in range(n_slots)]
-    overtime: list[float] = []
-
-    state = random.getstate()
-    try:
-        for rep in range(replications):
-            if not classes:
-                overtime.append(0.0)
-                continue
-            ciw.seed(seed + rep)
-            arrival_dists = {}
-            service_dists = {}
-            for cls, values in classes.items():
-                rates = [0.0] * len(ends)
-                for g, i in grid_to_slot.items():
-                    rates[g] = values[i] / step_s
-                arrival_dists[cls] = [ciw.dists.PoissonIntervals(
-                    rates=rates, endpoints=ends, max_sample_date=closing)]
-                service_dists[cls] = [ciw.dists.Empirical(list(demand.handling[cls]))]
-            schedule = ciw.Schedule(
-                numbers_of_servers=[*servers, after], shift_end_dates=[*ends, horizon * 2]
-            )
-            network = ciw.create_network(
-                arrival_distributions=arrival_dists,
-                service_distributions=service_dists,
-                number_of_servers=[schedule],
-            )
-            sim = ciw.Simulation(network, node_class=_WindowNode)
-            sim.simulate_until_max_time(horizon)
-            last_finish = 0.0
-            for record in sim.get_all_records(only=["service"]):
-                g = int(record.arrival_date // step_s)
-                slot = grid_to_slot.get(g)
-                if slot is None:  # arrival on a segment boundary of a closed gap
-                    slot = max(i for gg, i in grid_to_slot.items() if gg <= g)
-                waits[slot].append(float(record.waiting_time))
-                last_finish = max(last_finish, float(record.service_end_date))
-            overtime.append(max(0.0, last_finish - closing) / 60.0)
-            for i, ws in enumerate(waits):
-                done = sum(n for n, _ in per_rep[i])
-                new = ws[done:]
-                per_rep[i].append((len(new), sum(w <= target_wait for w in new)))
-    finally:
-        random.setstate(state)
-
-    target = target_wait
+    valid = draw.valid
+    slot = np.where(valid, draw.slot, n_slots)  # padding counted in an extra bin
+    met = (waits <= target_wait) & valid
+    per_rep_n = np.zeros((reps, n_slots + 1))
+    per_rep_met = np.zeros((reps, n_slots + 1))
+    for r in range(reps):
+        per_rep_n[r] = np.bincount(slot[r], minlength=n_slots + 1)
+        per_rep_met[r] = np.bincount(slot[r], weights=met[r], minlength=n_slots + 1)
+    wait_sum = np.bincount(slot.ravel(), weights=np.where(valid, waits, 0.0).ravel(), minlength=n_slots + 1)
     results = []
-    all_waits: list[float] = []
-    for i, ws in enumerate(waits):
-        all_waits.extend(ws)
-        results.append(SlotResult(
-            slot=demand.slots[i], label=minute_label(demand.slots[i]),
-            arrivals=len(ws) / replications,
-            service_level=sum(w <= target for w in ws) / len(ws) if ws else None,
-            service_level_se=_ratio_se(per_rep[i]),
-            mean_wait=statistics.fmean(ws) if ws else None,
-            p90_wait=quantile(ws, 0.9) if ws else None,
-        ))
+    for i in range(n_slots):
+        total = per_rep_n[:, i].sum()
+        ws = waits[draw.slot == i]
+        results.append(
+            SlotResult(
+                slot=demand.slots[i],
+                label=minute_label(demand.slots[i]),
+                arrivals=float(total) / reps,
+                service_level=float(per_rep_met[:, i].sum() / total) if total else None,
+                service_level_se=_ratio_se(
+                    list(
+                        zip(
+                            per_rep_n[:, i].astype(int).tolist(),
+                            per_rep_met[:, i].astype(int).tolist(),
+                            strict=True,
+                        )
+                    )
+                ),
+                mean_wait=float(wait_sum[i] / total) if total else None,
+                p90_wait=float(np.quantile(ws, 0.9)) if ws.size else None,
+            )
+        )
+    all_n = per_rep_n[:, :n_slots].sum()
+    last = np.where(valid, finish, 0.0).max(axis=1) if finish.size else np.zeros(reps)
+    overtime = tuple(float(v) for v in np.maximum(0.0, last - closing) / 60.0)
     return SimulationResult(
-        target_wait=target_wait, replications=replications, seed=seed,
-        windows=tuple(windows), overtime_windows=after, slots=tuple(results),
-        service_level=(sum(w <= target for w in all_waits) / len(all_waits)
-                       if all_waits else None),
-        mean_wait=statistics.fmean(all_waits) if all_waits else None,
-        overtime_minutes=tuple(overtime),
+        target_wait=target_wait,
+        replications=reps,
+        seed=draw.seed,
+        windows=windows,
+        overtime_windows=after,
+        slots=tuple(results),
+        service_level=float(per_rep_met[:, :n_slots].sum() / all_n) if all_n else None,
+        mean_wait=float(wait_sum[:n_slots].sum() / all_n) if all_n else None,
+        overtime_minutes=overtime,
     )

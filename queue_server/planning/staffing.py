@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from .demand import DemandModel
 from .erlang import apply_shrinkage, offered_load, required_agents
 from .model import minute_label
-from .simulation import DayDemand, SimulationResult, simulate_day
+from .simulation import DayDemand, SimulationResult, draw_day, simulate_day
 
 Row = dict[str, str | int | float | None]
 
@@ -97,12 +97,21 @@ class StaffingPlan:
 
     def to_rows(self) -> list[Row]:
         return [
-            {"plan": self.name, "slot": s.label, "arrivals": s.arrivals,
-             "lagged_arrivals": s.lagged_arrivals, "mean_handling_s": s.mean_handling,
-             "erlang_windows": s.erlang_windows, "windows": s.windows, "staff": s.staff,
-             "simulated_arrivals": s.simulated_arrivals, "service_level": s.service_level,
-             "mean_wait_s": s.mean_wait, "judged": int(s.judged),
-             "meets_target": int(s.meets_target)}
+            {
+                "plan": self.name,
+                "slot": s.label,
+                "arrivals": s.arrivals,
+                "lagged_arrivals": s.lagged_arrivals,
+                "mean_handling_s": s.mean_handling,
+                "erlang_windows": s.erlang_windows,
+                "windows": s.windows,
+                "staff": s.staff,
+                "simulated_arrivals": s.simulated_arrivals,
+                "service_level": s.service_level,
+                "mean_wait_s": s.mean_wait,
+                "judged": int(s.judged),
+                "meets_target": int(s.meets_target),
+            }
             for s in self.slots
         ]
 
@@ -133,8 +142,14 @@ def erlang_estimate(
     max_occupancy: float = 1.0,
     min_windows: int = 1,
 ) -> tuple[tuple[int, ...], tuple[float, ...]]:
-    """Lag-SIPP Erlang C windows per slot, and the (lagged) arrivals used."""
+    """Lag-SIPP Erlang C windows per slot, and the (lagged) arrivals used.
+
+    Window times are not exponential: the waiting-time tail of M/M/n is stretched by the
+    Allen–Cunneen factor (1 + c_s²)/2 (c_s the coefficient of variation of the window time;
+    Allen, "Probability, Statistics and Queueing Theory", 1990), i.e. the exponent uses
+    E[S]·(1 + c_s²)/2 — exact for c_s = 1, smaller tails for less variable window times."""
     day_mean = demand.mean_handling()
+    stretch = (1.0 + demand.squared_cv()) / 2.0
     arrivals = lagged_arrivals(demand, day_mean) if lag else demand.total_arrivals
     step = demand.slot_minutes * 60.0
     windows = []
@@ -144,15 +159,14 @@ def erlang_estimate(
             windows.append(min_windows)
             continue
         load = offered_load(n, aht, step)
-        agents = required_agents(load, aht, target.wait_seconds, target.level,
-                                 max_occupancy=max_occupancy)
+        agents = required_agents(
+            load, aht * stretch, target.wait_seconds, target.level, max_occupancy=max_occupancy
+        )
         windows.append(max(min_windows, agents))
     return tuple(windows), arrivals
 
 
-def _shortfall(
-    result: SimulationResult, i: int, target: ServiceTarget, z: float = 0.0
-) -> float:
+def _shortfall(result: SimulationResult, i: int, target: ServiceTarget, z: float = 0.0) -> float:
     """Negative when slot i misses the target; the more negative the worse.
 
     The service level is judged by its lower bound `estimate − z·standard error`.
@@ -166,8 +180,7 @@ def _shortfall(
 
 
 def _judged(result: SimulationResult, min_judged: float) -> list[int]:
-    return [i for i, s in enumerate(result.slots)
-            if s.arrivals * result.replications >= min_judged]
+    return [i for i, s in enumerate(result.slots) if s.arrivals * result.replications >= min_judged]
 
 
 def plan_day(
@@ -189,18 +202,19 @@ def plan_day(
     confidence_z: float = 1.28,
 ) -> StaffingPlan:
     """Plan windows per slot for one day of demand (see the module docstring)."""
-    estimate, lagged = erlang_estimate(demand, target, lag=lag, max_occupancy=max_occupancy,
-                                       min_windows=min_windows)
+    estimate, lagged = erlang_estimate(
+        demand, target, lag=lag, max_occupancy=max_occupancy, min_windows=min_windows
+    )
     cap = max_windows if max_windows is not None else 10_000
     windows = [min(cap, w) for w in estimate]
 
+    draw = draw_day(demand, replications=replications, seed=seed)
+
     def run(ws: Sequence[int]) -> SimulationResult:
-        return simulate_day(demand, ws, target_wait=target.wait_seconds,
-                            replications=replications, seed=seed)
+        return simulate_day(demand, ws, target_wait=target.wait_seconds, draw=draw)
 
     def failing(res: SimulationResult) -> list[int]:
-        return [i for i in _judged(res, min_judged_arrivals)
-                if _shortfall(res, i, target, confidence_z) < 0]
+        return [i for i in _judged(res, min_judged_arrivals) if _shortfall(res, i, target, confidence_z) < 0]
 
     result = run(windows)
     iterations = 0
@@ -208,16 +222,25 @@ def plan_day(
         bad = [i for i in failing(result) if windows[i] < cap]
         if not bad:
             break
-        worst = min(bad, key=lambda i: _shortfall(result, i, target, confidence_z))
-        windows[worst] += 1
+        # one window more at the worst slot of every run of consecutive failing slots (a
+        # backlog carries into the next slots, so fixing its start often fixes the run)
+        runs: list[list[int]] = []
+        for i in bad:
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run_ in runs:
+            windows[min(run_, key=lambda i: _shortfall(result, i, target, confidence_z))] += 1
         iterations += 1
         result = run(windows)
     converged = not failing(result)
 
     if trim and converged:
         judged = _judged(result, min_judged_arrivals)
-        order = sorted(range(len(windows)),
-                       key=lambda i: -_shortfall(result, i, target) if i in judged else -2.0)
+        order = sorted(
+            range(len(windows)), key=lambda i: -_shortfall(result, i, target) if i in judged else -2.0
+        )
         for i in order:
             if windows[i] <= min_windows:
                 continue
@@ -239,21 +262,34 @@ def plan_day(
     judged_set = set(_judged(result, min_judged_arrivals))
     slots = tuple(
         SlotPlan(
-            slot=s, label=minute_label(s), arrivals=demand.total_arrivals[i],
-            lagged_arrivals=lagged[i], mean_handling=demand.slot_mean_handling(i),
-            erlang_windows=estimate[i], windows=windows[i],
+            slot=s,
+            label=minute_label(s),
+            arrivals=demand.total_arrivals[i],
+            lagged_arrivals=lagged[i],
+            mean_handling=demand.slot_mean_handling(i),
+            erlang_windows=estimate[i],
+            windows=windows[i],
             staff=apply_shrinkage(windows[i], shrinkage),
             simulated_arrivals=result.slots[i].arrivals,
-            service_level=result.slots[i].service_level, mean_wait=result.slots[i].mean_wait,
+            service_level=result.slots[i].service_level,
+            mean_wait=result.slots[i].mean_wait,
             judged=i in judged_set,
             meets_target=_shortfall(result, i, target, confidence_z) >= 0,
         )
         for i, s in enumerate(demand.slots)
     )
     return StaffingPlan(
-        name=name, target=target, slot_minutes=demand.slot_minutes, shrinkage=shrinkage,
-        slots=slots, iterations=iterations, converged=converged, replications=replications,
-        seed=seed, service_level=result.service_level, mean_wait=result.mean_wait,
+        name=name,
+        target=target,
+        slot_minutes=demand.slot_minutes,
+        shrinkage=shrinkage,
+        slots=slots,
+        iterations=iterations,
+        converged=converged,
+        replications=replications,
+        seed=seed,
+        service_level=result.service_level,
+        mean_wait=result.mean_wait,
         mean_overtime_minutes=result.mean_overtime,
         window_hours=sum(windows) * step_h,
         staff_hours=sum(p.staff for p in slots) * step_h,
@@ -276,9 +312,16 @@ def plan_comprehensive(
 ) -> StaffingPlan:
     """Comprehensive windows (无差别综合窗口): one pool serving all (or the given) categories."""
     demand = model.day_demand(weekday, categories=categories, scale=scale)
-    return plan_day(demand, target, name=f"comprehensive-wd{weekday}",
-                    replications=replications, seed=seed, shrinkage=shrinkage,
-                    min_windows=min_windows, max_iterations=max_iterations)
+    return plan_day(
+        demand,
+        target,
+        name=f"comprehensive-wd{weekday}",
+        replications=replications,
+        seed=seed,
+        shrinkage=shrinkage,
+        min_windows=min_windows,
+        max_iterations=max_iterations,
+    )
 
 
 def plan_category(
@@ -296,6 +339,13 @@ def plan_category(
 ) -> StaffingPlan:
     """A specialised category planned on its own windows."""
     demand = model.day_demand(weekday, categories=[category], scale=scale)
-    return plan_day(demand, target, name=f"{category}-wd{weekday}",
-                    replications=replications, seed=seed, shrinkage=shrinkage,
-                    min_windows=min_windows, max_iterations=max_iterations)
+    return plan_day(
+        demand,
+        target,
+        name=f"{category}-wd{weekday}",
+        replications=replications,
+        seed=seed,
+        shrinkage=shrinkage,
+        min_windows=min_windows,
+        max_iterations=max_iterations,
+    )

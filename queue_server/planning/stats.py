@@ -38,7 +38,11 @@ from .model import HallCalendar, VisitRecord, quantile
 GroupBy = Literal["overall", "day", "hour", "weekday", "category", "window", "clerk"]
 Row = dict[str, str | int | float | None]
 RATING_LABELS: dict[int, str] = {
-    5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意",
+    5: "非常满意",
+    4: "满意",
+    3: "基本满意",
+    2: "不满意",
+    1: "非常不满意",
 }
 NONE_KEY = "(none)"
 
@@ -56,9 +60,7 @@ class Summary:
     def of(values: Sequence[float]) -> Summary:
         if not values:
             return Summary(0, None, None, None)
-        return Summary(
-            len(values), statistics.fmean(values), quantile(values, 0.5), quantile(values, 0.9)
-        )
+        return Summary(len(values), statistics.fmean(values), quantile(values, 0.5), quantile(values, 0.9))
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,21 @@ class GroupStats:
 
     def to_row(self, group_by: str = "key") -> Row:
         return {
-            group_by: self.key, "issued": self.issued, "served": self.served,
-            "no_show": self.no_show, "transferred": self.transferred,
-            "cancelled": self.cancelled, "abandoned": self.abandoned,
-            "wait_count": self.wait.count, "wait_mean_s": self.wait.mean,
-            "wait_median_s": self.wait.median, "wait_p90_s": self.wait.p90,
-            "handling_count": self.handling.count, "handling_mean_s": self.handling.mean,
-            "handling_median_s": self.handling.median, "handling_p90_s": self.handling.p90,
+            group_by: self.key,
+            "issued": self.issued,
+            "served": self.served,
+            "no_show": self.no_show,
+            "transferred": self.transferred,
+            "cancelled": self.cancelled,
+            "abandoned": self.abandoned,
+            "wait_count": self.wait.count,
+            "wait_mean_s": self.wait.mean,
+            "wait_median_s": self.wait.median,
+            "wait_p90_s": self.wait.p90,
+            "handling_count": self.handling.count,
+            "handling_mean_s": self.handling.mean,
+            "handling_median_s": self.handling.median,
+            "handling_p90_s": self.handling.p90,
             "within_target": self.within_target,
         }
 
@@ -147,10 +157,13 @@ class ExtendedServiceStats:
 
     def to_rows(self) -> list[Row]:
         return [
-            {"day": d.day.isoformat(), "closing": d.closing.isoformat(),
-             "last_finish": d.last_finish.isoformat() if d.last_finish else None,
-             "minutes_after_closing": d.minutes_after_closing,
-             "tickets_after_closing": d.tickets_after_closing}
+            {
+                "day": d.day.isoformat(),
+                "closing": d.closing.isoformat(),
+                "last_finish": d.last_finish.isoformat() if d.last_finish else None,
+                "minutes_after_closing": d.minutes_after_closing,
+                "tickets_after_closing": d.tickets_after_closing,
+            }
             for d in self.days
         ]
 
@@ -170,8 +183,13 @@ class HeatMap:
 
     def to_rows(self) -> list[Row]:
         return [
-            {"weekday": c.weekday, "hour": c.hour, "arrivals": c.arrivals,
-             "arrivals_per_day": c.arrivals_per_day, "mean_wait_s": c.mean_wait}
+            {
+                "weekday": c.weekday,
+                "hour": c.hour,
+                "arrivals": c.arrivals,
+                "arrivals_per_day": c.arrivals_per_day,
+                "mean_wait_s": c.mean_wait,
+            }
             for c in self.cells
         ]
 
@@ -208,9 +226,15 @@ def _group_stats(key: str, records: Sequence[VisitRecord], wait_target: float) -
         if h is not None:
             handling.append(h)
     return GroupStats(
-        key=key, issued=len(records), served=counts["served"], no_show=counts["no_show"],
-        transferred=counts["transferred"], cancelled=counts["cancelled"],
-        abandoned=counts["abandoned"], wait=Summary.of(waits), handling=Summary.of(handling),
+        key=key,
+        issued=len(records),
+        served=counts["served"],
+        no_show=counts["no_show"],
+        transferred=counts["transferred"],
+        cancelled=counts["cancelled"],
+        abandoned=counts["abandoned"],
+        wait=Summary.of(waits),
+        handling=Summary.of(handling),
         within_target=met / judged if judged else None,
     )
 
@@ -244,7 +268,8 @@ def grouped_stats(
     for r in records:
         groups[key(r)].append(r)
     return GroupedStats(
-        group_by, wait_target,
+        group_by,
+        wait_target,
         tuple(_group_stats(k, groups[k], wait_target) for k in sorted(groups)),
     )
 
@@ -260,21 +285,23 @@ def rating_stats(records: Iterable[VisitRecord], *, good_min: int = 4) -> Rating
             continue
         by_level[r.rating] += 1
         if r.rating <= 2:
-            bad.append(BadRating(r.issued_at, r.category, r.window, r.clerk, r.rating,
-                                 r.rating_reason, r.ticket))
+            bad.append(
+                BadRating(r.issued_at, r.category, r.window, r.clerk, r.rating, r.rating_reason, r.ticket)
+            )
     rated = sum(by_level.values())
     good = sum(n for lvl, n in by_level.items() if lvl >= good_min)
     return RatingStats(
-        by_level=by_level, rated=rated, served=served, good_min=good_min,
+        by_level=by_level,
+        rated=rated,
+        served=served,
+        good_min=good_min,
         good_rate=good / rated if rated else None,
         active_rate=rated / served if served else None,
         bad=tuple(sorted(bad, key=lambda b: b.issued_at)),
     )
 
 
-def extended_service(
-    records: Iterable[VisitRecord], calendar: HallCalendar
-) -> ExtendedServiceStats:
+def extended_service(records: Iterable[VisitRecord], calendar: HallCalendar) -> ExtendedServiceStats:
     """Service after closing, per open day that has tickets (day = local date of issue)."""
     by_day: dict[date, list[VisitRecord]] = defaultdict(list)
     for r in records:
@@ -284,8 +311,9 @@ def extended_service(
         closing = calendar.closing(day)
         if closing is None:
             continue
-        finishes = [r.finished_at for r in by_day[day]
-                    if r.finished_at is not None and r.started_at is not None]
+        finishes = [
+            r.finished_at for r in by_day[day] if r.finished_at is not None and r.started_at is not None
+        ]
         last = max(finishes) if finishes else None
         after = [f for f in finishes if f > closing]
         minutes = max(0.0, (last - closing).total_seconds() / 60) if last else 0.0
@@ -322,8 +350,9 @@ def heat_map(records: Iterable[VisitRecord], calendar: HallCalendar) -> HeatMap:
             n = arrivals.get((wd, hour), 0)
             ndays = days_per_weekday.get(wd, 0)
             ws = waits.get((wd, hour), [])
-            cells.append(HeatCell(wd, hour, n, n / ndays if ndays else 0.0,
-                                  statistics.fmean(ws) if ws else None))
+            cells.append(
+                HeatCell(wd, hour, n, n / ndays if ndays else 0.0, statistics.fmean(ws) if ws else None)
+            )
     return HeatMap(tuple(cells))
 
 
@@ -336,13 +365,18 @@ def hall_report(
 ) -> HallReport:
     """Every statistic of this module for one set of records."""
     recs = list(records)
-    by = {g: grouped_stats(recs, g, calendar, wait_target=wait_target)
-          for g in ("day", "hour", "category", "window", "clerk")}
+    by = {
+        g: grouped_stats(recs, g, calendar, wait_target=wait_target)
+        for g in ("day", "hour", "category", "window", "clerk")
+    }
     return HallReport(
         wait_target=wait_target,
         overall=_group_stats("all", recs, wait_target),
-        by_day=by["day"], by_hour=by["hour"], by_category=by["category"],
-        by_window=by["window"], by_clerk=by["clerk"],
+        by_day=by["day"],
+        by_hour=by["hour"],
+        by_category=by["category"],
+        by_window=by["window"],
+        by_clerk=by["clerk"],
         ratings=rating_stats(recs, good_min=good_min),
         extended=extended_service(recs, calendar),
         heatmap=heat_map(recs, calendar),

@@ -46,8 +46,9 @@ def choose_weekend_categories(
     """Highest-demand categories covering `coverage` of eligible demand."""
     if not 0 < coverage <= 1:
         raise ValueError("coverage must be in (0, 1]")
-    observed = [wd for wd in weekdays if model.days_observed.get(wd, 0) > 0
-                and model.calendar.weekday_intervals(wd)]
+    observed = [
+        wd for wd in weekdays if model.days_observed.get(wd, 0) > 0 and model.calendar.weekday_intervals(wd)
+    ]
     totals = model.category_totals(observed or source_weekdays)
     if eligible is not None:
         totals = {c: v for c, v in totals.items() if c in eligible}
@@ -79,8 +80,10 @@ class WeekendPlan:
     window_hours: float
 
     def to_rows(self) -> list[Row]:
-        return [{"weekday": self.weekday, "slot": minute_label(s), "windows": w}
-                for s, w in zip(self.slots, self.windows, strict=True)]
+        return [
+            {"weekday": self.weekday, "slot": minute_label(s), "windows": w}
+            for s, w in zip(self.slots, self.windows, strict=True)
+        ]
 
 
 def plan_weekend(
@@ -117,22 +120,36 @@ def plan_weekend(
     if not shares:
         raise ValueError("no weekend categories")
     if source_weekdays is None:
-        source_weekdays = [weekday] if model.days_observed.get(weekday, 0) > 0 and \
-            model.calendar.weekday_intervals(weekday) else [0, 1, 2, 3, 4]
+        source_weekdays = (
+            [weekday]
+            if model.days_observed.get(weekday, 0) > 0 and model.calendar.weekday_intervals(weekday)
+            else [0, 1, 2, 3, 4]
+        )
     names = [s.category for s in shares]
     groups = {"comprehensive": names} if comprehensive else {c: [c] for c in names}
     plans: dict[str, StaffingPlan] = {}
     for key, cats in groups.items():
-        demand = model.day_demand(weekday, categories=cats, hours=hours,
-                                  source_weekdays=source_weekdays, scale=scale)
-        plans[key] = plan_day(demand, target, name=f"weekend-{key}-wd{weekday}",
-                              min_windows=min_per_category, replications=replications,
-                              seed=seed)
+        demand = model.day_demand(
+            weekday, categories=cats, hours=hours, source_weekdays=source_weekdays, scale=scale
+        )
+        plans[key] = plan_day(
+            demand,
+            target,
+            name=f"weekend-{key}-wd{weekday}",
+            min_windows=min_per_category,
+            replications=replications,
+            seed=seed,
+        )
     first = next(iter(plans.values()))
     slots = tuple(s.slot for s in first.slots)
     windows = tuple(sum(p.slots[i].windows for p in plans.values()) for i in range(len(slots)))
     return WeekendPlan(
-        weekday=weekday, hours=tuple(hours), categories=shares, comprehensive=comprehensive,
-        plans=plans, slots=slots, windows=windows,
+        weekday=weekday,
+        hours=tuple(hours),
+        categories=shares,
+        comprehensive=comprehensive,
+        plans=plans,
+        slots=slots,
+        windows=windows,
         window_hours=sum(windows) * model.slot_minutes / 60.0,
     )

@@ -83,17 +83,28 @@ class _Leg:
     called_at: datetime | None = None
     started_at: datetime | None = None
     missed: bool = False
+    missed_at: datetime | None = None
 
     def close(self, hall: str, outcome: Outcome, finished_at: datetime | None) -> VisitRecord:
         """The leg as a record; only served/transferred legs keep their handling start, and
-        a finish time is kept when handling started or the visitor left (cancel)."""
+        a finish time is kept when handling started, the visitor left (cancel) or the clerk
+        marked the no-show (the window was held until then)."""
         started = self.started_at if outcome in ("served", "transferred") else None
-        if started is None and outcome not in ("cancelled", "abandoned"):
+        if outcome == "no_show":
+            finished_at = self.missed_at
+        elif started is None and outcome not in ("cancelled", "abandoned"):
             finished_at = None
         return VisitRecord(
-            hall=hall, category=self.category, window=self.window, clerk=self.clerk,
-            issued_at=self.issued_at, called_at=self.called_at, started_at=started,
-            finished_at=finished_at, outcome=outcome, priority=self.priority,
+            hall=hall,
+            category=self.category,
+            window=self.window,
+            clerk=self.clerk,
+            issued_at=self.issued_at,
+            called_at=self.called_at,
+            started_at=started,
+            finished_at=finished_at,
+            outcome=outcome,
+            priority=self.priority,
             ticket=self.ticket,
         )
 
@@ -135,6 +146,7 @@ def replay(
             leg = None
         elif kind == "ticket.no_show":
             leg.missed = True
+            leg.missed_at = at
         elif kind == "ticket.reactivated":
             leg.missed = False
         elif kind == "ticket.transferred":
@@ -148,8 +160,7 @@ def replay(
             out.append(leg.close(hall, "cancelled", at))
             leg = None
         elif kind == "ticket.expired":
-            out.append(leg.close(hall, "no_show", None) if leg.missed
-                       else leg.close(hall, "abandoned", None))
+            out.append(leg.close(hall, "no_show", None) if leg.missed else leg.close(hall, "abandoned", None))
             leg = None
     if leg is not None and leg.missed:
         # missed and not back (yet): the ledger's final word on this leg is the no-show
@@ -186,7 +197,11 @@ async def read_ledger(
     `category` keeps only the legs of that category (after transfers)."""
     data = _LEDGER.c.data
     columns = [
-        _LEDGER.c.seq, _LEDGER.c.type, _LEDGER.c.at, _LEDGER.c.actor, _LEDGER.c.window,
+        _LEDGER.c.seq,
+        _LEDGER.c.type,
+        _LEDGER.c.at,
+        _LEDGER.c.actor,
+        _LEDGER.c.window,
         _LEDGER.c.ticket,
         data["ticket"]["category"].as_string().label("category"),
         data["ticket"]["priority"].as_string().label("priority"),
@@ -197,7 +212,7 @@ async def read_ledger(
     async with engine.connect() as conn:
         ids = await _ticket_ids(conn, spec.id, start, end)
         for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i:i + _CHUNK]
+            chunk = ids[i : i + _CHUNK]
             rows = await conn.execute(
                 select(*columns)
                 .where(_LEDGER.c.hall == spec.id, _LEDGER.c.ticket.in_(chunk))
@@ -208,10 +223,11 @@ async def read_ledger(
         has_ratings = await conn.run_sync(_has_rating_table)
         if has_ratings:
             for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i:i + _CHUNK]
+                chunk = ids[i : i + _CHUNK]
                 rows = await conn.execute(
-                    select(_RATING.c.ticket, _RATING.c.level, _RATING.c.reason)
-                    .where(_RATING.c.ticket.in_(chunk))
+                    select(_RATING.c.ticket, _RATING.c.level, _RATING.c.reason).where(
+                        _RATING.c.ticket.in_(chunk)
+                    )
                 )
                 for ticket_id, level, reason in rows:
                     if level is not None and 1 <= int(level) <= 5:

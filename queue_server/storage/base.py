@@ -91,12 +91,12 @@ class Store(Protocol):
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None: ...
 
-    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
-        """Which seqs in [lowest, highest] the ledger holds."""
-
     async def add_user(self, user: UserRecord) -> None: ...
 
     async def get_user(self, username: str) -> UserRecord | None: ...
+
+    async def list_users(self) -> list[UserRecord]:
+        """Every account, by name."""
 
     async def add_device(self, device: DeviceRecord) -> None: ...
 

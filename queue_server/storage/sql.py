@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, event, func, or_, select
+from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -18,6 +20,7 @@ from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.files import private_file
 from queue_server.storage import migrate
 from queue_server.storage.base import Catchup, DeviceRecord, Reply, StoreUnavailable, UserRecord
 from queue_server.storage.rows import (
@@ -64,6 +67,10 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
+        # SQLite file: the live queue's group commits go through one connection on one
+        # thread of their own, one hop per commit (aiosqlite takes one per statement).
+        self._writer: Engine | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -76,9 +83,18 @@ class SqlStore:
         if url.startswith("sqlite+aiosqlite:///"):
             path = url.removeprefix("sqlite+aiosqlite:///")
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            if path != ":memory:":
+                self._writer = create_engine(
+                    f"sqlite:///{path}",
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                    pool_size=1,
+                    max_overflow=0,
+                )
+                event.listen(self._writer, "connect", _sqlite_pragmas)
+                self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
@@ -90,6 +106,12 @@ class SqlStore:
             return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown(wait=True)
+            self._writer_thread = None
+        if self._writer is not None:
+            self._writer.dispose()
+            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -137,14 +159,19 @@ class SqlStore:
         """Idempotent and order-proof: rows carry the seq of their last change, an upsert
         only replaces an older row, and a ledger entry already written is left alone, so a
         late or repeated write never undoes a newer one."""
-        rows = _Rows(outcomes)
-        if rows.ledger:
-            async with self._begin() as conn:
-                await rows.write(conn, replies)
+        rows = _Rows.of(outcomes, replies)
+        if rows is None:
+            return
+        if self._writer is not None and self._writer_thread is not None:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._writer_thread, self._write_on_thread, rows)
+            return
+        async with self._begin() as conn:
+            await conn.run_sync(rows.write)
 
     async def append(self, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]) -> bool:
-        rows = _Rows(outcomes)
-        if not rows.ledger:
+        rows = _Rows.of(outcomes, replies)
+        if rows is None:
             return True
         hall, seq = rows.ledger[0]["hall"], rows.ledger[-1]["seq"]
         try:
@@ -156,12 +183,22 @@ class SqlStore:
                 )
                 if moved.rowcount != 1:
                     raise _Stale(hall)
-                await rows.write(conn, replies)
+                await conn.run_sync(rows.write)
         except _Stale:
             return False
         except IntegrityError:
             return False  # a ledger seq or a key another process committed: catch up first
         return True
+
+    def _write_on_thread(self, rows: _Rows) -> None:
+        assert self._writer is not None
+        try:
+            with self._writer.begin() as conn:
+                rows.write(conn)
+        except IntegrityError:
+            raise
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     async def committed_seq(self, hall: str) -> int:
         async with self._connect() as conn:
@@ -244,15 +281,6 @@ class SqlStore:
             )
             return [event_from_row(row) for row in rows.mappings()]
 
-    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
-        async with self._connect() as conn:
-            rows = await conn.execute(
-                select(_LEDGER.c.seq).where(
-                    _LEDGER.c.hall == hall, _LEDGER.c.seq >= lowest, _LEDGER.c.seq <= highest
-                )
-            )
-            return {int(seq) for seq in rows.scalars()}
-
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None:
         async with self._connect() as conn:
             row = (
@@ -276,6 +304,11 @@ class SqlStore:
         async with self._connect() as conn:
             row = (await conn.execute(select(_USERS).where(_USERS.c.username == username))).mappings().first()
         return None if row is None else UserRecord(**row)
+
+    async def list_users(self) -> list[UserRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_USERS).order_by(_USERS.c.username))
+            return [UserRecord(**row) for row in rows.mappings()]
 
     async def add_device(self, device: DeviceRecord) -> None:
         async with self._begin() as conn:
@@ -337,14 +370,28 @@ class _Stale(Exception):
 
 
 class _Rows:
-    """The rows a group of outcomes writes, one per key (the last change wins)."""
+    """The rows of one group commit, written in one transaction by one executemany each."""
 
-    def __init__(self, outcomes: Sequence[Outcome]) -> None:
+    def __init__(
+        self,
+        tickets: list[dict[str, Any]],
+        windows: list[dict[str, Any]],
+        counters: list[dict[str, Any]],
+        ledger: list[dict[str, Any]],
+        halls: list[dict[str, Any]],
+        keys: list[dict[str, Any]],
+    ) -> None:
+        self.tickets, self.windows, self.counters, self.ledger = tickets, windows, counters, ledger
+        self.halls, self.keys = halls, keys
+
+    @classmethod
+    def of(cls, outcomes: Sequence[Outcome], replies: Sequence[Reply]) -> _Rows | None:
+        """The rows the outcomes write, one per key (the last change wins); None if none."""
         tickets: dict[str, dict[str, Any]] = {}
         windows: dict[tuple[str, int], dict[str, Any]] = {}
         counters: dict[tuple[str, str, date], dict[str, Any]] = {}
         halls: dict[str, int] = {}
-        self.ledger: list[dict[str, Any]] = []
+        ledger: list[dict[str, Any]] = []
         for outcome in outcomes:
             if not outcome.events:
                 continue  # a decision that changed nothing (e.g. call-next with nobody waiting)
@@ -361,32 +408,36 @@ class _Rows:
                     "service_day": day,
                     "last": last,
                 }
-            self.ledger.extend(ledger_row(e) for e in outcome.events)
-        self.tickets, self.windows = list(tickets.values()), list(windows.values())
-        self.counters = list(counters.values())
-        self.halls = [{"hall": hall, "seq": seq} for hall, seq in halls.items()]
+            ledger.extend(ledger_row(e) for e in outcome.events)
+        if not ledger:
+            return None
+        keys = [
+            {"hall": ledger[0]["hall"], "key": r.key, "ticket": r.ticket, "seq": r.seq, "created_at": r.at}
+            for r in replies
+        ]
+        return cls(
+            list(tickets.values()),
+            list(windows.values()),
+            list(counters.values()),
+            ledger,
+            [{"hall": hall, "seq": seq} for hall, seq in halls.items()],
+            keys,
+        )
 
-    async def write(self, conn: AsyncConnection, replies: Sequence[Reply]) -> None:
-        await _upsert(conn, _TICKETS, self.tickets, ["id"], newer="seq")
-        await _upsert(conn, _WINDOWS, self.windows, ["hall", "number"], newer="seq")
-        await _upsert(conn, _COUNTERS, self.counters, ["hall", "category", "service_day"], newer="last")
-        await _insert_new(conn, _LEDGER, self.ledger, ["hall", "seq"])
-        # Kept up to date by every writer, so hall_seq is always the last committed seq.
-        await _upsert(conn, _HALL_SEQ, self.halls, ["hall"], newer="seq")
-        if replies:
-            await conn.execute(
-                _KEYS.insert(),
-                [
-                    {
-                        "hall": self.ledger[0]["hall"],
-                        "key": r.key,
-                        "ticket": r.ticket,
-                        "seq": r.seq,
-                        "created_at": r.at,
-                    }
-                    for r in replies
-                ],
-            )
+    def write(self, conn: Connection) -> None:
+        dialect = conn.dialect.name
+        for table, rows, keys, newer in (
+            (_TICKETS, self.tickets, ("id",), "seq"),
+            (_WINDOWS, self.windows, ("hall", "number"), "seq"),
+            (_COUNTERS, self.counters, ("hall", "category", "service_day"), "last"),
+            # Kept up to date by every writer, so hall_seq is always the last committed seq.
+            (_HALL_SEQ, self.halls, ("hall",), "seq"),
+        ):
+            if rows:
+                conn.execute(_upsert_statement(dialect, table, keys, newer), rows)
+        conn.execute(_insert_new_statement(dialect, _LEDGER, ("hall", "seq")), self.ledger)
+        if self.keys:
+            conn.execute(_KEYS.insert(), self.keys)
 
 
 @functools.cache
@@ -442,10 +493,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _dialect(conn: AsyncConnection) -> Any:
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
-
-
 @functools.cache
 def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...], newer: str | None) -> Any:
     """Built once per table: constructing it costs more than a small write."""
@@ -466,8 +513,7 @@ async def _upsert(
         await conn.execute(_upsert_statement(conn.dialect.name, table, tuple(keys), newer), rows)
 
 
-async def _insert_new(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> None:
-    statement = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=keys)
-    await conn.execute(statement, rows)
+@functools.cache
+def _insert_new_statement(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Any:
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_nothing(index_elements=list(keys))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from displays.announce import announcement, number_words, window_words
-from displays.messages import ANNOUNCE_TEMPLATES
+from displays.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
 from displays.privacy import mask_name
 from displays.settings import parse_display_settings
 from queue_server.config import ConfigError
@@ -15,9 +15,17 @@ from queue_server.config import ConfigError
 
 def test_default_chinese_sentence_and_its_words() -> None:
     spoken = announcement("zh-CN", ANNOUNCE_TEMPLATES["zh-CN"], "A001", 3)
-    assert spoken.text == "请A001号到3号窗口办理"
-    assert spoken.words == ("请", "A", "零", "零", "一", "号到", "三", "号窗口办理")
-    assert spoken.speech == "请 A 零 零 一 号到 三 号窗口办理"
+    assert spoken.text == "请A001号到3号窗口"
+    assert spoken.words == ("请", "A", "零", "零", "一", "号到", "三", "号窗口")
+    assert spoken.speech == "请 A 零 零 一 号到 三 号窗口"
+    # Cut at the number: the window phrase is the same for every call to window 3.
+    assert spoken.phrases == (("请",), ("A", "零", "零", "一"), ("号到", "三", "号窗口"))
+
+
+def test_a_call_in_a_burst_is_said_short() -> None:
+    spoken = announcement("zh-CN", BURST_TEMPLATES["zh-CN"], "B002", 5)
+    assert spoken.text == "B002到5号"
+    assert spoken.phrases == (("B", "零", "零", "二"), ("到", "五", "号"))
 
 
 def test_default_english_sentence() -> None:
@@ -28,7 +36,7 @@ def test_default_english_sentence() -> None:
 
 def test_cantonese_template_uses_chinese_digits() -> None:
     spoken = announcement("yue", ANNOUNCE_TEMPLATES["yue"], "C305", 7)
-    assert spoken.words == ("請", "C", "三", "零", "五", "號到", "七", "號窗口辦理")
+    assert spoken.words == ("請", "C", "三", "零", "五", "號到", "七", "號窗口")
 
 
 @pytest.mark.parametrize(
@@ -70,6 +78,13 @@ def test_a_hall_template_replaces_the_default(tmp_path: Path) -> None:
     spoken = announcement("zh-CN", settings.templates["zh-CN"], "A002", 5)
     assert spoken.words == ("A", "零", "零", "二", "号请到", "五", "号窗口")
     assert settings.languages == ("zh-CN",)
+
+
+def test_the_defaults_are_short_and_said_once(tmp_path: Path) -> None:
+    settings = parse_display_settings({}, base_dir=tmp_path)
+    assert settings.languages == ("zh-CN",) and settings.repeat == 1
+    both = parse_display_settings({"languages": ["zh-CN", "yue"], "repeat": 2}, base_dir=tmp_path)
+    assert both.languages == ("zh-CN", "yue") and both.repeat == 2
 
 
 def test_bad_display_settings_name_each_problem(tmp_path: Path) -> None:

@@ -82,8 +82,8 @@ async def test_a_voice_pack_says_a_call_as_the_sum_of_its_clips(tmp_path: Path) 
     words = announcement("zh-CN", ANNOUNCE_TEMPLATES["zh-CN"], "A001", 3).words
     speech = sum(durations[word] for word in words)
     ding = seconds(concatenate([chime(read_wav(tone(1, 0.01)))]))
-    # chime, a gap, then the words
-    assert seconds(data) == pytest.approx(ding + 0.35 + speech, abs=0.001)
+    # chime, a gap, the words, and the pause that keeps it apart from the next call
+    assert seconds(data) == pytest.approx(ding + 0.3 + speech + 0.25, abs=0.001)
 
 
 async def test_a_pack_missing_a_word_leaves_the_call_to_espeak_or_nobody(tmp_path: Path) -> None:
@@ -123,11 +123,14 @@ async def test_espeak_output_is_cached_on_disk_and_reused(
 
     monkeypatch.setattr(announcer, "_run_espeak", counting)
     first = await announcer.wav("A001", 3, ("zh-CN", "en"))
-    assert first is not None and len(runs) == 2 and len(list(tmp_path.glob("*.wav"))) == 2
+    # Three phrases each: before the number, the number, the window phrase.
+    assert first is not None and len(runs) == 6 and len(list(tmp_path.glob("*.wav"))) == 6
+    # Mandarin is given to espeak-ng as pinyin, which it reads right.
+    assert runs[:3] == ["qing3", "A ling2 ling2 yi1", "hao4 dao4 san1 hao4 chuang1 kou3"]
     second = await announcer.wav("A001", 3, ("zh-CN", "en"))
-    assert second == first and len(runs) == 2  # both languages came from the cache
+    assert second == first and len(runs) == 6  # both languages came from the cache
     await announcer.wav("A002", 3, ("zh-CN",))
-    assert len(runs) == 3
+    assert runs[6:] == ["A ling2 ling2 er4"]  # only the new number: "请" and window 3 are cached
     # chime + gap + Chinese + gap + English, all one 16-bit mono WAV
     clip = read_wav(first)
     assert (clip.channels, clip.width) == (1, 2) and seconds(first) > 3

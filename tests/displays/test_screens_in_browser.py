@@ -4,85 +4,15 @@ a server restart, and the offline badge tells the hall when the screen has lost 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 
-from tests.displays.conftest import LiveHall
+from tests.displays.conftest import LANDSCAPE, PORTRAIT, LiveHall, Screen, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-LANDSCAPE = {"width": 1920, "height": 1080}
-PORTRAIT = {"width": 1080, "height": 1920}
-
-
-class Screen:
-    """One browser page showing a screen, counting the announcements it asks the server for."""
-
-    def __init__(
-        self, browser: Any, url: str, viewport: dict[str, int], clock: str | None = None
-    ) -> None:
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
-        self.page = self.context.new_page()
-        if clock is not None:
-            self.page.clock.set_fixed_time(clock)
-        self.announcements: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", self._request)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(url)
-        self.wait_online()
-
-    def _request(self, request: Any) -> None:
-        if "/announce.wav" in request.url:
-            self.announcements.append(request.url)
-
-    def wait_online(self, timeout: float = 15000) -> None:
-        self.page.wait_for_selector("body[data-online=true]", timeout=timeout)
-
-    def wait_text(self, selector: str, text: str, timeout: float = 10000) -> None:
-        self.page.wait_for_function(
-            "([s, t]) => document.querySelector(s)?.textContent.includes(t)",
-            arg=[selector, text],
-            timeout=timeout,
-            polling=10,
-        )
-
-    def wait_announcements(self, count: int, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.announcements) < count and time.monotonic() < deadline:
-            self.page.wait_for_timeout(50)
-        assert len(self.announcements) == count, self.announcements
-
-    def numbers_announced(self) -> list[str]:
-        return [httpx.URL(url).params["number"] for url in self.announcements]
-
-    def close(self) -> None:
-        assert not self.errors, self.errors
-        self.context.close()
-
-
-@pytest.fixture
-def screens(chromium: Any) -> Iterator[list[Screen]]:
-    opened: list[Screen] = []
-    yield opened
-    for screen in opened:
-        screen.close()
-
-
-def open_screen(
-    chromium: Any,
-    screens: list[Screen],
-    url: str,
-    viewport: dict[str, int] = LANDSCAPE,
-    clock: str | None = None,
-) -> Screen:
-    screen = Screen(chromium, url, viewport, clock)
-    screens.append(screen)
-    return screen
 
 
 def test_a_call_shows_on_both_screens_and_is_announced_once_per_call_and_recall(

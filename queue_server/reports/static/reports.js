@@ -261,7 +261,7 @@
     const e = p.extended;
     let advice = `<h2>${esc(T.advice)}</h2>`;
     if (e.recorded) advice += `<p class="sub">${esc(fmt(T.recorded_overtime, { share: pct(e.recorded.share_with_overtime), mean: e.recorded.mean_minutes }))}</p>`;
-    if (e.chosen && e.chosen.extra_windows > 0) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.chosen.extra_windows, slots: e.chosen.last_slots, minutes: e.chosen.mean_overtime_min }))}</p>`;
+    if (e.extension && e.extension.extra_windows > 0) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.extension.extra_windows, slots: e.extension.last_slots, minutes: e.extension.mean_overtime_min }))}</p>`;
     else advice += `<p>${esc(fmt(T.advice_none, { limit: e.limit_minutes }))}</p>`;
     $("plan-advice").innerHTML = advice;
     table($("plan-roster"), p.roster.shifts.filter((x) => x.clerks > 0), [[T.roster, (x) => esc(x.shift)], [T.clerks, (x) => x.clerks], [T.staff_hours, (x) => x.hours * x.clerks]]);

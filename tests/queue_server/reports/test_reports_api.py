@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -13,6 +14,9 @@ from queue_server.storage.sql import async_url
 from tests.conftest import MONDAY_10AM, Hall
 
 DAY = date(2026, 11, 23)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def at(hall: Hall, hh: int, mm: int) -> None:
@@ -87,7 +91,9 @@ def test_ledger_adapter_legs_by_hand(hall: Hall) -> None:
     a = legs[(ids["A"], "served")]
     assert (a.wait_seconds, a.handling_seconds, a.window, a.clerk) == (300, 600, "3", "clerk1")
     b = legs[(ids["B"], "no_show")]
-    assert b.wait_seconds == 17 * 60 and b.started_at is None and b.finished_at is None
+    assert b.wait_seconds == 17 * 60 and b.started_at is None
+    # the no-show held window 3 until the clerk marked it at 10:18
+    assert b.finished_at is not None and b.finished_at.astimezone(SHANGHAI).strftime("%H:%M") == "10:18"
     c1 = legs[(ids["C"], "transferred")]
     assert (c1.wait_seconds, c1.handling_seconds) == (18 * 60, 5 * 60)
     c2 = legs[(ids["C"], "served")]

@@ -24,6 +24,7 @@ from tests.queue_server.processes.conftest import write_config
 from tests.server_process import ServerProcess, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+START_TIMEOUT_S = 120
 
 
 class RedisServer:
@@ -156,7 +157,8 @@ def servers(
 ) -> list[ServerProcess]:
     env = {"ONEWINDOW_STORE": store_url, "ONEWINDOW_BUS": redis_url}
     running = [ServerProcess(config, env=env).launch() for _ in range(count)]
-    return [server.wait_ready() for server in running]
+    # Several processes importing at once on a shared, loaded machine take their time.
+    return [server.wait_ready(START_TIMEOUT_S) for server in running]
 
 
 @pytest.fixture

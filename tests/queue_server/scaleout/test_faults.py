@@ -19,6 +19,7 @@ import websockets
 
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.queue_server.scaleout.conftest import (
+    START_TIMEOUT_S,
     PostgresCluster,
     RedisServer,
     servers,
@@ -487,7 +488,7 @@ async def test_postgres_restarted_503_while_down_everything_there_after(
 
 async def test_serve_with_workers_shares_one_hall(scaled_config: Path) -> None:
     env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL}
-    server = ServerProcess(scaled_config, env=env, args=("--workers", "3")).start()
+    server = ServerProcess(scaled_config, env=env, args=("--workers", "3")).start(START_TIMEOUT_S)
     try:
         assert server.process is not None
         children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()

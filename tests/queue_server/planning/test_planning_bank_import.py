@@ -45,11 +45,14 @@ def test_times_are_consistent(bank: BankImport) -> None:
             assert r.issued_at <= r.called_at
             assert r.started_at is not None and r.finished_at is not None
             assert r.called_at <= r.started_at <= r.finished_at
-    crossing = [r for r in bank.records
-                if r.finished_at is not None
-                and r.finished_at - r.issued_at < timedelta(hours=2)
-                and r.finished_at.astimezone(bank_calendar().zone).date()
-                > r.issued_at.astimezone(bank_calendar().zone).date()]
+    crossing = [
+        r
+        for r in bank.records
+        if r.finished_at is not None
+        and r.finished_at - r.issued_at < timedelta(hours=2)
+        and r.finished_at.astimezone(bank_calendar().zone).date()
+        > r.issued_at.astimezone(bank_calendar().zone).date()
+    ]
     assert crossing  # calls crossing midnight end on the next day
 
 

@@ -41,7 +41,15 @@ def visit(
         started_at = started_at or called_at
         finished_at = started_at + timedelta(seconds=handling_s)
     return VisitRecord(
-        hall="test-hall", category=category, window=window, clerk=clerk,
-        issued_at=issued_at, called_at=called_at, started_at=started_at,
-        finished_at=finished_at, outcome=outcome, rating=rating, rating_reason=reason,
+        hall="test-hall",
+        category=category,
+        window=window,
+        clerk=clerk,
+        issued_at=issued_at,
+        called_at=called_at,
+        started_at=started_at,
+        finished_at=finished_at,
+        outcome=outcome,
+        rating=rating,
+        rating_reason=reason,
     )

@@ -12,8 +12,7 @@ from queue_server.planning.model import HallCalendar, VisitRecord
 from .records_helpers import visit
 
 HOLIDAY = date(2024, 3, 6)  # a Wednesday
-CAL = HallCalendar(hours={wd: ((time(9), time(10)),) for wd in range(5)},
-                   holidays=frozenset({HOLIDAY}))
+CAL = HallCalendar(hours={wd: ((time(9), time(10)),) for wd in range(5)}, holidays=frozenset({HOLIDAY}))
 MON1, TUE1, MON2, FRI2 = date(2024, 3, 4), date(2024, 3, 5), date(2024, 3, 11), date(2024, 3, 15)
 
 
@@ -66,7 +65,7 @@ def test_shrinkage_toward_pooled_profile() -> None:
 def test_handling_summary_and_day_demand() -> None:
     model = build_demand_model(history(), CAL, prior_days=0, min_handling=1)
     a = model.handling["A"]
-    assert a.count == 3 and a.mean == pytest.approx(200) and a.median == pytest.approx(200)
+    assert a.legs == 3 and a.mean == pytest.approx(200) and a.median == pytest.approx(200)
     assert a.cv == pytest.approx((20000 / 3) ** 0.5 / 200)
     assert sorted(a.sample) == [100, 200, 300] and not a.pooled
     day = model.day_demand(0)

@@ -27,8 +27,11 @@ def history() -> list[VisitRecord]:
         for cat, n in (("A", 10), ("B", 6), ("C", 3), ("D", 1)):
             for k in range(n):
                 minute = 9 * 60 + (k * 150) // n
-                recs.append(visit(day, cat, f"{minute // 60:02d}:{minute % 60:02d}",
-                                  handling_s=handling[(k + d) % 20]))
+                recs.append(
+                    visit(
+                        day, cat, f"{minute // 60:02d}:{minute % 60:02d}", handling_s=handling[(k + d) % 20]
+                    )
+                )
     return recs
 
 
@@ -44,16 +47,21 @@ def test_choose_categories_by_cumulative_share() -> None:
 
 def test_weekend_plan_hours_and_minimum_windows() -> None:
     model = build_demand_model(history(), CAL, min_handling=1)
-    plan = plan_weekend(model, 5, ServiceTarget(600, 0.8), coverage=0.8, replications=3,
-                        scale=0.5)
+    plan = plan_weekend(model, 5, ServiceTarget(600, 0.8), coverage=0.8, replications=3, scale=0.5)
     # 9:00–11:30 and 14:00–17:00: 5 + 6 half-hour slots
     assert plan.slots[0] == 540 and plan.slots[4] == 660 and plan.slots[5] == 840
     assert len(plan.slots) == 11
     assert all(w >= 2 for w in plan.windows)
     assert [c.category for c in plan.categories] == ["A", "B"]
-    special = plan_weekend(model, 5, ServiceTarget(600, 0.8), comprehensive=False,
-                           replications=3, scale=0.5,
-                           hours=((time(9), time(11, 30)),))
+    special = plan_weekend(
+        model,
+        5,
+        ServiceTarget(600, 0.8),
+        comprehensive=False,
+        replications=3,
+        scale=0.5,
+        hours=((time(9), time(11, 30)),),
+    )
     assert set(special.plans) == {"A", "B"}
     assert all(w >= 4 for w in special.windows)
     assert special.window_hours == pytest.approx(sum(special.windows) / 2)

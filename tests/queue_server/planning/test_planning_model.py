@@ -26,12 +26,13 @@ def test_default_calendar_is_weekday_9_to_17_with_lunch() -> None:
 def test_holidays_and_special_days() -> None:
     make_up = date(2024, 2, 4)  # a Sunday worked as a 调休 day
     holiday = date(2024, 2, 12)
-    cal = HallCalendar(holidays=frozenset({holiday}),
-                       special_days={make_up: ((time(9), time(12)),)})
+    cal = HallCalendar(holidays=frozenset({holiday}), special_days={make_up: ((time(9), time(12)),)})
     assert not cal.is_open(holiday)
     assert cal.minute_ranges(make_up) == [(540, 720)]
     assert [d.isoformat() for d in cal.open_days(date(2024, 2, 3), date(2024, 2, 5))] == [
-        "2024-02-04", "2024-02-05"]
+        "2024-02-04",
+        "2024-02-05",
+    ]
 
 
 def test_midnight_end_and_bad_intervals() -> None:
@@ -46,7 +47,13 @@ def test_midnight_end_and_bad_intervals() -> None:
 
 def test_slot_open_minutes_partial_slots() -> None:
     assert slot_open_minutes([(540, 690), (810, 825)]) == {
-        540: 30, 570: 30, 600: 30, 630: 30, 660: 30, 810: 15}
+        540: 30,
+        570: 30,
+        600: 30,
+        630: 30,
+        660: 30,
+        810: 15,
+    }
     assert slot_open_minutes([(555, 600)]) == {540: 15, 570: 30}
 
 

@@ -81,16 +81,18 @@ def test_required_agents_monotone_in_arrival_rate(
 
 
 @settings(max_examples=60, deadline=None)
-@given(load=st.floats(min_value=0.1, max_value=200), n=st.integers(min_value=1, max_value=300),
-       target=st.floats(min_value=0, max_value=900))
+@given(
+    load=st.floats(min_value=0.1, max_value=200),
+    n=st.integers(min_value=1, max_value=300),
+    target=st.floats(min_value=0, max_value=900),
+)
 def test_service_level_monotone_in_agents(load: float, n: int, target: float) -> None:
     assert service_level(n + 1, load, 180, target) >= service_level(n, load, 180, target)
     assert 0.0 <= erlang_b(n, load) <= erlang_c(n, load) <= 1.0
     assert erlang_c(n + 1, load) <= erlang_c(n, load)
 
 
-@given(agents=st.integers(min_value=0, max_value=500),
-       shrinkage=st.floats(min_value=0, max_value=0.9))
+@given(agents=st.integers(min_value=0, max_value=500), shrinkage=st.floats(min_value=0, max_value=0.9))
 def test_shrinkage_is_smallest_sufficient_roster(agents: int, shrinkage: float) -> None:
     staff = apply_shrinkage(agents, shrinkage)
     assert staff * (1 - shrinkage) >= agents - 1e-9

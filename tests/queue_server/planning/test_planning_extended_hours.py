@@ -37,8 +37,9 @@ def test_recorded_overtime_per_weekday() -> None:
 
 def late_rush() -> DayDemand:
     # a rush in the last hour of a 9:00–12:00 morning
-    return DayDemand(30, (540, 570, 600, 630, 660, 690),
-                     {"A": (10.0, 10.0, 10.0, 10.0, 30.0, 30.0)}, {"A": EXP})
+    return DayDemand(
+        30, (540, 570, 600, 630, 660, 690), {"A": (10.0, 10.0, 10.0, 10.0, 30.0, 30.0)}, {"A": EXP}
+    )
 
 
 def test_simulated_overtime_and_extension_advice() -> None:
@@ -46,8 +47,16 @@ def test_simulated_overtime_and_extension_advice() -> None:
     base = simulated_overtime(late_rush(), windows, weekday=0, replications=10, seed=4)
     assert base.mean_minutes > 30  # 60 visitors × 5 min on 3 windows cannot finish by noon
 
-    advice = advise_extension(late_rush(), windows, weekday=0, limit_minutes=20,
-                              max_extra=4, last_slots=(1, 2), replications=10, seed=4)
+    advice = advise_extension(
+        late_rush(),
+        windows,
+        weekday=0,
+        limit_minutes=20,
+        max_extra=4,
+        last_slots=(1, 2),
+        replications=10,
+        seed=4,
+    )
     assert advice.baseline.extra_windows == 0
     assert advice.baseline.mean_overtime_minutes == pytest.approx(base.mean_minutes)
     assert advice.chosen is not None

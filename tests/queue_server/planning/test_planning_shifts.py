@@ -41,8 +41,9 @@ def test_matches_brute_force(reqs: list[int], covers: list[set[int]]) -> None:
     patterns = [ShiftPattern(f"p{i}", frozenset(c), float(len(c))) for i, c in enumerate(covers)]
     best = None
     for xs in itertools.product(range(3), repeat=3):
-        ok = all(sum(x for x, p in zip(xs, patterns, strict=True) if s in p.slots) >= r
-                 for s, r in enumerate(reqs))
+        ok = all(
+            sum(x for x, p in zip(xs, patterns, strict=True) if s in p.slots) >= r for s, r in enumerate(reqs)
+        )
         if ok:
             cost = sum(x * p.cost for x, p in zip(xs, patterns, strict=True))
             best = cost if best is None else min(best, cost)

@@ -23,8 +23,9 @@ EXP_SAMPLE = tuple(-180.0 * math.log(1 - (k + 0.5) / 2000) for k in range(2000))
 
 
 def flat_day(per_slot: float, slots: int, sample: Sequence[float] = EXP_SAMPLE) -> DayDemand:
-    return DayDemand(30, tuple(540 + 30 * i for i in range(slots)),
-                     {"A": (per_slot,) * slots}, {"A": tuple(sample)})
+    return DayDemand(
+        30, tuple(540 + 30 * i for i in range(slots)), {"A": (per_slot,) * slots}, {"A": tuple(sample)}
+    )
 
 
 def peaked_day() -> DayDemand:
@@ -186,8 +187,13 @@ def test_plan_meets_target_in_independent_simulation() -> None:
 
 def test_mean_wait_target_and_shrinkage() -> None:
     demand = flat_day(30, 6)
-    plan = plan_day(demand, ServiceTarget(wait_seconds=600, level=0.5, max_mean_wait=30),
-                    replications=3, seed=2, shrinkage=0.3)
+    plan = plan_day(
+        demand,
+        ServiceTarget(wait_seconds=600, level=0.5, max_mean_wait=30),
+        replications=3,
+        seed=2,
+        shrinkage=0.3,
+    )
     assert plan.converged
     for s in plan.slots:
         if s.judged:

@@ -26,29 +26,72 @@ CAL = HallCalendar()  # Mon–Fri 9:00–12:00, 13:30–17:00, Asia/Shanghai
 
 LEDGER = [
     # wait 300, handling 600
-    visit(MON, "A", "09:00", called="09:05", started="09:05", finished="09:15",
-          window="W1", clerk="c1", rating=5),
+    visit(
+        MON,
+        "A",
+        "09:00",
+        called="09:05",
+        started="09:05",
+        finished="09:15",
+        window="W1",
+        clerk="c1",
+        rating=5,
+    ),
     # wait 1200, handling 300, bad rating with reason
-    visit(MON, "A", "09:10", called="09:30", started="09:31", finished="09:36",
-          window="W1", clerk="c1", rating=2, reason="态度差"),
+    visit(
+        MON,
+        "A",
+        "09:10",
+        called="09:30",
+        started="09:31",
+        finished="09:36",
+        window="W1",
+        clerk="c1",
+        rating=2,
+        reason="态度差",
+    ),
     # wait 60, no-show
     visit(MON, "B", "09:20", called="09:21", outcome="no_show", window="W2", clerk="c2"),
     # left after 20 minutes without a call
     visit(MON, "B", "09:40", finished="10:00", outcome="abandoned"),
     # wait 300, handling 1500, finishes 20 minutes after the 17:00 closing
-    visit(MON, "B", "16:50", called="16:55", started="16:55", finished="17:20",
-          window="W2", clerk="c2", rating=4),
+    visit(
+        MON,
+        "B",
+        "16:50",
+        called="16:55",
+        started="16:55",
+        finished="17:20",
+        window="W2",
+        clerk="c2",
+        rating=4,
+    ),
     # wait 0, handling 600, transferred on
-    visit(MON, "A", "10:00", called="10:00", started="10:00", finished="10:10",
-          outcome="transferred", window="W2", clerk="c2"),
+    visit(
+        MON,
+        "A",
+        "10:00",
+        called="10:00",
+        started="10:00",
+        finished="10:10",
+        outcome="transferred",
+        window="W2",
+        clerk="c2",
+    ),
     visit(MON, "A", "11:00", outcome="cancelled"),
 ]
 
 
 def test_overall_counts_waits_and_handling() -> None:
     overall = grouped_stats(LEDGER, "overall", CAL, wait_target=900).groups[0]
-    assert (overall.issued, overall.served, overall.no_show, overall.transferred,
-            overall.cancelled, overall.abandoned) == (7, 3, 1, 1, 1, 1)
+    assert (
+        overall.issued,
+        overall.served,
+        overall.no_show,
+        overall.transferred,
+        overall.cancelled,
+        overall.abandoned,
+    ) == (7, 3, 1, 1, 1, 1)
     # waits 0, 60, 300, 300, 1200
     assert overall.wait.count == 5
     assert overall.wait.mean == pytest.approx(372)
