@@ -18,7 +18,7 @@ from queue_server import demo
 from queue_server.accounts import AccountError, add_device, add_user
 from queue_server.app import check_package_sections, create_app
 from queue_server.auth import DeviceKind, Role
-from queue_server.clock import SystemClock
+from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
     BUILT_IN_CONFIG,
     CONFIG_NAME,
@@ -185,7 +185,7 @@ def _serve(
     elif location is not None:
         os.environ["ONEWINDOW_CONFIG"] = str(location.path.resolve())
     uvicorn.run(
-        "queue_server.asgi:app" if workers > 1 else create_app(settings),
+        "queue_server.asgi:app" if workers > 1 else create_app(settings, clock_from_environment()),
         factory=workers > 1,
         workers=workers,
         host=host or settings.server.host,
