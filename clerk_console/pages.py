@@ -154,7 +154,18 @@ async def admin_users(request: Request) -> Response:
     return _render(request, "admin.html", {"page": "admin", "halls": halls})
 
 
+FAVICON = (HERE / "static" / "favicon.svg").read_bytes()
+
+
+async def favicon(request: Request) -> Response:
+    """The one icon of every page (the hall screens and reports too, by the browser's default
+    /favicon.ico request), so no page logs a 404 for it."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
 routes: list[BaseRoute] = [
+    Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/favicon.svg", favicon, methods=["GET"]),
     Route("/console", sign_in_and_pick, methods=["GET"]),
     Route("/console/halls/{hall}/windows/{window}", window_console, methods=["GET"]),
     Route("/supervise/halls/{hall}", supervise, methods=["GET"]),

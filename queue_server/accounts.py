@@ -82,10 +82,13 @@ async def add_device(
     name: str,
     kind: DeviceKind,
     hall: str | None,
+    token: str | None = None,
     window: int | None = None,
 ) -> str:
-    """Registers a device and returns its token: shown once, only its hash is kept. A screen
-    bound to a window is that window's rating device (评价器)."""
+    """Registers a device and returns its token: shown once, only its hash is kept.
+
+    `token` registers a token issued before (the demo's, after its store was reset). A screen
+    bound to a `window` is that window's rating device (评价器)."""
     hall_id = _check_hall(settings, hall, needed=True)
     if window is not None:
         spec = settings.hall(hall_id or "")
@@ -93,7 +96,7 @@ async def add_device(
             raise AccountError("--window binds a screen (the window's rating device) only")
         if spec is None or spec.window(window) is None:
             raise AccountError(f"hall {hall_id} has no window {window}")
-    token = new_device_token()
+    token = token or new_device_token()
     await store.add_device(
         DeviceRecord(
             id=secrets.token_hex(8),

@@ -7,10 +7,11 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
+from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.domain.model import (
@@ -60,6 +61,9 @@ class Settings:
     server: ServerSettings
     halls: tuple[HallSpec, ...]
     source: str = "<memory>"
+    # The folder that relative paths in the file (store, caches, voice pack) start from: the
+    # config file's own folder, or the data folder when the built-in config is used.
+    base_dir: Path = field(default_factory=Path.cwd)
 
     def hall(self, hall_id: str) -> HallSpec | None:
         return next((h for h in self.halls if h.id == hall_id), None)
@@ -110,7 +114,51 @@ class _Reader:
         return tuple(result)
 
 
-def load_settings(path: str | os.PathLike[str]) -> Settings:
+# The demo hall, shipped inside the package so that an installed wheel has a hall to run.
+BUILT_IN_CONFIG: Final = Path(str(resources.files("queue_server") / "default_config.toml"))
+CONFIG_NAME: Final = "config.toml"
+
+
+@dataclass(frozen=True)
+class ConfigLocation:
+    """Which config file to read, and the folder its relative paths start from."""
+
+    path: Path
+    base_dir: Path
+
+    @property
+    def built_in(self) -> bool:
+        return self.path == BUILT_IN_CONFIG
+
+
+def data_dir() -> Path:
+    """Where the built-in config keeps its store and files: $ONEWINDOW_DATA, else the user's
+    data folder ($XDG_DATA_HOME/onewindow, ~/.local/share/onewindow)."""
+    explicit = os.environ.get("ONEWINDOW_DATA")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser().resolve() / "onewindow"
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> ConfigLocation:
+    """`explicit` (--config), else $ONEWINDOW_CONFIG, else ./config.toml where one exists, else
+    the built-in demo hall with its files in `data_dir()`."""
+    named = explicit or os.environ.get("ONEWINDOW_CONFIG")
+    if named:
+        path = Path(named)
+        if path.resolve() == BUILT_IN_CONFIG.resolve():  # never a store inside the package
+            return ConfigLocation(BUILT_IN_CONFIG, data_dir())
+        return ConfigLocation(path, path.resolve().parent)
+    local = Path.cwd() / CONFIG_NAME
+    if local.is_file():
+        return ConfigLocation(local, Path.cwd())
+    return ConfigLocation(BUILT_IN_CONFIG, data_dir())
+
+
+def load_settings(path: str | os.PathLike[str] | ConfigLocation, base_dir: Path | None = None) -> Settings:
+    if isinstance(path, ConfigLocation):
+        return load_settings(path.path, path.base_dir)
     source = str(path)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -118,14 +166,15 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
         raise ConfigError(source, ["file not found"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
-    return parse_settings(raw, source=source, base_dir=Path(path).resolve().parent)
+    return parse_settings(raw, source=source, base_dir=base_dir or Path(path).resolve().parent)
 
 
 def parse_settings(
     raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None
 ) -> Settings:
     reader = _Reader()
-    server = _parse_server(reader, raw.get("server", {}), base_dir or Path.cwd())
+    base_dir = base_dir or Path.cwd()
+    server = _parse_server(reader, raw.get("server", {}), base_dir)
     halls_raw = raw.get("halls")
     halls: list[HallSpec] = []
     if not isinstance(halls_raw, list) or not halls_raw:
@@ -140,7 +189,7 @@ def parse_settings(
             reader.problems.append(f"halls: id {dup!r} is declared twice")
     if reader.problems:
         raise ConfigError(source, reader.problems)
-    return Settings(server=server, halls=tuple(halls), source=source)
+    return Settings(server=server, halls=tuple(halls), source=source, base_dir=base_dir)
 
 
 def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:

@@ -417,8 +417,11 @@ def _check_window_owner(window: Window, verb: str, principal: Principal) -> None
     """A clerk acts only on the window they opened; supervisors on any window of their hall."""
     if principal.role is not Role.CLERK:
         return
-    if verb == "open" and window.state is WindowState.CLOSED:
-        return
+    if window.state is WindowState.CLOSED:
+        if verb == "open":
+            return
+        # Nobody holds a closed window: the clerk who just closed it hears that, not "opened by -".
+        raise Conflict("error.window_not_open", window=window.number, state=window.state.value)
     if window.clerk != principal.name:
         raise Forbidden("error.forbidden_window", window=window.number, clerk=window.clerk or "-")
 

@@ -26,6 +26,21 @@ export function named(thing) {
   return lang === "en" ? thing.name_en || thing.name : thing.name;
 }
 
+// Who did a step, in words: "clerk:clerk1" → "窗口人员 clerk1", "system" → "系统".
+export function actorName(actor) {
+  if (!actor) return "—";
+  const [kind, ...rest] = actor.split(":");
+  const name = rest.join(":");
+  const key = STRINGS[`role.${kind}`] ? `role.${kind}` : `actor.${kind}`;
+  if (!STRINGS[key]) return actor;
+  return name ? `${t(key)} ${name}` : t(key);
+}
+
+// A ledger entry's type in words ("ticket.issued" → "取号").
+export function eventName(type) {
+  return STRINGS[`event.${type}`] ? t(`event.${type}`) : type;
+}
+
 export function applyTexts(root = document) {
   document.documentElement.lang = lang;
   root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });

@@ -75,9 +75,7 @@ def can_serve(window: WindowView, candidate: Candidate) -> bool:
     return window.categories is None or candidate.category in window.categories
 
 
-def classify(
-    candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules
-) -> QueueClass:
+def classify(candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules) -> QueueClass:
     if candidate.priority == GREEN_CHANNEL:
         return QueueClass.GREEN
     if now - candidate.issued_at >= rules.aging:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, event, func, or_, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -18,6 +20,7 @@ from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.files import private_file
 from queue_server.storage import migrate
 from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
 from queue_server.storage.rows import (
@@ -60,6 +63,10 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
+        # SQLite file: the live queue's group commits go through one connection on one
+        # thread of their own, one hop per commit (aiosqlite takes one per statement).
+        self._writer: Engine | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -72,9 +79,18 @@ class SqlStore:
         if url.startswith("sqlite+aiosqlite:///"):
             path = url.removeprefix("sqlite+aiosqlite:///")
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            if path != ":memory:":
+                self._writer = create_engine(
+                    f"sqlite:///{path}",
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                    pool_size=1,
+                    max_overflow=0,
+                )
+                event.listen(self._writer, "connect", _sqlite_pragmas)
+                self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
@@ -86,6 +102,12 @@ class SqlStore:
             return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown(wait=True)
+            self._writer_thread = None
+        if self._writer is not None:
+            self._writer.dispose()
+            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -153,17 +175,23 @@ class SqlStore:
             ledger.extend(ledger_row(e) for e in outcome.events)
         if not ledger:
             return
+        rows = _Rows(list(tickets.values()), list(windows.values()), list(counters.values()), ledger)
+        if self._writer is not None and self._writer_thread is not None:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._writer_thread, self._write_on_thread, rows)
+            return
         async with self._begin() as conn:
-            await _upsert(conn, _TICKETS, list(tickets.values()), ["id"], newer="seq")
-            await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"], newer="seq")
-            await _upsert(
-                conn,
-                _COUNTERS,
-                list(counters.values()),
-                ["hall", "category", "service_day"],
-                newer="last",
-            )
-            await _insert_new(conn, _LEDGER, ledger, ["hall", "seq"])
+            await conn.run_sync(rows.write)
+
+    def _write_on_thread(self, rows: _Rows) -> None:
+        assert self._writer is not None
+        try:
+            with self._writer.begin() as conn:
+                rows.write(conn)
+        except IntegrityError:
+            raise
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]:
         async with self._connect() as conn:
@@ -264,6 +292,30 @@ class SqlStore:
         return [event_from_row(row) for row in reversed(list(rows.mappings()))]
 
 
+class _Rows:
+    """The rows of one group commit, written in one transaction by one executemany each."""
+
+    def __init__(
+        self,
+        tickets: list[dict[str, Any]],
+        windows: list[dict[str, Any]],
+        counters: list[dict[str, Any]],
+        ledger: list[dict[str, Any]],
+    ) -> None:
+        self.tickets, self.windows, self.counters, self.ledger = tickets, windows, counters, ledger
+
+    def write(self, conn: Connection) -> None:
+        dialect = conn.dialect.name
+        for table, rows, keys, newer in (
+            (_TICKETS, self.tickets, ("id",), "seq"),
+            (_WINDOWS, self.windows, ("hall", "number"), "seq"),
+            (_COUNTERS, self.counters, ("hall", "category", "service_day"), "last"),
+        ):
+            if rows:
+                conn.execute(_upsert_statement(dialect, table, keys, newer), rows)
+        conn.execute(_insert_new_statement(dialect, _LEDGER, ("hall", "seq")), self.ledger)
+
+
 class _Guarded:
     """A connection (or transaction) whose connection failures become StoreUnavailable."""
 
@@ -300,10 +352,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _dialect(conn: AsyncConnection) -> Any:
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
-
-
 @functools.cache
 def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...], newer: str | None) -> Any:
     """Built once per table: constructing it costs more than a small write."""
@@ -324,8 +372,7 @@ async def _upsert(
         await conn.execute(_upsert_statement(conn.dialect.name, table, tuple(keys), newer), rows)
 
 
-async def _insert_new(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> None:
-    statement = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=keys)
-    await conn.execute(statement, rows)
+@functools.cache
+def _insert_new_statement(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Any:
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_nothing(index_elements=list(keys))

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from queue_server.config import ConfigError, load_settings, parse_settings
+from queue_server.config import BUILT_IN_CONFIG, ConfigError, load_settings, parse_settings
 from tests.conftest import REPO, demo_config
 
 
 def test_the_demo_hall_is_realistic() -> None:
-    hall = load_settings(REPO / "config.toml").halls[0]
+    hall = load_settings(BUILT_IN_CONFIG).halls[0]
     assert len(hall.categories) >= 8
     assert sum(1 for w in hall.windows if w.categories is None) == 10
     assert any(w.green_channel for w in hall.windows)
@@ -83,7 +83,7 @@ def test_check_config_and_serve_refuse_a_bad_file(tmp_path: Path) -> None:
         assert "halls[0].categories[0].prefix: must be one capital letter A-Z, got 'a'" in result.stderr
         assert "Traceback" not in result.stderr
     good = subprocess.run(
-        [sys.executable, "-m", "queue_server", "--config", str(REPO / "config.toml"), "check-config"],
+        [sys.executable, "-m", "queue_server", "--config", str(BUILT_IN_CONFIG), "check-config"],
         capture_output=True,
         text=True,
         timeout=60,

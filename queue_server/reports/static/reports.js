@@ -12,6 +12,7 @@
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+  const reasonName = (code) => { if (!code) return "—"; const r = cfg.reasons.find((x) => x.code === code); return r ? (cfg.lang === "en" ? r.name_en : r.name) : code; };
   const catName = (code) => { const c = cfg.categories.find((x) => x.code === code); return c ? (cfg.lang === "en" ? c.name_en : c.name) : code; };
 
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -197,7 +198,7 @@
     let html = `<div class="rates"><span>${esc(T.good_rate)} <b>${pct(rt.good_rate)}</b></span><span>${esc(T.active_rate)} <b>${pct(rt.active_rate)}</b></span></div>`;
     if (rt.bad.length) {
       html += `<h2>${esc(T.bad_ratings)}</h2><div class="table"><table><tr><th>${esc(T.time)}</th><th>${esc(T.category)}</th><th>${esc(T.window)}</th><th>${esc(T.level)}</th><th>${esc(T.reason)}</th></tr>` +
-        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(b.label)}</td><td>${esc(b.reason)}</td></tr>`).join("") + "</table></div>";
+        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(T[`level_${b.rating}`] || b.label)}</td><td>${esc(reasonName(b.reason))}</td></tr>`).join("") + "</table></div>";
     }
     $("ratings").innerHTML = html;
     chart("chart-ratings", {
