@@ -41,6 +41,14 @@ export function eventName(type) {
   return STRINGS[`event.${type}`] ? t(`event.${type}`) : type;
 }
 
+// A pause reason is recorded in the hall's language (「午休」); shown in the page's language
+// when it is one of the listed reasons.
+export function pauseReason(text) {
+  if (!text) return "-";
+  const key = Object.keys(STRINGS).find((k) => k.startsWith("pause.") && k !== "pause.reason" && STRINGS[k]["zh-CN"] === text);
+  return key ? t(key) : text;
+}
+
 export function applyTexts(root = document) {
   document.documentElement.lang = lang;
   root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
