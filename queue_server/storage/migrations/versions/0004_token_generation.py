@@ -1,15 +1,15 @@
 """Revoking sign-ins: a token generation per account (bumped by sign-out, password reset and
 disabling) and a disabled flag; the window a rating device is bound to.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
