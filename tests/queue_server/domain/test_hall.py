@@ -286,8 +286,16 @@ def test_the_snapshot_of_a_new_day_has_no_call_of_yesterday(desk: Desk) -> None:
     # After midnight in Shanghai (16:00 UTC) the day rolls over: yesterday's call goes.
     desk.do(desk.state.roll_over(datetime(2026, 11, 23, 16, 1, tzinfo=UTC)))
     assert desk.state.snapshot()["recent_calls"] == []
-    # A server started in the night loads the ledger's latest events, yesterday's call too.
-    restarted = HallState(desk.state.spec, recent_events=called.events, today=desk.state.today)
+    # A server started in the night loads the ledger's latest events, yesterday's call too,
+    # and yesterday's ticket still waiting (the day rolls over at its first step).
+    waiting = desk.state.ticket_by_number(desk.issue(), START.date())
+    restarted = HallState(
+        desk.state.spec,
+        tickets=[waiting],
+        recent_events=called.events,
+        today=desk.state.today,
+    )
+    assert restarted.today is None  # not rolled over yet
     assert restarted.snapshot()["recent_calls"] == []
     # Today's calls show.
     desk.now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
