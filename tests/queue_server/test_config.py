@@ -44,6 +44,10 @@ def test_the_demo_hall_is_realistic() -> None:
         ),
         (lambda raw: raw["halls"][0].update(priority_ratio=0), "halls[0].priority_ratio: must be at least 1"),
         (
+            lambda raw: raw["halls"][0]["windows"][0].update(green_channel_serves_others=True),
+            "halls[0].windows[0].green_channel_serves_others: only for a window with green_channel = true",
+        ),
+        (
             lambda raw: raw["halls"][0]["hours"].update(weekdays=[["17:00", "09:00"]]),
             "halls[0].hours.weekdays[0]: ends (09:00) before it starts (17:00)",
         ),
@@ -111,7 +115,7 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     added = onewindow("user", "add", "wang", "--role", "clerk", stdin="a long password\n")
     assert added.returncode == 0 and "wang (clerk, hall weiyang)" in added.stdout
     short = onewindow("user", "add", "li", "--role", "clerk", stdin="short\n")
-    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
     device = onewindow("device", "add", "screen-east", "--kind", "screen")
     assert device.returncode == 0 and device.stdout.strip().startswith("owd_")
     unknown = onewindow("device", "add", "x", "--kind", "screen", "--hall", "nowhere")
