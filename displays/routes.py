@@ -109,11 +109,11 @@ async def hall_screen(request: Request) -> Response:
     except _PageError as error:
         return _error_page(request, error)
     spec = service(request).settings.hall(hall)
-    return templates.TemplateResponse(
-        request,
-        "hall.html",
-        {"spec": spec, "t": both, "config": _page_config(request, hall, "hall", None)},
-    )
+    assert spec is not None  # _authorise checked the hall
+    config = _page_config(request, hall, "hall", None)
+    if config["sound"]:
+        await _say_ahead(request, hall, tuple(config["languages"]))
+    return templates.TemplateResponse(request, "hall.html", {"spec": spec, "t": both, "config": config})
 
 
 async def window_screen(request: Request) -> Response:
@@ -193,6 +193,21 @@ def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
     return f"{name} {number}".strip(), second
 
 
+# Waiting numbers said ahead, oldest first: the next calls of even a 30-window hall's opening.
+_NUMBERS_AHEAD = 40
+
+
+async def _say_ahead(request: Request, hall: str, languages: tuple[str, ...]) -> None:
+    """Lets the voice prepare the hall's window phrases and its next numbers in the background,
+    when a hall screen opens and after each call, so that synthesis is off the calls' path."""
+    spec = service(request).settings.hall(hall)
+    assert spec is not None  # the caller authorised the hall
+    waiting = sorted((await service(request).hall(hall).current()).waiting(), key=lambda t: t.issued_at)
+    windows = [window.number for window in spec.windows]
+    numbers = [ticket.number for ticket in waiting[:_NUMBERS_AHEAD]]
+    displays(request).announcer.warm_up(windows, numbers, languages)
+
+
 async def announce_wav(request: Request) -> Response:
     """Chime and spoken call as one WAV (`burst=1`: a call that follows another, without the
     chime and in the shorter burst wording); 503 with the sentences when no voice is
@@ -216,6 +231,7 @@ async def announce_wav(request: Request) -> Response:
             message = translate("error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
     data = await state.announcer.wav(number, int(window), languages, burst=burst)
+    await _say_ahead(request, hall, languages)
     if data is None:
         spoken = state.announcer.spoken(number, int(window), languages, burst=burst)
         return JSONResponse(
