@@ -50,6 +50,12 @@ def displays(request: Request) -> Displays:
     return _per_app[app]
 
 
+async def close(app: Any) -> None:
+    """At shutdown: stops saying ahead, so that no espeak-ng outlives the server."""
+    if app in _per_app:
+        await _per_app[app].announcer.close()
+
+
 class _PageError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)

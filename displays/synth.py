@@ -160,6 +160,12 @@ class Announcer:
             self._warming.add(task)
             task.add_done_callback(self._warming.discard)
 
+    async def close(self) -> None:
+        self._to_warm.clear()
+        for task in list(self._warming):
+            task.cancel()
+        await asyncio.gather(*self._warming, return_exceptions=True)
+
     async def _warm(self) -> None:
         while self._to_warm:
             language, phrase, speed = self._to_warm.popleft()
@@ -224,7 +230,13 @@ class Announcer:
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.PIPE,
             )
-            _, err = await process.communicate()
+            try:
+                _, err = await process.communicate()
+            except asyncio.CancelledError:
+                # The server is stopping: the half-said phrase is not kept.
+                process.kill()
+                await process.wait()
+                raise
             if process.returncode != 0:
                 raise RuntimeError(err.decode(errors="replace").strip() or "espeak-ng failed")
             return out.read_bytes()
