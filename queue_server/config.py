@@ -362,12 +362,19 @@ def _parse_window(reader: _Reader, raw: Any, path: str, codes: set[str]) -> Wind
         for code in categories:
             if code not in codes:
                 reader.problems.append(f"{path}.categories: unknown category {code!r}")
+    green_channel = reader.get(raw, path, "green_channel", bool, False)
+    serves_others = reader.get(raw, path, "green_channel_serves_others", bool, False)
+    if serves_others and not green_channel:
+        reader.problems.append(
+            f"{path}.green_channel_serves_others: only for a window with green_channel = true"
+        )
     return WindowSpec(
         number=number,
         name=reader.get(raw, path, "name", str, f"{number}号窗口"),
         name_en=reader.get(raw, path, "name_en", str, f"Window {number}"),
         categories=None if categories is None else frozenset(categories),
-        green_channel=reader.get(raw, path, "green_channel", bool, False),
+        green_channel=green_channel,
+        green_channel_serves_others=serves_others,
     )
 
 

@@ -26,7 +26,7 @@ from queue_server.auth import (
 from queue_server.backends import Backends
 from queue_server.clock import Clock
 from queue_server.config import Settings
-from queue_server.domain.errors import Conflict, Forbidden, NotFound
+from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
 from queue_server.domain.model import Category, HallSpec, Ticket, TicketStatus, Window, WindowState
 from queue_server.domain.numbering import service_day
@@ -38,6 +38,7 @@ from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, 
 log = logging.getLogger(__name__)
 
 ROLLOVER_CHECK_S = 30.0
+IDEMPOTENCY_KEY_MAX = 100
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 
@@ -167,8 +168,19 @@ class QueueService:
             result.append(entry)
         return result
 
+    async def answered(self, hall_id: str, key: str | None) -> dict[str, Any] | None:
+        """The ticket a step asked with this idempotency key already gave, if it was taken."""
+        if key is None:
+            return None
+        runtime = self.hall(hall_id)
+        reply = await runtime.answered(key)
+        if reply is None or reply.ticket is None:
+            return None
+        return await self.ticket_view(hall_id, reply.ticket)
+
     async def ticket_view(self, hall_id: str, ticket_id: str) -> dict[str, Any]:
-        state = self.hall(hall_id).state
+        # Current with every committed step, whichever process took it.
+        state = await self.hall(hall_id).current()
         ticket = state.tickets.get(ticket_id) or await self.store.get_ticket(hall_id, ticket_id)
         if ticket is None:
             raise NotFound("error.unknown_ticket", hall=hall_id, ticket=ticket_id)
@@ -185,6 +197,7 @@ class QueueService:
         priority: str,
         channel: str | None,
         appointment: Appointment | None,
+        key: str | None = None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF, devices=(DeviceKind.KIOSK,))
         # A kiosk cannot claim to be the counter to get round the opening hours.
@@ -196,6 +209,7 @@ class QueueService:
             priority=priority,
             channel=channel,
             appointment=appointment,
+            key=key,
         )
 
     async def ticket_action(
@@ -216,7 +230,12 @@ class QueueService:
         return ticket_view(runtime.state, ticket)
 
     async def window_action(
-        self, hall_id: str, number: int, command: WindowCommand, principal: Principal
+        self,
+        hall_id: str,
+        number: int,
+        command: WindowCommand,
+        principal: Principal,
+        key: str | None = None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF)
         if command.verb == "set-services" and principal.role not in MANAGERS:
@@ -228,7 +247,7 @@ class QueueService:
             _check_window_owner(state.window(number), command.verb, principal)
             return act(state, number, command, now, principal)
 
-        outcome = await runtime.run(decide)
+        outcome = await runtime.run(decide, key)
         state = runtime.state
         window = state.window(number)
         ticket = outcome.ticket
@@ -253,6 +272,7 @@ class QueueService:
         priority: str,
         channel: str,
         appointment: Appointment | None,
+        key: str | None = None,
     ) -> dict[str, Any]:
         """Issue for a caller already authorised: by issue_ticket, or by the online and booking
         routes, which check visitors themselves. Visitors taking a number themselves (kiosk,
@@ -266,8 +286,9 @@ class QueueService:
                 self._refuse_outside_hours(state.spec, cat, now)
             return state.issue(ticket_id, category, priority, channel, now, actor, appointment)
 
-        outcome = await runtime.run(decide)
-        assert outcome.ticket is not None
+        outcome = await runtime.run(decide, key)
+        if outcome.ticket is None:  # a key retried after its ticket left the live state
+            raise NotFound("error.unknown_ticket", hall=hall_id, ticket="-")
         return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket), outcome.ahead)
 
     @staticmethod
@@ -330,6 +351,20 @@ class QueueService:
         principal.require(hall_id, roles=STAFF)
         self.hall(hall_id)
         return [event.to_json() for event in await self.store.ticket_events(hall_id, ticket_id)]
+
+
+def idempotency_key(actor: str, header: str | None) -> str | None:
+    """The key a step is committed with: the caller's `Idempotency-Key`, in the caller's own
+    name so that two callers choosing the same key never share an answer."""
+    if header is None:
+        return None
+    if not header or len(header) > IDEMPOTENCY_KEY_MAX or not header.isprintable():
+        raise Invalid(
+            "error.bad_field",
+            field="Idempotency-Key",
+            problem=f"1 to {IDEMPOTENCY_KEY_MAX} printable characters",
+        )
+    return f"{actor}|{header}"
 
 
 def ticket_view(state: HallState, ticket: Ticket, ahead: int | None = None) -> dict[str, Any]:

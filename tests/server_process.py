@@ -29,9 +29,11 @@ class ServerProcess:
         config: Path,
         port: int | None = None,
         env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
         open_files: int | None = None,
     ) -> None:
         self.config = config
+        self.args = args
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
         self.open_files = open_files  # the soft and hard limit, as `ulimit -n` sets it
@@ -43,6 +45,10 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> ServerProcess:
+        """Starts the process without waiting for it (to start several side by side)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -54,6 +60,7 @@ class ServerProcess:
                     "serve",
                     "--port",
                     str(self.port),
+                    *self.args,
                 ],
                 cwd=REPO,
                 env=self.env,
@@ -61,6 +68,10 @@ class ServerProcess:
                 stderr=subprocess.STDOUT,
                 preexec_fn=None if self.open_files is None else self._limit_open_files,
             )
+        return self
+
+    def wait_ready(self, timeout: float = 30) -> ServerProcess:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

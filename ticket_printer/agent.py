@@ -127,7 +127,8 @@ class PrintAgent:
                         raise AgentRefused(f"server refused the connection: {exc}") from exc
                     # 502/503 while a server or its proxy restarts: it will be back.
                     log.warning("server %s answered %s; retrying", self.options.url, exc)
-                except (OSError, TimeoutError, WebSocketException) as exc:
+                except (OSError, TimeoutError, WebSocketException, ValueError) as exc:
+                    # ValueError: not the server's JSON (a proxy's page, a cut frame).
                     log.warning("connection to %s lost: %s; retrying", self.options.url, exc)
                 finally:
                     self._ws = None

@@ -30,6 +30,8 @@ SEND_TIMEOUT_S = 10.0
 CLOSE_BAD_REQUEST, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4400, 4401, 4403, 4404
 CLOSE_RESYNC = 4008
 CLOSE_TRY_AGAIN = 1013
+# Said with 1013, so that screens come back as soon as the store does, not after a back-off.
+RETRY_AFTER_MS = 1000
 
 
 class _Sender:
@@ -80,8 +82,8 @@ async def hall_stream(ws: WebSocket) -> None:
     except SubscriberOverflow:
         await close_quietly(ws, CLOSE_RESYNC, "resync")
     except StoreUnavailable:
-        # The live state is out of reach (Redis down): the client retries with its seq.
-        await close_quietly(ws, CLOSE_TRY_AGAIN, "store unavailable")
+        # The store or the bus is out of reach: the client retries with its seq, soon.
+        await close_quietly(ws, CLOSE_TRY_AGAIN, f"store unavailable; retry_after_ms={RETRY_AFTER_MS}")
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await close_quietly(ws, 1001, "going away")
     finally:
@@ -110,7 +112,8 @@ def _after(raw: str | None) -> int | None:
 async def _open(
     svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender
 ) -> tuple[Subscription, int]:
-    if after is not None:
+    # A client ahead of every committed step (the store was reset) starts over.
+    if after is not None and after <= (await runtime.current()).seq:
         try:
             return await svc.bus.subscribe(hall, after), after
         except ReplayGap:

@@ -164,7 +164,11 @@ class DispatchIndex:
         else:
             categories = [c for c in window.categories if c in self._by_category]
         for category in categories:
-            lines.extend(self._by_category[category].items())
+            if window.green_only:
+                green = self._by_category[category].get(Line.GREEN)
+                lines.extend([] if green is None else [(Line.GREEN, green)])
+            else:
+                lines.extend(self._by_category[category].items())
         for kind, line in lines:
             members = line.queue_keys if kind is Line.APPOINTMENT else line.heads()
             for ticket_id in members:

@@ -9,7 +9,7 @@ what was made durable.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -39,6 +39,8 @@ from queue_server.domain.transitions import (
 
 RECENT_CALLS = 12
 _HANDLING_SMOOTHING = 0.2
+# What is still open at the hall's local midnight expires then.
+_EXPIRE_AT_DAY_CHANGE = frozenset({TicketStatus.WAITING, TicketStatus.NO_SHOW, TicketStatus.HELD})
 _CALL_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_CALLED_BACK})
 
 
@@ -160,7 +162,14 @@ class HallState:
         }
         self.counters: dict[tuple[str, date], int] = dict(counters or {})
         self.seq = seq
-        self.today = today
+        # Loaded with tickets still open from an earlier day (the server was down at the day
+        # change): the day has not rolled over yet, so the next step expires them.
+        leftovers = (
+            any(t.service_day < today and t.status in _EXPIRE_AT_DAY_CHANGE for t in self.tickets.values())
+            if today is not None
+            else False
+        )
+        self.today = None if leftovers else today
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         # The notice on the hall screens: the config's, until a supervisor posts another.
         self.notice = spec.notice
@@ -249,7 +258,8 @@ class HallState:
             )
         )
         step.emit(EventType.TICKET_ISSUED, ticket=ticket)
-        step.outcome.ahead = self.ahead_of(ticket)
+        expiring = {t.id for t in step.outcome.tickets.values() if t.status is TicketStatus.EXPIRED}
+        step.outcome.ahead = self.ahead_of(ticket, leaving=expiring)
         return step.outcome
 
     def cancel(self, ticket_id: str, now: datetime, actor: str | None) -> Outcome:
@@ -442,21 +452,27 @@ class HallState:
 
     # ---- what clients read ----------------------------------------------------------
 
-    def ahead_of(self, ticket: Ticket) -> int:
-        """People ahead: earlier waiting tickets that a window serving this one could take."""
+    def ahead_of(self, ticket: Ticket, leaving: Collection[str] = ()) -> int:
+        """People ahead: earlier waiting tickets that a window serving this one could take.
+        `leaving`: waiting tickets the same step takes out of line (yesterday's, expiring at
+        the day's first step), who are not ahead of anyone."""
         if ticket.status is not TicketStatus.WAITING:
             return 0
-        windows = [w for w in self.windows.values() if w.serves(ticket.category)]
+        windows = [w for w in self.windows.values() if w.calls(ticket)]
         shared = {c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows)}
         if ticket.queue_at >= self._last_queue_at:
             # The newest in line (every fresh ticket): everyone waiting in `shared` is ahead.
-            return sum(self._waiting_by_category[c] for c in shared) - (ticket.id in self._waiting)
+            gone = sum(
+                1 for i in {ticket.id, *leaving} if i in self._waiting and self._waiting[i].category in shared
+            )
+            return sum(self._waiting_by_category[c] for c in shared) - gone
         place = (ticket.queue_at, ticket.id)
         return sum(
             1
             for other in self._waiting.values()
             if other.category in shared
             and other.id != ticket.id
+            and other.id not in leaving
             and (other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < place)
         )
 
@@ -468,7 +484,7 @@ class HallState:
         if ahead is None:
             ahead = self.ahead_of(ticket)
         open_windows = sum(
-            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.serves(ticket.category)
+            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.calls(ticket)
         )
         handling = self.handling_s.get(ticket.category, self.spec.policy.default_handling.total_seconds())
         return round(ahead / max(open_windows, 1) * handling)
@@ -632,12 +648,7 @@ class HallState:
         step.outcome.service_day = day
         if self.today != day:
             for ticket in list(self.tickets.values()):
-                expirable = ticket.status in (
-                    TicketStatus.WAITING,
-                    TicketStatus.NO_SHOW,
-                    TicketStatus.HELD,
-                )
-                if ticket.service_day < day and expirable:
+                if ticket.service_day < day and ticket.status in _EXPIRE_AT_DAY_CHANGE:
                     expired = self._step_ticket(step, ticket, TicketVerb.EXPIRE, window=None)
                     step.emit(EventType.TICKET_EXPIRED, ticket=expired)
             step.outcome.forget = [
@@ -781,7 +792,9 @@ def candidate_of(ticket: Ticket) -> dispatch.Candidate:
 
 def window_view(window: Window) -> dispatch.WindowView:
     """What the dispatch policy knows of a window."""
-    return dispatch.WindowView(window.number, window.categories, window.priority_streak)
+    return dispatch.WindowView(
+        window.number, window.categories, window.priority_streak, window.spec.green_only
+    )
 
 
 def _held_since(ticket: Ticket) -> datetime:

@@ -35,6 +35,25 @@ class DeviceRecord:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What a step asked with an idempotency key answered (its ticket), so a retry with the
+    same key answers the same instead of taking the step again."""
+
+    key: str
+    ticket: str | None
+    seq: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Catchup:
+    """The steps committed after a seq: their events, the rows they left, their keys."""
+
+    outcome: Outcome
+    replies: list[Reply]
+
+
 class Store(Protocol):
     async def start(self) -> None:
         """Connect and make sure the schema exists."""
@@ -47,8 +66,24 @@ class Store(Protocol):
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
         """The live state of a hall as last acknowledged, with its `recent` latest events."""
 
-    async def commit(self, outcomes: Sequence[Outcome]) -> None:
+    async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
         """Make the outcomes durable, all or nothing, before anyone is told of them."""
+
+    async def append(self, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]) -> bool:
+        """Commit the outcomes only if their hall is still at `base_seq`, moving it to their
+        last seq in the same transaction; False (nothing written) if another got there first."""
+
+    async def committed_seq(self, hall: str) -> int:
+        """The seq of the hall's last committed step."""
+
+    async def steps_after(self, spec: HallSpec, after: int, limit: int) -> Catchup | None:
+        """What was committed after `after`; None if that is more than `limit` events."""
+
+    async def events_after(self, hall: str, after: int, limit: int) -> list[Event]:
+        """Committed events with seq > `after`, oldest first."""
+
+    async def replies(self, hall: str, since: datetime) -> list[Reply]:
+        """The idempotency keys committed since `since`."""
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]: ...
 
@@ -56,12 +91,12 @@ class Store(Protocol):
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None: ...
 
-    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
-        """Which seqs in [lowest, highest] the ledger holds."""
-
     async def add_user(self, user: UserRecord) -> None: ...
 
     async def get_user(self, username: str) -> UserRecord | None: ...
+
+    async def list_users(self) -> list[UserRecord]:
+        """Every account, by name."""
 
     async def add_device(self, device: DeviceRecord) -> None: ...
 

@@ -40,6 +40,7 @@ class TicketRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall", "service_day", "number", name="uq_ticket_number_per_day"),
         Index("ix_ticket_live", "hall", "status", "service_day"),
+        Index("ix_ticket_seq", "hall", "seq"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -88,6 +89,29 @@ class CounterRow(SQLModel, table=True):
     category: str = Field(primary_key=True, max_length=32)
     service_day: date = Field(primary_key=True)
     last: int
+
+
+class HallSeqRow(SQLModel, table=True):
+    """The seq of the hall's last committed step: a batch's commit moves it only from the seq
+    the batch was decided on (compare-and-set), so every step of a hall has one order."""
+
+    __tablename__ = "hall_seq"
+
+    hall: str = Field(primary_key=True, max_length=32)
+    seq: int
+
+
+class IdempotencyRow(SQLModel, table=True):
+    """A step asked with an `Idempotency-Key`, committed with it: a retry answers the same."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (Index("ix_idempotency_key_seq", "hall", "seq"),)
+
+    hall: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=200)
+    ticket: str | None = Field(default=None, max_length=40)
+    seq: int
+    created_at: datetime = _utc()
 
 
 class LedgerRow(SQLModel, table=True):

@@ -44,6 +44,10 @@ def test_the_demo_hall_is_realistic() -> None:
         ),
         (lambda raw: raw["halls"][0].update(priority_ratio=0), "halls[0].priority_ratio: must be at least 1"),
         (
+            lambda raw: raw["halls"][0]["windows"][0].update(green_channel_serves_others=True),
+            "halls[0].windows[0].green_channel_serves_others: only for a window with green_channel = true",
+        ),
+        (
             lambda raw: raw["halls"][0]["hours"].update(weekdays=[["17:00", "09:00"]]),
             "halls[0].hours.weekdays[0]: ends (09:00) before it starts (17:00)",
         ),

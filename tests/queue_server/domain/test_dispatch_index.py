@@ -175,6 +175,8 @@ def small_hall() -> HallState:
         {"number": 2},
         {"number": 3, "categories": ["tax"]},
         {"number": 4, "categories": ["business", "social"]},
+        {"number": 5, "categories": ["business", "tax"], "green_channel": True},
+        {"number": 6, "green_channel": True, "green_channel_serves_others": True},
     ]
     hall["priority_ratio"] = 2
     hall["aging_minutes"] = 45

@@ -244,3 +244,35 @@ def test_a_posted_notice_replaces_the_configured_one_in_the_snapshot(desk: Desk)
     # after a restart the notice comes back from the ledger's recent events
     reloaded = HallState(desk.state.spec, recent_events=posted.events, seq=desk.state.seq)
     assert reloaded.snapshot()["hall"]["notice"] == "系统维护，暂停社保业务"
+
+
+def test_a_green_channel_window_is_kept_for_green_channel_visitors(desk: Desk) -> None:
+    """Window 12 (绿色通道, green_channel = true, not allowed to serve others) calls only
+    green-channel tickets of its categories; the ordinary line waits for the other windows."""
+    raw = demo_config()
+    raw["halls"][0]["windows"][11].pop("green_channel_serves_others")
+    desk.state = HallState(parse_settings(raw).halls[0])
+    assert desk.state.window(12).spec.green_only
+    ordinary = desk.issue("business")
+    desk.open(12)
+    assert desk.call_next(12) is None
+    key_project = desk.issue("business", priority="green")
+    assert desk.call_next(12) == key_project
+    desk.open(1, "clerk2")
+    assert desk.call_next(1) == ordinary
+    # the estimate shares the line among the windows that could call it: not window 12
+    desk.issue("business")
+    second = desk.state.ticket_by_number(desk.issue("business"), START.date())
+    assert desk.state.ahead_of(second) == 1
+    assert desk.state.estimated_wait_s(second) == 300  # one ahead, one window, 5 min each
+
+
+def test_the_demo_green_channel_window_serves_others_when_no_green_ticket_waits(desk: Desk) -> None:
+    assert desk.state.window(12).spec.green_channel and not desk.state.window(12).spec.green_only
+    ordinary = desk.issue("business")
+    desk.open(12)
+    key_project = desk.issue("business", priority="green")
+    assert desk.call_next(12) == key_project  # green first
+    desk.do(desk.state.start(12, desk.now, "clerk"))
+    desk.do(desk.state.finish(12, desk.tick(), "clerk"))
+    assert desk.call_next(12) == ordinary  # then the ordinary line
