@@ -152,9 +152,7 @@ class SqlStore:
             counters=loaded_counters,
             seq=seq or 0,
             recent_events=events,
-            # Tickets still open from an earlier day (a restart in the night) keep the hall on
-            # that day, so that its first step today expires them like any day change.
-            today=min([today, *(t.service_day for t in loaded_tickets)]),
+            today=today,
         )
 
     async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
