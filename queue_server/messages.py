@@ -79,6 +79,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
     },
+    "error.kiosk_priority": {
+        "zh-CN": "自助取号机不能发放「{priority}」号（绿色通道由工作人员发放，预约号凭预约码签到），"
+        "可选：{allowed}",
+        "en": "A kiosk cannot issue {priority} tickets (green channel is given by staff, appointments by "
+        "checking in with the booking code); it may issue: {allowed}",
+    },
+    "error.rating_device_unbound": {
+        "zh-CN": "设备 {device} 未绑定窗口，不能评价（用 onewindow device add --window 登记评价器）",
+        "en": "Device {device} is bound to no window, so it cannot rate (register a rating device "
+        "with onewindow device add --window)",
+    },
+    "error.rating_other_window": {
+        "zh-CN": "{number} 号不在本评价器的 {window} 号窗口办结，不能在此评价",
+        "en": "Ticket {number} was not finished at window {window}, this rating device's window",
+    },
+    "error.token_revoked": {
+        "zh-CN": "登录已失效（已退出、密码已重置或账号已停用），请重新登录",
+        "en": "This sign-in has ended (signed out, password reset or account disabled): sign in again",
+    },
+    "error.account_disabled": {
+        "zh-CN": "该账号已停用，请联系管理员",
+        "en": "This account is disabled: ask an administrator",
+    },
+    "error.logout_device": {
+        "zh-CN": "设备令牌不能退出登录，请由管理员移除设备",
+        "en": "A device token cannot sign out: an administrator removes the device",
+    },
     "error.too_many_attempts": {
         "zh-CN": "登录失败次数过多，请 {seconds} 秒后再试",
         "en": "Too many failed sign-ins: try again in {seconds} s",

@@ -70,8 +70,15 @@ export function session() {
   try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch { return null; }
 }
 
-export function signOut() {
+export async function signOut() {
+  const token = session()?.token;
   sessionStorage.removeItem(SESSION_KEY);
+  if (token) {
+    // Ends the token on the server (on every process), not only in this tab.
+    try {
+      await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    } catch { /* the server is unreachable: the token still expires */ }
+  }
   location.href = "/console";
 }
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, event, func, or_, select
+from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -329,6 +329,13 @@ class SqlStore:
                 select(_DEVICES).where(_DEVICES.c.hall == hall).order_by(_DEVICES.c.kind, _DEVICES.c.name)
             )
             return [DeviceRecord(**row) for row in rows.mappings()]
+
+    async def remove_device(self, hall: str, name: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_DEVICES).where(_DEVICES.c.hall == hall, _DEVICES.c.name == name)
+            )
+        return bool(result.rowcount)
 
     async def secret(self, name: str, make: str) -> str:
         try:

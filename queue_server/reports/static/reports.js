@@ -3,7 +3,7 @@
   "use strict";
   const cfg = JSON.parse(document.getElementById("config").textContent);
   const T = cfg.texts[cfg.lang];
-  const TOKEN = "onewindow.token";
+  const SESSION = "onewindow.session";  // as the console keeps it
   const $ = (id) => document.getElementById(id);
   const charts = {};
   const COLORS = { blue: "#2f6fb0", teal: "#1a9c8c", amber: "#d98a1c", red: "#c8102e", grey: "#9aa5b1" };
@@ -19,17 +19,22 @@
   Chart.defaults.color = "#5f6b7a";
   Chart.defaults.animation = false;
 
-  function token() { return localStorage.getItem(TOKEN); }
+  // The console's session (sessionStorage: this tab only, gone when the tab closes), so a
+  // token never outlives the browser on a shared office PC.
+  function session() { try { return JSON.parse(sessionStorage.getItem(SESSION) || "null"); } catch (e) { return null; } }
+  function token() { const s = session(); return s ? s.token : null; }
+  function forget() { sessionStorage.removeItem(SESSION); }
   function showLogin() { $("login").hidden = false; $("main").hidden = true; $("sign-out").hidden = true; $("who").textContent = ""; }
   function showMain() {
     $("login").hidden = true; $("main").hidden = false; $("sign-out").hidden = false;
-    $("who").textContent = localStorage.getItem(TOKEN + ".user") || "";
+    const s = session();
+    $("who").textContent = s ? s.username + " (" + s.role + ")" : "";
   }
 
   async function api(path, opts = {}) {
     const headers = { "Accept-Language": cfg.lang, Authorization: "Bearer " + token(), ...(opts.headers || {}) };
     const r = await fetch(path, { ...opts, headers });
-    if (r.status === 401) { localStorage.removeItem(TOKEN); showLogin(); throw new Error(T.sign_in); }
+    if (r.status === 401) { forget(); showLogin(); throw new Error(T.sign_in); }
     if (!r.ok) {
       let msg = T.error;
       try { msg = (await r.json()).error.message; } catch (e) { /* not JSON */ }
@@ -47,11 +52,18 @@
     });
     const body = await r.json();
     if (!r.ok) { $("login-error").textContent = body.error ? body.error.message : T.error; return; }
-    localStorage.setItem(TOKEN, body.token);
-    localStorage.setItem(TOKEN + ".user", body.username + " (" + body.role + ")");
+    sessionStorage.setItem(SESSION, JSON.stringify(body));
     start();
   });
-  $("sign-out").addEventListener("click", () => { localStorage.removeItem(TOKEN); showLogin(); });
+  $("sign-out").addEventListener("click", async () => {
+    const t = token();
+    forget();
+    showLogin();
+    if (t) {
+      // Ends the token on the server (on every process), not only in this tab.
+      try { await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: "Bearer " + t } }); } catch (e) { /* it still expires */ }
+    }
+  });
 
   function query() {
     const f = new FormData($("filters"));
@@ -166,11 +178,13 @@
         const x = peak ? c.arrivals_per_day / peak : 0;
         const bg = `rgba(200, 16, 46, ${(0.08 + 0.85 * x).toFixed(2)})`;
         const title = `${weekdays[wd]} ${h}:00 · ${c.arrivals_per_day.toFixed(1)} · ${T.wait_mean} ${min(c.mean_wait_s)} ${T.minutes}`;
-        html += `<td style="background:${bg};color:${x > 0.55 ? "#fff" : "#1d2733"}" title="${esc(title)}">${Math.round(c.arrivals_per_day)}</td>`;
+        html += `<td data-bg="${bg}" data-fg="${x > 0.55 ? "#fff" : "#1d2733"}" title="${esc(title)}">${Math.round(c.arrivals_per_day)}</td>`;
       }
       html += "</tr>";
     }
     $("heatmap").innerHTML = html + "</table>";
+    // Colours through the DOM, not style attributes: the page's CSP allows no inline styles.
+    $("heatmap").querySelectorAll("td[data-bg]").forEach((td) => { td.style.background = td.dataset.bg; td.style.color = td.dataset.fg; });
   }
 
   function ratings(rt) {
