@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,16 +49,37 @@ def local(day: date, hh: int, mm: int) -> datetime:
 
 
 class FileTestClock:
-    """The instant the server process reads (queue_server.clock.FileClock), moved by the test."""
+    """The instant the server process reads (queue_server.clock.FileClock), moved by the test.
+
+    The browser pages keep a clock of their own that starts at the hall's morning and runs in
+    real time (a compressed day is minutes long: the screens stay on the same day), and jumps
+    when the test crosses a night, so that a screen's "today" is always the hall's."""
 
     def __init__(self, path: Path, start: datetime) -> None:
         self.path, self.now = path, start
+        self.browsers: list[Any] = []  # BrowserContexts on the pages' clock
+        self._page_origin = (start.timestamp(), time.time())
         self._write()
 
     def set(self, instant: datetime) -> None:
         assert instant >= self.now, "the hall's day only moves forward"
         self.now = instant
         self._write()
+
+    def follow(self, context: Any) -> None:
+        context.clock.install(time=datetime.fromtimestamp(self.page_time(), UTC))
+        self.browsers.append(context)
+
+    def jump_pages(self) -> None:
+        """The pages' clock to the hall's instant (across a night)."""
+        for context in self.browsers:
+            context.clock.set_system_time(self.now)
+        self._page_origin = (self.now.timestamp(), time.time())
+
+    def page_time(self) -> float:
+        """What the pages' Date.now() says now, in seconds."""
+        origin, real = self._page_origin
+        return origin + time.time() - real
 
     def advance(self, **delta: float) -> None:
         self.set(self.now + timedelta(**delta))
@@ -73,7 +94,7 @@ class FileTestClock:
 class Call:
     number: str
     window: int
-    sent: float  # wall clock (epoch s, as the page's Date.now) when the call left the test
+    sent: float  # the pages' clock (s) when the call left the test
     recall: bool = False
 
 
@@ -121,7 +142,7 @@ class Day:
         return ticket
 
     def act(self, window: int, verb: str, **body: Any) -> dict[str, Any]:
-        sent = time.time()
+        sent = self.clock.page_time()
         r = self.http.post(
             f"{self.url}/api/halls/weiyang/windows/{window}/{verb}", json=body, headers=self.boss, timeout=10
         )
@@ -137,10 +158,10 @@ class Day:
             self.no_shows.append(ticket["number"])
         return result
 
-    def burst(self, windows: list[int]) -> list[int]:
+    def burst(self, windows: list[int], then_minutes: float = 1) -> list[int]:
         """Every free window calls, one right after another; returns the windows that called."""
         called = [w for w in windows if self.act(w, "call-next")["ticket"] is not None]
-        self.clock.advance(minutes=1)
+        self.clock.advance(minutes=then_minutes)
         return called
 
     def serve(self, windows: list[int], minutes: float = 6) -> None:
@@ -161,9 +182,11 @@ class Day:
 class Page:
     """A page in its own browser context, recording what it asked the server for."""
 
-    def __init__(self, chromium: Any, url: str, **context: Any) -> None:
-        self.context = chromium.new_context(locale="zh-CN", **context)
+    def __init__(self, chromium: Any, url: str, clock: FileTestClock | None = None, **context: Any) -> None:
+        self.context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context)
         self.context.set_default_timeout(15_000)
+        if clock is not None:  # a screen: it drops yesterday's calls at the hall's midnight
+            clock.follow(self.context)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.missing: list[str] = []
@@ -276,11 +299,15 @@ def test_a_whole_hall_day_and_the_next_morning(day: Day, chromium: Any) -> None:
 
     screen = f"token={day.tokens['screen']}"
     hall_screen = Page(
-        chromium, f"{day.url}/display/halls/weiyang?{screen}", viewport={"width": 1920, "height": 1080}
+        chromium,
+        f"{day.url}/display/halls/weiyang?{screen}",
+        day.clock,
+        viewport={"width": 1920, "height": 1080},
     )
     window_screen = Page(
         chromium,
         f"{day.url}/display/halls/weiyang/windows/1?{screen}",
+        day.clock,
         viewport={"width": 1280, "height": 720},
     )
     kiosk = Page(
@@ -315,13 +342,16 @@ def test_a_whole_hall_day_and_the_next_morning(day: Day, chromium: Any) -> None:
         day.issue(category)
     mine = day.issue("social")  # the visitor who follows their turn on the phone
     phone = Page(
-        chromium, f"{day.url}/t/{mine['id']}", viewport={"width": 360, "height": 740}, is_mobile=True
+        chromium,
+        f"{day.url}/t/{mine['id']}",
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
     )
     pages.append(phone)
     phone.wait_text("#ahead", str(mine["ahead"]))
     assert mine["ahead"] == len(PEAK) + 1  # the kiosk's first visitor and the crowd
 
-    called = day.burst(CALL_ORDER)
+    called = day.burst(CALL_ORDER, then_minutes=0)
     assert called == CALL_ORDER, "every window has someone to call at the peak"
     tiles_show(hall_screen, {w: day.current[w] for w in called})
     window_screen.wait_text("#window-number", day.current[1])
@@ -408,6 +438,7 @@ def test_a_whole_hall_day_and_the_next_morning(day: Day, chromium: Any) -> None:
     day.clock.set(local(TUESDAY, 23, 0))
     day.server.stop()
     day.clock.set(local(WEDNESDAY, 8, 58))
+    day.clock.jump_pages()
     day.server.start()
     day.login()
     yesterday = set(day.issued)
