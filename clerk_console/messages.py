@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from queue_server.messages import render
+from queue_server.messages import render, worded
 
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -45,6 +45,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.cancelled": {"zh-CN": "已取消", "en": "Cancelled"},
     "status.expired": {"zh-CN": "已过期", "en": "Expired"},
     "comprehensive": {"zh-CN": "综合窗口（全部业务）", "en": "Comprehensive (all matters)"},
+    # Who did a step, as the ledger names them ("clerk:clerk1", "device:kiosk-1", "system").
+    "actor.device": {"zh-CN": "设备", "en": "Device"},
+    "actor.system": {"zh-CN": "系统", "en": "System"},
+    "actor.visitor": {"zh-CN": "办事群众", "en": "Visitor"},
+    "actor.online": {"zh-CN": "线上取号", "en": "Online ticket"},
+    "actor.window": {"zh-CN": "{window} 号窗口", "en": "window {window}"},
+    "device.kiosk": {"zh-CN": "自助取号机", "en": "Kiosk"},
+    "device.screen": {"zh-CN": "显示屏", "en": "Screen"},
+    "device.printer": {"zh-CN": "打印机", "en": "Printer"},
+    "printer.ok": {"zh-CN": "正常", "en": "Ready"},
+    "printer.offline": {"zh-CN": "离线", "en": "Offline"},
+    "printer.paper_out": {"zh-CN": "缺纸", "en": "Out of paper"},
+    "printer.cover_open": {"zh-CN": "纸仓盖未关", "en": "Cover open"},
+    "printer.error": {"zh-CN": "故障", "en": "Fault"},
+    # Ledger entries (服务日志台账) as the dashboard's history lists them.
+    "event.ticket.issued": {"zh-CN": "取号", "en": "Ticket issued"},
+    "event.ticket.called": {"zh-CN": "叫号", "en": "Called"},
+    "event.ticket.recalled": {"zh-CN": "重呼", "en": "Called again"},
+    "event.ticket.started": {"zh-CN": "开始办理", "en": "Service started"},
+    "event.ticket.finished": {"zh-CN": "办结", "en": "Finished"},
+    "event.ticket.no_show": {"zh-CN": "过号", "en": "No-show"},
+    "event.ticket.reactivated": {"zh-CN": "过号后恢复排队", "en": "Back in the queue after a no-show"},
+    "event.ticket.held": {"zh-CN": "挂起", "en": "Put on hold"},
+    "event.ticket.called_back": {"zh-CN": "回呼", "en": "Called back"},
+    "event.ticket.transferred": {"zh-CN": "转移", "en": "Transferred"},
+    "event.ticket.cancelled": {"zh-CN": "取消", "en": "Cancelled"},
+    "event.ticket.expired": {"zh-CN": "过期", "en": "Expired"},
+    "event.ticket.prioritised": {"zh-CN": "设为优先", "en": "Prioritised"},
+    "event.ticket.rated": {"zh-CN": "评价", "en": "Rated"},
+    "event.window.opened": {"zh-CN": "窗口开启", "en": "Window opened"},
+    "event.window.paused": {"zh-CN": "窗口暂停", "en": "Window paused"},
+    "event.window.resumed": {"zh-CN": "窗口恢复", "en": "Window resumed"},
+    "event.window.closed": {"zh-CN": "窗口关闭", "en": "Window closed"},
+    "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
+    "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
     "console.pick": {"zh-CN": "选择窗口", "en": "Choose a window"},
@@ -217,7 +252,7 @@ def both(key: str) -> dict[str, str]:
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    return render(MESSAGES, key, language, **params)
+    return render(MESSAGES, key, language, **worded(params, language))
 
 
 def page_strings() -> dict[str, dict[str, str]]:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clerk_console.ratings import engine_of
 from clerk_console.schemas import NewUserBody
 from queue_server.accounts import AccountError, add_user
 from queue_server.api.deps import body, principal, service
 from queue_server.auth import Principal, Role
 from queue_server.domain.errors import Conflict, Forbidden, Invalid
-from queue_server.storage.tables import UserRow
-
-_USERS: Table = UserRow.metadata.tables[UserRow.__tablename__]
 
 
 def _require_admin(caller: Principal) -> None:
@@ -25,13 +20,10 @@ def _require_admin(caller: Principal) -> None:
 
 async def list_users(request: Request) -> JSONResponse:
     _require_admin(await principal(request))
-    async with engine_of(service(request).store).connect() as conn:
-        rows = await conn.execute(
-            select(_USERS.c.username, _USERS.c.role, _USERS.c.hall, _USERS.c.created_at).order_by(
-                _USERS.c.username
-            )
-        )
-        users = [{**row, "created_at": row["created_at"].isoformat()} for row in rows.mappings()]
+    users = [
+        {"username": u.username, "role": u.role, "hall": u.hall, "created_at": u.created_at.isoformat()}
+        for u in await service(request).store.list_users()
+    ]
     return JSONResponse({"users": users})
 
 

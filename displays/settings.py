@@ -44,7 +44,7 @@ def display_settings(settings: Settings) -> DisplaySettings:
         return DisplaySettings(cache_dir=Path(tempfile.gettempdir()) / "onewindow-announce")
     path = Path(settings.source)
     raw = tomllib.loads(path.read_text(encoding="utf-8")).get("displays", {})
-    return parse_display_settings(raw, base_dir=path.resolve().parent, source=settings.source)
+    return parse_display_settings(raw, base_dir=settings.base_dir, source=settings.source)
 
 
 def parse_display_settings(

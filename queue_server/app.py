@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 import clerk_console.openapi
@@ -19,6 +20,7 @@ from clerk_console.settings import console_settings
 from displays.settings import display_settings
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
+from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
@@ -75,4 +77,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *reports_routes.routes,
         *clerk_console.routes.page_routes,
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
+    ]
+    return Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
+    )

@@ -6,13 +6,12 @@ build its own app rather than receive one from the parent process.
 
 from __future__ import annotations
 
-import os
-
 from starlette.applications import Starlette
 
 from queue_server.app import create_app
-from queue_server.config import load_settings
+from queue_server.clock import clock_from_environment
+from queue_server.config import find_config, load_settings
 
 
 def app() -> Starlette:
-    return create_app(load_settings(os.environ.get("ONEWINDOW_CONFIG", "config.toml")))
+    return create_app(load_settings(find_config()), clock_from_environment())

@@ -1,8 +1,9 @@
 """Choosing the backends by URL, as encode/broadcaster does: memory or Redis, SQLite or PostgreSQL.
 
 `bus = "memory://"` runs the embedded default: one process owns each hall. `bus =
-"redis://..."` shares the halls between any number of processes: live state and events in
-Redis, the record in the SQL store (PostgreSQL for real deployments).
+"redis://..."` shares the halls between any number of processes: the SQL store
+(PostgreSQL for real deployments) orders and records every step; Redis only fans the
+committed events out (and keeps what may be lost).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.model import HallSpec
 from queue_server.runtime import HallLog, LocalLog
-from queue_server.scaleout.log import RedisLog
-from queue_server.scaleout.relay import OutboxRelay
+from queue_server.scaleout.log import PostgresLog
+from queue_server.scaleout.publisher import StreamPublisher
 from queue_server.storage import Store, open_store
 
 COMMAND_CONNECTIONS = 64
@@ -32,18 +33,18 @@ class Backends:
     store: Store
     bus: EventBus
     hall_log: Callable[[HallSpec], HallLog]
-    relay: OutboxRelay | None = None
+    publisher: StreamPublisher | None = None
     redis: tuple[Redis, ...] = ()
 
     async def start(self) -> None:
         await self.store.start()
         await self.bus.start()
-        if self.relay is not None:
-            self.relay.start()
+        if self.publisher is not None:
+            self.publisher.start()
 
     async def close(self) -> None:
-        if self.relay is not None:
-            await self.relay.stop()
+        if self.publisher is not None:
+            await self.publisher.stop()
         await self.bus.close()
         for client in self.redis:
             await client.aclose()
@@ -75,11 +76,12 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
         )
         # Each hall with subscribers here holds one connection in a blocking read.
         tails = Redis.from_url(server.bus, max_connections=len(settings.halls) + 4, **options)
+        publisher = StreamPublisher(redis, store, [spec.id for spec in settings.halls])
         return Backends(
             store=store,
             bus=RedisStreamBus(redis, tails, client_queue=server.client_queue),
-            hall_log=lambda spec: RedisLog(redis, store, spec, clock, recent=50),
-            relay=OutboxRelay(redis, store, settings.halls, clock),
+            hall_log=lambda spec: PostgresLog(store, publisher, spec, clock, server.replay_events),
+            publisher=publisher,
             redis=(redis, tails),
         )
     raise ValueError(f"unsupported bus URL: {server.bus}")

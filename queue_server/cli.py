@@ -1,4 +1,4 @@
-"""The `onewindow` command: serve, demo, check-config, user add, device add."""
+"""The `onewindow` command: init, serve, demo, check-config, db, user add, device add, reports."""
 
 from __future__ import annotations
 
@@ -14,27 +14,39 @@ from typing import TypeVar
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
-from queue_server.accounts import AccountError, add_device, add_user
+from queue_server import demo
+from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
 from queue_server.app import check_package_sections, create_app
 from queue_server.auth import DeviceKind, Role
-from queue_server.clock import SystemClock
-from queue_server.config import ConfigError, Settings, load_settings
+from queue_server.clock import SystemClock, clock_from_environment
+from queue_server.config import (
+    BUILT_IN_CONFIG,
+    CONFIG_NAME,
+    ConfigError,
+    ConfigLocation,
+    Settings,
+    find_config,
+    load_settings,
+)
+from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.reports import cli as reports_cli
+from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreUnavailable, open_store
 
 _T = TypeVar("_T")
-DEMO_PASSWORD = "onewindow-demo"
-
-
-def _default_config() -> str:
-    return os.environ.get("ONEWINDOW_CONFIG", "config.toml")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onewindow", description="OneWindow queue server")
-    parser.add_argument("--config", default=_default_config(), help="path to config.toml")
+    parser.add_argument(
+        "--config",
+        help="path to config.toml (default: $ONEWINDOW_CONFIG, else ./config.toml, "
+        "else the built-in demo hall with its files in $ONEWINDOW_DATA or ~/.local/share/onewindow)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
+    init = commands.add_parser("init", help="write a commented config.toml and a var/ folder")
+    init.add_argument("dir", nargs="?", default=".", help="where (default: this folder)")
     serve = commands.add_parser("serve", help="run the server")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -44,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply every migration not yet applied"
     )
-    demo = commands.add_parser("demo", help="run the demo hall with demo accounts and devices")
+    demo = commands.add_parser(
+        "demo", help="run the demo hall (its own store var/demo.db) with demo accounts, devices and printer"
+    )
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
     commands.add_parser("check-config", help="validate the config file and say what is wrong")
@@ -54,20 +68,28 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
+    user.add_parser("disable", help="refuse the account's sign-in and end its sessions").add_argument("name")
 
     device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
     device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
     device_add.add_argument("name")
     device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
     device_add.add_argument("--hall")
+    device_add.add_argument("--window", type=int, help="a screen: the window whose visitors it rates")
+    device_remove = device.add_parser("remove", help="forget a device: its token stops working")
+    device_remove.add_argument("name")
+    device_remove.add_argument("--hall")
     reports_cli.add_parsers(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "init":
+        return _init(Path(args.dir))
+    location = find_config(args.config)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(location)
         check_package_sections(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
@@ -78,13 +100,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check-config":
             return _check_config(settings)
         if args.command == "serve":
-            return _serve(settings, args.host, args.port, args.workers, args.config, args.access_log)
+            if location.built_in:
+                print(
+                    f"no {CONFIG_NAME} here: serving the built-in demo hall, its files in "
+                    f"{location.base_dir} (onewindow init writes a config to edit)",
+                    file=sys.stderr,
+                )
+            return _serve(settings, args.host, args.port, args.workers, location, args.access_log)
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
         if args.command == "demo":
-            _with_store(settings, lambda store: _prepare_demo(store, settings))
-            return _serve(settings, args.host, args.port)
+            return demo.run(settings, args.host, args.port, _serve)
+        if args.command == "user" and args.action == "disable":
+            _with_store(settings, lambda store: disable_user(store, args.name))
+            print(f"user {args.name} disabled; their sign-ins have ended")
+            return 0
+        if args.command == "device" and args.action == "remove":
+            _with_store(settings, lambda store: remove_device(store, settings, args.name, args.hall))
+            print(f"device {args.name} removed; its token no longer works")
+            return 0
         if args.command == "user":
             password = _read_password()
             user = _with_store(
@@ -99,7 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             token = _with_store(
                 settings,
                 lambda store: add_device(
-                    store, settings, SystemClock(), args.name, DeviceKind(args.kind), args.hall
+                    store,
+                    settings,
+                    SystemClock(),
+                    args.name,
+                    DeviceKind(args.kind),
+                    args.hall,
+                    window=args.window,
                 ),
             )
             print(token)
@@ -109,6 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
+    except StoreInUse as exc:
+        print(
+            f"onewindow: onewindow demo-data is writing into the store {exc}; "
+            "start the server when it is done",
+            file=sys.stderr,
+        )
+        return 1
     except (StoreUnavailable, SQLAlchemyError, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
@@ -143,14 +191,20 @@ def _serve(
     host: str | None,
     port: int | None,
     workers: int = 1,
-    config: str = "",
+    location: ConfigLocation | None = None,
     access_log: bool = False,
 ) -> int:
     if workers > 1 and not settings.server.bus.startswith(("redis://", "rediss://")):
         raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
-    os.environ["ONEWINDOW_CONFIG"] = str(Path(config or settings.source).resolve())
+    # Held while serving: demo-data will not write beside a live server.
+    lock = StoreLock(settings.server.store, exclusive=False)
+    # Worker processes find the same config (asgi.app reads these).
+    if location is not None and location.built_in:
+        os.environ["ONEWINDOW_DATA"] = str(location.base_dir)
+    elif location is not None:
+        os.environ["ONEWINDOW_CONFIG"] = str(location.path.resolve())
     uvicorn.run(
-        "queue_server.asgi:app" if workers > 1 else create_app(settings),
+        "queue_server.asgi:app" if workers > 1 else create_app(settings, clock_from_environment()),
         factory=workers > 1,
         workers=workers,
         host=host or settings.server.host,
@@ -162,10 +216,12 @@ def _serve(
         # Every event goes to many screens as the same text; compressing it again for each
         # one costs more CPU than the hall LAN saves.
         ws_per_message_deflate=False,
-        # Longer than clients and proxies keep idle connections, so the server is never the
-        # one closing a connection just as a request goes out on it.
-        timeout_keep_alive=75,
+        # Keep-alive (longer than clients and proxies keep idle connections, so the server is
+        # never the one closing a connection just as a request goes out on it), read deadline,
+        # connection caps: docs/SECURITY.md.
+        **uvicorn_options(settings.server),
     )
+    lock.release()
     return 0
 
 
@@ -190,31 +246,27 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]]) -> _
     return asyncio.run(run())
 
 
-async def _prepare_demo(store: Store, settings: Settings) -> None:
-    """Demo accounts (password onewindow-demo) and device tokens, written to var/demo-tokens.txt."""
-    clock = SystemClock()
-    hall = settings.halls[0].id
-    accounts = [("supervisor", Role.SUPERVISOR), ("admin", Role.ADMIN)] + [
-        (f"clerk{i}", Role.CLERK) for i in range(1, 4)
-    ]
-    for name, role in accounts:
-        if await store.get_user(name) is None:
-            await add_user(
-                store,
-                settings,
-                clock,
-                name,
-                role,
-                DEMO_PASSWORD,
-                None if role is Role.ADMIN else hall,
-            )
-    tokens_file = Path(settings.source).resolve().parent / "var" / "demo-tokens.txt"
-    if not tokens_file.exists():
-        tokens_file.parent.mkdir(parents=True, exist_ok=True)
-        lines = [
-            f"{kind.value}={await add_device(store, settings, clock, f'demo-{kind.value}', kind, hall)}"
-            for kind in DeviceKind
-        ]
-        tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"demo hall {hall}: users supervisor, admin, clerk1-3 (password {DEMO_PASSWORD})")
-    print(f"device tokens in {tokens_file}")
+def _init(directory: Path) -> int:
+    """A config.toml to edit (the demo hall's, commented) and a private var/ folder."""
+    config = directory / CONFIG_NAME
+    if config.exists():
+        print(f"onewindow init: {config} exists already; it was left as it is", file=sys.stderr)
+        return 2
+    directory.mkdir(parents=True, exist_ok=True)
+    config.write_text(INIT_HEADER + BUILT_IN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    var = private_dir(directory / "var")
+    print(f"wrote {config} and {var}/")
+    print(f"next: edit the halls in {config}, then, in {directory}:")
+    print("  onewindow check-config")
+    print("  onewindow user add admin --role admin")
+    print("  onewindow serve")
+    return 0
+
+
+INIT_HEADER = """\
+# Written by `onewindow init`: the demo hall, to edit into your own.
+# `onewindow check-config` says what is wrong with it; relative paths (the store below, the
+# displays' voice pack and cache) start from this file's folder. ONEWINDOW_STORE and
+# ONEWINDOW_BUS override [server] store and bus.
+
+"""

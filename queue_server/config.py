@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.domain.model import (
@@ -43,6 +45,15 @@ class ServerSettings:
     bus: str = "memory://"
     replay_events: int = 2000
     client_queue: int = 500
+    # What one client may hold (issue #11): bodies, time to send a request, connections.
+    max_body_bytes: int = 64 * 1024
+    read_timeout_s: int = 10
+    keep_alive_s: int = 75
+    max_connections: int = 4096
+    max_connections_per_client: int = 64
+    # Addresses whose connections carry many clients (a reverse proxy on the same machine):
+    # not capped per address; the proxy caps its clients itself (docs/nginx-onewindow.conf).
+    proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,9 @@ class Settings:
     server: ServerSettings
     halls: tuple[HallSpec, ...]
     source: str = "<memory>"
+    # The folder that relative paths in the file (store, caches, voice pack) start from: the
+    # config file's own folder, or the data folder when the built-in config is used.
+    base_dir: Path = field(default_factory=Path.cwd)
 
     def hall(self, hall_id: str) -> HallSpec | None:
         return next((h for h in self.halls if h.id == hall_id), None)
@@ -61,9 +75,7 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def get(
-        self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...
-    ) -> Any:
+    def get(self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...) -> Any:
         if key not in table:
             if default is ...:
                 self.problems.append(f"{path}.{key}: missing")
@@ -75,9 +87,7 @@ class _Reader:
             return None if default is ... else default
         return value
 
-    def positive(
-        self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1
-    ) -> int:
+    def positive(self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1) -> int:
         value: int = self.get(table, path, key, int, default)
         if value < minimum:
             self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
@@ -113,16 +123,58 @@ class _Reader:
                 self.problems.append(f'{where}: expected ["HH:MM", "HH:MM"], got {pair!r}')
                 continue
             if end <= start:
-                self.problems.append(
-                    f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})"
-                )
+                self.problems.append(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
             elif result and start < result[-1][1]:
                 self.problems.append(f"{where}: overlaps the session before it")
             result.append((start, end))
         return tuple(result)
 
 
-def load_settings(path: str | os.PathLike[str]) -> Settings:
+# The demo hall, shipped inside the package so that an installed wheel has a hall to run.
+BUILT_IN_CONFIG: Final = Path(str(resources.files("queue_server") / "default_config.toml"))
+CONFIG_NAME: Final = "config.toml"
+
+
+@dataclass(frozen=True)
+class ConfigLocation:
+    """Which config file to read, and the folder its relative paths start from."""
+
+    path: Path
+    base_dir: Path
+
+    @property
+    def built_in(self) -> bool:
+        return self.path == BUILT_IN_CONFIG
+
+
+def data_dir() -> Path:
+    """Where the built-in config keeps its store and files: $ONEWINDOW_DATA, else the user's
+    data folder ($XDG_DATA_HOME/onewindow, ~/.local/share/onewindow)."""
+    explicit = os.environ.get("ONEWINDOW_DATA")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser().resolve() / "onewindow"
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> ConfigLocation:
+    """`explicit` (--config), else $ONEWINDOW_CONFIG, else ./config.toml where one exists, else
+    the built-in demo hall with its files in `data_dir()`."""
+    named = explicit or os.environ.get("ONEWINDOW_CONFIG")
+    if named:
+        path = Path(named)
+        if path.resolve() == BUILT_IN_CONFIG.resolve():  # never a store inside the package
+            return ConfigLocation(BUILT_IN_CONFIG, data_dir())
+        return ConfigLocation(path, path.resolve().parent)
+    local = Path.cwd() / CONFIG_NAME
+    if local.is_file():
+        return ConfigLocation(local, Path.cwd())
+    return ConfigLocation(BUILT_IN_CONFIG, data_dir())
+
+
+def load_settings(path: str | os.PathLike[str] | ConfigLocation, base_dir: Path | None = None) -> Settings:
+    if isinstance(path, ConfigLocation):
+        return load_settings(path.path, path.base_dir)
     source = str(path)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -130,14 +182,15 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
         raise ConfigError(source, ["file not found"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
-    return parse_settings(raw, source=source, base_dir=Path(path).resolve().parent)
+    return parse_settings(raw, source=source, base_dir=base_dir or Path(path).resolve().parent)
 
 
 def parse_settings(
     raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None
 ) -> Settings:
     reader = _Reader()
-    server = _parse_server(reader, raw.get("server", {}), base_dir or Path.cwd())
+    base_dir = base_dir or Path.cwd()
+    server = _parse_server(reader, raw.get("server", {}), base_dir)
     halls_raw = raw.get("halls")
     halls: list[HallSpec] = []
     if not isinstance(halls_raw, list) or not halls_raw:
@@ -152,14 +205,12 @@ def parse_settings(
             reader.problems.append(f"halls: id {dup!r} is declared twice")
     if reader.problems:
         raise ConfigError(source, reader.problems)
-    return Settings(server=server, halls=tuple(halls), source=source)
+    return Settings(server=server, halls=tuple(halls), source=source, base_dir=base_dir)
 
 
 def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
     defaults = ServerSettings()
-    store = os.environ.get("ONEWINDOW_STORE") or reader.get(
-        raw, "server", "store", str, defaults.store
-    )
+    store = os.environ.get("ONEWINDOW_STORE") or reader.get(raw, "server", "store", str, defaults.store)
     bus = os.environ.get("ONEWINDOW_BUS") or reader.get(raw, "server", "bus", str, defaults.bus)
     if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
         relative = store.removeprefix("sqlite:///")
@@ -170,9 +221,7 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
         ("bus", bus, ("memory://", "redis://", "rediss://")),
     ):
         if not value.startswith(schemes):
-            reader.problems.append(
-                f"server.{key}: unsupported URL {value!r} (use {', '.join(schemes)})"
-            )
+            reader.problems.append(f"server.{key}: unsupported URL {value!r} (use {', '.join(schemes)})")
     return ServerSettings(
         host=reader.get(raw, "server", "host", str, defaults.host),
         port=reader.positive(raw, "server", "port", defaults.port),
@@ -180,7 +229,30 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
         bus=bus,
         replay_events=reader.positive(raw, "server", "replay_events", defaults.replay_events, 10),
         client_queue=reader.positive(raw, "server", "client_queue", defaults.client_queue, 10),
+        max_body_bytes=reader.positive(raw, "server", "max_body_bytes", defaults.max_body_bytes, 1024),
+        read_timeout_s=reader.positive(raw, "server", "read_timeout_s", defaults.read_timeout_s),
+        keep_alive_s=reader.positive(raw, "server", "keep_alive_s", defaults.keep_alive_s),
+        max_connections=reader.positive(raw, "server", "max_connections", defaults.max_connections, 16),
+        max_connections_per_client=reader.positive(
+            raw, "server", "max_connections_per_client", defaults.max_connections_per_client, 4
+        ),
+        proxies=_addresses(reader, raw, "server", "proxies", defaults.proxies),
     )
+
+
+def _addresses(
+    reader: _Reader, table: dict[str, Any], path: str, key: str, default: tuple[str, ...]
+) -> tuple[str, ...]:
+    value = reader.get(table, path, key, list, list(default))
+    if not all(isinstance(item, str) for item in value):
+        reader.problems.append(f"{path}.{key}: expected a list of addresses, got {value!r}")
+        return default
+    for item in value:
+        try:
+            ipaddress.ip_address(item)
+        except ValueError:
+            reader.problems.append(f"{path}.{key}: {item!r} is not an IP address")
+    return tuple(value)
 
 
 def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
@@ -207,9 +279,7 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
     priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
     hours_raw = reader.get(raw, path, "hours", dict, {})
     hours = OpeningHours(
-        weekdays=reader.sessions(
-            hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"
-        ),
+        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
         weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
     )
     policy = HallPolicy(
@@ -219,9 +289,7 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
         priority_ratio=reader.positive(raw, path, "priority_ratio", 2),
         aging=timedelta(minutes=reader.positive(raw, path, "aging_minutes", 45)),
         number_width=reader.positive(raw, path, "number_width", 3),
-        default_handling=timedelta(
-            minutes=reader.positive(raw, path, "default_handling_minutes", 5)
-        ),
+        default_handling=timedelta(minutes=reader.positive(raw, path, "default_handling_minutes", 5)),
     )
     if hall_id is None:
         return None
@@ -255,16 +323,12 @@ def _parse_all(
     return tuple(item for item in parsed if item is not None)
 
 
-def _list(
-    reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True
-) -> list[Any]:
+def _list(reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True) -> list[Any]:
     value = raw.get(key)
     if value is None and not required:
         return []
     if not isinstance(value, list) or (required and not value):
-        reader.problems.append(
-            f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required"
-        )
+        reader.problems.append(f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required")
         return []
     return value
 
@@ -315,12 +379,19 @@ def _parse_window(reader: _Reader, raw: Any, path: str, codes: set[str]) -> Wind
         for code in categories:
             if code not in codes:
                 reader.problems.append(f"{path}.categories: unknown category {code!r}")
+    green_channel = reader.get(raw, path, "green_channel", bool, False)
+    serves_others = reader.get(raw, path, "green_channel_serves_others", bool, False)
+    if serves_others and not green_channel:
+        reader.problems.append(
+            f"{path}.green_channel_serves_others: only for a window with green_channel = true"
+        )
     return WindowSpec(
         number=number,
         name=reader.get(raw, path, "name", str, f"{number}号窗口"),
         name_en=reader.get(raw, path, "name_en", str, f"Window {number}"),
         categories=None if categories is None else frozenset(categories),
-        green_channel=reader.get(raw, path, "green_channel", bool, False),
+        green_channel=green_channel,
+        green_channel_serves_others=serves_others,
     )
 
 

@@ -44,8 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Window {window} is {state}; it cannot {verb}",
     },
     "error.window_not_open": {
-        "zh-CN": "{window} 号窗口未开放（{state}），不能叫号",
-        "en": "Window {window} is not open ({state}); it cannot call",
+        "zh-CN": "{window} 号窗口未开放（{state}），请先开启窗口",
+        "en": "Window {window} is not open ({state}); open it first",
     },
     "error.window_busy": {
         "zh-CN": "{window} 号窗口正在办理 {number} 号，请先办结、过号或挂起",
@@ -78,6 +78,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.bad_json": {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
+    },
+    "error.kiosk_priority": {
+        "zh-CN": "自助取号机不能发放「{priority}」号（绿色通道由工作人员发放，预约号凭预约码签到），"
+        "可选：{allowed}",
+        "en": "A kiosk cannot issue {priority} tickets (green channel is given by staff, appointments by "
+        "checking in with the booking code); it may issue: {allowed}",
+    },
+    "error.rating_device_unbound": {
+        "zh-CN": "设备 {device} 未绑定窗口，不能评价（用 onewindow device add --window 登记评价器）",
+        "en": "Device {device} is bound to no window, so it cannot rate (register a rating device "
+        "with onewindow device add --window)",
+    },
+    "error.rating_other_window": {
+        "zh-CN": "{number} 号不在本评价器的 {window} 号窗口办结，不能在此评价",
+        "en": "Ticket {number} was not finished at window {window}, this rating device's window",
+    },
+    "error.token_revoked": {
+        "zh-CN": "登录已失效（已退出、密码已重置或账号已停用），请重新登录",
+        "en": "This sign-in has ended (signed out, password reset or account disabled): sign in again",
+    },
+    "error.account_disabled": {
+        "zh-CN": "该账号已停用，请联系管理员",
+        "en": "This account is disabled: ask an administrator",
+    },
+    "error.logout_device": {
+        "zh-CN": "设备令牌不能退出登录，请由管理员移除设备",
+        "en": "A device token cannot sign out: an administrator removes the device",
+    },
+    "error.too_many_attempts": {
+        "zh-CN": "登录失败次数过多，请 {seconds} 秒后再试",
+        "en": "Too many failed sign-ins: try again in {seconds} s",
+    },
+    "error.body_too_large": {
+        "zh-CN": "请求体超过 {limit} 字节的上限",
+        "en": "The request body is larger than the limit of {limit} bytes",
     },
     "error.json_too_deep": {
         "zh-CN": "请求体的 JSON 嵌套层数过多",
@@ -343,6 +378,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.day": {"zh-CN": "日期", "en": "Day"},
     "reports.reason": {"zh-CN": "原因", "en": "Reason"},
     "reports.level": {"zh-CN": "评价", "en": "Rating"},
+    "reports.level_5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "reports.level_4": {"zh-CN": "满意", "en": "Satisfied"},
+    "reports.level_3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "reports.level_2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "reports.level_1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
     "reports.time": {"zh-CN": "时间", "en": "Time"},
     "reports.plan_progress": {
         "zh-CN": "正在模拟一周排班：{progress}（{step}）",
@@ -423,6 +463,56 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# The words for the codes an error names: a person reads 「已办结」, never `done`. English
+# words fit the sentences they go into ("Ticket A001 is finished; it cannot be called").
+WORDS: dict[str, dict[str, str]] = {
+    "status.waiting": {"zh-CN": "等候中", "en": "waiting"},
+    "status.called": {"zh-CN": "已呼叫", "en": "called"},
+    "status.serving": {"zh-CN": "办理中", "en": "being served"},
+    "status.held": {"zh-CN": "挂起", "en": "on hold"},
+    "status.done": {"zh-CN": "已办结", "en": "finished"},
+    "status.no_show": {"zh-CN": "过号", "en": "a no-show"},
+    "status.cancelled": {"zh-CN": "已取消", "en": "cancelled"},
+    "status.expired": {"zh-CN": "已过期", "en": "expired"},
+    "state.open": {"zh-CN": "开放", "en": "open"},
+    "state.paused": {"zh-CN": "暂停", "en": "paused"},
+    "state.closed": {"zh-CN": "关闭", "en": "closed"},
+    "verb.call": {"zh-CN": "叫号", "en": "be called"},
+    "verb.recall": {"zh-CN": "重呼", "en": "be called again"},
+    "verb.start": {"zh-CN": "开始办理", "en": "be started"},
+    "verb.finish": {"zh-CN": "办结", "en": "be finished"},
+    "verb.no_show": {"zh-CN": "过号", "en": "be marked a no-show"},
+    "verb.reactivate": {"zh-CN": "恢复排队", "en": "go back in the queue"},
+    "verb.hold": {"zh-CN": "挂起", "en": "be put on hold"},
+    "verb.call_back": {"zh-CN": "回呼", "en": "be called back"},
+    "verb.transfer": {"zh-CN": "转移", "en": "be transferred"},
+    "verb.cancel": {"zh-CN": "取消", "en": "be cancelled"},
+    "verb.expire": {"zh-CN": "过期", "en": "expire"},
+    "verb.open": {"zh-CN": "开启", "en": "be opened"},
+    "verb.pause": {"zh-CN": "暂停", "en": "be paused"},
+    "verb.resume": {"zh-CN": "恢复", "en": "resume"},
+    "verb.close": {"zh-CN": "关闭", "en": "be closed"},
+    "role.clerk": {"zh-CN": "窗口人员", "en": "clerk"},
+    "role.supervisor": {"zh-CN": "主管", "en": "supervisor"},
+    "role.admin": {"zh-CN": "管理员", "en": "admin"},
+    "role.kiosk": {"zh-CN": "自助取号机", "en": "kiosk"},
+    "role.screen": {"zh-CN": "显示屏", "en": "screen"},
+    "role.printer": {"zh-CN": "打印机", "en": "printer"},
+}
+# Parameters that carry a code, and the words they take (a device's kind is its role);
+# the error's `params` keep the code for programs.
+_WORDED_PARAMS = {"status": "status", "state": "state", "verb": "verb", "role": "role", "kind": "role"}
+
+
+def worded(params: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """The parameters with every known code replaced by its word in the language."""
+    out = dict(params)
+    for name, words in _WORDED_PARAMS.items():
+        entry = WORDS.get(f"{words}.{out.get(name)}")
+        if entry is not None:
+            out[name] = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return out
+
 
 def pick_language(accept_language: str | None) -> str:
     """The first supported language the client asks for; zh-CN otherwise."""
@@ -449,4 +539,4 @@ def render(catalog: Mapping[str, Mapping[str, str]], key: str, language: str, **
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    return render(MESSAGES, key, language, **params)
+    return render(MESSAGES, key, language, **worded(params, language))

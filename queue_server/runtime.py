@@ -5,17 +5,21 @@ pressing "call next" together in this process can never get the same ticket. Dec
 that arrive while a write is in flight are written together in the next one (group
 commit): each is durable before its caller hears back, without one fsync per request.
 
-Where the state is shared by several processes (Redis), the log checks on append that
-nobody appended since this process last synced; if somebody did, the batch is decided
-again on the fresh state. A batch is only ever appended whole.
+Where the hall is shared by several processes (PostgreSQL), the log's commit checks that
+nobody committed since this process last caught up; if somebody did, the batch is decided
+again on the caught-up state. A batch is only ever committed whole.
+
+A command may carry an idempotency key: the key is committed with its step, so a retry
+(after a timeout or a 503) answers with the step already taken instead of taking another.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from queue_server.bus.memory import MemoryBus
@@ -24,10 +28,13 @@ from queue_server.domain.errors import DomainError
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec
 from queue_server.domain.numbering import service_day
-from queue_server.storage.base import Store, StoreUnavailable
+from queue_server.storage.base import Reply, Store, StoreUnavailable
 
 Decision = Callable[[HallState, datetime], Outcome]
+_Command = tuple[Decision, "asyncio.Future[Outcome]", str | None]  # with its idempotency key
 MAX_ATTEMPTS = 50
+# How long a retry with the same idempotency key still finds the first answer.
+KEY_LIFETIME = timedelta(hours=24)
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +43,46 @@ class StaleState(Exception):
     """Another process appended first: decide again on the fresh state."""
 
 
+class Replies:
+    """The idempotency keys of a hall's recent steps, as committed."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Reply] = {}
+
+    def get(self, key: str) -> Reply | None:
+        return self._by_key.get(key)
+
+    def add(self, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            self._by_key[reply.key] = reply
+        if replies and len(self._by_key) % 1024 == 0:
+            self._forget_old()
+
+    def _forget_old(self) -> None:
+        newest = max(r.at for r in self._by_key.values())
+        self._by_key = {k: r for k, r in self._by_key.items() if r.at > newest - KEY_LIFETIME}
+
+
 class HallLog(Protocol):
     """Where a hall's decided outcomes go, and where a process catches up from."""
 
+    replies: Replies
+
     async def load(self) -> HallState:
-        """The hall's state at start-up."""
+        """The hall's state at start-up (and its recent keys into `replies`)."""
 
-    async def sync(self, state: HallState) -> HallState:
-        """The state brought up to date (the same object, or a reloaded one)."""
+    async def sync(self, state: HallState, current: bool) -> HallState:
+        """The state brought up to date (the same object, or a reloaded one); `current`: up
+        to every step committed anywhere, because a reader is waiting."""
 
-    async def append(self, state: HallState, outcomes: Sequence[Outcome], base_seq: int) -> None:
+    async def append(
+        self, state: HallState, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]
+    ) -> None:
         """Make the outcomes durable and tell subscribers; StaleState if `base_seq` is old."""
+
+    async def confirm(self, base_seq: int) -> None:
+        """For a batch that changed nothing (refusals, nobody waiting): StaleState if the
+        hall moved past `base_seq`, since the answers were decided on an old state."""
 
 
 class LocalLog:
@@ -55,44 +91,68 @@ class LocalLog:
     def __init__(self, store: Store, bus: MemoryBus, spec: HallSpec, clock: Clock, recent: int) -> None:
         self._store, self._bus, self._spec, self._clock = store, bus, spec, clock
         self._recent = recent
+        self.replies = Replies()
 
     async def load(self) -> HallState:
         today = service_day(self._clock.now(), self._spec.timezone)
         state = await self._store.load_hall(self._spec, today, self._recent)
         recent = await self._store.recent_events(self._spec.id, self._recent)
         self._bus.backfill(self._spec.id, recent, state.seq)
+        self.replies.add(await self._store.replies(self._spec.id, self._clock.now() - KEY_LIFETIME))
         return state
 
-    async def sync(self, state: HallState) -> HallState:
+    async def sync(self, state: HallState, current: bool) -> HallState:
         return state
 
-    async def append(self, state: HallState, outcomes: Sequence[Outcome], base_seq: int) -> None:
-        await self._store.commit(outcomes)
+    async def append(
+        self, state: HallState, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]
+    ) -> None:
+        await self._store.commit(outcomes, replies)
+        self.replies.add(replies)
         await self._bus.publish([e for outcome in outcomes for e in outcome.events])
+
+    async def confirm(self, base_seq: int) -> None:
+        return None  # this process is the only writer
 
 
 class HallRuntime:
     def __init__(self, state: HallState, hall_log: HallLog, clock: Clock) -> None:
         self.state = state
         self._log, self._clock = hall_log, clock
-        self._pending: list[tuple[Decision, asyncio.Future[Outcome]]] = []
-        self._snapshot_waiters: list[asyncio.Future[dict[str, Any]]] = []
+        self._pending: list[_Command] = []
+        self._readers: list[tuple[Callable[[HallState], Any], asyncio.Future[Any]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     @property
     def hall_id(self) -> str:
         return self.state.spec.id
 
-    async def run(self, decide: Decision) -> Outcome:
+    async def run(self, decide: Decision, key: str | None = None) -> Outcome:
+        """The decided and committed outcome; with a `key` already committed, the step that
+        key took (an outcome without events, its ticket as it is now)."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._pending.append((decide, future))
+        self._pending.append((decide, future, key))
         self._wake()
         return await future
 
     async def snapshot(self) -> dict[str, Any]:
-        """The hall as durable and published: never a change still being written."""
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._snapshot_waiters.append(future)
+        """The hall as committed (by any process): never a change still being written."""
+        snapshot: dict[str, Any] = await self._read(HallState.snapshot)
+        return snapshot
+
+    async def current(self) -> HallState:
+        """The state with every step committed so far, by this process or another."""
+        state: HallState = await self._read(lambda state: state)
+        return state
+
+    async def answered(self, key: str) -> Reply | None:
+        """What a step committed with `key` (by any process) answered, if one was."""
+        await self.current()
+        return self._log.replies.get(key)
+
+    async def _read(self, read: Callable[[HallState], Any]) -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._readers.append((read, future))
         self._wake()
         return await future
 
@@ -101,7 +161,7 @@ class HallRuntime:
             self._writer = asyncio.create_task(self._write_batches(), name=f"hall-{self.hall_id}")
 
     async def _write_batches(self) -> None:
-        while self._pending or self._snapshot_waiters:
+        while self._pending or self._readers:
             batch, self._pending = self._pending, []
             try:
                 await self._write_batch(batch)
@@ -109,25 +169,35 @@ class HallRuntime:
                 failure = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
                 if not isinstance(exc, StoreUnavailable):
                     log.exception("writing hall %s failed", self.hall_id)
-                for _, future in batch:
+                for _, future, _ in batch:
                     if not future.done():
                         future.set_exception(failure)
-                for waiter in self._take_snapshot_waiters():
-                    waiter.set_exception(failure)
+                for _, reader in self._take_readers():
+                    reader.set_exception(failure)
 
-    async def _write_batch(self, batch: list[tuple[Decision, asyncio.Future[Outcome]]]) -> None:
-        for _ in range(MAX_ATTEMPTS):
-            self.state = await self._log.sync(self.state)
-            waiters = self._take_snapshot_waiters()
-            if waiters:
-                snapshot = self.state.snapshot()
-                for waiter in waiters:
-                    waiter.set_result(snapshot)
+    async def _write_batch(self, batch: list[_Command]) -> None:
+        for attempt in range(MAX_ATTEMPTS):
+            readers = self._take_readers()
+            try:
+                self.state = await self._log.sync(self.state, current=bool(readers))
+            except BaseException:
+                self._readers[:0] = readers  # they hear of the failure with the batch
+                raise
+            for read, reader in readers:
+                reader.set_result(read(self.state))
             checkpoint = self.state.checkpoint()
             results: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]] = []
-            for decide, future in batch:
+            replies: list[Reply] = []
+            for decide, future, key in batch:
+                taken = None if key is None else self._log.replies.get(key)
+                taken = taken or next((r for r in replies if r.key == key), None)
+                if taken is not None:
+                    ticket = None if taken.ticket is None else self.state.tickets.get(taken.ticket)
+                    results.append((future, Outcome(ticket=ticket)))
+                    continue
                 try:
-                    outcome = decide(self.state, self._clock.now())
+                    now = self._clock.now()
+                    outcome = decide(self.state, now)
                 except DomainError as exc:
                     results.append((future, exc))
                     continue
@@ -137,12 +207,19 @@ class HallRuntime:
                     continue
                 self.state.apply(outcome)
                 results.append((future, outcome))
+                if key is not None and outcome.events:
+                    ticket_id = None if outcome.ticket is None else outcome.ticket.id
+                    replies.append(Reply(key, ticket_id, outcome.events[-1].seq, now))
             outcomes = [r for _, r in results if isinstance(r, Outcome)]
             try:
                 if any(o.events for o in outcomes):
-                    await self._log.append(self.state, outcomes, checkpoint.seq)
+                    await self._log.append(self.state, outcomes, checkpoint.seq, replies)
+                elif results:
+                    await self._log.confirm(checkpoint.seq)
             except StaleState:
                 self.state.restore(checkpoint)
+                # Processes that keep colliding on a hall fall out of step (a few ms at most).
+                await asyncio.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
                 continue
             except BaseException:
                 self.state.restore(checkpoint)
@@ -155,8 +232,9 @@ class HallRuntime:
                 else:
                     future.set_exception(result)
             return
+        log.warning("hall %s: %d attempts all found another process first", self.hall_id, MAX_ATTEMPTS)
         raise StoreUnavailable(f"hall {self.hall_id}: too much contention, gave up")
 
-    def _take_snapshot_waiters(self) -> list[asyncio.Future[dict[str, Any]]]:
-        waiters, self._snapshot_waiters = self._snapshot_waiters, []
-        return [w for w in waiters if not w.done()]
+    def _take_readers(self) -> list[tuple[Callable[[HallState], Any], asyncio.Future[Any]]]:
+        readers, self._readers = self._readers, []
+        return [(read, future) for read, future in readers if not future.done()]

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,22 +22,38 @@ from queue_server.auth import (
     TokenSigner,
     hash_device_token,
     hash_password,
+    needs_rehash,
     verify_password,
 )
 from queue_server.backends import Backends
 from queue_server.clock import Clock
 from queue_server.config import Settings
-from queue_server.domain.errors import Conflict, Forbidden, NotFound
+from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
-from queue_server.domain.model import Category, HallSpec, Ticket, TicketStatus, Window, WindowState
+from queue_server.domain.model import (
+    APPOINTMENT,
+    GREEN_CHANNEL,
+    NORMAL,
+    Category,
+    HallSpec,
+    Ticket,
+    TicketStatus,
+    Window,
+    WindowState,
+)
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
 from queue_server.runtime import Decision, HallRuntime
+from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
 
 ROLLOVER_CHECK_S = 30.0
+# How stale this process's view of revocations may be (another process signed out, an admin
+# disabled an account or removed a device).
+REVOCATION_CHECK_S = 2.0
+IDEMPOTENCY_KEY_MAX = 100
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 
@@ -59,9 +76,13 @@ class QueueService:
         self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
         self._signer: TokenSigner | None = None
-        self._devices: dict[str, Principal] = {}
+        # Devices and accounts as last read from the store, with when (time.monotonic()).
+        self._devices: dict[str, tuple[Principal, float]] = {}
+        self._accounts: dict[str, tuple[int | None, float]] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.presence = Presence(clock)
+        counters = RedisCounters(backends.redis[0]) if backends.redis else MemoryCounters(clock)
+        self.throttle = LoginThrottle(counters)
 
     # ---- life cycle -----------------------------------------------------------------
 
@@ -98,33 +119,74 @@ class QueueService:
 
     # ---- who is asking --------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> tuple[str, Principal]:
+    async def login(self, username: str, password: str, address: str) -> tuple[str, Principal]:
+        wait = await self.throttle.retry_after_s(username, address)
+        if wait:
+            raise TooManyAttempts(wait)
         user = await self.store.get_user(username)
-        if user is None:
-            verify_password(password, _DUMMY_HASH)  # same time whether or not the name exists
+        # Hashing takes tens of ms of CPU: in a thread, so the hall's calls go on meanwhile. The
+        # same work whether or not the name exists.
+        stored = _DUMMY_HASH if user is None else user.password_hash
+        matches = await asyncio.to_thread(verify_password, password, stored)
+        if user is None or not matches:
+            await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")
-        if not verify_password(password, user.password_hash):
-            raise NotAuthenticated("error.bad_credentials")
+        await self.throttle.succeeded(username, address)
+        if needs_rehash(user.password_hash):
+            user = replace(user, password_hash=await asyncio.to_thread(hash_password, password))
+            await self.store.add_user(user)
+        if user.disabled:
+            raise NotAuthenticated("error.account_disabled")
         role = Role(user.role)
-        token = self.signer.issue(user.username, role, user.hall, self.clock.now())
+        token = self.signer.issue(user.username, role, user.hall, user.token_generation, self.clock.now())
         return token, Principal(name=user.username, role=role, hall=user.hall)
+
+    async def logout(self, principal: Principal) -> None:
+        """Ends every session of the signed-in person (all their tokens), on every process."""
+        if principal.role is None:
+            raise Forbidden("error.logout_device")
+        user = await self.store.get_user(principal.name)
+        if user is not None:
+            await self.store.add_user(replace(user, token_generation=user.token_generation + 1))
+        self._accounts.pop(principal.name, None)
 
     async def authenticate(self, token: str | None) -> Principal:
         if not token:
             raise NotAuthenticated()
         if token.startswith("owd_"):
-            digest = hash_device_token(token)
-            if digest not in self._devices:
-                device = await self.store.device_by_token_hash(digest)
-                if device is None:
-                    raise NotAuthenticated("error.bad_token")
-                self._devices[digest] = Principal(
-                    name=device.name, device=DeviceKind(device.kind), hall=device.hall
-                )
-            device_principal = self._devices[digest]
+            device_principal = await self._device(hash_device_token(token))
             self.presence.seen(device_principal)
             return device_principal
-        return self.signer.verify(token, self.clock.now())
+        principal, generation = self.signer.verify(token, self.clock.now())
+        if await self._current_generation(principal.name) != generation:
+            raise NotAuthenticated("error.token_revoked")
+        return principal
+
+    async def _device(self, digest: str) -> Principal:
+        """The device of a token; read from the store again after REVOCATION_CHECK_S."""
+        cached = self._devices.get(digest)
+        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
+            return cached[0]
+        device = await self.store.device_by_token_hash(digest)
+        if device is None:
+            self._devices.pop(digest, None)
+            raise NotAuthenticated("error.bad_token")
+        principal = Principal(
+            name=device.name, device=DeviceKind(device.kind), hall=device.hall, window=device.window
+        )
+        self._devices[digest] = (principal, time.monotonic())
+        return principal
+
+    async def _current_generation(self, username: str) -> int | None:
+        """The account's token generation (None: gone or disabled), read from the store again
+        after REVOCATION_CHECK_S, so a revocation on any process holds here that soon."""
+        cached = self._accounts.get(username)
+        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
+            return cached[0]
+        user = await self.store.get_user(username)
+        generation = None if user is None or user.disabled else user.token_generation
+        self._accounts[username] = (generation, time.monotonic())
+        return generation
 
     @property
     def signer(self) -> TokenSigner:
@@ -160,8 +222,19 @@ class QueueService:
             result.append(entry)
         return result
 
+    async def answered(self, hall_id: str, key: str | None) -> dict[str, Any] | None:
+        """The ticket a step asked with this idempotency key already gave, if it was taken."""
+        if key is None:
+            return None
+        runtime = self.hall(hall_id)
+        reply = await runtime.answered(key)
+        if reply is None or reply.ticket is None:
+            return None
+        return await self.ticket_view(hall_id, reply.ticket)
+
     async def ticket_view(self, hall_id: str, ticket_id: str) -> dict[str, Any]:
-        state = self.hall(hall_id).state
+        # Current with every committed step, whichever process took it.
+        state = await self.hall(hall_id).current()
         ticket = state.tickets.get(ticket_id) or await self.store.get_ticket(hall_id, ticket_id)
         if ticket is None:
             raise NotFound("error.unknown_ticket", hall=hall_id, ticket=ticket_id)
@@ -178,8 +251,11 @@ class QueueService:
         priority: str,
         channel: str | None,
         appointment: Appointment | None,
+        key: str | None = None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF, devices=(DeviceKind.KIOSK,))
+        if principal.device is DeviceKind.KIOSK:
+            self._check_kiosk_may_issue(hall_id, priority, appointment)
         # A kiosk cannot claim to be the counter to get round the opening hours.
         channel = "kiosk" if principal.device is DeviceKind.KIOSK else channel or "counter"
         return await self.issue_for_visitor(
@@ -189,7 +265,19 @@ class QueueService:
             priority=priority,
             channel=channel,
             appointment=appointment,
+            key=key,
         )
+
+    def _check_kiosk_may_issue(self, hall_id: str, priority: str, appointment: Appointment | None) -> None:
+        """Green channel and appointments are given by staff and bookings (checked in with their
+        code), never chosen at a kiosk: the API refuses what the kiosk page does not offer."""
+        offered = {NORMAL} | self.hall(hall_id).state.spec.priority_codes()
+        if priority in (GREEN_CHANNEL, APPOINTMENT) or appointment is not None:
+            raise Forbidden(
+                "error.kiosk_priority",
+                priority="appointment" if appointment else priority,
+                allowed=sorted(offered),
+            )
 
     async def ticket_action(
         self, hall_id: str, ticket_id: str, action: str, principal: Principal
@@ -209,7 +297,12 @@ class QueueService:
         return ticket_view(runtime.state, ticket)
 
     async def window_action(
-        self, hall_id: str, number: int, command: WindowCommand, principal: Principal
+        self,
+        hall_id: str,
+        number: int,
+        command: WindowCommand,
+        principal: Principal,
+        key: str | None = None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF)
         if command.verb == "set-services" and principal.role not in MANAGERS:
@@ -221,7 +314,7 @@ class QueueService:
             _check_window_owner(state.window(number), command.verb, principal)
             return act(state, number, command, now, principal)
 
-        outcome = await runtime.run(decide)
+        outcome = await runtime.run(decide, key)
         state = runtime.state
         window = state.window(number)
         ticket = outcome.ticket
@@ -246,6 +339,7 @@ class QueueService:
         priority: str,
         channel: str,
         appointment: Appointment | None,
+        key: str | None = None,
     ) -> dict[str, Any]:
         """Issue for a caller already authorised: by issue_ticket, or by the online and booking
         routes, which check visitors themselves. Visitors taking a number themselves (kiosk,
@@ -259,8 +353,9 @@ class QueueService:
                 self._refuse_outside_hours(state.spec, cat, now)
             return state.issue(ticket_id, category, priority, channel, now, actor, appointment)
 
-        outcome = await runtime.run(decide)
-        assert outcome.ticket is not None
+        outcome = await runtime.run(decide, key)
+        if outcome.ticket is None:  # a key retried after its ticket left the live state
+            raise NotFound("error.unknown_ticket", hall=hall_id, ticket="-")
         return ticket_view(runtime.state, runtime.state.tickets.get(ticket_id, outcome.ticket), outcome.ahead)
 
     @staticmethod
@@ -325,6 +420,20 @@ class QueueService:
         return [event.to_json() for event in await self.store.ticket_events(hall_id, ticket_id)]
 
 
+def idempotency_key(actor: str, header: str | None) -> str | None:
+    """The key a step is committed with: the caller's `Idempotency-Key`, in the caller's own
+    name so that two callers choosing the same key never share an answer."""
+    if header is None:
+        return None
+    if not header or len(header) > IDEMPOTENCY_KEY_MAX or not header.isprintable():
+        raise Invalid(
+            "error.bad_field",
+            field="Idempotency-Key",
+            problem=f"1 to {IDEMPOTENCY_KEY_MAX} printable characters",
+        )
+    return f"{actor}|{header}"
+
+
 def ticket_view(state: HallState, ticket: Ticket, ahead: int | None = None) -> dict[str, Any]:
     """The ticket as its visitor sees it; `ahead` if already known (counted at issue)."""
     view = ticket.public()
@@ -343,8 +452,11 @@ def _check_window_owner(window: Window, verb: str, principal: Principal) -> None
     """A clerk acts only on the window they opened; supervisors on any window of their hall."""
     if principal.role is not Role.CLERK:
         return
-    if verb == "open" and window.state is WindowState.CLOSED:
-        return
+    if window.state is WindowState.CLOSED:
+        if verb == "open":
+            return
+        # Nobody holds a closed window: the clerk who just closed it hears that, not "opened by -".
+        raise Conflict("error.window_not_open", window=window.number, state=window.state.value)
     if window.clerk != principal.name:
         raise Forbidden("error.forbidden_window", window=window.number, clerk=window.clerk or "-")
 

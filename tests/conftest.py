@@ -19,7 +19,7 @@ from queue_server.accounts import add_device, add_user
 from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import Clock, ManualClock
-from queue_server.config import Settings, parse_settings
+from queue_server.config import BUILT_IN_CONFIG, Settings, parse_settings
 from queue_server.storage import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ MONDAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def demo_config() -> dict[str, Any]:
-    return tomllib.loads((REPO / "config.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(BUILT_IN_CONFIG.read_text(encoding="utf-8"))
 
 
 def make_settings(tmp_path: Path, store: str | None = None, **server: Any) -> Settings:
@@ -126,7 +126,8 @@ class Hall:
 
 
 def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> dict[str, str]:
-    """Creates clerk1, clerk2, supervisor, admin, a kiosk and a screen; returns device tokens."""
+    """Creates clerk1, clerk2, supervisor, admin, a kiosk, a screen and window 1's rating device;
+    returns device tokens."""
 
     async def run() -> dict[str, str]:
         opened = open_store(store or settings.server.store)
@@ -142,6 +143,10 @@ def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> d
             return {
                 "kiosk": await add_device(opened, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"),
                 "screen": await add_device(opened, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"),
+                # Window 1's rating device (评价器).
+                "rater": await add_device(
+                    opened, settings, clock, "rater-1", DeviceKind.SCREEN, "weiyang", window=1
+                ),
             }
         finally:
             await opened.close()

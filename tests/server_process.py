@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -23,10 +24,19 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, config: Path, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+        open_files: int | None = None,
+    ) -> None:
         self.config = config
+        self.args = args
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
+        self.open_files = open_files  # the soft and hard limit, as `ulimit -n` sets it
         self.process: subprocess.Popen[bytes] | None = None
         self.log = config.parent / f"server-{self.port}.log"
 
@@ -35,6 +45,10 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> ServerProcess:
+        """Starts the process without waiting for it (to start several side by side)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -46,12 +60,18 @@ class ServerProcess:
                     "serve",
                     "--port",
                     str(self.port),
+                    *self.args,
                 ],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=None if self.open_files is None else self._limit_open_files,
             )
+        return self
+
+    def wait_ready(self, timeout: float = 30) -> ServerProcess:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -65,6 +85,15 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not start in {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def _limit_open_files(self) -> None:
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     def kill(self) -> None:
         """kill -9: no shutdown handler runs, nothing is flushed."""

@@ -1,7 +1,8 @@
 """python -m ticket_printer: the print agent, and booking administration.
 
     python -m ticket_printer --server http://hall-server:8000 --token owd_... \\
-        [--printer network:192.168.10.21:9100] [--printed-log var/printed-jobs.txt]
+        [--printer network:192.168.10.21:9100] [--printed-log var/printed-jobs.txt] \\
+        [--text-copy var/printed-tickets.txt]
     python -m ticket_printer booking add --hall weiyang --category business \\
         --start "2026-11-23 10:00" --end "2026-11-23 10:30" [--config config.toml]
 """
@@ -18,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from queue_server.clock import SystemClock
-from queue_server.config import ConfigError, load_settings
+from queue_server.config import ConfigError, find_config, load_settings
 from queue_server.domain.errors import DomainError
 from queue_server.domain.model import HallSpec
 from queue_server.messages import translate
@@ -54,19 +55,18 @@ def parse_printer(spec: str) -> PrinterConfig:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ticket_printer", description="OneWindow print agent"
-    )
+    parser = argparse.ArgumentParser(prog="python -m ticket_printer", description="OneWindow print agent")
     parser.add_argument("--server", help="the queue server, e.g. http://192.168.10.2:8000")
     parser.add_argument("--token", default=os.environ.get("ONEWINDOW_PRINTER_TOKEN"))
     parser.add_argument("--printer", help="overrides the connection configured on the server")
     parser.add_argument("--printed-log", type=Path, default=Path("var/printed-jobs.txt"))
+    parser.add_argument("--text-copy", type=Path, help="append each printed ticket's text to this file")
     commands = parser.add_subparsers(dest="command")
     booking = commands.add_parser("booking", help="manage bookings").add_subparsers(
         dest="action", required=True
     )
     add = booking.add_parser("add", help="book a slot; prints the booking code")
-    add.add_argument("--config", default=os.environ.get("ONEWINDOW_CONFIG", "config.toml"))
+    add.add_argument("--config", help="default: as onewindow finds it")
     add.add_argument("--hall", required=True)
     add.add_argument("--category", required=True)
     add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         printer = parse_printer(args.printer) if args.printer else None
     except ValueError as exc:
         parser.error(str(exc))
-    options = AgentOptions(args.server, args.token, args.printed_log, printer)
+    options = AgentOptions(args.server, args.token, args.printed_log, printer, text_copy=args.text_copy)
     try:
         asyncio.run(PrintAgent(options).run())
     except AgentRefused as exc:
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _add_booking(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(find_config(args.config))
     except ConfigError as exc:
         print(f"config {exc}", file=sys.stderr)
         return 2
@@ -129,9 +129,7 @@ async def _store_booking(
     await store.start()
     try:
         engine = getattr(store, "engine")  # noqa: B009 - the SQL store's engine
-        return await BookingStore(engine).add(
-            spec, category, start, end, "cli", SystemClock().now()
-        )
+        return await BookingStore(engine).add(spec, category, start, end, "cli", SystemClock().now())
     finally:
         await store.close()
 

@@ -1,6 +1,8 @@
 """The print agent: runs next to a ticket printer, takes its jobs from the server, prints them.
 
-It keeps one WebSocket to the server (WS /print/agent) and reconnects whenever it drops. Jobs
+It keeps one WebSocket to the server (WS /print/agent) and reconnects whenever it drops, with
+growing pauses (up to `reconnect_max_s`), for as long as it takes: connection refused, a closed
+socket and 5xx answers are all retried; only 401/403 (bad token) stop it. Jobs
 are printed one at a time in arrival order. A job is never printed twice because of a retry:
 its id goes into a small local file (PrintedLog) before the acknowledgement is sent, so a job
 the server sends again (its ack was lost with the connection) is acknowledged, not printed; and
@@ -14,6 +16,7 @@ import base64
 import json
 import logging
 import os
+import random
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +28,15 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 
 from ticket_printer.connections import PrinterConfig
 from ticket_printer.delivery import PrintResult, check, send
+from ticket_printer.escpos_stream import printed_lines, tokenize
 from ticket_printer.status import PrinterState
 
 log = logging.getLogger(__name__)
 
 KEEP_PRINTED: Final = 2000  # job ids remembered: far more than a day's retries can re-send
+# A bad token or a device that is not a printer: no retry can change that answer. Every other
+# refusal (502/503 while a server or proxy restarts, ...) is retried for as long as it lasts.
+REFUSED_STATUSES: Final = frozenset({401, 403})
 
 
 class AgentRefused(Exception):
@@ -68,6 +75,7 @@ class AgentOptions:
     probe_s: float = 5.0  # how often a faulty printer is checked for being fixed
     idle_probe_s: float = 60.0  # how often a ready printer is checked between jobs
     reconnect_max_s: float = 10.0
+    text_copy: Path | None = None  # each printed ticket appended here as text, to read
 
     @property
     def url(self) -> str:
@@ -78,6 +86,7 @@ class AgentOptions:
 @dataclass(frozen=True)
 class _Job:
     id: str
+    ticket: str
     data: bytes
 
 
@@ -114,13 +123,18 @@ class PrintAgent:
                         backoff = 0.5
                         await self._session(ws)
                 except InvalidStatus as exc:
-                    raise AgentRefused(f"server refused the connection: {exc}") from exc
-                except (OSError, TimeoutError, WebSocketException) as exc:
-                    log.warning("connection to %s lost: %s", self.options.url, exc)
+                    if exc.response.status_code in REFUSED_STATUSES:
+                        raise AgentRefused(f"server refused the connection: {exc}") from exc
+                    # 502/503 while a server or its proxy restarts: it will be back.
+                    log.warning("server %s answered %s; retrying", self.options.url, exc)
+                except (OSError, TimeoutError, WebSocketException, ValueError) as exc:
+                    # ValueError: not the server's JSON (a proxy's page, a cut frame).
+                    log.warning("connection to %s lost: %s; retrying", self.options.url, exc)
                 finally:
                     self._ws = None
                     self.connected.clear()
-                await asyncio.sleep(backoff)
+                # Full jitter: agents cut off together do not all come back in the same instant.
+                await asyncio.sleep(backoff * random.uniform(0.5, 1.0))
                 backoff = min(backoff * 2, self.options.reconnect_max_s)
         finally:
             for task in tasks:
@@ -150,7 +164,8 @@ class PrintAgent:
             await self._ack(job_id, True, PrintResult(PrinterState.OK, "printed before", True))
         elif job_id not in self._waiting:
             self._waiting.add(job_id)
-            self._queue.put_nowait(_Job(job_id, base64.b64decode(message["data"])))
+            data = base64.b64decode(message["data"])
+            self._queue.put_nowait(_Job(job_id, str(message.get("ticket", "")), data))
 
     async def _work(self) -> None:
         while True:
@@ -163,6 +178,8 @@ class PrintAgent:
                         result = await asyncio.to_thread(self._send, self._printer, job.data)
                 if result.ok:
                     self.printed.add(job.id)  # before the ack: a lost ack must not reprint
+                    if self.options.text_copy is not None:
+                        append_text_copy(self.options.text_copy, job.id, job.ticket, job.data)
                 self._state = result.state
                 await self._ack(job.id, result.ok, result)
             finally:
@@ -220,6 +237,18 @@ class PrintAgent:
 
     def _where(self) -> str:
         return "(no printer configured)" if self._printer is None else self._printer.describe()
+
+
+def append_text_copy(path: Path, job_id: str, ticket: str, data: bytes) -> None:
+    """The text a printer prints for `data`, appended to `path` under a line naming the job."""
+    try:
+        lines = [line.text for line in printed_lines(tokenize(data))]
+    except ValueError as exc:  # a job this reader cannot follow is still printed; say so
+        lines = [f"(not readable as text: {exc})"]
+    body = "\n".join(lines)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"--- {ticket or '?'} (job {job_id}) ---\n{body}\n\n")
 
 
 def _no_printer() -> PrintResult:

@@ -4,8 +4,9 @@ import dataclasses
 import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, get_args
+from typing import IO, Any, Final, Literal, get_args
 
+from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import CupsPrinter, File, Network, Serial, Usb
 
 # python-escpos ships no type hints; its printer objects are typed as Any at this boundary.
@@ -113,9 +114,7 @@ def open_printer(cfg: PrinterConfig) -> EscposPrinter:
     return printer
 
 
-def ask_printer(
-    printer: EscposPrinter, cfg: PrinterConfig, request: bytes, timeout_s: float
-) -> bytes | None:
+def ask_printer(printer: EscposPrinter, cfg: PrinterConfig, request: bytes, timeout_s: float) -> bytes | None:
     """Send a real-time `request` and return the reply, or None if none came within `timeout_s`.
 
     Raises ConnectionResetError when a network printer closed the connection instead.
@@ -155,7 +154,24 @@ def _printer_object(cfg: PrinterConfig) -> EscposPrinter:
     if cfg.kind == "cups":
         _require(CupsPrinter.is_usable(), "CUPS", "pycups (which builds against libcups2-dev)")
         return CupsPrinter(printer_name=cfg.cups_printer)
-    return File(devfile=cfg.file_path)
+    return AppendingFile(devfile=cfg.file_path)
+
+
+class AppendingFile(File):  # type: ignore[misc]  # python-escpos is untyped
+    """python-escpos's file printer opens its file for writing, which empties it first: a file
+    standing in for a printer would keep only the last ticket. This one appends (the same to a
+    device file such as /dev/usb/lp0)."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        self.close()  # nothing to do unless it is open
+        device: IO[bytes] | None
+        try:
+            device = open(self.devfile, "ab")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            device = None
+            if raise_not_found:
+                raise DeviceNotFoundError(f"Could not open the file {self.devfile}: {exc}") from exc
+        self.device = device
 
 
 def _require(usable: bool, transport: str, package: str) -> None:

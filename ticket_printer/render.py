@@ -23,8 +23,10 @@ from ticket_printer.ticket import PrintableTicket
 # ESC @ may reset it on some models.
 CHINESE_MODE: Final = b"\x1c&"
 
-# The ticket number is the one thing a visitor must read from across the hall.
-NUMBER_SCALE: Final = 2
+# The ticket number is the one thing a visitor must read from across the hall: printed at the
+# largest scale of font A (12 x 24 dots) at which the longest number (16 characters, see
+# PrintableTicket) still fits on one line: 16 x 12 x 3 = 576 dots on 80 mm, x 2 = 384 on 58 mm.
+NUMBER_SCALE: Final[dict[int, int]] = {58: 2, 80: 3}
 # The QR code takes at most this share of the paper width; modules are at most 8 dots (1 mm).
 _QR_WIDTH_SHARE: Final = 0.6
 _QR_MAX_MODULE_DOTS: Final = 8
@@ -43,7 +45,8 @@ def render(ticket: PrintableTicket, layout: TicketLayout) -> bytes:
         printer._raw(CHINESE_MODE)
     _write_text(printer, layout, _header(ticket))
     printer._raw(b"\n")
-    printer.set(custom_size=True, width=NUMBER_SCALE, height=NUMBER_SCALE)
+    scale = NUMBER_SCALE[layout.paper_mm]
+    printer.set(custom_size=True, width=scale, height=scale)
     printer._raw(ticket.number.encode("ascii") + b"\n")
     # GS ! 0 (not python-escpos's normal_textsize, which only resets ESC !) undoes the scale.
     printer.set(custom_size=True, width=1, height=1)
@@ -84,9 +87,7 @@ def _footer(ticket: PrintableTicket) -> list[StyledText]:
     return [StyledText(message("scan_to_track", ticket.language)), StyledText(ticket.footer)]
 
 
-def _write_text(
-    printer: EscposPrinter, layout: TicketLayout, paragraphs: Sequence[StyledText]
-) -> None:
+def _write_text(printer: EscposPrinter, layout: TicketLayout, paragraphs: Sequence[StyledText]) -> None:
     if layout.mode == "image":
         printer.image(text_image(paragraphs, layout.dots, layout.font_path), impl="bitImageRaster")
         return

@@ -2,7 +2,7 @@
 // queue this window serves, held tickets and the clerk's figures for today; live.
 import {
   ApiError, LiveHall, ServerTime, api, clear, config, debounce, duration, el, named,
-  onLanguage, session, showError, showWho, clearError, t, toast,
+  onLanguage, pauseReason, session, showError, showWho, clearError, t, toast,
 } from "./common.js";
 
 const who = session();
@@ -45,17 +45,20 @@ function refreshButtons() {
 
 // ---- acting ---------------------------------------------------------------------------------
 
+// Resolves true when the server took the step.
 async function act(verb, body = {}) {
-  if (inFlight) return; // one request at a time: a double click never calls twice
+  if (inFlight) return false; // one request at a time: a double click never calls twice
   inFlight = true;
   refreshButtons();
   try {
     const result = await api("POST", `${base}/windows/${number}/${verb}`, body);
     clearError();
     if (verb === "call-next" && !result.ticket) toast(t("console.idle"));
-    if (verb === "close") { location.href = "/console"; return; }
+    if (verb === "close") { location.href = "/console"; return true; }
+    return true;
   } catch (error) {
     showError(error instanceof ApiError ? error.message : String(error));
+    return false;
   } finally {
     inFlight = false;
     await refresh();
@@ -76,7 +79,8 @@ document.getElementById("call-form").addEventListener("submit", (event) => {
   const input = document.getElementById("call-number");
   const value = input.value.trim().toUpperCase();
   if (!value) { input.focus(); return; }
-  act("call", { number: value }).then(() => { input.value = ""; });
+  // A refused 特呼 keeps the typed number, so the clerk can correct it rather than retype it.
+  act("call", { number: value }).then((done) => { if (done) input.value = ""; });
 });
 
 // F1-F5 for the frequent verbs; the browser's own meaning of these keys is suppressed here.
@@ -158,7 +162,7 @@ function render() {
   notMine.textContent = t("console.not_mine", { clerk: w.clerk || "-" });
   const paused = document.getElementById("paused");
   paused.hidden = w.state !== "paused";
-  paused.textContent = t("console.paused_banner", { reason: w.pause_reason || "-" });
+  paused.textContent = t("console.paused_banner", { reason: pauseReason(w.pause_reason) });
 
   const current = w.current;
   const numberBox = document.getElementById("current-number");

@@ -1,7 +1,7 @@
 // The supervisor's dashboard: windows, queues, devices and alerts of one hall, live, with the
 // actions a supervisor takes (open/pause/close, categories, move, cancel, prioritise, notice).
 import {
-  LiveHall, api, clear, clearError, config, debounce, duration, el, named, onLanguage,
+  LiveHall, actorName, api, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
   refuse, showError, signedIn, t, toast,
 } from "./common.js";
 
@@ -89,7 +89,7 @@ function renderWindows() {
     if (w.state === "paused") actions.push(button("verb.resume", () => windowAct(w.number, "resume")));
     if (w.state !== "closed" && !current) actions.push(button("verb.close", () => windowAct(w.number, "close")));
     actions.push(button("verb.set-services", () => askServices(w)));
-    const stateText = w.state === "paused" ? `${t("state.paused")}（${w.pause_reason || "-"}） ${duration(w.state_for_s)}` : t(`state.${w.state}`);
+    const stateText = w.state === "paused" ? `${t("state.paused")}（${pauseReason(w.pause_reason)}） ${duration(w.state_for_s)}` : t(`state.${w.state}`);
     body.append(el("tr", { class: `state-${w.state}`, dataset: { window: w.number } },
       el("td", { class: "num" }, w.number, el("div", { class: "muted small-text" }, named(w))),
       el("td", {}, stateText),
@@ -143,7 +143,7 @@ function renderDevices() {
   for (const d of board.devices) {
     const seen = d.last_seen ? new Date(d.last_seen).toLocaleTimeString(lang(), { timeZone: config.timezone }) : t("alert.never");
     list.append(el("li", { class: d.connected ? "ok" : "down" },
-      el("span", { class: "dot" }), `${d.name} (${d.kind}) · `,
+      el("span", { class: "dot" }), `${d.name}（${t(`device.${d.kind}`)}） · `,
       d.connected ? t("board.device.connected") : `${t("board.device.offline")} · ${t("board.device.last_seen")} ${seen}`));
   }
   const printerList = document.getElementById("printers");
@@ -154,7 +154,7 @@ function renderDevices() {
   for (const p of printers) {
     const state = p.state || p.status || (p.online === false ? "offline" : "ok");
     printerList.append(el("li", { class: ["ok", "online", "ready"].includes(String(state)) ? "ok" : "down" },
-      el("span", { class: "dot" }), `${p.name} · ${state}`));
+      el("span", { class: "dot" }), `${p.name} · ${config.strings[`printer.${state}`] ? t(`printer.${state}`) : state}`));
   }
 }
 
@@ -223,7 +223,9 @@ async function showHistory(ticket) {
     const { events } = await api("GET", `${base}/tickets/${ticket.id}/history`);
     for (const event of events) {
       const time = new Date(event.at).toLocaleTimeString(lang(), { timeZone: config.timezone });
-      list.append(el("li", {}, el("span", { class: "num" }, time), ` ${event.type} · ${event.actor || "-"}${event.window ? ` · ${event.window}` : ""}`));
+      const where = event.window ? ` · ${t("actor.window", { window: event.window })}` : "";
+      list.append(el("li", { dataset: { type: event.type } },
+        el("span", { class: "num" }, time), ` ${eventName(event.type)} · ${actorName(event.actor)}${where}`));
     }
     dialog.showModal();
   } catch (error) {

@@ -51,7 +51,7 @@ export class HallStream {
     this.socket = socket;
     this.refusal = null;
     socket.onmessage = (message) => this.receive(socket, message);
-    socket.onclose = (closed) => this.dropped(socket, closed.code);
+    socket.onclose = (closed) => this.dropped(socket, closed.code, closed.reason);
     this.armWatchdog(socket);
   }
 
@@ -96,7 +96,7 @@ export class HallStream {
     }
   }
 
-  dropped(socket, code) {
+  dropped(socket, code, reason) {
     if (socket !== this.socket) return;
     clearTimeout(this.watchdog);
     this.socket = null;
@@ -109,6 +109,12 @@ export class HallStream {
       delay = REFUSED_RETRY_MS;
     } else if (code === 4008) {
       delay = 0; // the server asks us to resync at once
+    } else if (code === 1013) {
+      // The server's store is coming back (Redis or PostgreSQL restarting): it says when to
+      // try again, so the screen is current again within a second of it, not a back-off.
+      const hinted = /retry_after_ms=(\d+)/.exec(reason || "");
+      delay = hinted ? Number(hinted[1]) : BACKOFF_MIN_MS;
+      this.attempt = 0;
     }
     this.retry = setTimeout(() => this.connect(), delay);
   }

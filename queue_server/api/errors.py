@@ -16,6 +16,7 @@ from queue_server.auth import NotAuthenticated
 from queue_server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from queue_server.messages import pick_language, translate
 from queue_server.storage.base import StoreUnavailable
+from queue_server.throttle import TooManyAttempts
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,14 @@ class BadRequest(Exception):
         return cls(422, "error.bad_field", errors, field=first["field"], problem=first["problem"])
 
 
+class BodyTooLarge(Exception):
+    """A request body over the server's limit ([server] max_body_bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body over {limit} bytes")
+        self.limit = limit
+
+
 _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
@@ -59,9 +68,7 @@ def error_response(
     body: dict[str, Any] = {
         "code": key.removeprefix("error."),
         "message": translate(key, language, **params),
-        "params": {
-            k: v for k, v in params.items() if isinstance(v, (str, int, float, list, type(None)))
-        },
+        "params": {k: v for k, v in params.items() if isinstance(v, (str, int, float, list, type(None)))},
     }
     body.update(extra or {})
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -84,6 +91,21 @@ async def _unauthenticated(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 401, exc.key)
 
 
+async def body_too_large(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BodyTooLarge)
+    response = error_response(request, 413, "error.body_too_large", {"limit": exc.limit})
+    # The rest of the body is not wanted: closing saves reading it.
+    response.headers["Connection"] = "close"
+    return response
+
+
+async def _too_many_attempts(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyAttempts)
+    response = error_response(request, 429, "error.too_many_attempts", {"seconds": exc.retry_after_s})
+    response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("store unavailable: %s", exc)
     response = error_response(request, 503, "error.store_unavailable")
@@ -97,9 +119,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
         return error_response(request, 404, "error.not_found", {"path": request.url.path})
     if exc.status_code == 405:
         return error_response(request, 405, "error.method_not_allowed", {"method": request.method})
-    return JSONResponse(
-        {"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code
-    )
+    return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -110,6 +130,8 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
 EXCEPTION_HANDLERS: dict[Any, ExceptionHandler] = {
     DomainError: _domain,
     BadRequest: _bad_request,
+    BodyTooLarge: body_too_large,
+    TooManyAttempts: _too_many_attempts,
     NotAuthenticated: _unauthenticated,
     StoreUnavailable: _store_unavailable,
     HTTPException: _http,

@@ -10,6 +10,7 @@ from queue_server.api.deps import body, principal, service
 from queue_server.api.schemas import IssueTicketBody
 from queue_server.domain.errors import NotFound
 from queue_server.domain.hall import Appointment
+from queue_server.service import idempotency_key
 
 
 async def issue_ticket(request: Request) -> JSONResponse:
@@ -28,6 +29,7 @@ async def issue_ticket(request: Request) -> JSONResponse:
         priority=data.priority,
         channel=data.channel,
         appointment=appointment,
+        key=idempotency_key(caller.actor, request.headers.get("idempotency-key")),
     )
     return JSONResponse(
         ticket, status_code=201, headers={"Location": f"/api/halls/{hall}/tickets/{ticket['id']}"}

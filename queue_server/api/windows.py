@@ -10,7 +10,7 @@ from queue_server.api.deps import body, principal, service, window_number
 from queue_server.api.errors import BadRequest
 from queue_server.api.schemas import WindowActionBody
 from queue_server.domain.errors import Invalid
-from queue_server.service import WINDOW_VERBS, WindowCommand
+from queue_server.service import WINDOW_VERBS, WindowCommand, idempotency_key
 
 _REQUIRED = {"call": "number"}
 
@@ -42,7 +42,8 @@ async def window_action(request: Request) -> JSONResponse:
         reason=data.reason,
         categories=data.categories,
     )
-    return JSONResponse(await svc.window_action(hall, number, command, caller))
+    key = idempotency_key(caller.actor, request.headers.get("idempotency-key"))
+    return JSONResponse(await svc.window_action(hall, number, command, caller, key))
 
 
 routes = [Route("/api/halls/{hall}/windows/{window}/{verb}", window_action, methods=["POST"])]

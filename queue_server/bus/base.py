@@ -24,7 +24,7 @@ class Subscription(Protocol):
 
 class EventBus(Protocol):
     """The reading side every bus offers; how events get in depends on the bus (the memory
-    bus is published to after each commit; a Redis stream is appended to by the commit)."""
+    bus and a Redis stream are both published to after each commit)."""
 
     async def start(self) -> None: ...
 

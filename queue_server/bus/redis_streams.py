@@ -19,11 +19,15 @@ from redis.exceptions import RedisError
 from queue_server.bus.base import ReplayGap, SubscriberOverflow
 from queue_server.domain.events import Event
 from queue_server.scaleout import keys
-from queue_server.scaleout.entries import Entry, entry_seq, read_range
 from queue_server.storage.base import StoreUnavailable
 from queue_server.storage.rows import event_from_json
 
 TAIL_BLOCK_MS = 5_000
+Entry = tuple[str, dict[str, str]]
+
+
+def entry_seq(entry_id: str) -> int:
+    return int(entry_id.split("-", 1)[0])
 
 
 class StreamSubscription:
@@ -85,9 +89,10 @@ class RedisStreamBus:
         lock = self._locks.setdefault(hall, asyncio.Lock())
         async with lock:
             try:
-                latest = int(await self._redis.get(keys.seq_key(hall)) or 0)
+                latest = int(await self._redis.get(keys.published_key(hall)) or 0)
                 subscription = StreamSubscription(self, hall, self._client_queue, latest)
                 if after is not None:
+                    # A client ahead of the stream waits for the publisher to catch up.
                     subscription.last = after
                     for event in await self._replay(hall, after, latest):
                         subscription.offer(event)
@@ -96,18 +101,21 @@ class RedisStreamBus:
             self._subscribers.setdefault(hall, set()).add(subscription)
             tail = self._tails.get(hall)
             if tail is None or tail.done():
-                self._tails[hall] = asyncio.create_task(self._tail(hall, subscription.last))
+                self._tails[hall] = asyncio.create_task(self._tail(hall, min(latest, subscription.last)))
         return subscription
 
     def detach(self, hall: str, subscription: StreamSubscription) -> None:
         self._subscribers.get(hall, set()).discard(subscription)
 
     async def _replay(self, hall: str, after: int, latest: int) -> list[Event]:
-        if after > latest:
-            raise ReplayGap(f"{hall}: client is at {after}, the hall only at {latest}")
-        if after == latest:
+        if after >= latest:
             return []
-        entries = await read_range(self._redis, keys.stream_key(hall), after, self._client_queue)
+        entries = cast(
+            list[Entry],
+            await self._redis.xrange(
+                keys.stream_key(hall), min=f"{after + 1}-0", max="+", count=self._client_queue
+            ),
+        )
         if not entries or entry_seq(entries[0][0]) != after + 1:
             raise ReplayGap(f"{hall}: events after {after} are no longer kept")
         if entry_seq(entries[-1][0]) < latest and len(entries) >= self._client_queue:

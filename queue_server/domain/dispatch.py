@@ -12,6 +12,13 @@ Order of precedence:
 Inside every class the order is FIFO by queue time (the issue time unless a no-show
 was put back in line), ties broken by issue time and id so the result never depends on
 the order the candidates are given in.
+
+A green-channel window (绿色通道, ``green_channel = true`` in the config) is kept for
+key-project visitors: it calls green-channel tickets of its categories, and tickets
+transferred to it, and nobody else, so that it is free when such a visitor arrives. Only
+when the hall allows it (``green_channel_serves_others = true``) does it call the
+ordinary line too once no green-channel ticket waits. Every other window still calls a
+waiting green-channel ticket first, so none waits while the green channel is closed.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ class WindowView:
     # None: a comprehensive window serving every category.
     categories: frozenset[str] | None
     priority_streak: int = 0
+    # A green-channel window that calls only green-channel tickets (and its transfers).
+    green_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,12 +81,12 @@ class Choice:
 def can_serve(window: WindowView, candidate: Candidate) -> bool:
     if candidate.target_window is not None:
         return candidate.target_window == window.number
+    if window.green_only and candidate.priority != GREEN_CHANNEL:
+        return False
     return window.categories is None or candidate.category in window.categories
 
 
-def classify(
-    candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules
-) -> QueueClass:
+def classify(candidate: Candidate, window: WindowView, now: datetime, rules: DispatchRules) -> QueueClass:
     if candidate.priority == GREEN_CHANNEL:
         return QueueClass.GREEN
     if now - candidate.issued_at >= rules.aging:

@@ -9,12 +9,13 @@ what was made durable.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from queue_server.domain import dispatch
+from queue_server.domain.dispatch_index import DispatchIndex
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.events import Event, EventType
 from queue_server.domain.model import (
@@ -38,9 +39,9 @@ from queue_server.domain.transitions import (
 
 RECENT_CALLS = 12
 _HANDLING_SMOOTHING = 0.2
-_CALL_EVENTS = frozenset(
-    {EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_CALLED_BACK}
-)
+# What is still open at the hall's local midnight expires then.
+_EXPIRE_AT_DAY_CHANGE = frozenset({TicketStatus.WAITING, TicketStatus.NO_SHOW, TicketStatus.HELD})
+_CALL_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_CALLED_BACK})
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,21 @@ class Outcome:
     ahead: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Checkpoint:
-    tickets: dict[str, Ticket]
-    windows: dict[int, Window]
-    counters: dict[tuple[str, date], int]
+    """The hall as it was, kept as an undo log: the small fields whole, and of tickets,
+    windows and counters only what apply() has changed since, as it was before (None: it
+    was not there), so a checkpoint costs nothing however long the line is."""
+
     seq: int
     today: date | None
     recent_calls: list[dict[str, Any]]
     handling_s: dict[str, float]
     notice: str
+    last_queue_at: datetime
+    tickets: dict[str, Ticket | None] = field(default_factory=dict)
+    windows: dict[int, Window] = field(default_factory=dict)
+    counters: dict[tuple[str, date], int | None] = field(default_factory=dict)
 
 
 class _Step:
@@ -141,7 +147,9 @@ class HallState:
         self.tickets: dict[str, Ticket] = {t.id: t for t in tickets}
         # Indexes of the waiting line, kept in step with `tickets` by apply() and restore().
         self._waiting: dict[str, Ticket] = {}
-        self._waiting_candidates: dict[str, dispatch.Candidate] = {}
+        self._dispatch = DispatchIndex()
+        # The checkpoint whose undo log apply() fills, if any.
+        self._undo: Checkpoint | None = None
         self._waiting_by_category: Counter[str] = Counter()
         self._last_queue_at = datetime.min.replace(tzinfo=UTC)
         self._index_waiting(self.tickets.values())
@@ -154,7 +162,16 @@ class HallState:
         }
         self.counters: dict[tuple[str, date], int] = dict(counters or {})
         self.seq = seq
-        self.today = today
+        # Loaded with tickets still open from an earlier day (the server was down at the day
+        # change): the day has not rolled over yet, so the next step expires them.
+        leftovers = (
+            any(t.service_day < today and t.status in _EXPIRE_AT_DAY_CHANGE for t in self.tickets.values())
+            if today is not None
+            else False
+        )
+        self.today = None if leftovers else today
+        # The day whose calls the screens show: the calendar's, even before a roll-over.
+        self.calls_day = today
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         # The notice on the hall screens: the config's, until a supervisor posts another.
         self.notice = spec.notice
@@ -187,13 +204,17 @@ class HallState:
     def waiting(self) -> list[Ticket]:
         return list(self._waiting.values())
 
+    @property
+    def dispatch_index(self) -> DispatchIndex:
+        """The heads of the waiting lines that call-next chooses from (read only)."""
+        return self._dispatch
+
+    def dispatch_rules(self) -> dispatch.DispatchRules:
+        return dispatch.DispatchRules(self.spec.policy.priority_ratio, self.spec.policy.aging)
+
     def held_at(self, number: int) -> list[Ticket]:
         return sorted(
-            (
-                t
-                for t in self.tickets.values()
-                if t.status is TicketStatus.HELD and t.window == number
-            ),
+            (t for t in self.tickets.values() if t.status is TicketStatus.HELD and t.window == number),
             key=_held_since,
         )
 
@@ -239,7 +260,8 @@ class HallState:
             )
         )
         step.emit(EventType.TICKET_ISSUED, ticket=ticket)
-        step.outcome.ahead = self.ahead_of(ticket)
+        expiring = {t.id for t in step.outcome.tickets.values() if t.status is TicketStatus.EXPIRED}
+        step.outcome.ahead = self.ahead_of(ticket, leaving=expiring)
         return step.outcome
 
     def cancel(self, ticket_id: str, now: datetime, actor: str | None) -> Outcome:
@@ -270,28 +292,21 @@ class HallState:
     def call_next(self, number: int, now: datetime, actor: str | None) -> Outcome:
         step = self._begin(now, actor)
         window = self._ready_to_call(step, number)
-        view = dispatch.WindowView(window.number, window.categories, window.priority_streak)
-        rules = dispatch.DispatchRules(self.spec.policy.priority_ratio, self.spec.policy.aging)
-        candidates = self._waiting_candidates.values()
-        choice = dispatch.choose_next(candidates, view, now, rules)
+        choice = self._dispatch.choose(window_view(window), now, self.dispatch_rules())
         if choice is None:
             return step.outcome
         window = replace(window, priority_streak=choice.priority_streak)
         step.put_window(window)
         return self._call(step, window, self.tickets[choice.ticket_id], TicketVerb.CALL)
 
-    def call_number(
-        self, number: int, ticket_number: str, now: datetime, actor: str | None
-    ) -> Outcome:
+    def call_number(self, number: int, ticket_number: str, now: datetime, actor: str | None) -> Outcome:
         """特呼: call a given waiting number out of turn."""
         step = self._begin(now, actor)
         window = self._ready_to_call(step, number)
         ticket = self.ticket_by_number(ticket_number, service_day(now, self.spec.timezone))
         return self._call(step, window, ticket, TicketVerb.CALL)
 
-    def call_back(
-        self, number: int, ticket_ref: str | None, now: datetime, actor: str | None
-    ) -> Outcome:
+    def call_back(self, number: int, ticket_ref: str | None, now: datetime, actor: str | None) -> Outcome:
         """回呼: call back a held visitor who has fetched the missing paper."""
         step = self._begin(now, actor)
         window = self._ready_to_call(step, number)
@@ -376,9 +391,7 @@ class HallState:
             self.window(to_window)
         step = self._begin(now, actor)
         ticket = self.ticket(ticket_id)
-        source = (
-            ticket.window if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
-        )
+        source = ticket.window if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
         ticket = self._step_ticket(
             step,
             ticket,
@@ -413,12 +426,8 @@ class HallState:
 
     # ---- window verbs ---------------------------------------------------------------
 
-    def open_window(
-        self, number: int, clerk: str | None, now: datetime, actor: str | None
-    ) -> Outcome:
-        return self._window_step(
-            number, WindowVerb.OPEN, now, actor, clerk=clerk, pause_reason=None
-        )
+    def open_window(self, number: int, clerk: str | None, now: datetime, actor: str | None) -> Outcome:
+        return self._window_step(number, WindowVerb.OPEN, now, actor, clerk=clerk, pause_reason=None)
 
     def pause(self, number: int, reason: str | None, now: datetime, actor: str | None) -> Outcome:
         return self._window_step(number, WindowVerb.PAUSE, now, actor, pause_reason=reason)
@@ -427,9 +436,7 @@ class HallState:
         return self._window_step(number, WindowVerb.RESUME, now, actor, pause_reason=None)
 
     def close(self, number: int, now: datetime, actor: str | None) -> Outcome:
-        return self._window_step(
-            number, WindowVerb.CLOSE, now, actor, clerk=None, pause_reason=None
-        )
+        return self._window_step(number, WindowVerb.CLOSE, now, actor, clerk=None, pause_reason=None)
 
     def set_services(
         self, number: int, categories: frozenset[str] | None, now: datetime, actor: str | None
@@ -447,21 +454,27 @@ class HallState:
 
     # ---- what clients read ----------------------------------------------------------
 
-    def ahead_of(self, ticket: Ticket) -> int:
-        """People ahead: earlier waiting tickets that a window serving this one could take."""
+    def ahead_of(self, ticket: Ticket, leaving: Collection[str] = ()) -> int:
+        """People ahead: earlier waiting tickets that a window serving this one could take.
+        `leaving`: waiting tickets the same step takes out of line (yesterday's, expiring at
+        the day's first step), who are not ahead of anyone."""
         if ticket.status is not TicketStatus.WAITING:
             return 0
-        windows = [w for w in self.windows.values() if w.serves(ticket.category)]
+        windows = [w for w in self.windows.values() if w.calls(ticket)]
         shared = {c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows)}
         if ticket.queue_at >= self._last_queue_at:
             # The newest in line (every fresh ticket): everyone waiting in `shared` is ahead.
-            return sum(self._waiting_by_category[c] for c in shared) - (ticket.id in self._waiting)
+            gone = sum(
+                1 for i in {ticket.id, *leaving} if i in self._waiting and self._waiting[i].category in shared
+            )
+            return sum(self._waiting_by_category[c] for c in shared) - gone
         place = (ticket.queue_at, ticket.id)
         return sum(
             1
             for other in self._waiting.values()
             if other.category in shared
             and other.id != ticket.id
+            and other.id not in leaving
             and (other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < place)
         )
 
@@ -473,13 +486,9 @@ class HallState:
         if ahead is None:
             ahead = self.ahead_of(ticket)
         open_windows = sum(
-            1
-            for w in self.windows.values()
-            if w.state is WindowState.OPEN and w.serves(ticket.category)
+            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.calls(ticket)
         )
-        handling = self.handling_s.get(
-            ticket.category, self.spec.policy.default_handling.total_seconds()
-        )
+        handling = self.handling_s.get(ticket.category, self.spec.policy.default_handling.total_seconds())
         return round(ahead / max(open_windows, 1) * handling)
 
     def waiting_counts(self) -> dict[str, int]:
@@ -528,39 +537,58 @@ class HallState:
             ],
             "windows": windows,
             "waiting": waiting,
-            "recent_calls": list(self.recent_calls),
+            # A hall's morning starts clean: yesterday's calls are in the ledger, not on screens.
+            "recent_calls": [c for c in self.recent_calls if self._called_today(c)],
         }
 
     # ---- applying what was persisted -------------------------------------------------
 
     def checkpoint(self) -> Checkpoint:
-        return Checkpoint(
-            tickets=dict(self.tickets),
-            windows=dict(self.windows),
-            counters=dict(self.counters),
+        """From now until the next checkpoint, apply() logs what it changes."""
+        self._undo = Checkpoint(
             seq=self.seq,
             today=self.today,
             recent_calls=list(self.recent_calls),
             handling_s=dict(self.handling_s),
             notice=self.notice,
+            last_queue_at=self._last_queue_at,
         )
+        return self._undo
 
     def restore(self, checkpoint: Checkpoint) -> None:
         """Undo applied outcomes whose write failed: memory goes back to what is durable."""
-        self.tickets = dict(checkpoint.tickets)
-        self._waiting, self._waiting_candidates = {}, {}
-        self._waiting_by_category = Counter()
-        self._last_queue_at = datetime.min.replace(tzinfo=UTC)
-        self._index_waiting(self.tickets.values())
-        self.windows = dict(checkpoint.windows)
-        self.counters = dict(checkpoint.counters)
+        for ticket_id, before in checkpoint.tickets.items():
+            if before is None:
+                self.tickets.pop(ticket_id, None)
+                self._index_waiting([], leaving=[ticket_id])
+            else:
+                self.tickets[ticket_id] = before
+                self._index_waiting([before])
+        self.windows.update(checkpoint.windows)
+        for key, last in checkpoint.counters.items():
+            if last is None:
+                self.counters.pop(key, None)
+            else:
+                self.counters[key] = last
+        self._last_queue_at = checkpoint.last_queue_at
         self.seq = checkpoint.seq
         self.today = checkpoint.today
         self.recent_calls = deque(checkpoint.recent_calls, maxlen=RECENT_CALLS)
         self.handling_s = dict(checkpoint.handling_s)
         self.notice = checkpoint.notice
+        checkpoint.tickets, checkpoint.windows, checkpoint.counters = {}, {}, {}
 
     def apply(self, outcome: Outcome) -> None:
+        undo = self._undo
+        if undo is not None:
+            for ticket_id in (*outcome.tickets, *outcome.forget):
+                if ticket_id not in undo.tickets:
+                    undo.tickets[ticket_id] = self.tickets.get(ticket_id)
+            for number in outcome.windows:
+                undo.windows.setdefault(number, self.windows[number])
+            for key in outcome.counters:
+                if key not in undo.counters:
+                    undo.counters[key] = self.counters.get(key)
         self.tickets.update(outcome.tickets)
         self._index_waiting(outcome.tickets.values())
         self.windows.update(outcome.windows)
@@ -574,6 +602,7 @@ class HallState:
             self.tickets.pop(ticket_id, None)
         if outcome.service_day is not None:
             self.today = max(outcome.service_day, self.today or outcome.service_day)
+            self.calls_day = max(outcome.service_day, self.calls_day or outcome.service_day)
 
     def roll_over(self, now: datetime, actor: str | None = "system") -> Outcome:
         """At a new local day, what is still open from earlier days expires."""
@@ -591,17 +620,13 @@ class HallState:
         step = self._begin(now, actor)
         ticket = self.ticket(ticket_id)
         if ticket.status is not TicketStatus.WAITING:
-            raise Conflict(
-                "error.prioritise_not_waiting", number=ticket.number, status=ticket.status.value
-            )
+            raise Conflict("error.prioritise_not_waiting", number=ticket.number, status=ticket.status.value)
         previous = ticket.priority
         ticket = step.put_ticket(replace(ticket, priority=priority))
         step.emit(EventType.TICKET_PRIORITISED, ticket=ticket, previous=previous)
         return step.outcome
 
-    def rate(
-        self, ticket_id: str, level: int, bad: bool, now: datetime, actor: str | None
-    ) -> Outcome:
+    def rate(self, ticket_id: str, level: int, bad: bool, now: datetime, actor: str | None) -> Outcome:
         """好差评: the ledger entry of a rating of a finished ticket (the rating row itself is
         the console's); the event lets the clerk's console show it at once."""
         step = self._begin(now, actor)
@@ -627,12 +652,7 @@ class HallState:
         step.outcome.service_day = day
         if self.today != day:
             for ticket in list(self.tickets.values()):
-                expirable = ticket.status in (
-                    TicketStatus.WAITING,
-                    TicketStatus.NO_SHOW,
-                    TicketStatus.HELD,
-                )
-                if ticket.service_day < day and expirable:
+                if ticket.service_day < day and ticket.status in _EXPIRE_AT_DAY_CHANGE:
                     expired = self._step_ticket(step, ticket, TicketVerb.EXPIRE, window=None)
                     step.emit(EventType.TICKET_EXPIRED, ticket=expired)
             step.outcome.forget = [
@@ -681,14 +701,8 @@ class HallState:
             calls=ticket.calls + 1,
         )
         step.put_window(replace(window, current_ticket=ticket.id))
-        kind = (
-            EventType.TICKET_CALLED_BACK
-            if verb is TicketVerb.CALL_BACK
-            else EventType.TICKET_CALLED
-        )
-        step.emit(
-            kind, window=window.number, ticket=ticket, wait_s=_seconds(ticket.issued_at, step.now)
-        )
+        kind = EventType.TICKET_CALLED_BACK if verb is TicketVerb.CALL_BACK else EventType.TICKET_CALLED
+        step.emit(kind, window=window.number, ticket=ticket, wait_s=_seconds(ticket.issued_at, step.now))
         step.outcome.ticket = ticket
         return step.outcome
 
@@ -721,29 +735,25 @@ class HallState:
             return line[0] - timedelta(microseconds=1)
         return line[behind - 1] + (line[behind] - line[behind - 1]) / 2
 
-    def _index_waiting(self, tickets: Iterable[Ticket]) -> None:
+    def _index_waiting(self, tickets: Iterable[Ticket], leaving: Iterable[str] = ()) -> None:
+        """Keeps the waiting-line indexes in step: `tickets` as they are now, `leaving` the
+        ids of tickets no longer in the hall's live state."""
+        for ticket_id in leaving:
+            previous = self._waiting.pop(ticket_id, None)
+            if previous is not None:
+                self._waiting_by_category[previous.category] -= 1
+                self._dispatch.discard(ticket_id)
         for ticket in tickets:
             previous = self._waiting.pop(ticket.id, None)
-            self._waiting_candidates.pop(ticket.id, None)
             if previous is not None:
                 self._waiting_by_category[previous.category] -= 1
             if ticket.status is TicketStatus.WAITING:
                 self._waiting[ticket.id] = ticket
-                self._waiting_candidates[ticket.id] = self._candidate(ticket)
+                self._dispatch.put(candidate_of(ticket))
                 self._waiting_by_category[ticket.category] += 1
                 self._last_queue_at = max(self._last_queue_at, ticket.queue_at)
-
-    def _candidate(self, ticket: Ticket) -> dispatch.Candidate:
-        return dispatch.Candidate(
-            id=ticket.id,
-            category=ticket.category,
-            priority=ticket.priority,
-            issued_at=ticket.issued_at,
-            queue_at=ticket.queue_at,
-            target_window=ticket.target_window,
-            appointment_start=ticket.appointment_start,
-            appointment_end=ticket.appointment_end,
-        )
+            elif previous is not None:
+                self._dispatch.discard(ticket.id)
 
     def _remember_event(self, event: Event) -> None:
         if event.type is EventType.HALL_NOTICE:
@@ -760,18 +770,39 @@ class HallState:
                 }
             )
 
+    def _called_today(self, call: dict[str, Any]) -> bool:
+        at = datetime.fromisoformat(call["at"])
+        return self.calls_day is None or service_day(at, self.spec.timezone) >= self.calls_day
+
     def _remember_handling(self, ticket: Ticket) -> None:
-        if (
-            ticket.status is not TicketStatus.DONE
-            or ticket.started_at is None
-            or ticket.finished_at is None
-        ):
+        if ticket.status is not TicketStatus.DONE or ticket.started_at is None or ticket.finished_at is None:
             return
         seconds = (ticket.finished_at - ticket.started_at).total_seconds()
         previous = self.handling_s.get(ticket.category)
         self.handling_s[ticket.category] = (
             seconds if previous is None else previous + _HANDLING_SMOOTHING * (seconds - previous)
         )
+
+
+def candidate_of(ticket: Ticket) -> dispatch.Candidate:
+    """What the dispatch policy knows of a waiting ticket."""
+    return dispatch.Candidate(
+        id=ticket.id,
+        category=ticket.category,
+        priority=ticket.priority,
+        issued_at=ticket.issued_at,
+        queue_at=ticket.queue_at,
+        target_window=ticket.target_window,
+        appointment_start=ticket.appointment_start,
+        appointment_end=ticket.appointment_end,
+    )
+
+
+def window_view(window: Window) -> dispatch.WindowView:
+    """What the dispatch policy knows of a window."""
+    return dispatch.WindowView(
+        window.number, window.categories, window.priority_streak, window.spec.green_only
+    )
 
 
 def _held_since(ticket: Ticket) -> datetime:

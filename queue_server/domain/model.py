@@ -47,7 +47,13 @@ class WindowSpec:
     name_en: str
     # None means a comprehensive window: it serves every category.
     categories: frozenset[str] | None = None
+    # 绿色通道: calls green-channel tickets only, unless it may serve others when none wait.
     green_channel: bool = False
+    green_channel_serves_others: bool = False
+
+    @property
+    def green_only(self) -> bool:
+        return self.green_channel and not self.green_channel_serves_others
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,12 @@ class Window:
     def serves(self, category: str) -> bool:
         return self.categories is None or category in self.categories
 
+    def calls(self, ticket: Ticket) -> bool:
+        """Whether call-next here may take this ticket (its category, the green channel)."""
+        if self.spec.green_only and ticket.priority != GREEN_CHANNEL:
+            return False
+        return self.serves(ticket.category)
+
     def public(self) -> dict[str, Any]:
         return {
             "number": self.spec.number,
@@ -173,6 +185,7 @@ class Window:
             "categories": None if self.categories is None else sorted(self.categories),
             "comprehensive": self.categories is None,
             "green_channel": self.spec.green_channel,
+            "green_channel_serves_others": self.spec.green_channel_serves_others,
             "current_ticket": self.current_ticket,
             "pause_reason": self.pause_reason,
             "state_since": _iso(self.state_since),

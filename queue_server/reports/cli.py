@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from queue_server.config import Settings
+from queue_server.demo import demo_store_url
 from queue_server.domain.model import HallSpec
+from queue_server.files import StoreInUse, StoreLock
 from queue_server.planning.bank_import import bank_calendar, load_bank_records
 from queue_server.planning.model import HallCalendar, VisitRecord
 from queue_server.reports.demo import DemoDataError, fill_demo_month
@@ -73,8 +75,13 @@ def add_parsers(commands: Any) -> None:
     plan.add_argument("--bank", help="plan from the Anonymous Bank file instead of the ledger")
     plan.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    demo = commands.add_parser("demo-data", help="fill the demo hall's ledger with a month")
+    demo = commands.add_parser("demo-data", help="fill the demo's store (var/demo.db) with a simulated month")
     demo.add_argument("--hall")
+    demo.add_argument(
+        "--store",
+        help="fill this store instead (refused while a server runs on "
+        "it or where it has tickets on the days to fill)",
+    )
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--end", type=_date, help="last day (default yesterday)")
@@ -119,9 +126,11 @@ def _range(spec: HallSpec, start: date | None, end: date | None) -> tuple[date, 
     return first, last
 
 
-def _with_sql_store(settings: Settings, work: Callable[[SqlStore], Awaitable[_T]]) -> _T:
+def _with_sql_store(
+    settings: Settings, work: Callable[[SqlStore], Awaitable[_T]], url: str | None = None
+) -> _T:
     async def go() -> _T:
-        store = open_store(settings.server.store)
+        store = open_store(url or settings.server.store)
         if not isinstance(store, SqlStore):
             raise CommandError("reports need the SQL store")
         await store.start()
@@ -214,16 +223,36 @@ def _plan(settings: Settings, args: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     spec = _hall(settings, args.hall)
+    url = args.store or demo_store_url(settings)
+    try:
+        # Alone on the store: a server running on it would write steps with the same seqs.
+        lock = StoreLock(url, exclusive=True)
+    except StoreInUse:
+        raise CommandError(
+            f"a server (onewindow serve or demo) is running on {url}; demo data written beside "
+            "a live hall would collide with its steps. Stop it, run demo-data, start it again."
+        ) from None
     started = datetime.now()
-    result = _with_sql_store(
-        settings,
-        lambda store: fill_demo_month(
-            store, spec, days=args.days, seed=args.seed, end=args.end, weekday_volume=args.volume
-        ),
-    )
+    try:
+        result = _with_sql_store(
+            settings,
+            lambda store: fill_demo_month(
+                store, spec, days=args.days, seed=args.seed, end=args.end, weekday_volume=args.volume
+            ),
+            url,
+        )
+    finally:
+        lock.release()
     seconds = (datetime.now() - started).total_seconds()
     print(
         f"hall {spec.id}: {result.days} open days {result.first_day}..{result.last_day}, "
         f"{result.tickets} tickets, {result.events} ledger events in {seconds:.1f} s"
     )
+    if args.store:
+        print(f"written to {url}")
+    else:
+        print(
+            f"written to the demo's own store {url} (onewindow demo shows it); "
+            f"the hall's store {settings.server.store} was not touched"
+        )
     return 0

@@ -29,15 +29,23 @@ from queue_server.domain.errors import DomainError
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, TicketStatus, WindowState
 from queue_server.storage.sql import SqlStore
-from queue_server.storage.tables import TicketRow
+from queue_server.storage.tables import LedgerRow, TicketRow
 
 _TICKETS: Table = TicketRow.metadata.tables[TicketRow.__tablename__]
+_LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
 
 # (relative demand, mean handling in minutes) of the demo hall's categories
 CATEGORY_MIX: dict[str, tuple[float, float]] = {
-    "business": (14, 9.0), "social": (20, 4.0), "medical": (14, 3.5),
-    "realestate": (12, 10.0), "tax": (10, 6.0), "residence": (9, 5.0),
-    "housing": (8, 5.0), "civil": (3, 8.0), "crossprov": (3, 8.0), "pickup": (7, 1.5),
+    "business": (14, 9.0),
+    "social": (20, 4.0),
+    "medical": (14, 3.5),
+    "realestate": (12, 10.0),
+    "tax": (10, 6.0),
+    "residence": (9, 5.0),
+    "housing": (8, 5.0),
+    "civil": (3, 8.0),
+    "crossprov": (3, 8.0),
+    "pickup": (7, 1.5),
 }
 WEEKDAY_VOLUME = (1.15, 1.0, 1.0, 0.95, 0.8, 0.25, 0.2)
 PEAKS = ((10 * 60, 55.0, 1.0), (14 * 60 + 30, 55.0, 0.9))  # minute, sd, height
@@ -67,8 +75,9 @@ class _Event:
 class _Day:
     """One simulated day of one hall: arrivals, windows on duty, clerks' steps."""
 
-    def __init__(self, state: HallState, day: date, rng: random.Random, volume: float,
-                 counter: list[int]) -> None:
+    def __init__(
+        self, state: HallState, day: date, rng: random.Random, volume: float, counter: list[int]
+    ) -> None:
         self.state, self.day, self.rng = state, day, rng
         self.spec = state.spec
         self.tz = self.spec.timezone
@@ -97,15 +106,21 @@ class _Day:
             for number in comprehensive[:4]:
                 duty[number] = [(opening, self.closing)]
             for w in self.spec.windows:
-                if w.categories is not None and w.categories <= self._weekend_codes() \
-                        and w.number not in duty and not w.green_channel:
+                if (
+                    w.categories is not None
+                    and w.categories <= self._weekend_codes()
+                    and w.number not in duty
+                    and not w.green_channel
+                ):
                     duty[w.number] = [(opening, self.closing)]
             return duty
         helpers = set(comprehensive[-2:]) if len(comprehensive) > 4 else set()
         for w in self.spec.windows:
             if w.number in helpers:
-                duty[w.number] = [(self._at(time(9, 30)), self._at(time(11, 45))),
-                                  (self._at(time(14, 0)), self._at(time(16, 30)))]
+                duty[w.number] = [
+                    (self._at(time(9, 30)), self._at(time(11, 45))),
+                    (self._at(time(14, 0)), self._at(time(16, 30))),
+                ]
             else:
                 duty[w.number] = [(opening, self.closing)]
         return duty
@@ -141,8 +156,7 @@ class _Day:
         for start, end in self.sessions:
             a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
             for m in range(a, b):
-                level = BASE_LEVEL + sum(h * math.exp(-0.5 * ((m - p) / sd) ** 2)
-                                         for p, sd, h in PEAKS)
+                level = BASE_LEVEL + sum(h * math.exp(-0.5 * ((m - p) / sd) ** 2) for p, sd, h in PEAKS)
                 minutes.append(m)
                 weights.append(level)
         n = _poisson(self.rng, self.volume)
@@ -151,7 +165,7 @@ class _Day:
         cats = self.rng.choices(codes, cat_weights, k=n)
         midnight = datetime.combine(self.day, time(0), tzinfo=self.tz)
         for minute, cat in zip(picks, cats, strict=True):
-            at = (midnight + timedelta(minutes=minute, seconds=self.rng.uniform(0, 60)))
+            at = midnight + timedelta(minutes=minute, seconds=self.rng.uniform(0, 60))
             self.push(at.astimezone(UTC), "arrive", category=cat)
 
     def run(self) -> None:
@@ -173,8 +187,9 @@ class _Day:
     def _open(self, ev: _Event) -> None:
         window = self.state.windows[ev.window]
         if window.state is WindowState.CLOSED:
-            self.decide(self.state.open_window(ev.window, f"clerk{ev.window}", ev.at,
-                                               f"clerk:clerk{ev.window}"))
+            self.decide(
+                self.state.open_window(ev.window, f"clerk{ev.window}", ev.at, f"clerk:clerk{ev.window}")
+            )
         self._free(ev)
 
     def _arrive(self, ev: _Event) -> None:
@@ -184,11 +199,9 @@ class _Day:
         if self.rng.random() < 0.05 and self.spec.priorities:
             priority = self.rng.choice(self.spec.priorities).code
         channel = "online" if self.rng.random() < 0.15 else "kiosk"
-        self.decide(self.state.issue(ticket_id, ev.category, priority, channel, ev.at,
-                                     "device:demo-kiosk"))
+        self.decide(self.state.issue(ticket_id, ev.category, priority, channel, ev.at, "device:demo-kiosk"))
         if self.rng.random() < CANCEL:
-            self.push(ev.at + timedelta(minutes=self.rng.uniform(15, 45)), "cancel",
-                      ticket=ticket_id)
+            self.push(ev.at + timedelta(minutes=self.rng.uniform(15, 45)), "cancel", ticket=ticket_id)
         idle = sorted(w for w in self.idle if self.state.windows[w].serves(ev.category))
         self.rng.shuffle(idle)
         for number in idle:
@@ -216,8 +229,13 @@ class _Day:
         if self.rng.random() < NO_SHOW:
             self.push(at + timedelta(seconds=self.rng.uniform(60, 120)), "miss", window=number)
             return True
-        self.push(at + timedelta(seconds=self.rng.uniform(15, 60)), "start", window=number,
-                  category=ticket.category, ticket=ticket.id)
+        self.push(
+            at + timedelta(seconds=self.rng.uniform(15, 60)),
+            "start",
+            window=number,
+            category=ticket.category,
+            ticket=ticket.id,
+        )
         return True
 
     def _miss(self, ev: _Event) -> None:
@@ -230,8 +248,7 @@ class _Day:
         sigma = 0.55
         handling = self.rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
         if self.rng.random() < TRANSFER:
-            self.push(ev.at + timedelta(seconds=handling / 2), "transfer", window=ev.window,
-                      ticket=ev.ticket)
+            self.push(ev.at + timedelta(seconds=handling / 2), "transfer", window=ev.window, ticket=ev.ticket)
         else:
             self.push(ev.at + timedelta(seconds=max(30.0, handling)), "finish", window=ev.window)
 
@@ -244,8 +261,7 @@ class _Day:
         current = self.state.tickets[ev.ticket].category
         others = [(c, w) for c, w in zip(codes, weights, strict=True) if c != current]
         target = self.rng.choices([c for c, _ in others], [w for _, w in others])[0]
-        self.decide(self.state.transfer(ev.ticket, ev.at, f"clerk:clerk{ev.window}",
-                                        to_category=target))
+        self.decide(self.state.transfer(ev.ticket, ev.at, f"clerk:clerk{ev.window}", to_category=target))
         idle = [w for w in sorted(self.idle) if self.state.windows[w].serves(target)]
         if idle:
             self._call(self.rng.choice(idle), ev.at)
@@ -280,25 +296,49 @@ async def fill_demo_month(
 ) -> DemoResult:
     """Fill `days` days ending `end` (default: yesterday, hall-local) with demo traffic.
 
-    Refuses when the hall already has tickets on or after the first day (the demo month must
-    not interleave with real or earlier demo data). Run it while the server is stopped."""
+    Refuses when the hall already has tickets or recorded steps on or after the first day: the
+    demo month must not interleave with a live day, real or earlier demo data (its steps
+    would take seqs a live hall has used or is about to use). Run it while the server is
+    stopped (the CLI makes sure of that)."""
     if days < 1:
         raise DemoDataError("--days must be at least 1")
     today = datetime.now(spec.timezone).date()
     last = end or today - timedelta(days=1)
     first = last - timedelta(days=days - 1)
+    start_at = datetime.combine(first, time(0), tzinfo=spec.timezone).astimezone(UTC)
     async with store.engine.connect() as conn:
-        existing = (await conn.execute(
-            select(func.count()).select_from(_TICKETS).where(
-                _TICKETS.c.hall == spec.id, _TICKETS.c.service_day >= first)
-        )).scalar() or 0
-    if existing:
+        tickets_there = (
+            await conn.execute(
+                select(func.count())
+                .select_from(_TICKETS)
+                .where(_TICKETS.c.hall == spec.id, _TICKETS.c.service_day >= first)
+            )
+        ).scalar() or 0
+        # Steps without tickets count too: a live day that has only opened its windows.
+        steps_there = (
+            await conn.execute(
+                select(func.count())
+                .select_from(_LEDGER)
+                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.at >= start_at)
+            )
+        ).scalar() or 0
+        today_at = datetime.combine(today, time(0), tzinfo=spec.timezone).astimezone(UTC)
+        live_today = (
+            await conn.execute(
+                select(func.count())
+                .select_from(_LEDGER)
+                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.at >= today_at)
+            )
+        ).scalar() or 0
+    if tickets_there or steps_there:
+        live = f", {live_today} of the steps today: a live day" if live_today else ""
         raise DemoDataError(
-            f"hall {spec.id} already has {existing} tickets on or after {first}; "
-            "use a fresh database (e.g. ONEWINDOW_STORE=sqlite:///var/demo.db)")
+            f"hall {spec.id} already has {tickets_there} tickets and {steps_there} recorded steps "
+            f"on or after {first}{live}; demo data is only written on days that have none. "
+            "Nothing was written. Choose earlier days (--end) or another store (--store)."
+        )
     state = await store.load_hall(spec, first, 0)
     rng = random.Random(seed)
-    start_at = datetime.combine(first, time(0), tzinfo=spec.timezone).astimezone(UTC)
     for number, window in sorted(state.windows.items()):
         if window.state is not WindowState.CLOSED:
             if window.current_ticket is not None:
@@ -320,14 +360,14 @@ async def fill_demo_month(
             await store.commit(sim.outcomes)
             used += 1
             events += sum(len(o.events) for o in sim.outcomes)
-            tickets += sum(1 for o in sim.outcomes for e in o.events
-                           if e.type.value == "ticket.issued")
+            tickets += sum(1 for o in sim.outcomes for e in o.events if e.type.value == "ticket.issued")
             if progress:
                 print(f"  {day} ({day:%a}): {counter[0]} tickets so far", flush=True)
         day += timedelta(days=1)
     # what is still open at the end of the last day expires at the next day's first step
-    final = state.roll_over(datetime.combine(last + timedelta(days=1), time(0, 0, 1),
-                                             tzinfo=spec.timezone).astimezone(UTC))
+    final = state.roll_over(
+        datetime.combine(last + timedelta(days=1), time(0, 0, 1), tzinfo=spec.timezone).astimezone(UTC)
+    )
     if final.events:
         state.apply(final)
         await store.commit([final])

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from clerk_console.settings import console_settings
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
@@ -218,6 +219,9 @@ async def reports_page(request: Request) -> Response:
         "texts": texts,
         "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en}
                        for c in spec.categories],
+        # Bad ratings are recorded with the reason's code; the page shows its words.
+        "reasons": [r.public() for r in
+                    console_settings(service(request).settings).rating_reasons],
         "today": datetime.now(spec.timezone).date().isoformat(),
     }
     return templates.TemplateResponse(

@@ -1,1 +1,1 @@
-"""Scaling out: the hall's live state and event stream in Redis, PostgreSQL as the record."""
+"""Scaling out: PostgreSQL decides and records every step; Redis carries what may be lost."""

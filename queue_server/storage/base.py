@@ -23,6 +23,8 @@ class UserRecord:
     hall: str | None
     password_hash: str
     created_at: datetime
+    token_generation: int = 0
+    disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,26 @@ class DeviceRecord:
     hall: str | None
     token_hash: str
     created_at: datetime
+    window: int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a step asked with an idempotency key answered (its ticket), so a retry with the
+    same key answers the same instead of taking the step again."""
+
+    key: str
+    ticket: str | None
+    seq: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Catchup:
+    """The steps committed after a seq: their events, the rows they left, their keys."""
+
+    outcome: Outcome
+    replies: list[Reply]
 
 
 class Store(Protocol):
@@ -47,8 +69,24 @@ class Store(Protocol):
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
         """The live state of a hall as last acknowledged, with its `recent` latest events."""
 
-    async def commit(self, outcomes: Sequence[Outcome]) -> None:
+    async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
         """Make the outcomes durable, all or nothing, before anyone is told of them."""
+
+    async def append(self, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]) -> bool:
+        """Commit the outcomes only if their hall is still at `base_seq`, moving it to their
+        last seq in the same transaction; False (nothing written) if another got there first."""
+
+    async def committed_seq(self, hall: str) -> int:
+        """The seq of the hall's last committed step."""
+
+    async def steps_after(self, spec: HallSpec, after: int, limit: int) -> Catchup | None:
+        """What was committed after `after`; None if that is more than `limit` events."""
+
+    async def events_after(self, hall: str, after: int, limit: int) -> list[Event]:
+        """Committed events with seq > `after`, oldest first."""
+
+    async def replies(self, hall: str, since: datetime) -> list[Reply]:
+        """The idempotency keys committed since `since`."""
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]: ...
 
@@ -56,18 +94,21 @@ class Store(Protocol):
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None: ...
 
-    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
-        """Which seqs in [lowest, highest] the ledger holds."""
-
     async def add_user(self, user: UserRecord) -> None: ...
 
     async def get_user(self, username: str) -> UserRecord | None: ...
+
+    async def list_users(self) -> list[UserRecord]:
+        """Every account, by name."""
 
     async def add_device(self, device: DeviceRecord) -> None: ...
 
     async def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
 
     async def list_devices(self, hall: str) -> list[DeviceRecord]: ...
+
+    async def remove_device(self, hall: str, name: str) -> bool:
+        """Forgets a device (its token stops working); False if there was none."""
 
     async def secret(self, name: str, make: str) -> str:
         """A named server secret, created from `make` the first time and kept from then on."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Sequence
-from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, func, or_, select
+from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -18,8 +20,9 @@ from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
+from queue_server.files import private_file
 from queue_server.storage import migrate
-from queue_server.storage.base import DeviceRecord, StoreUnavailable, UserRecord
+from queue_server.storage.base import Catchup, DeviceRecord, Reply, StoreUnavailable, UserRecord
 from queue_server.storage.rows import (
     event_from_row,
     ledger_row,
@@ -31,6 +34,8 @@ from queue_server.storage.rows import (
 from queue_server.storage.tables import (
     CounterRow,
     DeviceRow,
+    HallSeqRow,
+    IdempotencyRow,
     LedgerRow,
     SecretRow,
     TicketRow,
@@ -45,6 +50,8 @@ _LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
 _USERS: Table = UserRow.metadata.tables[UserRow.__tablename__]
 _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
+_HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
+_KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -60,6 +67,10 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
+        # SQLite file: the live queue's group commits go through one connection on one
+        # thread of their own, one hop per commit (aiosqlite takes one per statement).
+        self._writer: Engine | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -72,9 +83,18 @@ class SqlStore:
         if url.startswith("sqlite+aiosqlite:///"):
             path = url.removeprefix("sqlite+aiosqlite:///")
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            if path != ":memory:":
+                self._writer = create_engine(
+                    f"sqlite:///{path}",
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                    pool_size=1,
+                    max_overflow=0,
+                )
+                event.listen(self._writer, "connect", _sqlite_pragmas)
+                self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
@@ -86,6 +106,12 @@ class SqlStore:
             return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown(wait=True)
+            self._writer_thread = None
+        if self._writer is not None:
+            self._writer.dispose()
+            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -95,6 +121,11 @@ class SqlStore:
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
         live = [s.value for s in TicketStatus if s not in TERMINAL_STATUSES]
         async with self._connect() as conn:
+            # The seq first: rows read after it are never older than it says (another
+            # process may commit meanwhile; a newer row is caught up on again, never missed).
+            seq = (
+                await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == spec.id))
+            ).scalar()
             tickets = (
                 await conn.execute(
                     select(_TICKETS).where(
@@ -112,9 +143,6 @@ class SqlStore:
                 )
             ).mappings()
             loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
-            seq = (
-                await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == spec.id))
-            ).scalar()
             events = await self._recent(conn, spec.id, recent)
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
@@ -127,43 +155,118 @@ class SqlStore:
             today=today,
         )
 
-    async def commit(self, outcomes: Sequence[Outcome]) -> None:
+    async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
         """Idempotent and order-proof: rows carry the seq of their last change, an upsert
         only replaces an older row, and a ledger entry already written is left alone, so a
-        late or repeated write (another process, the outbox relay) never undoes a newer one."""
-        tickets: dict[str, dict[str, Any]] = {}
-        windows: dict[tuple[str, int], dict[str, Any]] = {}
-        counters: dict[tuple[str, str, date], dict[str, Any]] = {}
-        ledger: list[dict[str, Any]] = []
-        for outcome in outcomes:
-            if not outcome.events:
-                continue  # a decision that changed nothing (e.g. call-next with nobody waiting)
-            hall_id, seq = outcome.events[0].hall, outcome.events[-1].seq
-            for ticket in outcome.tickets.values():
-                tickets[ticket.id] = ticket_row(ticket, seq)
-            for window in outcome.windows.values():
-                windows[(hall_id, window.number)] = window_row(hall_id, window, seq)
-            for (category, day), last in outcome.counters.items():
-                counters[(hall_id, category, day)] = {
-                    "hall": hall_id,
-                    "category": category,
-                    "service_day": day,
-                    "last": last,
-                }
-            ledger.extend(ledger_row(e) for e in outcome.events)
-        if not ledger:
+        late or repeated write never undoes a newer one."""
+        rows = _Rows.of(outcomes, replies)
+        if rows is None:
+            return
+        if self._writer is not None and self._writer_thread is not None:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._writer_thread, self._write_on_thread, rows)
             return
         async with self._begin() as conn:
-            await _upsert(conn, _TICKETS, list(tickets.values()), ["id"], newer="seq")
-            await _upsert(conn, _WINDOWS, list(windows.values()), ["hall", "number"], newer="seq")
-            await _upsert(
-                conn,
-                _COUNTERS,
-                list(counters.values()),
-                ["hall", "category", "service_day"],
-                newer="last",
+            await conn.run_sync(rows.write)
+
+    async def append(self, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]) -> bool:
+        rows = _Rows.of(outcomes, replies)
+        if rows is None:
+            return True
+        hall, seq = rows.ledger[0]["hall"], rows.ledger[-1]["seq"]
+        try:
+            async with self._begin() as conn:
+                # First, so that concurrent batches of a hall queue on its row and all but
+                # the first find it moved.
+                moved = await conn.execute(
+                    _seq_move(conn.dialect.name), {"hall": hall, "seq": seq, "base": base_seq}
+                )
+                if moved.rowcount != 1:
+                    raise _Stale(hall)
+                await conn.run_sync(rows.write)
+        except _Stale:
+            return False
+        except IntegrityError:
+            return False  # a ledger seq or a key another process committed: catch up first
+        return True
+
+    def _write_on_thread(self, rows: _Rows) -> None:
+        assert self._writer is not None
+        try:
+            with self._writer.begin() as conn:
+                rows.write(conn)
+        except IntegrityError:
+            raise
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    async def committed_seq(self, hall: str) -> int:
+        async with self._connect() as conn:
+            seq = (await conn.execute(select(_HALL_SEQ.c.seq).where(_HALL_SEQ.c.hall == hall))).scalar()
+            if seq is None:  # a store written before the hall_seq row existed
+                seq = (
+                    await conn.execute(select(func.max(_LEDGER.c.seq)).where(_LEDGER.c.hall == hall))
+                ).scalar()
+        return int(seq or 0)
+
+    async def steps_after(self, spec: HallSpec, after: int, limit: int) -> Catchup | None:
+        async with self._connect() as conn:
+            # Events first, rows after: rows are then never older than the events say (at
+            # worst newer, which the next compare-and-set notices).
+            events = await self._events_after(conn, spec.id, after, limit + 1)
+            if len(events) > limit:
+                return None
+            if not events:
+                return Catchup(Outcome(), [])
+            tickets = [
+                ticket_from_row(row)
+                for row in (
+                    await conn.execute(
+                        select(_TICKETS).where(_TICKETS.c.hall == spec.id, _TICKETS.c.seq > after)
+                    )
+                ).mappings()
+            ]
+            windows = {
+                row["number"]: row
+                for row in (
+                    await conn.execute(
+                        select(_WINDOWS).where(_WINDOWS.c.hall == spec.id, _WINDOWS.c.seq > after)
+                    )
+                ).mappings()
+            }
+            days = {t.service_day for t in tickets}
+            counters: Any = (
+                (
+                    await conn.execute(
+                        select(_COUNTERS).where(
+                            _COUNTERS.c.hall == spec.id, _COUNTERS.c.service_day.in_(days)
+                        )
+                    )
+                ).mappings()
+                if days
+                else []
             )
-            await _insert_new(conn, _LEDGER, ledger, ["hall", "seq"])
+            replies = await conn.execute(select(_KEYS).where(_KEYS.c.hall == spec.id, _KEYS.c.seq > after))
+            outcome = Outcome(
+                events=events,
+                tickets={t.id: t for t in tickets},
+                windows={
+                    ws.number: window_from_row(windows[ws.number], ws)
+                    for ws in spec.windows
+                    if ws.number in windows
+                },
+                counters={(row["category"], row["service_day"]): row["last"] for row in counters},
+            )
+            return Catchup(outcome, [_reply(row) for row in replies.mappings()])
+
+    async def events_after(self, hall: str, after: int, limit: int) -> list[Event]:
+        async with self._connect() as conn:
+            return await self._events_after(conn, hall, after, limit)
+
+    async def replies(self, hall: str, since: datetime) -> list[Reply]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_KEYS).where(_KEYS.c.hall == hall, _KEYS.c.created_at >= since))
+            return [_reply(row) for row in rows.mappings()]
 
     async def recent_events(self, hall: str, limit: int) -> list[Event]:
         async with self._connect() as conn:
@@ -177,15 +280,6 @@ class SqlStore:
                 .order_by(_LEDGER.c.seq)
             )
             return [event_from_row(row) for row in rows.mappings()]
-
-    async def ledger_seqs(self, hall: str, lowest: int, highest: int) -> set[int]:
-        async with self._connect() as conn:
-            rows = await conn.execute(
-                select(_LEDGER.c.seq).where(
-                    _LEDGER.c.hall == hall, _LEDGER.c.seq >= lowest, _LEDGER.c.seq <= highest
-                )
-            )
-            return {int(seq) for seq in rows.scalars()}
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None:
         async with self._connect() as conn:
@@ -211,6 +305,11 @@ class SqlStore:
             row = (await conn.execute(select(_USERS).where(_USERS.c.username == username))).mappings().first()
         return None if row is None else UserRecord(**row)
 
+    async def list_users(self) -> list[UserRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_USERS).order_by(_USERS.c.username))
+            return [UserRecord(**row) for row in rows.mappings()]
+
     async def add_device(self, device: DeviceRecord) -> None:
         async with self._begin() as conn:
             await conn.execute(_DEVICES.insert(), [device.__dict__])
@@ -231,6 +330,13 @@ class SqlStore:
             )
             return [DeviceRecord(**row) for row in rows.mappings()]
 
+    async def remove_device(self, hall: str, name: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_DEVICES).where(_DEVICES.c.hall == hall, _DEVICES.c.name == name)
+            )
+        return bool(result.rowcount)
+
     async def secret(self, name: str, make: str) -> str:
         try:
             async with self._begin() as conn:
@@ -250,11 +356,112 @@ class SqlStore:
     def _begin(self) -> _Guarded:
         return _Guarded(self.engine, begin=True)
 
+    async def _events_after(self, conn: AsyncConnection, hall: str, after: int, limit: int) -> list[Event]:
+        rows = await conn.execute(
+            select(_LEDGER)
+            .where(_LEDGER.c.hall == hall, _LEDGER.c.seq > after)
+            .order_by(_LEDGER.c.seq)
+            .limit(limit)
+        )
+        return [event_from_row(row) for row in rows.mappings()]
+
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(
             select(_LEDGER).where(_LEDGER.c.hall == hall).order_by(_LEDGER.c.seq.desc()).limit(limit)
         )
         return [event_from_row(row) for row in reversed(list(rows.mappings()))]
+
+
+class _Stale(Exception):
+    """The hall's seq moved since the batch was decided: roll the transaction back."""
+
+
+class _Rows:
+    """The rows of one group commit, written in one transaction by one executemany each."""
+
+    def __init__(
+        self,
+        tickets: list[dict[str, Any]],
+        windows: list[dict[str, Any]],
+        counters: list[dict[str, Any]],
+        ledger: list[dict[str, Any]],
+        halls: list[dict[str, Any]],
+        keys: list[dict[str, Any]],
+    ) -> None:
+        self.tickets, self.windows, self.counters, self.ledger = tickets, windows, counters, ledger
+        self.halls, self.keys = halls, keys
+
+    @classmethod
+    def of(cls, outcomes: Sequence[Outcome], replies: Sequence[Reply]) -> _Rows | None:
+        """The rows the outcomes write, one per key (the last change wins); None if none."""
+        tickets: dict[str, dict[str, Any]] = {}
+        windows: dict[tuple[str, int], dict[str, Any]] = {}
+        counters: dict[tuple[str, str, date], dict[str, Any]] = {}
+        halls: dict[str, int] = {}
+        ledger: list[dict[str, Any]] = []
+        for outcome in outcomes:
+            if not outcome.events:
+                continue  # a decision that changed nothing (e.g. call-next with nobody waiting)
+            hall_id, seq = outcome.events[0].hall, outcome.events[-1].seq
+            halls[hall_id] = seq
+            for ticket in outcome.tickets.values():
+                tickets[ticket.id] = ticket_row(ticket, seq)
+            for window in outcome.windows.values():
+                windows[(hall_id, window.number)] = window_row(hall_id, window, seq)
+            for (category, day), last in outcome.counters.items():
+                counters[(hall_id, category, day)] = {
+                    "hall": hall_id,
+                    "category": category,
+                    "service_day": day,
+                    "last": last,
+                }
+            ledger.extend(ledger_row(e) for e in outcome.events)
+        if not ledger:
+            return None
+        keys = [
+            {"hall": ledger[0]["hall"], "key": r.key, "ticket": r.ticket, "seq": r.seq, "created_at": r.at}
+            for r in replies
+        ]
+        return cls(
+            list(tickets.values()),
+            list(windows.values()),
+            list(counters.values()),
+            ledger,
+            [{"hall": hall, "seq": seq} for hall, seq in halls.items()],
+            keys,
+        )
+
+    def write(self, conn: Connection) -> None:
+        dialect = conn.dialect.name
+        for table, rows, keys, newer in (
+            (_TICKETS, self.tickets, ("id",), "seq"),
+            (_WINDOWS, self.windows, ("hall", "number"), "seq"),
+            (_COUNTERS, self.counters, ("hall", "category", "service_day"), "last"),
+            # Kept up to date by every writer, so hall_seq is always the last committed seq.
+            (_HALL_SEQ, self.halls, ("hall",), "seq"),
+        ):
+            if rows:
+                conn.execute(_upsert_statement(dialect, table, keys, newer), rows)
+        conn.execute(_insert_new_statement(dialect, _LEDGER, ("hall", "seq")), self.ledger)
+        if self.keys:
+            conn.execute(_KEYS.insert(), self.keys)
+
+
+@functools.cache
+def _seq_move(dialect_name: str) -> Any:
+    """Compare-and-set of the hall's seq: it moves to :seq only from :base (or is created)."""
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(_HALL_SEQ)
+    statement = statement.values(hall=bindparam("hall"), seq=bindparam("seq"))
+    return statement.on_conflict_do_update(
+        index_elements=["hall"],
+        set_={"seq": statement.excluded.seq},
+        where=_HALL_SEQ.c.seq == bindparam("base"),
+    )
+
+
+def _reply(row: Any) -> Reply:
+    at: datetime = row["created_at"]
+    return Reply(key=row["key"], ticket=row["ticket"], seq=row["seq"], at=at.astimezone(UTC))
 
 
 class _Guarded:
@@ -293,10 +500,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _dialect(conn: AsyncConnection) -> Any:
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
-
-
 @functools.cache
 def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...], newer: str | None) -> Any:
     """Built once per table: constructing it costs more than a small write."""
@@ -317,8 +520,7 @@ async def _upsert(
         await conn.execute(_upsert_statement(conn.dialect.name, table, tuple(keys), newer), rows)
 
 
-async def _insert_new(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> None:
-    statement = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=keys)
-    await conn.execute(statement, rows)
+@functools.cache
+def _insert_new_statement(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Any:
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_nothing(index_elements=list(keys))

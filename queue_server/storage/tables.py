@@ -40,6 +40,7 @@ class TicketRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall", "service_day", "number", name="uq_ticket_number_per_day"),
         Index("ix_ticket_live", "hall", "status", "service_day"),
+        Index("ix_ticket_seq", "hall", "seq"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -90,6 +91,29 @@ class CounterRow(SQLModel, table=True):
     last: int
 
 
+class HallSeqRow(SQLModel, table=True):
+    """The seq of the hall's last committed step: a batch's commit moves it only from the seq
+    the batch was decided on (compare-and-set), so every step of a hall has one order."""
+
+    __tablename__ = "hall_seq"
+
+    hall: str = Field(primary_key=True, max_length=32)
+    seq: int
+
+
+class IdempotencyRow(SQLModel, table=True):
+    """A step asked with an `Idempotency-Key`, committed with it: a retry answers the same."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (Index("ix_idempotency_key_seq", "hall", "seq"),)
+
+    hall: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=200)
+    ticket: str | None = Field(default=None, max_length=40)
+    seq: int
+    created_at: datetime = _utc()
+
+
 class LedgerRow(SQLModel, table=True):
     """The append-only ledger (服务日志台账): every step, who took it, when, at which window."""
 
@@ -118,6 +142,8 @@ class UserRow(SQLModel, table=True):
     hall: str | None = Field(default=None, max_length=32)
     password_hash: str = Field(max_length=256)
     created_at: datetime = _utc()
+    token_generation: int = 0  # tokens of an older generation are revoked
+    disabled: bool = False
 
 
 class DeviceRow(SQLModel, table=True):
@@ -129,6 +155,7 @@ class DeviceRow(SQLModel, table=True):
     hall: str | None = Field(default=None, max_length=32)
     token_hash: str = Field(max_length=128, unique=True)
     created_at: datetime = _utc()
+    window: int | None = None  # a rating device rates the visitors of this window only
 
 
 class SecretRow(SQLModel, table=True):

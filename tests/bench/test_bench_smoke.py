@@ -45,3 +45,11 @@ def test_city_load_smoke(backend: list[str]) -> None:
     p50, p95, p99 = (float(v) for v in values[6].split(" / "))
     assert 0 < p50 <= p95 <= p99, row
     assert float(values[5]) > 0 and values[-1] == "0", row  # calls made, no errors
+
+
+def test_call_rate_smoke() -> None:
+    rows = run("bench/call_rate.py", "--waiting", "300", "--windows", "3", "--seconds", "1")
+    assert [cells(row)[1] for row in rows] == ["runtime", "http"]
+    for row in rows:
+        values = cells(row)
+        assert values[2] == "300" and float(values[4].replace(",", "")) > 0, row

@@ -10,21 +10,9 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from tests.clerk_console.conftest import SCREENSHOTS, LiveHall, sign_in
+from tests.clerk_console.conftest import SCREENSHOTS, LiveHall, open_console, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _console(context: Any, live: LiveHall, who: str, window: int) -> Any:
-    """Signs in at /console and opens (or goes back to) the window."""
-    page = context.new_page()
-    page.goto(f"{live.url}/console")
-    sign_in(page, who)
-    card = page.locator(f".window-card[data-window='{window}']")
-    card.locator("button, a").first.click()
-    page.wait_for_url(f"**/console/halls/weiyang/windows/{window}")
-    page.wait_for_selector("#work:not([hidden])")
-    return page
 
 
 def _verb(page: Any, verb: str) -> Any:
@@ -55,10 +43,10 @@ def test_clerk_serves_and_the_visitor_rates(context: Any, live: LiveHall) -> Non
     third = live.issue("social")
     rater = context.new_page()
     rater.set_viewport_size({"width": 1280, "height": 800})
-    rater.goto(f"{live.url}/rate/halls/weiyang/windows/1?token={live.tokens['screen']}")
+    rater.goto(f"{live.url}/rate/halls/weiyang/windows/1?token={live.tokens['rater']}")
     rater.wait_for_selector("#rate-idle:not([hidden])")
     rater.wait_for_selector("#live[data-state='on']")
-    page = _console(context, live, "clerk1", 1)
+    page = open_console(context, live, "clerk1", 1)
     page.wait_for_selector("#q-waiting:has-text('3')")
 
     page.keyboard.press("F1")  # call next
@@ -133,8 +121,8 @@ def test_a_double_click_calls_once_and_two_tabs_agree(context: Any, live: LiveHa
     live.issue("medical")
     live.clock.advance(timedelta(seconds=10))
     live.issue("medical")
-    tab1 = _console(context, live, "clerk1", 3)
-    tab2 = _console(context, live, "clerk1", 3)
+    tab1 = open_console(context, live, "clerk1", 3)
+    tab2 = open_console(context, live, "clerk1", 3)
     waiting_before = live.call("GET", "")["waiting"]["medical"]
     _verb(tab1, "call-next").dblclick()
     tab1.wait_for_selector("#current-number[data-status='called']")
@@ -188,8 +176,8 @@ def test_supervisor_retargets_a_window_and_sees_a_long_wait(context: Any, live: 
     line.locator("select").select_option("elderly")
     _until(lambda: _waiting(live, number)["priority"] == "elderly")
     board.locator(f"#waiting tr[data-number='{number}'] button", has_text="办理记录").click()
-    board.wait_for_selector("#history li:has-text('ticket.prioritised')")
-    assert "supervisor:supervisor" in board.inner_text("#history")
+    board.wait_for_selector("#history li:has-text('设为优先 · 主管 supervisor')")
+    assert "ticket.prioritised" not in board.inner_text("#history")
     board.click("#history-dialog button[value=close]")
 
     board.fill("#notice-form textarea", "今日 16:00 起暂停不动产登记取号")

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from queue_server.config import ConfigError, load_settings, parse_settings
+from queue_server.config import BUILT_IN_CONFIG, ConfigError, load_settings, parse_settings
 from tests.conftest import REPO, demo_config
 
 
 def test_the_demo_hall_is_realistic() -> None:
-    hall = load_settings(REPO / "config.toml").halls[0]
+    hall = load_settings(BUILT_IN_CONFIG).halls[0]
     assert len(hall.categories) >= 8
     assert sum(1 for w in hall.windows if w.categories is None) == 10
     assert any(w.green_channel for w in hall.windows)
@@ -44,11 +44,18 @@ def test_the_demo_hall_is_realistic() -> None:
         ),
         (lambda raw: raw["halls"][0].update(priority_ratio=0), "halls[0].priority_ratio: must be at least 1"),
         (
+            lambda raw: raw["halls"][0]["windows"][0].update(green_channel_serves_others=True),
+            "halls[0].windows[0].green_channel_serves_others: only for a window with green_channel = true",
+        ),
+        (
             lambda raw: raw["halls"][0]["hours"].update(weekdays=[["17:00", "09:00"]]),
             "halls[0].hours.weekdays[0]: ends (09:00) before it starts (17:00)",
         ),
         (lambda raw: raw["server"].update(store="mysql://x"), "server.store: unsupported URL 'mysql://x'"),
         (lambda raw: raw["halls"][0].pop("id"), "halls[0].id: missing"),
+        (lambda raw: raw["server"].update(max_body_bytes=10), "server.max_body_bytes: must be at least 1024"),
+        (lambda raw: raw["server"].update(proxies=["nginx"]), "server.proxies: 'nginx' is not an IP address"),
+        (lambda raw: raw["server"].update(proxies="::1"), "server.proxies: expected list"),
         (
             lambda raw: raw["halls"][0].update(aging_minutes="soon"),
             "halls[0].aging_minutes: expected int, got 'soon'",
@@ -80,7 +87,7 @@ def test_check_config_and_serve_refuse_a_bad_file(tmp_path: Path) -> None:
         assert "halls[0].categories[0].prefix: must be one capital letter A-Z, got 'a'" in result.stderr
         assert "Traceback" not in result.stderr
     good = subprocess.run(
-        [sys.executable, "-m", "queue_server", "--config", str(REPO / "config.toml"), "check-config"],
+        [sys.executable, "-m", "queue_server", "--config", str(BUILT_IN_CONFIG), "check-config"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -108,7 +115,7 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     added = onewindow("user", "add", "wang", "--role", "clerk", stdin="a long password\n")
     assert added.returncode == 0 and "wang (clerk, hall weiyang)" in added.stdout
     short = onewindow("user", "add", "li", "--role", "clerk", stdin="short\n")
-    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
     device = onewindow("device", "add", "screen-east", "--kind", "screen")
     assert device.returncode == 0 and device.stdout.strip().startswith("owd_")
     unknown = onewindow("device", "add", "x", "--kind", "screen", "--hall", "nowhere")

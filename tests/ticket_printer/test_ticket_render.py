@@ -18,7 +18,9 @@ from ticket_printer.messages import Language
 TicketFactory = Callable[..., PrintableTicket]
 
 BEIJING = timezone(timedelta(hours=8))
-GS_DOUBLE_SIZE = b"\x1d!\x11"
+# GS ! n: n's high nibble is the width - 1, its low nibble the height - 1.
+NUMBER_SIZE = {58: b"\x1d!\x11", 80: b"\x1d!\x22"}  # 2 x 2 on 58 mm, 3 x 3 on 80 mm
+NUMBER_SCALE = {58: 2, 80: 3}
 CHINESE_MODE = b"\x1c&"
 FULL_CUT = b"\x1dV\x00"
 LANGUAGES: list[Language] = ["zh-CN", "en"]
@@ -61,14 +63,17 @@ class TestNativeTicket:
         assert hall in data
         assert data.index(CHINESE_MODE) < data.index(hall)
 
-    def test_number_follows_double_size_command(
+    def test_number_follows_its_size_command(
         self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
         data = render(make_ticket(language=language), TicketLayout(paper_mm=paper))
-        assert GS_DOUBLE_SIZE + b"A012\n" in data
-        # ...and only the number is double size.
-        scaled = [line.text for line in printed_lines(tokenize(data)) if line.width_scale > 1]
-        assert scaled == ["A012"]
+        # GS ! n, the number, LF, then GS ! 0 back to normal size.
+        assert NUMBER_SIZE[paper] + b"A012\n\x1d!\x00" in data
+        # ...and only the number is enlarged.
+        scaled = [
+            (line.text, line.width_scale) for line in printed_lines(tokenize(data)) if line.width_scale > 1
+        ]
+        assert scaled == [("A012", NUMBER_SCALE[paper])]
 
     def test_qr_code_holds_tracking_url_and_is_printed(
         self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
@@ -166,9 +171,7 @@ class TestImageTicket:
     def test_text_is_a_raster_image_of_the_paper_width(
         self, make_ticket: TicketFactory, paper: PaperWidth, language: Language
     ) -> None:
-        images = _images(
-            tokenize(render(make_ticket(language=language), TicketLayout(paper, "image")))
-        )
+        images = _images(tokenize(render(make_ticket(language=language), TicketLayout(paper, "image"))))
         assert len(images) == 3  # header, body, footer
         for image in images:
             width_bytes = image.params[1] + 256 * image.params[2]
@@ -182,9 +185,7 @@ class TestImageTicket:
         images = _images(tokenize(render(ticket, TicketLayout(paper, "image"))))
         for image in images:
             row_bytes = image.params[1] + 256 * image.params[2]
-            rows = [
-                image.payload[i : i + row_bytes] for i in range(0, len(image.payload), row_bytes)
-            ]
+            rows = [image.payload[i : i + row_bytes] for i in range(0, len(image.payload), row_bytes)]
             # Raster bits are left to right, 1 = black: no ink in the outer 4 dots of either side.
             assert all(row[0] & 0xF0 == 0 and row[-1] & 0x0F == 0 for row in rows)
         # The long hall name was wrapped onto more title lines (32 px each) than the sample's.
@@ -206,7 +207,7 @@ class TestImageTicket:
     ) -> None:
         ticket = make_ticket(language=language)
         data = render(ticket, TicketLayout(paper, "image"))
-        assert GS_DOUBLE_SIZE + b"A012\n" in data
+        assert NUMBER_SIZE[paper] + b"A012\n" in data
         assert qr_store_command(ticket.tracking_url) in data
         assert data.endswith(FULL_CUT)
 
@@ -236,9 +237,7 @@ def test_native_mode_needs_no_font(make_ticket: TicketFactory, tmp_path: Path) -
         {"language": "fr"},
     ],
 )
-def test_invalid_ticket_data_is_rejected(
-    make_ticket: TicketFactory, changes: dict[str, object]
-) -> None:
+def test_invalid_ticket_data_is_rejected(make_ticket: TicketFactory, changes: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         make_ticket(**changes)
 
@@ -272,5 +271,17 @@ def test_any_hall_name_and_number_render_and_read_back(
     assert all(columns(line.text) * line.width_scale <= CHARS_PER_LINE[paper] for line in lines)
     hall_lines = "".join(line.text for line in lines if line.bold)
     assert hall_lines.replace(" ", "") == printable(hall_name).replace(" ", "")
-    assert GS_DOUBLE_SIZE + number.encode("ascii") + b"\n" in data
-    assert [line.text for line in lines if line.width_scale == 2] == [number]
+    assert NUMBER_SIZE[paper] + number.encode("ascii") + b"\n" in data
+    assert [line.text for line in lines if line.width_scale > 1] == [number]
+    assert [line.width_scale for line in lines if line.width_scale > 1] == [NUMBER_SCALE[paper]]
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_longest_number_fits_the_paper_at_its_scale(
+    make_ticket: TicketFactory, paper: PaperWidth
+) -> None:
+    number = "A" + "9" * 15  # the longest a ticket number may be
+    data = render(make_ticket(number=number), TicketLayout(paper_mm=paper))
+    assert NUMBER_SIZE[paper] + number.encode("ascii") + b"\n" in data
+    line = next(line for line in printed_lines(tokenize(data)) if line.text == number)
+    assert columns(line.text) * line.width_scale <= CHARS_PER_LINE[paper]

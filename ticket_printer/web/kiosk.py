@@ -15,7 +15,8 @@ from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.hall import Appointment
-from queue_server.domain.model import APPOINTMENT, NORMAL, HallSpec
+from queue_server.domain.model import APPOINTMENT, HallSpec
+from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
 from ticket_printer.web.deps import base_url, ticketing
 from ticket_printer.web.pages import page
@@ -56,10 +57,6 @@ async def kiosk_issue(request: Request) -> JSONResponse:
     caller = await principal(request)
     caller.require(hall, devices=_KIOSK)
     data = await body(request, KioskIssueBody)
-    # Green channel and appointments are given by staff and bookings, never chosen at a kiosk.
-    offered = {NORMAL} | spec.priority_codes()
-    if data.priority not in offered:
-        raise Invalid("error.unknown_priority", priority=data.priority, allowed=sorted(offered))
     view = await svc.issue_ticket(
         hall,
         caller,
@@ -67,6 +64,7 @@ async def kiosk_issue(request: Request) -> JSONResponse:
         priority=data.priority,
         channel="kiosk",
         appointment=None,
+        key=idempotency_key(caller.actor, request.headers.get("idempotency-key")),
     )
     return await _issued(request, spec, view, caller, data.language)
 
@@ -83,6 +81,11 @@ async def check_in(request: Request) -> JSONResponse:
     if wait:
         return error_response(request, 429, "error.rate_limited", {"seconds": wait})
     data = await body(request, CheckInBody)
+    key = idempotency_key(caller.actor, request.headers.get("idempotency-key"))
+    # A retry of a check-in that went through: the same ticket, not "booking already used".
+    answered = await svc.answered(hall, key)
+    if answered is not None:
+        return await _issued(request, spec, answered, caller, data.language)
     early = timedelta(minutes=tickets.settings.checkin_early_minutes)
     async with tickets.checkin_lock:
         booking = await tickets.bookings.claim(spec, data.code, svc.clock.now(), early)
@@ -93,6 +96,7 @@ async def check_in(request: Request) -> JSONResponse:
             priority=APPOINTMENT,
             channel="appointment",
             appointment=Appointment(booking.slot_start, booking.slot_end),
+            key=key,
         )
         await tickets.bookings.mark_used(booking.code, view["id"], view["number"], svc.clock.now())
     return await _issued(request, spec, view, caller, data.language)

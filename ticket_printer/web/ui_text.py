@@ -111,6 +111,7 @@ UI_TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "rate_send": {"zh-CN": "提交评价", "en": "Send"},
     "rate_thanks": {"zh-CN": "感谢您的评价", "en": "Thank you for your rating"},
+    "rate_chosen": {"zh-CN": "您的评价：{level}", "en": "Your rating: {level}"},
     "alerts_on": {"zh-CN": "叫号提醒已开启", "en": "Call alerts are on"},
     "alerts_blocked": {
         "zh-CN": "浏览器未允许通知，请留意本页提示",

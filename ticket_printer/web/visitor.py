@@ -26,7 +26,7 @@ from queue_server.bus.base import SubscriberOverflow
 from queue_server.domain.errors import Conflict
 from queue_server.domain.model import NORMAL
 from queue_server.domain.numbering import service_day
-from queue_server.service import QueueService
+from queue_server.service import QueueService, idempotency_key
 from ticket_printer.online import normalise_phone, phone_hash
 from ticket_printer.web.deps import base_url, client_address, ticketing
 from ticket_printer.web.pages import page
@@ -158,22 +158,39 @@ async def online_issue(request: Request) -> JSONResponse:
         response.headers["Retry-After"] = str(wait)
         return response
     data = await body(request, OnlineIssueBody)
+    key = idempotency_key("online", request.headers.get("idempotency-key"))
+    # A retry of an issue that went through: the same ticket, not a second one (nor a refusal
+    # for the phone's daily limit, which the first one counts towards).
+    view = await svc.answered(hall, key)
+    if view is not None:
+        return _online_issued(request, svc, hall, view)
     phone = normalise_phone(data.phone)
     if phone is None:
         return error_response(request, 422, "error.bad_phone")
     digest = phone_hash(tickets.phone_key, phone)
     day = service_day(now, spec.timezone)
     limit = tickets.settings.online_daily_limit
-    if await tickets.claims.count(hall, day, digest) >= limit:
-        raise Conflict("error.daily_limit", limit=limit)
-    view = await svc.issue_for_visitor(
-        hall, "online", category=data.category, priority=NORMAL, channel="online", appointment=None
-    )
-    await tickets.claims.add(hall, day, digest, view["id"], now)
+    async with tickets.online_lock:
+        if await tickets.claims.count(hall, day, digest) >= limit:
+            raise Conflict("error.daily_limit", limit=limit)
+        view = await svc.issue_for_visitor(
+            hall,
+            "online",
+            category=data.category,
+            priority=NORMAL,
+            channel="online",
+            appointment=None,
+            key=key,
+        )
+        await tickets.claims.add(hall, day, digest, view["id"], now)
+    return _online_issued(request, svc, hall, view)
+
+
+def _online_issued(request: Request, svc: QueueService, hall: str, view: dict[str, Any]) -> JSONResponse:
     return JSONResponse(
         {
             "ticket": visitor_view(svc.hall(hall).state, view),
-            "tracking_url": tickets.tracking_url(base_url(request), view["id"]),
+            "tracking_url": ticketing(request).tracking_url(base_url(request), view["id"]),
         },
         status_code=201,
     )

@@ -3,7 +3,7 @@
   "use strict";
   const cfg = JSON.parse(document.getElementById("config").textContent);
   const T = cfg.texts[cfg.lang];
-  const TOKEN = "onewindow.token";
+  const SESSION = "onewindow.session";  // as the console keeps it
   const $ = (id) => document.getElementById(id);
   const charts = {};
   const COLORS = { blue: "#2f6fb0", teal: "#1a9c8c", amber: "#d98a1c", red: "#c8102e", grey: "#9aa5b1" };
@@ -12,23 +12,29 @@
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+  const reasonName = (code) => { if (!code) return "—"; const r = cfg.reasons.find((x) => x.code === code); return r ? (cfg.lang === "en" ? r.name_en : r.name) : code; };
   const catName = (code) => { const c = cfg.categories.find((x) => x.code === code); return c ? (cfg.lang === "en" ? c.name_en : c.name) : code; };
 
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#5f6b7a";
   Chart.defaults.animation = false;
 
-  function token() { return localStorage.getItem(TOKEN); }
+  // The console's session (sessionStorage: this tab only, gone when the tab closes), so a
+  // token never outlives the browser on a shared office PC.
+  function session() { try { return JSON.parse(sessionStorage.getItem(SESSION) || "null"); } catch (e) { return null; } }
+  function token() { const s = session(); return s ? s.token : null; }
+  function forget() { sessionStorage.removeItem(SESSION); }
   function showLogin() { $("login").hidden = false; $("main").hidden = true; $("sign-out").hidden = true; $("who").textContent = ""; }
   function showMain() {
     $("login").hidden = true; $("main").hidden = false; $("sign-out").hidden = false;
-    $("who").textContent = localStorage.getItem(TOKEN + ".user") || "";
+    const s = session();
+    $("who").textContent = s ? s.username + " (" + s.role + ")" : "";
   }
 
   async function api(path, opts = {}) {
     const headers = { "Accept-Language": cfg.lang, Authorization: "Bearer " + token(), ...(opts.headers || {}) };
     const r = await fetch(path, { ...opts, headers });
-    if (r.status === 401) { localStorage.removeItem(TOKEN); showLogin(); throw new Error(T.sign_in); }
+    if (r.status === 401) { forget(); showLogin(); throw new Error(T.sign_in); }
     if (!r.ok) {
       let msg = T.error;
       try { msg = (await r.json()).error.message; } catch (e) { /* not JSON */ }
@@ -46,11 +52,18 @@
     });
     const body = await r.json();
     if (!r.ok) { $("login-error").textContent = body.error ? body.error.message : T.error; return; }
-    localStorage.setItem(TOKEN, body.token);
-    localStorage.setItem(TOKEN + ".user", body.username + " (" + body.role + ")");
+    sessionStorage.setItem(SESSION, JSON.stringify(body));
     start();
   });
-  $("sign-out").addEventListener("click", () => { localStorage.removeItem(TOKEN); showLogin(); });
+  $("sign-out").addEventListener("click", async () => {
+    const t = token();
+    forget();
+    showLogin();
+    if (t) {
+      // Ends the token on the server (on every process), not only in this tab.
+      try { await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: "Bearer " + t } }); } catch (e) { /* it still expires */ }
+    }
+  });
 
   function query() {
     const f = new FormData($("filters"));
@@ -165,11 +178,13 @@
         const x = peak ? c.arrivals_per_day / peak : 0;
         const bg = `rgba(200, 16, 46, ${(0.08 + 0.85 * x).toFixed(2)})`;
         const title = `${weekdays[wd]} ${h}:00 · ${c.arrivals_per_day.toFixed(1)} · ${T.wait_mean} ${min(c.mean_wait_s)} ${T.minutes}`;
-        html += `<td style="background:${bg};color:${x > 0.55 ? "#fff" : "#1d2733"}" title="${esc(title)}">${Math.round(c.arrivals_per_day)}</td>`;
+        html += `<td data-bg="${bg}" data-fg="${x > 0.55 ? "#fff" : "#1d2733"}" title="${esc(title)}">${Math.round(c.arrivals_per_day)}</td>`;
       }
       html += "</tr>";
     }
     $("heatmap").innerHTML = html + "</table>";
+    // Colours through the DOM, not style attributes: the page's CSP allows no inline styles.
+    $("heatmap").querySelectorAll("td[data-bg]").forEach((td) => { td.style.background = td.dataset.bg; td.style.color = td.dataset.fg; });
   }
 
   function ratings(rt) {
@@ -183,7 +198,7 @@
     let html = `<div class="rates"><span>${esc(T.good_rate)} <b>${pct(rt.good_rate)}</b></span><span>${esc(T.active_rate)} <b>${pct(rt.active_rate)}</b></span></div>`;
     if (rt.bad.length) {
       html += `<h2>${esc(T.bad_ratings)}</h2><div class="table"><table><tr><th>${esc(T.time)}</th><th>${esc(T.category)}</th><th>${esc(T.window)}</th><th>${esc(T.level)}</th><th>${esc(T.reason)}</th></tr>` +
-        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(b.label)}</td><td>${esc(b.reason)}</td></tr>`).join("") + "</table></div>";
+        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(T[`level_${b.rating}`] || b.label)}</td><td>${esc(reasonName(b.reason))}</td></tr>`).join("") + "</table></div>";
     }
     $("ratings").innerHTML = html;
     chart("chart-ratings", {

@@ -98,6 +98,25 @@ def test_a_specialised_window_never_takes_another_category() -> None:
     assert choose_next([ticket("a", 5), ticket("b", 3, category="tax")], window, NOW, RULES) is None
 
 
+def test_a_green_channel_window_calls_green_tickets_and_its_transfers_only() -> None:
+    green_window = WindowView(12, frozenset({"business", "tax"}), green_only=True)
+    ordinary = [ticket("old", 50), ticket("elder", 20, priority="elderly")]
+    assert choose_next(ordinary, green_window, NOW, RULES) is None
+    green = ticket("key-project", 1, priority="green")
+    assert choose_next([*ordinary, green], green_window, NOW, RULES).ticket_id == "key-project"  # type: ignore[union-attr]
+    sent_here = ticket("sent-here", 5, target_window=12)
+    assert choose_next([*ordinary, sent_here], green_window, NOW, RULES).ticket_id == "sent-here"  # type: ignore[union-attr]
+    other_category = ticket("green-social", 1, category="social", priority="green")
+    assert choose_next([other_category], green_window, NOW, RULES) is None
+
+
+def test_a_green_channel_window_allowed_to_serve_others_does_so_when_no_green_waits() -> None:
+    serves_others = WindowView(12, frozenset({"business"}), green_only=False)
+    queue = [ticket("old", 50), ticket("key-project", 1, priority="green")]
+    assert choose_next(queue, serves_others, NOW, RULES).ticket_id == "key-project"  # type: ignore[union-attr]
+    assert choose_next(queue[:1], serves_others, NOW, RULES).ticket_id == "old"  # type: ignore[union-attr]
+
+
 # ---- properties --------------------------------------------------------------------
 
 priorities = st.sampled_from(["normal", "normal", "elderly", "disabled", "green", "appointment"])
@@ -136,6 +155,7 @@ windows = st.builds(
     number=st.integers(1, 4),
     categories=st.one_of(st.none(), st.frozensets(st.sampled_from(CATEGORIES), min_size=1)),
     priority_streak=st.integers(0, 3),
+    green_only=st.booleans(),
 )
 rules = st.builds(
     DispatchRules,

@@ -244,3 +244,62 @@ def test_a_posted_notice_replaces_the_configured_one_in_the_snapshot(desk: Desk)
     # after a restart the notice comes back from the ledger's recent events
     reloaded = HallState(desk.state.spec, recent_events=posted.events, seq=desk.state.seq)
     assert reloaded.snapshot()["hall"]["notice"] == "系统维护，暂停社保业务"
+
+
+def test_a_green_channel_window_is_kept_for_green_channel_visitors(desk: Desk) -> None:
+    """Window 12 (绿色通道, green_channel = true, not allowed to serve others) calls only
+    green-channel tickets of its categories; the ordinary line waits for the other windows."""
+    raw = demo_config()
+    raw["halls"][0]["windows"][11].pop("green_channel_serves_others")
+    desk.state = HallState(parse_settings(raw).halls[0])
+    assert desk.state.window(12).spec.green_only
+    ordinary = desk.issue("business")
+    desk.open(12)
+    assert desk.call_next(12) is None
+    key_project = desk.issue("business", priority="green")
+    assert desk.call_next(12) == key_project
+    desk.open(1, "clerk2")
+    assert desk.call_next(1) == ordinary
+    # the estimate shares the line among the windows that could call it: not window 12
+    desk.issue("business")
+    second = desk.state.ticket_by_number(desk.issue("business"), START.date())
+    assert desk.state.ahead_of(second) == 1
+    assert desk.state.estimated_wait_s(second) == 300  # one ahead, one window, 5 min each
+
+
+def test_the_demo_green_channel_window_serves_others_when_no_green_ticket_waits(desk: Desk) -> None:
+    assert desk.state.window(12).spec.green_channel and not desk.state.window(12).spec.green_only
+    ordinary = desk.issue("business")
+    desk.open(12)
+    key_project = desk.issue("business", priority="green")
+    assert desk.call_next(12) == key_project  # green first
+    desk.do(desk.state.start(12, desk.now, "clerk"))
+    desk.do(desk.state.finish(12, desk.tick(), "clerk"))
+    assert desk.call_next(12) == ordinary  # then the ordinary line
+
+
+def test_the_snapshot_of_a_new_day_has_no_call_of_yesterday(desk: Desk) -> None:
+    desk.open(1)
+    desk.issue()
+    called = desk.do(desk.state.call_next(1, desk.tick(), "clerk"))
+    assert [c["number"] for c in desk.state.snapshot()["recent_calls"]] == ["A001"]
+    # After midnight in Shanghai (16:00 UTC) the day rolls over: yesterday's call goes.
+    desk.do(desk.state.roll_over(datetime(2026, 11, 23, 16, 1, tzinfo=UTC)))
+    assert desk.state.snapshot()["recent_calls"] == []
+    # A server started in the night loads the ledger's latest events, yesterday's call too,
+    # and yesterday's ticket still waiting (the day rolls over at its first step).
+    waiting = desk.state.ticket_by_number(desk.issue(), START.date())
+    restarted = HallState(
+        desk.state.spec,
+        tickets=[waiting],
+        recent_events=called.events,
+        today=desk.state.today,
+    )
+    assert restarted.today is None  # not rolled over yet
+    assert restarted.snapshot()["recent_calls"] == []
+    # Today's calls show.
+    desk.now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    desk.issue()
+    desk.open(2)
+    desk.call_next(2)
+    assert [c["window"] for c in desk.state.snapshot()["recent_calls"]] == [2]

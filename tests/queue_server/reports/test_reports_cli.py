@@ -4,13 +4,19 @@ on the real Anonymous Bank month."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 import tomli_w
+from starlette.testclient import TestClient
 
+from queue_server.app import create_app
 from queue_server.cli import main
-from tests.conftest import demo_config
+from queue_server.clock import SystemClock
+from queue_server.config import load_settings
+from tests.conftest import demo_config, login_all, seed_people
+from tests.server_process import ServerProcess
 
 BANK = Path("/work/shared/data/anonymous-bank/anonymous_bank_february_1999.txt")
 SHIFTS = BANK.with_name("anonymous_bank_shifts.csv")
@@ -27,12 +33,13 @@ def config(tmp_path: Path) -> Path:
 
 def test_demo_data_report_and_plan(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--config", str(config)]
+    store = ["--store", f"sqlite:///{tmp_path / 'demo.db'}"]  # the store report and plan read
     # Wed 2026-11-18 … Sat 2026-11-21: three weekdays and a Saturday
-    assert main([*args, "demo-data", "--days", "4", "--end", "2026-11-21", "--seed", "3"]) == 0
+    assert main([*args, "demo-data", *store, "--days", "4", "--end", "2026-11-21", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "4 open days 2026-11-18..2026-11-21" in out
     # a second fill of the same days is refused, naming the reason
-    assert main([*args, "demo-data", "--days", "4", "--end", "2026-11-21"]) == 2
+    assert main([*args, "demo-data", *store, "--days", "4", "--end", "2026-11-21"]) == 2
     assert "already has" in capsys.readouterr().err
 
     report_file = tmp_path / "r.json"
@@ -128,6 +135,60 @@ def test_demo_data_report_and_plan(config: Path, tmp_path: Path, capsys: pytest.
     assert "Roster Wed (OPTIMAL" in text and "every window" in text
     assert main([*args, "report", "--hall", "nowhere"]) == 2
     assert "no hall 'nowhere'" in capsys.readouterr().err
+
+
+def _ledger_rows(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select hall, seq, type, at, ticket from ledger order by seq").fetchall()
+
+
+def test_demo_data_goes_to_the_demos_own_store_and_says_so(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config), "demo-data", "--days", "1", "--end", "2026-11-18"]) == 0
+    out = capsys.readouterr().out
+    demo_store = tmp_path / "var" / "demo.db"
+    assert f"written to the demo's own store sqlite:///{demo_store}" in out
+    assert f"the hall's store sqlite:///{tmp_path / 'demo.db'} was not touched" in out
+    assert len(_ledger_rows(demo_store)) > 100
+    assert not (tmp_path / "demo.db").exists()
+
+
+def test_demo_data_refuses_a_store_with_a_live_day_and_changes_nothing(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run next to a live hall (a window opened and a ticket issued today), demo-data used to
+    drop the live day's ledger rows; now it refuses in words and writes nothing."""
+    settings = load_settings(config)
+    tokens = seed_people(settings, SystemClock())
+    with TestClient(create_app(settings)) as client:
+        login_all(client, tokens)
+        staff = {"Authorization": f"Bearer {tokens['clerk1']}"}
+        assert client.post("/api/halls/weiyang/windows/1/open", headers=staff).status_code == 200
+        issued = client.post("/api/halls/weiyang/tickets", json={"category": "social"}, headers=staff)
+        assert issued.status_code == 201, issued.text
+    db = tmp_path / "demo.db"
+    before = _ledger_rows(db)
+    assert len(before) == 2
+    assert main(["--config", str(config), "demo-data", "--store", f"sqlite:///{db}", "--days", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "already has 1 tickets and 2 recorded steps" in err
+    assert "2 of the steps today: a live day" in err and "Nothing was written" in err
+    assert _ledger_rows(db) == before
+
+
+def test_demo_data_refuses_to_write_beside_a_running_server(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = ServerProcess(config).start()
+    try:
+        url = f"sqlite:///{tmp_path / 'demo.db'}"
+        result = main(["--config", str(config), "demo-data", "--store", url, "--days", "1"])
+        assert result == 2
+        assert f"a server (onewindow serve or demo) is running on {url}" in capsys.readouterr().err
+        assert _ledger_rows(tmp_path / "demo.db") == []  # nothing written
+    finally:
+        server.stop()
 
 
 @pytest.mark.skipif(not BANK.exists(), reason="bank data not available")

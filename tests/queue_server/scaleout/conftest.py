@@ -1,9 +1,14 @@
-"""Several real server processes sharing one hall through Redis and PostgreSQL."""
+"""Several real server processes sharing one hall through Redis and PostgreSQL, and servers
+of the tests' own (Redis, a PostgreSQL cluster) to kill, pause and restart."""
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
+import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +24,7 @@ from tests.queue_server.processes.conftest import write_config
 from tests.server_process import ServerProcess, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+START_TIMEOUT_S = 120
 
 
 class RedisServer:
@@ -71,19 +77,88 @@ class RedisServer:
             self.process.kill()
             self.process.wait(10)
 
+    def pause(self) -> None:
+        """SIGSTOP: connections stay open, nothing is answered (a hung Redis)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own (initdb) on a free port, to stop and start.
+    PostgreSQL refuses to run as root: there it runs as the `postgres` user."""
+
+    def __init__(self) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            pytest.skip("PostgreSQL server binaries are not installed")
+        self.bin = Path(found[-1]).parent
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="onewindow-pg-"))
+        self._as: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+        self.data = self.directory / "data"
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-N")
+
+    def _run(self, tool: str, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self._as, str(self.bin / tool), *args],
+            check=check,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> PostgresCluster:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        log = str(self.directory / "postgres.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        """As a crash: immediate shutdown, no checkpoint; what was committed must survive."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
 
 @pytest.fixture
 def scaled_config(tmp_path: Path) -> Path:
     reset_scaled_backends()
-    path = write_config(tmp_path, windows=100)
+    path = write_config(tmp_path, windows=24)
     settings = load_settings(path)
     seed_people(settings, SystemClock(), store=POSTGRES_URL)
     return path
 
 
-def servers(config: Path, count: int, redis_url: str = REDIS_URL) -> list[ServerProcess]:
-    env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": redis_url}
-    return [ServerProcess(config, env=env).start() for _ in range(count)]
+@pytest.fixture
+def own_postgres(scaled_config: Path) -> Iterator[PostgresCluster]:
+    """A seeded cluster of the test's own, to restart."""
+    cluster = PostgresCluster().start()
+    try:
+        seed_people(load_settings(scaled_config), SystemClock(), store=cluster.url)
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def servers(
+    config: Path, count: int, redis_url: str = REDIS_URL, store_url: str = POSTGRES_URL
+) -> list[ServerProcess]:
+    env = {"ONEWINDOW_STORE": store_url, "ONEWINDOW_BUS": redis_url}
+    running = [ServerProcess(config, env=env).launch() for _ in range(count)]
+    # Several processes importing at once on a shared, loaded machine take their time.
+    return [server.wait_ready(START_TIMEOUT_S) for server in running]
 
 
 @pytest.fixture

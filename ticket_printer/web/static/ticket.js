@@ -108,6 +108,11 @@ const Ticket = {
   // 好差评 from the phone: the five levels once the matter is done; a bad rating needs words.
   chooseLevel(level) {
     Ticket.level = level;
+    document.querySelectorAll(".rate-level").forEach((button) => {
+      const chosen = Number(button.dataset.level) === level;
+      button.classList.toggle("chosen", chosen);
+      button.setAttribute("aria-pressed", String(chosen));
+    });
     if (level <= 2) {
       document.getElementById("rate-reason").hidden = false;
       document.getElementById("rate-comment").focus();
@@ -162,6 +167,10 @@ const Ticket = {
     document.querySelector(".rate-levels").hidden = Ticket.rated;
     if (Ticket.rated) document.getElementById("rate-reason").hidden = true;
     document.getElementById("rate-thanks").hidden = !Ticket.rated;
+    // The level this phone sent (unknown when it was rated on the window's device).
+    const chosen = document.getElementById("rate-chosen");
+    chosen.hidden = !(Ticket.rated && Ticket.level);
+    if (Ticket.level) chosen.textContent = UI.t("rate_chosen", { level: UI.t(`rate.${Ticket.level}`) });
   },
 
   connection(live) {

@@ -1,0 +1,206 @@
+"""Scaled out on Redis + PostgreSQL: steps per second with 1, 2, 3 processes, call → screen
+across processes, and how long screens take to be current again after Redis restarts empty.
+
+    python bench/scaleout.py --processes 1 2 3 --seconds 10 --calls 100
+
+Each configuration gets a fresh database, 24 windows, and its own server processes on free
+ports. Figures go to docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import websockets
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from queue_server.clock import SystemClock  # noqa: E402
+from queue_server.config import load_settings  # noqa: E402
+from tests.conftest import PASSWORD, POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_people  # noqa: E402
+from tests.queue_server.processes.conftest import write_config  # noqa: E402
+from tests.queue_server.scaleout.conftest import RedisServer  # noqa: E402
+from tests.server_process import ServerProcess  # noqa: E402
+
+ISSUE = "/api/halls/weiyang/tickets"
+WINDOWS = 24
+
+
+def start(config: Path, count: int, redis_url: str = REDIS_URL) -> list[ServerProcess]:
+    env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": redis_url}
+    running = [ServerProcess(config, env=env).launch() for _ in range(count)]
+    return [server.wait_ready(60) for server in running]
+
+
+def fresh_config(directory: Path) -> Path:
+    reset_scaled_backends()
+    config = write_config(directory, windows=WINDOWS)
+    seed_people(load_settings(config), SystemClock(), store=POSTGRES_URL)
+    return config
+
+
+async def login(client: httpx.AsyncClient, url: str) -> dict[str, str]:
+    r = await client.post(f"{url}/api/auth/login", json={"username": "supervisor", "password": PASSWORD})
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def throughput(urls: list[str], seconds: float) -> dict[str, Any]:
+    """Kiosks issuing and clerks calling (call-next, then no-show) on every process at once."""
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+        headers = await login(client, urls[0])
+        for n in range(1, WINDOWS + 1):
+            await client.post(f"{urls[n % len(urls)]}/api/halls/weiyang/windows/{n}/open", headers=headers)
+        done = {"steps": 0, "errors": 0}
+        latencies: list[float] = []
+        stop = time.monotonic() + seconds
+
+        async def step(url: str, path: str) -> httpx.Response:
+            began = time.monotonic()
+            r = await client.post(
+                url + path, headers=headers, json={"category": "business"} if path == ISSUE else None
+            )
+            latencies.append((time.monotonic() - began) * 1000)
+            done["steps" if r.status_code < 300 else "errors"] += 1
+            return r
+
+        async def kiosk(i: int) -> None:
+            while time.monotonic() < stop:
+                await step(urls[i % len(urls)], ISSUE)
+
+        async def clerk(n: int) -> None:
+            while time.monotonic() < stop:
+                r = await step(urls[n % len(urls)], f"/api/halls/weiyang/windows/{n}/call-next")
+                if r.status_code == 200 and r.json()["ticket"]:
+                    await step(urls[(n + 1) % len(urls)], f"/api/halls/weiyang/windows/{n}/no-show")
+                else:
+                    await asyncio.sleep(0.05)
+
+        began = time.monotonic()
+        await asyncio.gather(*(kiosk(i) for i in range(24)), *(clerk(n) for n in range(1, WINDOWS + 1)))
+        elapsed = time.monotonic() - began
+    return {
+        "steps_per_s": done["steps"] / elapsed,
+        "errors": done["errors"],
+        "p50": statistics.median(latencies),
+        "p99": pct(latencies, 0.99),
+    }
+
+
+async def call_to_screen(a: str, b: ServerProcess, calls: int) -> dict[str, Any]:
+    """A clerk on A calls; a screen on B hears it. Also: does a GET on B right after A's
+    answer show the call?"""
+    async with httpx.AsyncClient(timeout=30) as client:
+        headers = await login(client, a)
+        token = headers["Authorization"].removeprefix("Bearer ")
+        await client.post(f"{a}/api/halls/weiyang/windows/1/open", headers=headers)
+        latencies: list[float] = []
+        current = 0
+        async with websockets.connect(f"ws://127.0.0.1:{b.port}/ws/halls/weiyang?token={token}") as screen:
+            await screen.recv()
+            for _ in range(calls):
+                ticket = (await client.post(a + ISSUE, json={"category": "tax"}, headers=headers)).json()
+                sent = time.monotonic()
+                await client.post(f"{a}/api/halls/weiyang/windows/1/call-next", headers=headers)
+                seen = (await client.get(f"{b.url}{ISSUE}/{ticket['id']}")).json()
+                current += seen["status"] == "called"
+                while True:
+                    message = json.loads(await asyncio.wait_for(screen.recv(), 10))
+                    if message.get("type") == "ticket.called" and message["ticket"] == ticket["id"]:
+                        latencies.append((time.monotonic() - sent) * 1000)
+                        break
+                await client.post(f"{a}/api/halls/weiyang/windows/1/no-show", headers=headers)
+    return {
+        "p50": statistics.median(latencies),
+        "p99": pct(latencies, 0.99),
+        "current": current,
+        "calls": calls,
+    }
+
+
+async def redis_recovery(config: Path, directory: Path) -> float:
+    """Seconds from an empty Redis being back to a screen (reconnecting every second, as it
+    is told to) holding a snapshot at the committed seq."""
+    redis = RedisServer(directory).start()
+    running = start(config, 2, redis.url)
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            headers = await login(client, running[0].url)
+            token = headers["Authorization"].removeprefix("Bearer ")
+            for _ in range(20):
+                await client.post(running[0].url + ISSUE, json={"category": "tax"}, headers=headers)
+            redis.kill()
+            issued = await client.post(running[1].url + ISSUE, json={"category": "tax"}, headers=headers)
+            assert issued.status_code == 201
+            redis.start()
+            began = time.monotonic()
+            while True:
+                try:
+                    async with websockets.connect(
+                        f"ws://127.0.0.1:{running[0].port}/ws/halls/weiyang?token={token}"
+                    ) as ws:
+                        first = json.loads(await asyncio.wait_for(ws.recv(), 2))
+                        if first.get("kind") == "snapshot" and first["seq"] >= 21:
+                            return time.monotonic() - began
+                except (OSError, TimeoutError, websockets.ConnectionClosed):
+                    pass
+                await asyncio.sleep(1.0)
+    finally:
+        for server in running:
+            server.stop()
+        redis.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--calls", type=int, default=100)
+    args = parser.parse_args()
+    print(
+        "| processes | steps/s | step p50 / p99 ms | errors "
+        "| call → screen on another process p50 / p99 ms | GET on B current |"
+    )
+    print("|---|---|---|---|---|---|")
+    for count in args.processes:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = fresh_config(Path(tmp))
+            running = start(config, count)
+            try:
+                load = asyncio.run(throughput([s.url for s in running], args.seconds))
+                crossing = "-"
+                current = "-"
+                if count >= 2:
+                    seen = asyncio.run(call_to_screen(running[0].url, running[1], args.calls))
+                    crossing = f"{seen['p50']:.1f} / {seen['p99']:.1f}"
+                    current = f"{seen['current']}/{seen['calls']}"
+            finally:
+                for server in running:
+                    server.stop()
+        print(
+            f"| {count} | {load['steps_per_s']:.0f} | {load['p50']:.0f} / {load['p99']:.0f} "
+            f"| {load['errors']} | {crossing} | {current} |",
+            flush=True,
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        config = fresh_config(Path(tmp))
+        recovered = asyncio.run(redis_recovery(config, Path(tmp)))
+        print(f"| Redis restarted empty → screen current | {recovered:.1f} s |")
+
+
+if __name__ == "__main__":
+    main()
