@@ -36,6 +36,19 @@ class DeviceRecord:
 
 
 @dataclass(frozen=True)
+class RatingRecord:
+    hall: str
+    ticket: str
+    window: int | None
+    clerk: str | None
+    level: int
+    reason: str | None
+    comment: str | None
+    at: datetime
+    channel: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a step asked with an idempotency key answered (its ticket), so a retry with the
     same key answers the same instead of taking the step again."""
@@ -90,6 +103,16 @@ class Store(Protocol):
     async def ticket_events(self, hall: str, ticket_id: str) -> list[Event]: ...
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None: ...
+
+    async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
+        """The hall's ledger events of the given types from `start` on."""
+
+    async def add_rating(self, rating: RatingRecord) -> bool:
+        """Stores a rating; False if its ticket already has one."""
+
+    async def remove_rating(self, ticket: str) -> None: ...
+
+    async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]: ...
 
     async def add_user(self, user: UserRecord) -> None: ...
 

@@ -22,7 +22,14 @@ from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
 from queue_server.storage import migrate
-from queue_server.storage.base import Catchup, DeviceRecord, Reply, StoreUnavailable, UserRecord
+from queue_server.storage.base import (
+    Catchup,
+    DeviceRecord,
+    RatingRecord,
+    Reply,
+    StoreUnavailable,
+    UserRecord,
+)
 from queue_server.storage.rows import (
     event_from_row,
     ledger_row,
@@ -37,6 +44,7 @@ from queue_server.storage.tables import (
     HallSeqRow,
     IdempotencyRow,
     LedgerRow,
+    RatingRow,
     SecretRow,
     TicketRow,
     UserRow,
@@ -52,6 +60,7 @@ _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
+_RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -293,6 +302,34 @@ class SqlStore:
                 .first()
             )
         return None if row is None else ticket_from_row(row)
+
+    async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_LEDGER)
+                .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= start, _LEDGER.c.type.in_(list(types)))
+                .order_by(_LEDGER.c.seq)
+            )
+            return [event_from_row(row) for row in rows.mappings()]
+
+    # ---- ratings --------------------------------------------------------------------
+
+    async def add_rating(self, rating: RatingRecord) -> bool:
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_RATINGS.insert(), [rating.__dict__])
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove_rating(self, ticket: str) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_RATINGS.delete().where(_RATINGS.c.ticket == ticket))
+
+    async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
+            return [RatingRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
 
     # ---- accounts and devices -------------------------------------------------------
 
