@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -85,6 +86,9 @@ class Store(Protocol):
     async def append(self, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]) -> bool:
         """Commit the outcomes only if their hall is still at `base_seq`, moving it to their
         last seq in the same transaction; False (nothing written) if another got there first."""
+
+    def exclusive(self, hall: str) -> AbstractAsyncContextManager[None]:
+        """Held by one process at a time per hall (PostgreSQL: an advisory lock)."""
 
     async def committed_seq(self, hall: str) -> int:
         """The seq of the hall's last committed step."""

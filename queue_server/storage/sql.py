@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, event, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -208,6 +220,18 @@ class SqlStore:
             raise
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(str(exc)) from exc
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, hall: str) -> AsyncIterator[None]:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                yield  # SQLite: one writer at a time anyway
+                return
+            await conn.execute(text("SELECT pg_advisory_lock(hashtext(:hall))"), {"hall": hall})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:hall))"), {"hall": hall})
 
     async def committed_seq(self, hall: str) -> int:
         async with self._connect() as conn:
