@@ -1,16 +1,19 @@
-"""Tickets issued per second on the embedded default, driven by wrk (Debian package `wrk`).
+"""Tickets issued per second on the embedded default, driven by wrk (Debian package `wrk`),
+beside the floor: a bare Starlette+uvicorn app (bench/floor_app.py) driven the same way in
+the same run.
 
 The Python load generators share the machine's two cores with the server; wrk, written in
 C, leaves nearly all of one core to it, so this is the server's own ceiling. Starts a real
 `onewindow serve` on a loopback port with a fresh database and posts tickets for --seconds
-over --connections keep-alive connections.
+over each of --connections keep-alive connection counts.
 
-    python bench/issue_rate_wrk.py --seconds 10 --connections 32
+    python bench/issue_rate_wrk.py --seconds 10 --connections 1 64
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -24,9 +27,40 @@ import httpx2 as httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.call_rate import Floor  # noqa: E402
 from bench.core_throughput import write_config  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 from tests.server_process import ServerProcess  # noqa: E402
+
+BODY = '{"category": "social", "channel": "counter"}'
+
+
+def run_wrk(wrk: str, url: str, script: Path, connections: int, seconds: int) -> tuple[float, str, str]:
+    """Requests per second, latency p50 and p99 as wrk prints them."""
+    output = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"50%\s+(\S+)", output)
+    p99 = re.search(r"99%\s+(\S+)", output)
+    if rate is None:
+        sys.exit(f"wrk printed no rate:\n{output}")
+    return float(rate.group(1)), p50.group(1) if p50 else "?", p99.group(1) if p99 else "?"
+
+
+def lua(path: Path, token: str | None) -> Path:
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = '{BODY}'",
+        'wrk.headers["Content-Type"] = "application/json"',
+    ]
+    if token is not None:
+        lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def main() -> None:
@@ -34,50 +68,41 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 64])
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is not installed: apt-get install wrk")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        floor = Floor()
+        try:
+            script = lua(Path(tmp) / "floor.lua", None)
+            floors = {
+                c: run_wrk(wrk, f"{floor.url}/tickets", script, c, args.seconds) for c in args.connections
+            }
+        finally:
+            floor.stop()
         server = ServerProcess(write_config(Path(tmp))).start()
         try:
             login = httpx.post(
                 f"{server.url}/api/auth/login", json={"username": "supervisor", "password": PASSWORD}
             )
-            script = Path(tmp) / "issue.lua"
-            script.write_text(
-                'wrk.method = "POST"\n'
-                'wrk.body = \'{"category": "social", "channel": "counter"}\'\n'
-                'wrk.headers["Content-Type"] = "application/json"\n'
-                f'wrk.headers["Authorization"] = "Bearer {login.json()["token"]}"\n'
-            )
-            output = subprocess.run(
-                [
-                    wrk,
-                    "-t1",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--latency",
-                    "-s",
-                    str(script),
-                    f"{server.url}/api/halls/weiyang/tickets",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            script = lua(Path(tmp) / "issue.lua", login.json()["token"])
+            for connections in args.connections:
+                rate, p50, p99 = run_wrk(
+                    wrk, f"{server.url}/api/halls/weiyang/tickets", script, connections, args.seconds
+                )
+                rows.append((connections, rate, p50, p99))
         finally:
             server.stop()
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"50%\s+(\S+)", output)
-    p99 = re.search(r"99%\s+(\S+)", output)
-    print(output)
-    found = [m.group(1) if m else "?" for m in (rate, p50, p99)]
-    print(
-        f"| {time.strftime('%Y-%m-%d')} | embedded (SQLite + memory), wrk | {args.connections} | "
-        f"{found[0]} | {found[1]} / {found[2]} |"
-    )
+    load = os.getloadavg()[0]
+    for connections, rate, p50, p99 in rows:
+        floor_rate = floors[connections][0]
+        print(
+            f"| {time.strftime('%Y-%m-%d')} | embedded (SQLite + memory), wrk | {connections} | "
+            f"{rate:,.0f} | {p50} / {p99} | {floor_rate:,.0f} ({rate / floor_rate:.0%}) | {load:.1f} |"
+        )
 
 
 if __name__ == "__main__":

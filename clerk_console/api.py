@@ -140,18 +140,27 @@ async def post_notice(request: Request) -> JSONResponse:
 
 
 async def rate_ticket(request: Request) -> JSONResponse:
-    """Public by ticket id (128 random bits: holding it is the right to rate it). The rating
-    device sends its screen token and is recorded as channel `device`; a phone sends none."""
+    """Two callers may rate a ticket, nobody else (not staff, not other devices):
+
+    - the visitor, without a token, by the ticket's id: 128 random bits handed only to the
+      ticket's own QR code and phone page (screens and kiosks never receive ids), channel `phone`;
+    - the rating device bound to the ticket's window (a screen registered with --window), by
+      the ticket's id or number, channel `device`.
+    """
     hall, ticket_id = _hall(request), request.path_params["ticket"]
     svc = service(request)
-    channel, actor = "phone", "visitor"
+    channel, actor, window = "phone", "visitor", None
     if bearer_token(request) is not None:
         caller = await principal(request)
-        caller.require(hall, roles=STAFF, devices=(DeviceKind.SCREEN,))
-        channel, actor = "device", caller.actor
+        caller.require(hall, devices=(DeviceKind.SCREEN,))
+        if caller.window is None:
+            raise Forbidden("error.rating_device_unbound", device=caller.name)
+        channel, actor, window = "device", caller.actor, caller.window
     data = await body(request, RatingBody)
     ratings.check_rating(data.level, data.reason, data.comment, settings(request).reason_codes())
     state = await _current(svc, hall)
+    if window is not None:
+        ticket_id = _finished_at(state, window, ticket_id)
     ticket = state.tickets.get(ticket_id)
     if ticket is None:
         old = await svc.store.get_ticket(hall, ticket_id)
@@ -160,6 +169,8 @@ async def rate_ticket(request: Request) -> JSONResponse:
         raise Conflict("error.rating_closed", number=old.number)
     if ticket.status is not TicketStatus.DONE:
         raise Conflict("error.rating_not_done", number=ticket.number, status=ticket.status.value)
+    if window is not None and ticket.window != window:
+        raise Forbidden("error.rating_other_window", number=ticket.number, window=window)
     rating = ratings.Rating(
         hall=hall,
         ticket=ticket_id,
@@ -181,6 +192,17 @@ async def rate_ticket(request: Request) -> JSONResponse:
         {"ticket": ticket.number, "level": rating.level, "bad": rating.bad, "channel": channel},
         status_code=201,
     )
+
+
+def _finished_at(state: HallState, window: int, id_or_number: str) -> str:
+    """A rating device names the visitor by number (it never receives ids): today's ticket of
+    that number finished at its window, if any; else what it gave, as an id."""
+    matches = [
+        t
+        for t in state.tickets.values()
+        if t.number == id_or_number.upper() and t.window == window and t.status is TicketStatus.DONE
+    ]
+    return max(matches, key=lambda t: t.finished_at or t.issued_at).id if matches else id_or_number
 
 
 async def _clerk_who_finished(svc: QueueService, hall: str, ticket_id: str, state: HallState) -> str | None:

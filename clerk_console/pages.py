@@ -32,16 +32,9 @@ from queue_server.messages import pick_language, translate
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
-# Scripts and styles from this server only; no inline script, no framing (clickjacking).
-_SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+# Content-Security-Policy and the other security headers: queue_server.api.middleware, on
+# every page of the server. Staff pages are not cached: they show who is signed in.
+_NO_STORE = {"Cache-Control": "no-store"}
 PAUSE_REASONS = ("lunch", "meeting", "fault", "other")
 
 
@@ -58,7 +51,7 @@ def _render(request: Request, page: str, config: dict[str, Any], status: int = 2
         page,
         {"config": config, "t": both},
         status_code=status,
-        headers=_SECURITY_HEADERS,
+        headers=_NO_STORE,
     )
 
 

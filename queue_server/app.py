@@ -20,7 +20,7 @@ from clerk_console.settings import console_settings
 from displays.settings import display_settings
 from queue_server.api import accounts, halls, openapi, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
-from queue_server.api.middleware import BodyLimit
+from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
@@ -77,7 +77,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *reports_routes.routes,
         *clerk_console.routes.page_routes,
     ]
-    middleware = [Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
+    ]
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
     )

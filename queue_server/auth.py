@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -10,11 +11,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
+
+import argon2
 
 from queue_server.domain.errors import Forbidden
 
 TOKEN_LIFETIME = timedelta(hours=12)
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_CHARS = 12
+# argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane): ~20 ms a sign-in on one core.
+_ARGON2 = argon2.PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 
 class Role(StrEnum):
@@ -43,6 +49,7 @@ class Principal:
     role: Role | None = None
     device: DeviceKind | None = None
     hall: str | None = None
+    window: int | None = None  # a rating device's window
 
     @property
     def actor(self) -> str:
@@ -75,22 +82,45 @@ MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+    """argon2id (CPU-heavy: call it in a thread from async code)."""
+    return _ARGON2.hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """Against an argon2id hash, or a scrypt one from before (upgraded at the next sign-in)."""
+    if stored.startswith("$argon2"):
+        try:
+            return _ARGON2.verify(stored, password)
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+            return False
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(
-            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
-        )
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+def needs_rehash(stored: str) -> bool:
+    """A hash from an older scheme or weaker parameters: replace it once the password is known."""
+    return not stored.startswith("$argon2id$") or _ARGON2.check_needs_rehash(stored)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused (too short, too common), or None."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"the password must have at least {MIN_PASSWORD_CHARS} characters"
+    if password.strip().lower() in _common_passwords():
+        return "the password is one of the most common passwords: choose another"
+    return None
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def new_device_token() -> str:
@@ -107,17 +137,19 @@ class TokenSigner:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    def issue(self, username: str, role: Role, hall: str | None, now: datetime) -> str:
+    def issue(self, username: str, role: Role, hall: str | None, generation: int, now: datetime) -> str:
         claims = {
             "sub": username,
             "role": role.value,
             "hall": hall,
+            "gen": generation,
             "exp": int((now + TOKEN_LIFETIME).timestamp()),
         }
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"owu_{body}.{self._sign(body)}"
 
-    def verify(self, token: str, now: datetime) -> Principal:
+    def verify(self, token: str, now: datetime) -> tuple[Principal, int]:
+        """The signed-in person and the token generation the token was issued in."""
         try:
             body, signature = token.removeprefix("owu_").split(".")
             if not hmac.compare_digest(signature, self._sign(body)):
@@ -125,7 +157,8 @@ class TokenSigner:
             claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             if claims["exp"] < now.timestamp():
                 raise NotAuthenticated("error.bad_token")
-            return Principal(name=claims["sub"], role=Role(claims["role"]), hall=claims["hall"])
+            principal = Principal(name=claims["sub"], role=Role(claims["role"]), hall=claims["hall"])
+            return principal, int(claims["gen"])
         except (ValueError, KeyError, TypeError):
             raise NotAuthenticated("error.bad_token") from None
 

@@ -15,7 +15,7 @@ import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
 from queue_server import demo
-from queue_server.accounts import AccountError, add_device, add_user
+from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
 from queue_server.app import check_package_sections, create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
@@ -68,12 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
+    user.add_parser("disable", help="refuse the account's sign-in and end its sessions").add_argument("name")
 
     device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
     device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
     device_add.add_argument("name")
     device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
     device_add.add_argument("--hall")
+    device_add.add_argument("--window", type=int, help="a screen: the window whose visitors it rates")
+    device_remove = device.add_parser("remove", help="forget a device: its token stops working")
+    device_remove.add_argument("name")
+    device_remove.add_argument("--hall")
     reports_cli.add_parsers(commands)
     return parser
 
@@ -107,6 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "demo":
             return demo.run(settings, args.host, args.port, _serve)
+        if args.command == "user" and args.action == "disable":
+            _with_store(settings, lambda store: disable_user(store, args.name))
+            print(f"user {args.name} disabled; their sign-ins have ended")
+            return 0
+        if args.command == "device" and args.action == "remove":
+            _with_store(settings, lambda store: remove_device(store, settings, args.name, args.hall))
+            print(f"device {args.name} removed; its token no longer works")
+            return 0
         if args.command == "user":
             password = _read_password()
             user = _with_store(
@@ -121,7 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             token = _with_store(
                 settings,
                 lambda store: add_device(
-                    store, settings, SystemClock(), args.name, DeviceKind(args.kind), args.hall
+                    store,
+                    settings,
+                    SystemClock(),
+                    args.name,
+                    DeviceKind(args.kind),
+                    args.hall,
+                    window=args.window,
                 ),
             )
             print(token)

@@ -79,6 +79,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体不是有效的 JSON 对象",
         "en": "The request body is not a valid JSON object",
     },
+    "error.kiosk_priority": {
+        "zh-CN": "自助取号机不能发放「{priority}」号（绿色通道由工作人员发放，预约号凭预约码签到），"
+        "可选：{allowed}",
+        "en": "A kiosk cannot issue {priority} tickets (green channel is given by staff, appointments by "
+        "checking in with the booking code); it may issue: {allowed}",
+    },
+    "error.rating_device_unbound": {
+        "zh-CN": "设备 {device} 未绑定窗口，不能评价（用 onewindow device add --window 登记评价器）",
+        "en": "Device {device} is bound to no window, so it cannot rate (register a rating device "
+        "with onewindow device add --window)",
+    },
+    "error.rating_other_window": {
+        "zh-CN": "{number} 号不在本评价器的 {window} 号窗口办结，不能在此评价",
+        "en": "Ticket {number} was not finished at window {window}, this rating device's window",
+    },
+    "error.token_revoked": {
+        "zh-CN": "登录已失效（已退出、密码已重置或账号已停用），请重新登录",
+        "en": "This sign-in has ended (signed out, password reset or account disabled): sign in again",
+    },
+    "error.account_disabled": {
+        "zh-CN": "该账号已停用，请联系管理员",
+        "en": "This account is disabled: ask an administrator",
+    },
+    "error.logout_device": {
+        "zh-CN": "设备令牌不能退出登录，请由管理员移除设备",
+        "en": "A device token cannot sign out: an administrator removes the device",
+    },
     "error.too_many_attempts": {
         "zh-CN": "登录失败次数过多，请 {seconds} 秒后再试",
         "en": "Too many failed sign-ins: try again in {seconds} s",
@@ -296,8 +323,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.minutes_after_closing": {"zh-CN": "闭厅后分钟", "en": "Minutes after closing"},
     "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
     "reports.plan_hint": {
-        "zh-CN": "根据所选日期的取号与办理时长，模拟计算各时段需开窗口数",
-        "en": "Windows needed per half hour, simulated from the chosen dates' tickets and handling times",
+        "zh-CN": (
+            "根据所选日期的取号与窗口占用时长，"
+            "按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
+        ),
+        "en": (
+            "Windows per half hour for the week, per kind of window, simulated from the "
+            "chosen dates' tickets and window times (never more than the hall has)"
+        ),
     },
     "reports.plan_run": {"zh-CN": "计算排班", "en": "Compute plan"},
     "reports.plan_running": {
@@ -351,6 +384,83 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.level_2": {"zh-CN": "不满意", "en": "Dissatisfied"},
     "reports.level_1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
     "reports.time": {"zh-CN": "时间", "en": "Time"},
+    "reports.plan_progress": {
+        "zh-CN": "正在模拟一周排班：{progress}（{step}）",
+        "en": "Simulating the week: {progress} ({step})",
+    },
+    "reports.slot": {"zh-CN": "时段", "en": "Half hour"},
+    "reports.windows_needed": {"zh-CN": "需要窗口", "en": "Windows needed"},
+    "reports.capacity": {"zh-CN": "大厅窗口数", "en": "Windows in the hall"},
+    "reports.plan_slots": {"zh-CN": "各时段排班与模拟达标率", "en": "Plan per half hour, simulated"},
+    "reports.overtime_forecast": {
+        "zh-CN": (
+            "延时预测：按排班模拟平均闭厅后 {mean} 分钟"
+            "（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
+        ),
+        "en": (
+            "Overtime forecast: {mean} min after closing on average with the plan (p90 {p90} "
+            "min), limit {limit} min"
+        ),
+    },
+    "reports.advice_hours": {
+        "zh-CN": "窗口已开满仍超出上限：请安排延时服务，约 {minutes} 分钟",
+        "en": "Even with every window open it exceeds the limit: plan extended hours of about {minutes} min",
+    },
+    "reports.shortfall": {
+        "zh-CN": (
+            "{day}{pool}窗口不足：{slots} 需要 {needed} 个窗口，"
+            "只有 {capacity} 个，约 {visitors} 位办事群众超出接待能力"
+            "。建议：延时服务（约闭厅后 {overtime} 分钟）、周末不打烊（周末尚可接"
+            "待约 {spare} 位），或将约 {online} 的事项引导网上办理。"
+        ),
+        "en": (
+            "{day} {pool} windows short: {slots} need {needed} windows, the hall has "
+            "{capacity}; about {visitors} visitors beyond capacity. Advice: extended hours "
+            "(about {overtime} min after closing), weekend service (room for about {spare} "
+            "visitors), or move about {online} of the matters online."
+        ),
+    },
+    "reports.no_shortfall": {
+        "zh-CN": "各时段所需窗口均在大厅窗口数以内",
+        "en": "Every half hour's need fits within the hall's windows",
+    },
+    "reports.assumptions": {"zh-CN": "计算依据", "en": "Assumptions"},
+    "reports.window_time": {
+        "zh-CN": "窗口占用时长（叫号→办结，含走到窗口、过号等候与两位之间的间隔）",
+        "en": "Window time (call → release: walk-up, no-show holds and the gap between visitors included)",
+    },
+    "reports.wt_mean": {"zh-CN": "平均（秒）", "en": "Mean (s)"},
+    "reports.wt_walk": {"zh-CN": "走到窗口", "en": "Walk-up"},
+    "reports.wt_handling": {"zh-CN": "办理", "en": "Handling"},
+    "reports.wt_no_shows": {"zh-CN": "过号", "en": "No-shows"},
+    "reports.wt_gap": {"zh-CN": "间隔", "en": "Gap"},
+    "reports.wt_fit": {"zh-CN": "对数正态 σ / KS", "en": "Log-normal σ / KS"},
+    "reports.margin": {
+        "zh-CN": "按第 {q} 百分位的忙日排班（比平均日多 {extra}）",
+        "en": "Planned for the {q}th-percentile day ({extra} above the mean day)",
+    },
+    "reports.history_own": {
+        "zh-CN": "需求依据：本星期的历史 {days} 天（{first} 至 {last}）",
+        "en": "Demand from this weekday's own history: {days} days ({first} to {last})",
+    },
+    "reports.history_scaled": {
+        "zh-CN": "本星期历史不足：按星期 {sources} 的规律乘以 {ratio} 估算（{days} 天，{first} 至 {last}）",
+        "en": (
+            "Too little history for this weekday: weekdays {sources} scaled by {ratio} "
+            "({days} days, {first} to {last})"
+        ),
+    },
+    "reports.holidays_excluded": {
+        "zh-CN": "已排除节假日：{days}",
+        "en": "Holidays excluded: {days}",
+    },
+    "reports.week_total": {
+        "zh-CN": "全周：排班 {plan} 人时，全部窗口全天开放 {all} 人时；{met}/{judged} 个时段达标",
+        "en": (
+            "Week: {plan} staff hours planned, {all} with every window all day; {met} of "
+            "{judged} half hours meet the target"
+        ),
+    },
 }
 
 # The words for the codes an error names: a person reads 「已办结」, never `done`. English

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from queue_server.auth import (
     TokenSigner,
     hash_device_token,
     hash_password,
+    needs_rehash,
     verify_password,
 )
 from queue_server.backends import Backends
@@ -28,7 +30,17 @@ from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
-from queue_server.domain.model import Category, HallSpec, Ticket, TicketStatus, Window, WindowState
+from queue_server.domain.model import (
+    APPOINTMENT,
+    GREEN_CHANNEL,
+    NORMAL,
+    Category,
+    HallSpec,
+    Ticket,
+    TicketStatus,
+    Window,
+    WindowState,
+)
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import Presence
@@ -38,6 +50,9 @@ from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, 
 log = logging.getLogger(__name__)
 
 ROLLOVER_CHECK_S = 30.0
+# How stale this process's view of revocations may be (another process signed out, an admin
+# disabled an account or removed a device).
+REVOCATION_CHECK_S = 2.0
 IDEMPOTENCY_KEY_MAX = 100
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
@@ -61,7 +76,9 @@ class QueueService:
         self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
         self._signer: TokenSigner | None = None
-        self._devices: dict[str, Principal] = {}
+        # Devices and accounts as last read from the store, with when (time.monotonic()).
+        self._devices: dict[str, tuple[Principal, float]] = {}
+        self._accounts: dict[str, tuple[int | None, float]] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.presence = Presence(clock)
         counters = RedisCounters(backends.redis[0]) if backends.redis else MemoryCounters(clock)
@@ -107,32 +124,69 @@ class QueueService:
         if wait:
             raise TooManyAttempts(wait)
         user = await self.store.get_user(username)
-        if user is None:
-            verify_password(password, _DUMMY_HASH)  # same time whether or not the name exists
-        if user is None or not verify_password(password, user.password_hash):
+        # Hashing takes tens of ms of CPU: in a thread, so the hall's calls go on meanwhile. The
+        # same work whether or not the name exists.
+        stored = _DUMMY_HASH if user is None else user.password_hash
+        matches = await asyncio.to_thread(verify_password, password, stored)
+        if user is None or not matches:
             await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")
         await self.throttle.succeeded(username, address)
+        if needs_rehash(user.password_hash):
+            user = replace(user, password_hash=await asyncio.to_thread(hash_password, password))
+            await self.store.add_user(user)
+        if user.disabled:
+            raise NotAuthenticated("error.account_disabled")
         role = Role(user.role)
-        token = self.signer.issue(user.username, role, user.hall, self.clock.now())
+        token = self.signer.issue(user.username, role, user.hall, user.token_generation, self.clock.now())
         return token, Principal(name=user.username, role=role, hall=user.hall)
+
+    async def logout(self, principal: Principal) -> None:
+        """Ends every session of the signed-in person (all their tokens), on every process."""
+        if principal.role is None:
+            raise Forbidden("error.logout_device")
+        user = await self.store.get_user(principal.name)
+        if user is not None:
+            await self.store.add_user(replace(user, token_generation=user.token_generation + 1))
+        self._accounts.pop(principal.name, None)
 
     async def authenticate(self, token: str | None) -> Principal:
         if not token:
             raise NotAuthenticated()
         if token.startswith("owd_"):
-            digest = hash_device_token(token)
-            if digest not in self._devices:
-                device = await self.store.device_by_token_hash(digest)
-                if device is None:
-                    raise NotAuthenticated("error.bad_token")
-                self._devices[digest] = Principal(
-                    name=device.name, device=DeviceKind(device.kind), hall=device.hall
-                )
-            device_principal = self._devices[digest]
+            device_principal = await self._device(hash_device_token(token))
             self.presence.seen(device_principal)
             return device_principal
-        return self.signer.verify(token, self.clock.now())
+        principal, generation = self.signer.verify(token, self.clock.now())
+        if await self._current_generation(principal.name) != generation:
+            raise NotAuthenticated("error.token_revoked")
+        return principal
+
+    async def _device(self, digest: str) -> Principal:
+        """The device of a token; read from the store again after REVOCATION_CHECK_S."""
+        cached = self._devices.get(digest)
+        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
+            return cached[0]
+        device = await self.store.device_by_token_hash(digest)
+        if device is None:
+            self._devices.pop(digest, None)
+            raise NotAuthenticated("error.bad_token")
+        principal = Principal(
+            name=device.name, device=DeviceKind(device.kind), hall=device.hall, window=device.window
+        )
+        self._devices[digest] = (principal, time.monotonic())
+        return principal
+
+    async def _current_generation(self, username: str) -> int | None:
+        """The account's token generation (None: gone or disabled), read from the store again
+        after REVOCATION_CHECK_S, so a revocation on any process holds here that soon."""
+        cached = self._accounts.get(username)
+        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
+            return cached[0]
+        user = await self.store.get_user(username)
+        generation = None if user is None or user.disabled else user.token_generation
+        self._accounts[username] = (generation, time.monotonic())
+        return generation
 
     @property
     def signer(self) -> TokenSigner:
@@ -200,6 +254,8 @@ class QueueService:
         key: str | None = None,
     ) -> dict[str, Any]:
         principal.require(hall_id, roles=STAFF, devices=(DeviceKind.KIOSK,))
+        if principal.device is DeviceKind.KIOSK:
+            self._check_kiosk_may_issue(hall_id, priority, appointment)
         # A kiosk cannot claim to be the counter to get round the opening hours.
         channel = "kiosk" if principal.device is DeviceKind.KIOSK else channel or "counter"
         return await self.issue_for_visitor(
@@ -211,6 +267,17 @@ class QueueService:
             appointment=appointment,
             key=key,
         )
+
+    def _check_kiosk_may_issue(self, hall_id: str, priority: str, appointment: Appointment | None) -> None:
+        """Green channel and appointments are given by staff and bookings (checked in with their
+        code), never chosen at a kiosk: the API refuses what the kiosk page does not offer."""
+        offered = {NORMAL} | self.hall(hall_id).state.spec.priority_codes()
+        if priority in (GREEN_CHANNEL, APPOINTMENT) or appointment is not None:
+            raise Forbidden(
+                "error.kiosk_priority",
+                priority="appointment" if appointment else priority,
+                allowed=sorted(offered),
+            )
 
     async def ticket_action(
         self, hall_id: str, ticket_id: str, action: str, principal: Principal

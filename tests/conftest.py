@@ -126,7 +126,8 @@ class Hall:
 
 
 def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> dict[str, str]:
-    """Creates clerk1, clerk2, supervisor, admin, a kiosk and a screen; returns device tokens."""
+    """Creates clerk1, clerk2, supervisor, admin, a kiosk, a screen and window 1's rating device;
+    returns device tokens."""
 
     async def run() -> dict[str, str]:
         opened = open_store(store or settings.server.store)
@@ -142,6 +143,10 @@ def seed_people(settings: Settings, clock: Clock, store: str | None = None) -> d
             return {
                 "kiosk": await add_device(opened, settings, clock, "kiosk-1", DeviceKind.KIOSK, "weiyang"),
                 "screen": await add_device(opened, settings, clock, "screen-1", DeviceKind.SCREEN, "weiyang"),
+                # Window 1's rating device (评价器).
+                "rater": await add_device(
+                    opened, settings, clock, "rater-1", DeviceKind.SCREEN, "weiyang", window=1
+                ),
             }
         finally:
             await opened.close()

@@ -95,11 +95,7 @@ class PrintDispatcher:
 
     def ready(self, printer: str) -> bool:
         condition = self._conditions.get(printer)
-        return (
-            printer in self._links
-            and condition is not None
-            and condition.state == PrinterState.OK.value
-        )
+        return printer in self._links and condition is not None and condition.state == PrinterState.OK.value
 
     async def submit(self, job: PrintJob, wait_s: float) -> PrintOutcome:
         """Store the job, push it to its agent, and wait up to `wait_s` for it to be printed.
@@ -174,7 +170,13 @@ class PrintDispatcher:
                     continue
                 link.sent.add(job.id)
                 await self.jobs.mark_sent(job.id, self._clock.now())
-                await link.send(job_message(job))
+                try:
+                    await link.send(job_message(job))
+                except (ConnectionError, TimeoutError) as exc:
+                    # Sent but not acknowledged: it goes out again on the agent's next
+                    # connection. The ticket itself is issued whatever happens here.
+                    log.info("printer %s: job %s not handed over (%s)", printer, job.id, exc)
+                    return
 
     # ---- internals ----------------------------------------------------------------------
 

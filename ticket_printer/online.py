@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import math
 import re
+import unicodedata
 from collections import deque
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -20,11 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ticket_printer.tables import ONLINE_CLAIMS
 
 # Mainland mobile numbers: 11 digits starting with 1; "+86", spaces and dashes are allowed.
-_MOBILE: Final = re.compile(r"1[3-9]\d{9}")
+_MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
 
 
 def normalise_phone(raw: str) -> str | None:
-    digits = re.sub(r"[\s-]", "", raw).removeprefix("+86")
+    """The number in ASCII digits: full-width (１３８…) and other scripts' digits (١٣٨…) are the
+    same phone, so they count against the same daily limit."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    digits = re.sub(r"[\s-]", "", text).removeprefix("+86")
     return digits if _MOBILE.fullmatch(digits) else None
 
 

@@ -50,6 +50,9 @@ class Ticketing:
         self.checkin_limiter = RateLimiter(30, timedelta(minutes=10))
         # Check-ins in one process are serialised so that a code cannot be used twice at once.
         self.checkin_lock = asyncio.Lock()
+        # Online issues in one process are serialised so that the per-phone daily limit is
+        # counted and claimed in one step (8 requests at once must not all pass the count).
+        self.online_lock = asyncio.Lock()
         # Open ticket streams per ticket id, to bound what one leaked link can cost.
         self.watchers: dict[str, int] = {}
 

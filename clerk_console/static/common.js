@@ -41,6 +41,14 @@ export function eventName(type) {
   return STRINGS[`event.${type}`] ? t(`event.${type}`) : type;
 }
 
+// A pause reason is recorded in the hall's language (「午休」); shown in the page's language
+// when it is one of the listed reasons.
+export function pauseReason(text) {
+  if (!text) return "-";
+  const key = Object.keys(STRINGS).find((k) => k.startsWith("pause.") && k !== "pause.reason" && STRINGS[k]["zh-CN"] === text);
+  return key ? t(key) : text;
+}
+
 export function applyTexts(root = document) {
   document.documentElement.lang = lang;
   root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
@@ -62,8 +70,15 @@ export function session() {
   try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch { return null; }
 }
 
-export function signOut() {
+export async function signOut() {
+  const token = session()?.token;
   sessionStorage.removeItem(SESSION_KEY);
+  if (token) {
+    // Ends the token on the server (on every process), not only in this tab.
+    try {
+      await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    } catch { /* the server is unreachable: the token still expires */ }
+  }
   location.href = "/console";
 }
 

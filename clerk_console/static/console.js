@@ -2,7 +2,7 @@
 // queue this window serves, held tickets and the clerk's figures for today; live.
 import {
   ApiError, LiveHall, ServerTime, api, clear, config, debounce, duration, el, named,
-  onLanguage, session, showError, showWho, clearError, t, toast,
+  onLanguage, pauseReason, session, showError, showWho, clearError, t, toast,
 } from "./common.js";
 
 const who = session();
@@ -162,7 +162,7 @@ function render() {
   notMine.textContent = t("console.not_mine", { clerk: w.clerk || "-" });
   const paused = document.getElementById("paused");
   paused.hidden = w.state !== "paused";
-  paused.textContent = t("console.paused_banner", { reason: w.pause_reason || "-" });
+  paused.textContent = t("console.paused_banner", { reason: pauseReason(w.pause_reason) });
 
   const current = w.current;
   const numberBox = document.getElementById("current-number");

@@ -5,7 +5,7 @@ import { LiveHall, api, clear, config, el, named, onLanguage, showError, t } fro
 
 const THANKS_MS = 5000;
 const screens = ["rate-idle", "rate-ask", "rate-reason", "rate-thanks"];
-let pending = null; // {id, number} of the ticket to rate
+let pending = null; // {number} of the ticket to rate
 let level = null;
 let reason = null;
 let idleTimer = null;
@@ -25,7 +25,8 @@ function idle() {
 }
 
 function ask(ticket) {
-  pending = { id: ticket.id, number: ticket.number };
+  // A rating device never receives ticket ids: it names the visitor by number.
+  pending = { number: ticket.number };
   level = null;
   reason = null;
   document.getElementById("rate-question").textContent = t("rate.ask", { number: ticket.number });
@@ -60,7 +61,7 @@ async function submit() {
     if (comment) body.comment = comment;
   }
   try {
-    await api("POST", `/api/halls/${encodeURIComponent(config.hall)}/tickets/${pending.id}/rating`, body, config.token);
+    await api("POST", `/api/halls/${encodeURIComponent(config.hall)}/tickets/${encodeURIComponent(pending.number)}/rating`, body, config.token);
     document.getElementById("rate-followup").hidden = level > 2;
     show("rate-thanks", THANKS_MS);
     pending = null;
@@ -94,7 +95,7 @@ function onMessage(msg) {
   if (msg.type === "ticket.finished") ask(msg.data.ticket);
   // The next visitor is being called: whoever has not rated has left the counter.
   if (["ticket.called", "ticket.called_back"].includes(msg.type) && pending) idle();
-  if (msg.type === "ticket.rated" && pending && msg.ticket === pending.id) idle();
+  if (msg.type === "ticket.rated" && pending && msg.data.ticket?.number === pending.number) idle();
 }
 
 document.getElementById("window-title").textContent = config.window_name || String(config.window);

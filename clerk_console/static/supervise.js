@@ -1,7 +1,7 @@
 // The supervisor's dashboard: windows, queues, devices and alerts of one hall, live, with the
 // actions a supervisor takes (open/pause/close, categories, move, cancel, prioritise, notice).
 import {
-  LiveHall, actorName, api, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage,
+  LiveHall, actorName, api, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
   refuse, showError, signedIn, t, toast,
 } from "./common.js";
 
@@ -89,7 +89,7 @@ function renderWindows() {
     if (w.state === "paused") actions.push(button("verb.resume", () => windowAct(w.number, "resume")));
     if (w.state !== "closed" && !current) actions.push(button("verb.close", () => windowAct(w.number, "close")));
     actions.push(button("verb.set-services", () => askServices(w)));
-    const stateText = w.state === "paused" ? `${t("state.paused")}（${w.pause_reason || "-"}） ${duration(w.state_for_s)}` : t(`state.${w.state}`);
+    const stateText = w.state === "paused" ? `${t("state.paused")}（${pauseReason(w.pause_reason)}） ${duration(w.state_for_s)}` : t(`state.${w.state}`);
     body.append(el("tr", { class: `state-${w.state}`, dataset: { window: w.number } },
       el("td", { class: "num" }, w.number, el("div", { class: "muted small-text" }, named(w))),
       el("td", {}, stateText),

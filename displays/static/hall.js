@@ -3,7 +3,18 @@
 import { Announcer } from "./announcer.js";
 import { HallModel } from "./model.js";
 import { HallStream } from "./stream.js";
-import { bilingual, config, el, showRefusal, startClock, storageKey } from "./ui.js";
+import {
+  bilingual,
+  config,
+  el,
+  fitText,
+  localDay,
+  minimumTextPx,
+  showRefusal,
+  startClock,
+  storageKey,
+  words,
+} from "./ui.js";
 
 // As long as the CSS flash animation (4 × 1 s).
 const FLASH_MS = 4000;
@@ -11,12 +22,19 @@ const RECENT_SHOWN = 6;
 // Waiting counts are not in the events; they are re-read after ticket events, at most this often.
 const WAITING_REFRESH_MS = 500;
 const TICKER_PX_S = 110;
-const TILE_ASPECT = 2.6;
+// The smallest tile that still holds a window name and a ticket number at a readable size,
+// as multiples of the smallest text: below it, a large hall's windows are shown in pages.
+const TILE_MIN_WIDTH_EM = 7.5;
+const TILE_MIN_HEIGHT_EM = 2.8;
+const PAGE_MS = 8000;
 
+const DAY_CHECK_MS = 5000;
 const model = new HallModel();
 const announcer = new Announcer(config, storageKey("announced"), (call) => model.isCurrent(call));
 const flashing = new Map(); // window number → time its flash started
 let waitingTimer = null;
+let page = 0;
+let pages = 1;
 
 function render() {
   renderNow();
@@ -33,6 +51,7 @@ function renderNow() {
   window.replaceChildren(
     call ? bilingual("go_to_window", { window: call.window }) : bilingual("no_call_yet"),
   );
+  fitText(document.getElementById("now"));
 }
 
 function renderWindows() {
@@ -41,8 +60,12 @@ function renderWindows() {
   const shown = [...model.windows.values()]
     .filter((w) => w.state !== "closed")
     .sort((a, b) => a.number - b.number);
+  const layout = gridLayout(grid, shown.length);
+  pages = layout.pages;
+  page = pages > 1 ? page % pages : 0;
+  const onPage = shown.slice(page * layout.perPage, (page + 1) * layout.perPage);
   const now = Date.now();
-  const tiles = shown.map((w) => {
+  const tiles = onPage.map((w) => {
     const tile = el("div", `tile state-${w.state}`);
     const body = el("div", "tile-body");
     tile.append(body);
@@ -53,11 +76,13 @@ function renderWindows() {
       tile.classList.add("flash");
       tile.style.animationDelay = `${-flashed}ms`;
     }
-    body.append(el("div", "tile-name", el("span", "zh", w.name), el("span", "en", w.name_en)));
+    body.append(
+      el("div", "tile-name", el("span", "zh fit", w.name), el("span", "en fit optional", w.name_en)),
+    );
     if (w.state === "paused") {
       body.append(bilingual("state.paused", {}, "tile-state"));
     } else if (w.current && w.current.number) {
-      const number = el("div", "tile-number", w.current.number);
+      const number = el("div", "tile-number fit", w.current.number);
       if (w.current.status === "called") number.classList.add("called");
       body.append(number);
     } else {
@@ -66,32 +91,63 @@ function renderWindows() {
     return tile;
   });
   if (!tiles.length) tiles.push(bilingual("no_windows_open", {}, "empty"));
+  grid.style.setProperty("--columns", String(layout.columns));
+  grid.style.setProperty("--rows", String(layout.rows));
   grid.replaceChildren(...tiles);
-  layoutGrid();
+  const pager = document.getElementById("windows-page");
+  pager.hidden = layout.pages < 2;
+  pager.textContent = `${page + 1} / ${layout.pages}`;
+  fitText(grid);
 }
 
-// Few windows get big tiles; a large hall gets more, smaller ones, each about 2.6 : 1.
-// Run again whenever the grid changes size (the panels around it fill in, the screen turns).
-function layoutGrid() {
-  const grid = document.getElementById("windows");
-  const count = grid.querySelectorAll(".tile").length;
-  if (!count || !grid.clientHeight) return;
-  const aspect = grid.clientWidth / grid.clientHeight / TILE_ASPECT;
-  const columns = Math.min(count, Math.max(1, Math.round(Math.sqrt(count * aspect))));
-  grid.style.setProperty("--columns", String(columns));
+// Few windows get big tiles; a large hall gets more, smaller ones, in the columns that make
+// the tiles largest; when even the smallest readable tiles do not all fit, pages of them.
+function gridLayout(grid, count) {
+  const gap = parseFloat(getComputedStyle(grid).columnGap) || 0;
+  const width = grid.clientWidth;
+  const height = grid.clientHeight;
+  const minWidth = TILE_MIN_WIDTH_EM * minimumTextPx();
+  const minHeight = TILE_MIN_HEIGHT_EM * minimumTextPx();
+  const tile = (columns, rows) => ({
+    w: (width - gap * (columns - 1)) / columns,
+    h: (height - gap * (rows - 1)) / rows,
+  });
+  let best = { columns: 1, rows: 1, score: -1 };
+  for (let columns = 1; columns <= Math.max(1, count); columns += 1) {
+    const rows = Math.max(1, Math.ceil(count / columns));
+    const { w, h } = tile(columns, rows);
+    // A tile reads best about 2.4 times as wide as it is high.
+    const score = Math.min(w / 2.4, h);
+    if (w >= minWidth && h >= minHeight && score > best.score) best = { columns, rows, score };
+  }
+  if (best.score >= 0 || !count || !height) {
+    return { columns: best.columns, rows: best.rows, perPage: Math.max(1, count), pages: 1 };
+  }
+  const columns = Math.max(1, Math.floor((width + gap) / (minWidth + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (minHeight + gap)));
+  const perPage = columns * rows;
+  return { columns, rows, perPage, pages: Math.ceil(count / perPage) };
+}
+
+function nextPage() {
+  if (pages < 2) return;
+  page += 1;
+  renderWindows();
 }
 
 function renderRecent() {
   const items = model.recent.slice(1, RECENT_SHOWN + 1).map((call) =>
     el(
       "li",
-      "",
+      "fit",
       el("span", "recent-number", call.number),
       el("span", "recent-arrow", "→"),
-      bilingual("window_label", { window: call.window }, "recent-window"),
+      el("span", "recent-window", words("window_label", { window: call.window }).zh),
     ),
   );
-  document.getElementById("recent").replaceChildren(...items);
+  const list = document.getElementById("recent");
+  list.replaceChildren(...items);
+  fitText(list);
 }
 
 function renderWaiting() {
@@ -100,11 +156,18 @@ function renderWaiting() {
       "li",
       "",
       el("span", "prefix", category.prefix),
-      el("span", "cat-name", el("span", "zh", category.name), el("span", "en", category.name_en)),
+      el(
+        "span",
+        "cat-name",
+        el("span", "zh fit", category.name),
+        el("span", "en fit optional", category.name_en),
+      ),
       el("span", "count", String(model.waiting[category.code] ?? 0)),
     ),
   );
-  document.getElementById("waiting").replaceChildren(...items);
+  const list = document.getElementById("waiting");
+  list.replaceChildren(...items);
+  fitText(list);
 }
 
 function flash(call) {
@@ -148,6 +211,7 @@ function showNotice(text) {
 const stream = new HallStream(config, storageKey("seq"), {
   snapshot(snapshot, previousSeq) {
     model.applySnapshot(snapshot);
+    model.dropBefore(localDay(config.timezone), config.timezone);
     showNotice(snapshot.hall.notice);
     if (previousSeq !== null && snapshot.seq < previousSeq) {
       announcer.forget();
@@ -177,6 +241,13 @@ const stream = new HallStream(config, storageKey("seq"), {
   refused: showRefusal,
 });
 
-new ResizeObserver(layoutGrid).observe(document.getElementById("windows"));
+new ResizeObserver(() => render()).observe(document.getElementById("windows"));
+setInterval(nextPage, PAGE_MS);
+// For whoever checks a large hall's pages without waiting for them.
+window.onewindowNextPage = nextPage;
 startClock(config.timezone, true);
+// The hall's day changes while the screen runs: yesterday leaves it within seconds.
+setInterval(() => {
+  if (model.dropBefore(localDay(config.timezone), config.timezone)) render();
+}, DAY_CHECK_MS);
 stream.start();

@@ -1,5 +1,7 @@
 // The hall as a screen sees it: a snapshot, then each event applied on top of it.
 
+import { localDay } from "./ui.js";
+
 export const CALL_EVENTS = new Set(["ticket.called", "ticket.recalled", "ticket.called_back"]);
 const RECENT_CALLS = 12;
 // A ticket in these states is at its window (called there, or being served).
@@ -52,7 +54,7 @@ export class HallModel {
       after.current = null;
     } else if (ticket && ticket.window === window.number && AT_WINDOW.has(ticket.status)) {
       after.current = ticket;
-    } else if (ticket && before.current && before.current.number === ticket.number) {
+    } else if (ticket && before.current && sameTicket(before.current, ticket)) {
       after.current = null; // finished, held, no-show or moved away
     }
     this.windows.set(window.number, after);
@@ -62,7 +64,7 @@ export class HallModel {
     for (const [number, window] of this.windows) {
       window.held = (window.held || []).filter((n) => n !== ticket.number);
       const here = ticket.window === number && AT_WINDOW.has(ticket.status);
-      if (window.current && window.current.number === ticket.number) {
+      if (window.current && sameTicket(window.current, ticket)) {
         window.current = here ? ticket : null;
       }
     }
@@ -82,7 +84,28 @@ export class HallModel {
     );
   }
 
+  // At the hall's day change: nothing of yesterday stays on a screen, neither its calls nor
+  // a ticket a window called and never closed. Later days are kept: a screen whose clock
+  // runs behind the server's must not hide today's calls.
+  dropBefore(day, timezone) {
+    const before = this.recent.length;
+    this.recent = this.recent.filter((call) => localDay(timezone, new Date(call.at)) >= day);
+    let changed = this.recent.length !== before;
+    for (const window of this.windows.values()) {
+      if (window.current && window.current.service_day && window.current.service_day < day) {
+        window.current = null;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   latestCall() {
     return this.recent.length ? this.recent[0] : null;
   }
+}
+
+// Ticket numbers start again every day: a number names a ticket within its service day.
+function sameTicket(a, b) {
+  return a.number === b.number && a.service_day === b.service_day;
 }

@@ -3,8 +3,18 @@
 import { Announcer } from "./announcer.js";
 import { HallModel } from "./model.js";
 import { HallStream } from "./stream.js";
-import { bilingual, config, showRefusal, startClock, storageKey, words } from "./ui.js";
+import {
+  bilingual,
+  config,
+  fitText,
+  localDay,
+  showRefusal,
+  startClock,
+  storageKey,
+  words,
+} from "./ui.js";
 
+const DAY_CHECK_MS = 5000;
 const model = new HallModel();
 // Silent unless the page was opened with ?sound=1 (a window in a separate room, say).
 const announcer = new Announcer(config, storageKey("announced"), (call) => model.isCurrent(call));
@@ -17,6 +27,7 @@ function render() {
   document.body.classList.add(`state-${window.state}`);
   if (config.screen === "led") renderLed(window, current);
   else renderFull(window, current);
+  fitText(document.body);
 }
 
 // The same two lines as led.txt, for LED strips driven by a browser.
@@ -63,6 +74,7 @@ function flash() {
 const stream = new HallStream(config, storageKey("seq"), {
   snapshot(snapshot, previousSeq) {
     model.applySnapshot(snapshot);
+    model.dropBefore(localDay(config.timezone), config.timezone);
     if (previousSeq !== null && snapshot.seq < previousSeq) {
       announcer.forget();
     } else if (previousSeq !== null) {
@@ -88,4 +100,9 @@ const stream = new HallStream(config, storageKey("seq"), {
 });
 
 if (config.screen !== "led") startClock(config.timezone, false);
+new ResizeObserver(() => fitText(document.body)).observe(document.body);
+// The hall's day changes while the screen runs: yesterday leaves it within seconds.
+setInterval(() => {
+  if (model.dropBefore(localDay(config.timezone), config.timezone)) render();
+}, DAY_CHECK_MS);
 stream.start();

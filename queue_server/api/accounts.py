@@ -1,12 +1,12 @@
-"""POST /api/auth/login: a user name and password for a bearer token."""
+"""POST /api/auth/login: a user name and password for a bearer token; /logout ends it."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from queue_server.api.deps import body, service
+from queue_server.api.deps import body, principal, service
 from queue_server.api.schemas import LoginBody
 
 
@@ -17,4 +17,12 @@ async def login(request: Request) -> JSONResponse:
     return JSONResponse({"token": token, "username": who.name, "role": who.label, "hall": who.hall})
 
 
-routes = [Route("/api/auth/login", login, methods=["POST"])]
+async def logout(request: Request) -> Response:
+    await service(request).logout(await principal(request))
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/api/auth/login", login, methods=["POST"]),
+    Route("/api/auth/logout", logout, methods=["POST"]),
+]

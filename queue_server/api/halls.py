@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from queue_server.api.deps import principal, service
 from queue_server.auth import MANAGERS
+from queue_server.domain.events import without_ticket_ids
 
 
 async def list_halls(request: Request) -> JSONResponse:
@@ -22,8 +23,10 @@ async def hall_snapshot(request: Request) -> JSONResponse:
     hall = request.path_params["hall"]
     svc = service(request)
     svc.hall(hall)
-    (await principal(request)).require_hall(hall)
-    return JSONResponse(await svc.snapshot(hall))
+    caller = await principal(request)
+    caller.require_hall(hall)
+    snapshot = await svc.snapshot(hall)
+    return JSONResponse(without_ticket_ids(snapshot) if caller.device else snapshot)
 
 
 async def hall_devices(request: Request) -> JSONResponse:

@@ -1,7 +1,8 @@
-"""ASGI middleware every response passes through: the request body cap."""
+"""ASGI middleware every response passes through: the request body cap, security headers."""
 
 from __future__ import annotations
 
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,3 +40,40 @@ class BodyLimit:
             return message
 
         await self.app(scope, capped_receive, send)
+
+
+# Every page loads its scripts, styles, fonts and sounds from this server (the hall runs
+# offline): nothing inline, nothing from elsewhere, never inside another site's frame. Sounds
+# may be blob: URLs (the announcer caches spoken calls), QR codes data: URLs.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # page URLs may carry a device token (?token=)
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers without CSP 2
+}
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP response: pages, API, static files, errors."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

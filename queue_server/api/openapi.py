@@ -18,7 +18,9 @@ _ERRORS = {
     "403": "Wrong role, hall or window",
     "404": "Unknown hall, category, window or ticket (named in the message)",
     "409": "A step the ticket's or window's state does not allow",
+    "413": "The body is larger than the server's limit ([server] max_body_bytes)",
     "422": "A field is missing or invalid (named in the message)",
+    "429": "Too many failed sign-ins: wait the Retry-After seconds",
     "503": "The store is unavailable; retry",
 }
 
@@ -40,9 +42,7 @@ def body(name: str, required: bool = True) -> dict[str, Any]:
     }
 
 
-def param(
-    name: str, where: str = "path", kind: str = "string", description: str = ""
-) -> dict[str, Any]:
+def param(name: str, where: str = "path", kind: str = "string", description: str = "") -> dict[str, Any]:
     return {
         "name": name,
         "in": where,
@@ -100,7 +100,13 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
                     "summary": "Sign in: user name and password for a bearer token",
                     "security": [],
                     "requestBody": body("LoginBody"),
-                    "responses": responses("200", "400", "401", "422"),
+                    "responses": responses("200", "400", "401", "422", "429"),
+                }
+            },
+            "/api/auth/logout": {
+                "post": {
+                    "summary": "Sign out: ends every token of the signed-in account, on every process",
+                    "responses": {**responses("204", "401", "403"), "204": {"description": "Signed out"}},
                 }
             },
             "/api/halls": {

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import MAX_NUMBER_DIGITS, principal, service, whole_number
+from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
 from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
+from queue_server.domain.events import without_ticket_ids
 from queue_server.messages import pick_language, translate
 from queue_server.storage.base import StoreUnavailable
 
@@ -77,8 +78,12 @@ async def hall_stream(ws: WebSocket) -> None:
     subscription: Subscription | None = None
     svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
-        subscription, last = await _open(svc, runtime, hall, after, sender)
-        await _relay(ws, sender, subscription, last, lambda: svc.presence.seen(caller))
+        device = caller.device is not None
+        subscription, last = await _open(svc, runtime, hall, after, sender, device)
+        # Every heartbeat checks the token again: a revoked device or account is cut off.
+        await _relay(ws, sender, subscription, last, device, lambda: svc.authenticate(bearer_token(ws)))
+    except NotAuthenticated as exc:
+        await close_quietly(ws, CLOSE_UNAUTHORIZED, translate(exc.key, "en"))
     except SubscriberOverflow:
         await close_quietly(ws, CLOSE_RESYNC, "resync")
     except StoreUnavailable:
@@ -110,7 +115,7 @@ def _after(raw: str | None) -> int | None:
 
 
 async def _open(
-    svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender
+    svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender, device: bool
 ) -> tuple[Subscription, int]:
     # A client ahead of every committed step (the store was reset) starts over.
     if after is not None and after <= (await runtime.current()).seq:
@@ -120,7 +125,7 @@ async def _open(
             pass
     while True:
         snapshot = await runtime.snapshot()
-        await sender.send(snapshot)
+        await sender.send(without_ticket_ids(snapshot) if device else snapshot)
         try:
             return await svc.bus.subscribe(hall, snapshot["seq"]), int(snapshot["seq"])
         except ReplayGap:  # the ring moved past the snapshot while it was sent: take another
@@ -132,21 +137,22 @@ async def _relay(
     sender: _Sender,
     subscription: Subscription,
     last: int,
-    alive: Callable[[], None],
+    device: bool,
+    still_allowed: Callable[[], Awaitable[object]],
 ) -> None:
     async def forward() -> None:
         nonlocal last
         async for event in subscription:
             if event.seq <= last:
                 continue
-            await sender.send(event.wire)
+            await sender.send(event.device_wire if device else event.wire)
             last = event.seq
 
     async def heartbeat() -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_S)
+            await still_allowed()
             await sender.send({"kind": "heartbeat", "seq": last})
-            alive()
 
     await first_to_finish(forward(), heartbeat(), until_hang_up(ws))
 

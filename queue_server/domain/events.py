@@ -51,6 +51,11 @@ class Event:
         """The JSON text sent to clients, made once however many clients receive it."""
         return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
 
+    @cached_property
+    def device_wire(self) -> str:
+        """The JSON text for screens, kiosks and printers: without ticket ids."""
+        return json.dumps(without_ticket_ids(self.to_json()), ensure_ascii=False, separators=(",", ":"))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": "event",
@@ -63,3 +68,29 @@ class Event:
             "ticket": self.ticket,
             "data": self.data,
         }
+
+
+# A ticket id is what lets anyone act on a visitor's ticket (follow it, rate it): screens and
+# kiosks show numbers and windows, so they get messages without ids. A window's current
+# ticket stays a non-null mark, so a screen still knows the window is serving someone.
+HIDDEN_ID = "*"
+
+
+def without_ticket_ids(message: Any) -> Any:
+    """A copy of an event or snapshot (JSON) with every ticket id taken out."""
+    if isinstance(message, list):
+        return [without_ticket_ids(item) for item in message]
+    if not isinstance(message, dict):
+        return message
+    is_ticket = "number" in message and "status" in message
+    copy: dict[str, Any] = {}
+    for key, value in message.items():
+        if key == "id" and is_ticket:
+            continue
+        if key == "current_ticket" and value is not None:
+            copy[key] = HIDDEN_ID
+        elif key == "ticket" and isinstance(value, str):
+            copy[key] = None  # an event's ticket id
+        else:
+            copy[key] = without_ticket_ids(value)
+    return copy

@@ -170,6 +170,8 @@ class HallState:
             else False
         )
         self.today = None if leftovers else today
+        # The day whose calls the screens show: the calendar's, even before a roll-over.
+        self.calls_day = today
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         # The notice on the hall screens: the config's, until a supervisor posts another.
         self.notice = spec.notice
@@ -535,7 +537,8 @@ class HallState:
             ],
             "windows": windows,
             "waiting": waiting,
-            "recent_calls": list(self.recent_calls),
+            # A hall's morning starts clean: yesterday's calls are in the ledger, not on screens.
+            "recent_calls": [c for c in self.recent_calls if self._called_today(c)],
         }
 
     # ---- applying what was persisted -------------------------------------------------
@@ -599,6 +602,7 @@ class HallState:
             self.tickets.pop(ticket_id, None)
         if outcome.service_day is not None:
             self.today = max(outcome.service_day, self.today or outcome.service_day)
+            self.calls_day = max(outcome.service_day, self.calls_day or outcome.service_day)
 
     def roll_over(self, now: datetime, actor: str | None = "system") -> Outcome:
         """At a new local day, what is still open from earlier days expires."""
@@ -765,6 +769,10 @@ class HallState:
                     "type": event.type.value,
                 }
             )
+
+    def _called_today(self, call: dict[str, Any]) -> bool:
+        at = datetime.fromisoformat(call["at"])
+        return self.calls_day is None or service_day(at, self.spec.timezone) >= self.calls_day
 
     def _remember_handling(self, ticket: Ticket) -> None:
         if ticket.status is not TicketStatus.DONE or ticket.started_at is None or ticket.finished_at is None:

@@ -24,6 +24,8 @@ class UserRecord:
     hall: str | None
     password_hash: str
     created_at: datetime
+    token_generation: int = 0
+    disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class DeviceRecord:
     hall: str | None
     token_hash: str
     created_at: datetime
+    window: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ class Store(Protocol):
     async def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
 
     async def list_devices(self, hall: str) -> list[DeviceRecord]: ...
+
+    async def remove_device(self, hall: str, name: str) -> bool:
+        """Forgets a device (its token stops working); False if there was none."""
 
     async def secret(self, name: str, make: str) -> str:
         """A named server secret, created from `make` the first time and kept from then on."""

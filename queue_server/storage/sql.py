@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     create_engine,
+    delete,
     event,
     func,
     or_,
@@ -390,6 +391,13 @@ class SqlStore:
                 select(_DEVICES).where(_DEVICES.c.hall == hall).order_by(_DEVICES.c.kind, _DEVICES.c.name)
             )
             return [DeviceRecord(**row) for row in rows.mappings()]
+
+    async def remove_device(self, hall: str, name: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_DEVICES).where(_DEVICES.c.hall == hall, _DEVICES.c.name == name)
+            )
+        return bool(result.rowcount)
 
     async def secret(self, name: str, make: str) -> str:
         try:

@@ -159,6 +159,8 @@ class UserRow(SQLModel, table=True):
     hall: str | None = Field(default=None, max_length=32)
     password_hash: str = Field(max_length=256)
     created_at: datetime = _utc()
+    token_generation: int = 0  # tokens of an older generation are revoked
+    disabled: bool = False
 
 
 class DeviceRow(SQLModel, table=True):
@@ -170,6 +172,7 @@ class DeviceRow(SQLModel, table=True):
     hall: str | None = Field(default=None, max_length=32)
     token_hash: str = Field(max_length=128, unique=True)
     created_at: datetime = _utc()
+    window: int | None = None  # a rating device rates the visitors of this window only
 
 
 class SecretRow(SQLModel, table=True):

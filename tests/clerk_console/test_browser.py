@@ -43,7 +43,7 @@ def test_clerk_serves_and_the_visitor_rates(context: Any, live: LiveHall) -> Non
     third = live.issue("social")
     rater = context.new_page()
     rater.set_viewport_size({"width": 1280, "height": 800})
-    rater.goto(f"{live.url}/rate/halls/weiyang/windows/1?token={live.tokens['screen']}")
+    rater.goto(f"{live.url}/rate/halls/weiyang/windows/1?token={live.tokens['rater']}")
     rater.wait_for_selector("#rate-idle:not([hidden])")
     rater.wait_for_selector("#live[data-state='on']")
     page = open_console(context, live, "clerk1", 1)

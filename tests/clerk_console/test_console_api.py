@@ -73,7 +73,7 @@ def test_a_bad_rating_needs_a_reason_and_a_device_rates_as_device(hall: Hall) ->
     hall.ok(1, "open")
     ticket = _serve(hall)
     url = f"/api/halls/weiyang/tickets/{ticket['id']}/rating"
-    device = {"Authorization": f"Bearer {hall.tokens['screen']}"}
+    device = {"Authorization": f"Bearer {hall.tokens['rater']}"}  # window 1's rating device
     refused = hall.client.post(url, json={"level": 1}, headers=device)
     assert refused.status_code == 422
     assert "原因" in refused.json()["error"]["message"]
@@ -196,7 +196,7 @@ def test_board_shows_windows_queues_and_devices(hall: Hall) -> None:
     board = hall.client.get("/api/halls/weiyang/board", headers=hall.auth("supervisor")).json()
     window = next(w for w in board["windows"] if w["number"] == 1)
     assert window["current"]["number"] == "A001" and window["current"]["elapsed_s"] == 120
-    assert {d["name"] for d in board["devices"]} == {"kiosk-1", "screen-1"}
+    assert {d["name"] for d in board["devices"]} == {"kiosk-1", "screen-1", "rater-1"}
 
 
 def test_admin_lists_and_adds_users(hall: Hall) -> None:

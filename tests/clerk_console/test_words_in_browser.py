@@ -115,6 +115,10 @@ def test_console_dashboard_and_reports_speak_in_words(
     page.click("#call-form button[type=submit]")
     page.wait_for_selector("#error:has-text('Ticket')")
     assert page.inner_text("#error") == f"Ticket {first['number']} is finished; it cannot be called"
+    # A pause recorded as 「午休」 reads "Lunch" in English.
+    live.call("POST", "/windows/4/pause", reason="午休")
+    page.wait_for_selector("#paused:not([hidden])")
+    assert page.inner_text("#paused") == "Window paused: Lunch"
 
 
 def test_phone_rating_fits_a_360_px_screen_and_shows_the_chosen_level(browser: Any, live: LiveHall) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,9 +24,11 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "displays"
 
 
-def write_config(directory: Path, **displays: Any) -> Path:
+def write_config(directory: Path, hall: dict[str, Any] | None = None, **displays: Any) -> Path:
+    """The demo config on a file store; `hall` replaces keys of the demo hall (windows...)."""
     raw = demo_config()
     raw["server"]["store"] = f"sqlite:///{directory / 'hall.db'}"
+    raw["halls"][0].update(hall or {})
     raw["displays"] = {"cache_dir": str(directory / "announce-cache"), "repeat": 1, **displays}
     path = directory / "config.toml"
     path.write_bytes(tomli_w.dumps(raw).encode())
@@ -71,9 +74,9 @@ class LiveHall:
         return self.post(f"/windows/{window}/{verb}", **body)
 
 
-@pytest.fixture
-def live_hall(tmp_path: Path) -> Iterator[LiveHall]:
-    config = write_config(tmp_path)
+@contextlib.contextmanager
+def serve(config: Path) -> Iterator[LiveHall]:
+    """A real `onewindow serve` process on the config, with its staff and devices."""
     # Seeding runs its own event loop; Playwright's sync API already runs one in this thread.
     with ThreadPoolExecutor(1) as pool:
         tokens = pool.submit(seed_people, load_settings(config), SystemClock()).result()
@@ -84,6 +87,12 @@ def live_hall(tmp_path: Path) -> Iterator[LiveHall]:
         yield hall
     finally:
         server.stop()
+
+
+@pytest.fixture
+def live_hall(tmp_path: Path) -> Iterator[LiveHall]:
+    with serve(write_config(tmp_path)) as hall:
+        yield hall
 
 
 @pytest.fixture(scope="module")

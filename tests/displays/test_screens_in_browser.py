@@ -10,7 +10,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from tests.displays.conftest import LANDSCAPE, PORTRAIT, LiveHall, Screen, open_screen
+from tests.displays.conftest import LiveHall, Screen, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -125,32 +125,15 @@ def test_a_reloaded_screen_says_only_what_it_has_not_said(
     assert hall_screen.numbers_announced() == ["A001", "A002"]
 
 
-def test_screenshots_of_both_layouts_and_the_window_screens(
+def test_screenshot_of_the_led_variant(
     live_hall: LiveHall, chromium: Any, screens: list[Screen], artifacts: Path
 ) -> None:
-    for window in range(1, 10):
-        live_hall.act(window, "open")
-    for category, count in [("business", 12), ("social", 6), ("realestate", 4), ("tax", 3)]:
-        for _ in range(count):
-            live_hall.issue(category)
-    for window in range(1, 9):
-        live_hall.act(window, "call-next")
-    for window in (1, 2, 4, 6):
-        live_hall.act(window, "start")
-    live_hall.act(6, "finish")
-    live_hall.act(9, "pause", reason="meeting")
-    live_hall.act(3, "recall")
-
-    shots = [
-        ("hall-landscape", "", {}, LANDSCAPE),
-        ("hall-portrait", "", {}, PORTRAIT),
-        ("window", "/windows/3", {}, LANDSCAPE),
-        ("window-led", "/windows/3", {"variant": "led"}, {"width": 1280, "height": 256}),
-    ]
-    for name, path, query, viewport in shots:
-        # A weekday morning on the clock, whenever the test runs: the pictures go in the docs.
-        url = live_hall.screen_url(path, **query)
-        screen = open_screen(chromium, screens, url, viewport, "2026-11-23T10:24:36+08:00")
-        screen.page.wait_for_timeout(600)  # fonts and the grid settle
-        screen.page.screenshot(path=str(artifacts / f"{name}.png"))
-    assert (artifacts / "hall-landscape.png").stat().st_size > 10_000
+    """The hall and window screens are pictured by test_screen_layout (every layout)."""
+    live_hall.act(3, "open")
+    live_hall.issue()
+    live_hall.act(3, "call-next")
+    url = live_hall.screen_url("/windows/3", variant="led")
+    screen = open_screen(chromium, screens, url, {"width": 1280, "height": 256})
+    screen.wait_text("#led-1", "A001")
+    screen.page.screenshot(path=str(artifacts / "window-led.png"))
+    assert (artifacts / "window-led.png").stat().st_size > 5_000

@@ -32,7 +32,8 @@ class Demo:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "queue_server", "demo", "--port", str(self.port)],
                 cwd=cwd,
-                env={**os.environ, **env},
+                # Only what the test says: no config or store named by the caller's environment.
+                env={**{k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}, **env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import stat
 import subprocess
 import sys
@@ -86,7 +87,12 @@ def test_without_a_config_the_built_in_hall_keeps_its_files_in_the_data_folder(
 
 def test_serve_without_a_config_says_it_runs_the_built_in_hall(tmp_path: Path) -> None:
     env = {"ONEWINDOW_DATA": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
-    # A port that cannot be bound ends the server right after the message.
-    result = onewindow(tmp_path, "serve", "--port", "1", "--host", "203.0.113.1", env=env)
+    # A port already taken ends the server right after the message.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = onewindow(tmp_path, "serve", "--port", port, env=env)
+    assert result.returncode != 0
     assert "no config.toml here: serving the built-in demo hall" in result.stderr
     assert str(tmp_path / "data") in result.stderr

@@ -115,7 +115,7 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     added = onewindow("user", "add", "wang", "--role", "clerk", stdin="a long password\n")
     assert added.returncode == 0 and "wang (clerk, hall weiyang)" in added.stdout
     short = onewindow("user", "add", "li", "--role", "clerk", stdin="short\n")
-    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
     device = onewindow("device", "add", "screen-east", "--kind", "screen")
     assert device.returncode == 0 and device.stdout.strip().startswith("owd_")
     unknown = onewindow("device", "add", "x", "--kind", "screen", "--hall", "nowhere")

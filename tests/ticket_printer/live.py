@@ -75,8 +75,9 @@ class LiveHall:
 
 
 class ServerThread:
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        # A given port: a server restarted on it is found again by the clients of the first.
+        self.port = port or free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="live hall", daemon=True)
@@ -173,9 +174,7 @@ def seed_printer(config: Path, clock: ManualClock) -> str:
         store = open_store(settings.server.store)
         await store.start()
         try:
-            return await add_device(
-                store, settings, clock, "printer-1", DeviceKind.PRINTER, "weiyang"
-            )
+            return await add_device(store, settings, clock, "printer-1", DeviceKind.PRINTER, "weiyang")
         finally:
             await store.close()
 

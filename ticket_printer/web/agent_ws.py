@@ -68,7 +68,10 @@ async def print_agent(ws: WebSocket) -> None:
 
     async def send(message: dict[str, Any]) -> None:
         async with lock:
-            await asyncio.wait_for(ws.send_json(message), SEND_TIMEOUT_S)
+            try:
+                await asyncio.wait_for(ws.send_json(message), SEND_TIMEOUT_S)
+            except (WebSocketDisconnect, RuntimeError) as exc:  # the agent went away meanwhile
+                raise ConnectionError(f"print agent {caller.name} disconnected") from exc
 
     async def close() -> None:
         await close_quietly(ws, CLOSE_REPLACED, "another connection of this printer took over")
@@ -77,9 +80,7 @@ async def print_agent(ws: WebSocket) -> None:
     connection = None
     if entry is not None and entry.connection is not None:
         connection = {k: v for k, v in asdict(entry.connection).items() if v not in ("", None)}
-    await send(
-        {"type": "hello", "printer": caller.name, "hall": caller.hall, "connection": connection}
-    )
+    await send({"type": "hello", "printer": caller.name, "hall": caller.hall, "connection": connection})
     await dispatcher.attach(link)
     svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
@@ -103,9 +104,7 @@ async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:
             await dispatcher.on_status(link, status.state, status.message, status.paper_low)
         elif kind == "ack":
             ack = AckMessage.model_validate(raw)
-            await dispatcher.on_ack(
-                link, ack.job_id, ack.printed, ack.state, ack.message, ack.paper_low
-            )
+            await dispatcher.on_ack(link, ack.job_id, ack.printed, ack.state, ack.message, ack.paper_low)
         else:
             log.warning("printer %s sent an unknown message type %r", link.printer, kind)
     except ValidationError as exc:

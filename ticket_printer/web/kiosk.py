@@ -15,7 +15,7 @@ from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.hall import Appointment
-from queue_server.domain.model import APPOINTMENT, NORMAL, HallSpec
+from queue_server.domain.model import APPOINTMENT, HallSpec
 from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
 from ticket_printer.web.deps import base_url, ticketing
@@ -57,10 +57,6 @@ async def kiosk_issue(request: Request) -> JSONResponse:
     caller = await principal(request)
     caller.require(hall, devices=_KIOSK)
     data = await body(request, KioskIssueBody)
-    # Green channel and appointments are given by staff and bookings, never chosen at a kiosk.
-    offered = {NORMAL} | spec.priority_codes()
-    if data.priority not in offered:
-        raise Invalid("error.unknown_priority", priority=data.priority, allowed=sorted(offered))
     view = await svc.issue_ticket(
         hall,
         caller,

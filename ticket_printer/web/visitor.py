@@ -170,18 +170,19 @@ async def online_issue(request: Request) -> JSONResponse:
     digest = phone_hash(tickets.phone_key, phone)
     day = service_day(now, spec.timezone)
     limit = tickets.settings.online_daily_limit
-    if await tickets.claims.count(hall, day, digest) >= limit:
-        raise Conflict("error.daily_limit", limit=limit)
-    view = await svc.issue_for_visitor(
-        hall,
-        "online",
-        category=data.category,
-        priority=NORMAL,
-        channel="online",
-        appointment=None,
-        key=key,
-    )
-    await tickets.claims.add(hall, day, digest, view["id"], now)
+    async with tickets.online_lock:
+        if await tickets.claims.count(hall, day, digest) >= limit:
+            raise Conflict("error.daily_limit", limit=limit)
+        view = await svc.issue_for_visitor(
+            hall,
+            "online",
+            category=data.category,
+            priority=NORMAL,
+            channel="online",
+            appointment=None,
+            key=key,
+        )
+        await tickets.claims.add(hall, day, digest, view["id"], now)
     return _online_issued(request, svc, hall, view)
 
 

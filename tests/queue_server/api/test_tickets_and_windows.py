@@ -131,3 +131,17 @@ def test_list_halls(hall: Hall) -> None:
             "timezone": "Asia/Shanghai",
         }
     ]
+
+
+def test_a_kiosk_token_cannot_issue_green_channel_or_appointment_tickets(hall: Hall) -> None:
+    slot = {"appointment_start": "2026-11-23T10:30:00+08:00", "appointment_end": "2026-11-23T11:00:00+08:00"}
+    for body in ({"priority": "green"}, {"priority": "appointment", **slot}, slot):
+        r = hall.client.post(
+            "/api/halls/weiyang/tickets",
+            json={"category": "business", **body},
+            headers={**hall.auth("kiosk"), "Accept-Language": "en"},
+        )
+        assert r.status_code == 403, r.text
+        assert "A kiosk cannot issue" in r.json()["error"]["message"]
+    assert hall.issue(who="kiosk", priority="elderly")["priority"] == "elderly"  # offered at the kiosk
+    assert hall.issue(who="clerk1", priority="green")["priority"] == "green"  # staff may

@@ -276,3 +276,30 @@ def test_the_demo_green_channel_window_serves_others_when_no_green_ticket_waits(
     desk.do(desk.state.start(12, desk.now, "clerk"))
     desk.do(desk.state.finish(12, desk.tick(), "clerk"))
     assert desk.call_next(12) == ordinary  # then the ordinary line
+
+
+def test_the_snapshot_of_a_new_day_has_no_call_of_yesterday(desk: Desk) -> None:
+    desk.open(1)
+    desk.issue()
+    called = desk.do(desk.state.call_next(1, desk.tick(), "clerk"))
+    assert [c["number"] for c in desk.state.snapshot()["recent_calls"]] == ["A001"]
+    # After midnight in Shanghai (16:00 UTC) the day rolls over: yesterday's call goes.
+    desk.do(desk.state.roll_over(datetime(2026, 11, 23, 16, 1, tzinfo=UTC)))
+    assert desk.state.snapshot()["recent_calls"] == []
+    # A server started in the night loads the ledger's latest events, yesterday's call too,
+    # and yesterday's ticket still waiting (the day rolls over at its first step).
+    waiting = desk.state.ticket_by_number(desk.issue(), START.date())
+    restarted = HallState(
+        desk.state.spec,
+        tickets=[waiting],
+        recent_events=called.events,
+        today=desk.state.today,
+    )
+    assert restarted.today is None  # not rolled over yet
+    assert restarted.snapshot()["recent_calls"] == []
+    # Today's calls show.
+    desk.now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    desk.issue()
+    desk.open(2)
+    desk.call_next(2)
+    assert [c["window"] for c in desk.state.snapshot()["recent_calls"]] == [2]

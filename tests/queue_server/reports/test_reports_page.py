@@ -85,7 +85,7 @@ def test_reports_page_renders_charts_and_a_plan(server: str) -> None:
         page.evaluate("window.scrollTo(0, 0)")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
-        # a reload keeps the sign-in (token in localStorage)
+        # a reload keeps the sign-in (the session is in this tab's sessionStorage)
         page.reload()
         page.wait_for_selector("#kpis .kpi", timeout=30_000)
         assert page.locator("#login").is_hidden()
