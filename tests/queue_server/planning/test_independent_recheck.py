@@ -56,13 +56,20 @@ class PoolDay:
 
 
 def simulate(
-    day: PoolDay, windows: Sequence[int], target: float, reps: int, seed: int
+    day: PoolDay,
+    windows: Sequence[int],
+    target: float,
+    reps: int,
+    seed: int,
+    priority_share: float = 0.0,
 ) -> tuple[list[int], list[int], list[float]]:
     """Event-list FCFS simulation: per slot arrivals and arrivals called within `target`
     (summed over replications), and the minutes after closing per replication. Events are
     (time, kind, slot or window, window time): 0 = the windows change, 1 = arrival, 2 = a
-    window is released."""
+    window is released, 3 = arrival of a priority visitor (`priority_share` of the arrivals),
+    called before every normal visitor waiting."""
     rng = random.Random(seed)
+    flags = random.Random(seed + 1)  # the priority flags: the same visitors with or without
     first = day.slots[0]
     grid = list(range(first, day.slots[-1] + 30, 30))
     index = {s: i for i, s in enumerate(day.slots)}
@@ -81,12 +88,13 @@ def simulate(
             for i, mean in enumerate(means):
                 start = (day.slots[i] - first) * 60.0
                 for _k in range(_poisson(rng, mean)):
-                    events.append((start + rng.random() * SLOT, 1, i, rng.choice(day.samples[cat])))
+                    kind = 3 if priority_share and flags.random() < priority_share else 1
+                    events.append((start + rng.random() * SLOT, kind, i, rng.choice(day.samples[cat])))
         for g in range(1, len(grid)):
             events.append((g * SLOT, 0, g, 0.0))
         heapq.heapify(events)
-        queue: list[tuple[float, int, float]] = []
-        head = 0
+        queues: tuple[list[tuple[float, int, float]], list[tuple[float, int, float]]] = ([], [])
+        heads = [0, 0]
         # windows 1..c are on duty while the plan says c; a window going off duty finishes its
         # visitor first, and the others keep calling
         busy: set[int] = set()
@@ -96,15 +104,16 @@ def simulate(
             now, kind, i, service = heapq.heappop(events)
             if kind == 0:
                 capacity = capacity_at[i]
-            elif kind == 1:
-                queue.append((now, i, service))
+            elif kind in (1, 3):
+                queues[kind == 3].append((now, i, service))
             else:
                 busy.discard(i)
                 last = max(last, now)
             free = [w for w in range(capacity) if w not in busy]
-            while head < len(queue) and free:
-                arrived, slot, work = queue[head]
-                head += 1
+            while free and (heads[0] < len(queues[0]) or heads[1] < len(queues[1])):
+                line = 1 if heads[1] < len(queues[1]) else 0
+                arrived, slot, work = queues[line][heads[line]]
+                heads[line] += 1
                 n[slot] += 1
                 met[slot] += now - arrived <= target
                 window = free.pop(0)
@@ -313,7 +322,8 @@ def test_demo_month_plans_hold_in_an_independent_simulation(
     config = tmp_path / "config.toml"
     config.write_bytes(tomli_w.dumps(raw).encode())
     args = ["--config", str(config)]
-    assert main([*args, "demo-data", "--days", "28", "--end", "2026-11-22", "--seed", "1"]) == 0
+    store = ["--store", f"sqlite:///{tmp_path / 'demo.db'}"]  # the hall's store, which plan reads
+    assert main([*args, "demo-data", *store, "--days", "28", "--end", "2026-11-22", "--seed", "1"]) == 0
     capsys.readouterr()
     assert main([*args, "plan", "--from", "2026-10-26", "--to", "2026-11-22", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
@@ -401,3 +411,23 @@ def test_bank_month_plans_hold_in_an_independent_simulation(
     print("bank month:", figures)
     assert figures["share_met"] >= 0.95
     assert figures["plan_hours"] <= 1.05 * figures["greedy_hours"]
+
+
+def test_priority_visitors_change_the_share_called_in_time_little() -> None:
+    """The planner's simulation is FCFS; the hall calls priority visitors (5.2 % of the demo
+    month's tickets: elderly, disabled, pregnant, servicemen) up to two for each normal one.
+    Calling them strictly first — more than the hall does — on a busy day planned to the target
+    moves each slot's share called within 15 minutes by at most 3 points (2.4 measured)."""
+    slots = [540 + 30 * i for i in range(6)] + [810 + 30 * i for i in range(8)]
+    profile = [50, 70, 75, 60, 45, 30, 45, 60, 65, 55, 40, 30, 20, 15]
+    rng = random.Random(1)
+    sample = [rng.lognormvariate(math.log(330) - 0.15, 0.55) for _ in range(2000)]
+    day = PoolDay(slots, {"A": [float(v) for v in profile]}, {"A": sample}, 20)
+    windows = greedy(day, 900.0, 0.8)
+    n, met, _ = simulate(day, windows, 900.0, 60, 5)
+    pn, pmet, _ = simulate(day, windows, 900.0, 60, 5, priority_share=0.052)
+    fifo = [m / c for c, m in zip(n, met, strict=True)]
+    prio = [m / c for c, m in zip(pn, pmet, strict=True)]
+    assert max(abs(a - b) for a, b in zip(fifo, prio, strict=True)) <= 0.03
+    assert abs(sum(met) / sum(n) - sum(pmet) / sum(pn)) <= 0.01
+    print("priority effect per slot:", [round(b - a, 3) for a, b in zip(fifo, prio, strict=True)])
