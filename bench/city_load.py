@@ -20,6 +20,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -233,6 +234,12 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+def pin(cpu: int, pid: int) -> None:
+    """Every thread of the process onto one CPU, so the load generator and the server stop
+    competing for the same core (PostgreSQL and Redis, shared, are left where they are)."""
+    subprocess.run(["taskset", "-a", "-cp", str(cpu), str(pid)], check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,6 +252,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--find-limit", action="store_true", help="then raise the rate until p99 > 250 ms")
     parser.add_argument("--write", action="store_true", help="append the rows to docs/BENCHMARKS.md")
+    parser.add_argument(
+        "--pin", action="store_true", help="load generator on CPU 0, server processes on CPU 1 (taskset)"
+    )
     args = parser.parse_args()
     if args.backend == "embedded" and args.processes != 1:
         parser.error("the embedded default is one process")
@@ -257,6 +267,11 @@ def main() -> None:
             {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
         )
         servers = [ServerProcess(config, env=env).start(timeout=120) for _ in range(args.processes)]
+        if args.pin:
+            pin(0, os.getpid())
+            for server in servers:
+                assert server.process is not None
+                pin(1, server.process.pid)
         rows = []
         try:
             halls = [f"hall{h:03d}" for h in range(args.halls)]
@@ -280,7 +295,7 @@ def main() -> None:
                     "embedded (SQLite + memory)"
                     if args.backend == "embedded"
                     else f"Redis + PostgreSQL × {args.processes}"
-                )
+                ) + (", pinned" if args.pin else "")
                 row = (
                     f"| {time.strftime('%Y-%m-%d')} | {label} | {args.halls}×{args.windows}, "
                     f"{args.halls * (args.windows + 1)} screens | {rate:g} | {m.tickets / elapsed:.0f} | "

@@ -8,7 +8,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -93,6 +93,22 @@ class _Reader:
             self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
             return default
         return value
+
+    def dates(self, value: Any, path: str) -> frozenset[date]:
+        """A list of dates: TOML dates or "YYYY-MM-DD" strings."""
+        if not isinstance(value, list):
+            self.problems.append(f'{path}: expected a list of dates like ["2026-10-01"]')
+            return frozenset()
+        out: set[date] = set()
+        for i, item in enumerate(value):
+            if isinstance(item, date) and not isinstance(item, datetime):
+                out.add(item)
+                continue
+            try:
+                out.add(date.fromisoformat(item))
+            except (TypeError, ValueError):
+                self.problems.append(f"{path}[{i}]: {item!r} is not a date (YYYY-MM-DD)")
+        return frozenset(out)
 
     def sessions(self, value: Any, path: str) -> tuple[tuple[time, time], ...]:
         if not isinstance(value, list):
@@ -288,6 +304,7 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
         hours=hours,
         policy=policy,
         notice=reader.get(raw, path, "notice", str, ""),
+        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
     )
 
 

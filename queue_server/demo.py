@@ -92,45 +92,64 @@ def demo_settings(settings: Settings) -> Settings:
     return replace(settings, server=server)
 
 
-async def prepare(store: Store, settings: Settings) -> dict[DeviceKind, str]:
+@dataclass(frozen=True)
+class DemoDevice:
+    key: str  # its line in var/demo-tokens.txt
+    name: str
+    kind: DeviceKind
+    window: int | None = None  # a screen bound to a window is that window's rating device
+
+
+def demo_devices(spec: HallSpec) -> tuple[DemoDevice, ...]:
+    first_window = spec.windows[0].number
+    return (
+        DemoDevice("screen", "demo-screen", DeviceKind.SCREEN),
+        DemoDevice("kiosk", "demo-kiosk", DeviceKind.KIOSK),
+        DemoDevice("printer", "demo-printer", DeviceKind.PRINTER),
+        DemoDevice("rating", f"demo-rating-{first_window}", DeviceKind.SCREEN, first_window),
+    )
+
+
+async def prepare(store: Store, settings: Settings) -> dict[str, str]:
     """Demo accounts and devices in `store`; returns the device tokens (written to the file)."""
     clock = SystemClock()
-    hall = settings.halls[0].id
+    spec = settings.halls[0]
     for name, role in DEMO_USERS:
         if await store.get_user(name) is None:
-            hall_of_user = None if role is Role.ADMIN else hall
+            hall_of_user = None if role is Role.ADMIN else spec.id
             await add_user(store, settings, clock, name, role, DEMO_PASSWORD, hall_of_user)
     files = demo_files(settings)
     tokens = _read_tokens(files.tokens)
-    for kind in DeviceKind:
-        known = tokens.get(kind)
+    devices = demo_devices(spec)
+    for device in devices:
+        known = tokens.get(device.key)
         if known is None or await store.device_by_token_hash(hash_device_token(known)) is None:
             # A token from the file that the store no longer knows (the store was reset) is
             # registered again, so the screens that bookmarked it keep working.
-            name = f"demo-{kind.value}"
-            tokens[kind] = await add_device(store, settings, clock, name, kind, hall, known)
-    lines = [f"{kind.value}={tokens[kind]}" for kind in DeviceKind]
+            tokens[device.key] = await add_device(
+                store, settings, clock, device.name, device.kind, spec.id, known, device.window
+            )
+    lines = [f"{device.key}={tokens[device.key]}" for device in devices]
     write_private_text(files.tokens, "\n".join(lines) + "\n")
     return tokens
 
 
-def _read_tokens(path: Path) -> dict[DeviceKind, str]:
+def _read_tokens(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
-    kinds = {kind.value: kind for kind in DeviceKind}
-    tokens: dict[DeviceKind, str] = {}
+    tokens: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        name, _, token = line.strip().partition("=")
-        if name in kinds and token.startswith("owd_"):
-            tokens[kinds[name]] = token
+        key, _, token = line.strip().partition("=")
+        if token.startswith("owd_"):
+            tokens[key] = token
     return tokens
 
 
-def page_urls(base: str, spec: HallSpec, tokens: dict[DeviceKind, str]) -> list[tuple[str, str]]:
+def page_urls(base: str, spec: HallSpec, tokens: dict[str, str]) -> list[tuple[str, str]]:
     """(what, URL) of every page of the demo hall, with the token each needs."""
     hall = spec.id
     window = spec.windows[0].number
-    screen, kiosk = tokens[DeviceKind.SCREEN], tokens[DeviceKind.KIOSK]
+    screen, kiosk, rating = tokens["screen"], tokens["kiosk"], tokens["rating"]
     return [
         ("hall screen, landscape", f"{base}/display/halls/{hall}?token={screen}"),
         (
@@ -145,7 +164,7 @@ def page_urls(base: str, spec: HallSpec, tokens: dict[DeviceKind, str]) -> list[
         ("kiosk", f"{base}/kiosk/halls/{hall}?token={kiosk}"),
         ("online ticket (phone)", f"{base}/online/halls/{hall}"),
         ("clerk console (clerk1-3)", f"{base}/console"),
-        (f"rating device, window {window}", f"{base}/rate/halls/{hall}/windows/{window}?token={screen}"),
+        (f"rating device, window {window}", f"{base}/rate/halls/{hall}/windows/{window}?token={rating}"),
         ("supervisor dashboard (supervisor)", f"{base}/supervise/halls/{hall}"),
         ("reports (supervisor)", f"{base}/supervise/halls/{hall}/reports"),
         ("accounts (admin)", f"{base}/admin/users"),
@@ -174,14 +193,14 @@ def run(
         print(f"  {what + ':':<58} {url}")
     print(f"  printed tickets: {files.printed} (ESC/POS), {files.printed_text} (text)")
     print(f"  device tokens: {files.tokens}", flush=True)
-    _start_print_agent(base, tokens[DeviceKind.PRINTER], files)
+    _start_print_agent(base, tokens["printer"], files)
     threading.Thread(
         target=_show_example_ticket, args=(base, spec, files), name="demo ticket", daemon=True
     ).start()
     return serve(demo, host, port)
 
 
-async def _prepare_store(settings: Settings) -> dict[DeviceKind, str]:
+async def _prepare_store(settings: Settings) -> dict[str, str]:
     store = open_store(settings.server.store)
     await store.start()
     try:

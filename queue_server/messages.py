@@ -323,8 +323,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.minutes_after_closing": {"zh-CN": "闭厅后分钟", "en": "Minutes after closing"},
     "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
     "reports.plan_hint": {
-        "zh-CN": "根据所选日期的取号与办理时长，模拟计算各时段需开窗口数",
-        "en": "Windows needed per half hour, simulated from the chosen dates' tickets and handling times",
+        "zh-CN": (
+            "根据所选日期的取号与窗口占用时长，"
+            "按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
+        ),
+        "en": (
+            "Windows per half hour for the week, per kind of window, simulated from the "
+            "chosen dates' tickets and window times (never more than the hall has)"
+        ),
     },
     "reports.plan_run": {"zh-CN": "计算排班", "en": "Compute plan"},
     "reports.plan_running": {
@@ -378,6 +384,83 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.level_2": {"zh-CN": "不满意", "en": "Dissatisfied"},
     "reports.level_1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
     "reports.time": {"zh-CN": "时间", "en": "Time"},
+    "reports.plan_progress": {
+        "zh-CN": "正在模拟一周排班：{progress}（{step}）",
+        "en": "Simulating the week: {progress} ({step})",
+    },
+    "reports.slot": {"zh-CN": "时段", "en": "Half hour"},
+    "reports.windows_needed": {"zh-CN": "需要窗口", "en": "Windows needed"},
+    "reports.capacity": {"zh-CN": "大厅窗口数", "en": "Windows in the hall"},
+    "reports.plan_slots": {"zh-CN": "各时段排班与模拟达标率", "en": "Plan per half hour, simulated"},
+    "reports.overtime_forecast": {
+        "zh-CN": (
+            "延时预测：按排班模拟平均闭厅后 {mean} 分钟"
+            "（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
+        ),
+        "en": (
+            "Overtime forecast: {mean} min after closing on average with the plan (p90 {p90} "
+            "min), limit {limit} min"
+        ),
+    },
+    "reports.advice_hours": {
+        "zh-CN": "窗口已开满仍超出上限：请安排延时服务，约 {minutes} 分钟",
+        "en": "Even with every window open it exceeds the limit: plan extended hours of about {minutes} min",
+    },
+    "reports.shortfall": {
+        "zh-CN": (
+            "{day}{pool}窗口不足：{slots} 需要 {needed} 个窗口，"
+            "只有 {capacity} 个，约 {visitors} 位办事群众超出接待能力"
+            "。建议：延时服务（约闭厅后 {overtime} 分钟）、周末不打烊（周末尚可接"
+            "待约 {spare} 位），或将约 {online} 的事项引导网上办理。"
+        ),
+        "en": (
+            "{day} {pool} windows short: {slots} need {needed} windows, the hall has "
+            "{capacity}; about {visitors} visitors beyond capacity. Advice: extended hours "
+            "(about {overtime} min after closing), weekend service (room for about {spare} "
+            "visitors), or move about {online} of the matters online."
+        ),
+    },
+    "reports.no_shortfall": {
+        "zh-CN": "各时段所需窗口均在大厅窗口数以内",
+        "en": "Every half hour's need fits within the hall's windows",
+    },
+    "reports.assumptions": {"zh-CN": "计算依据", "en": "Assumptions"},
+    "reports.window_time": {
+        "zh-CN": "窗口占用时长（叫号→办结，含走到窗口、过号等候与两位之间的间隔）",
+        "en": "Window time (call → release: walk-up, no-show holds and the gap between visitors included)",
+    },
+    "reports.wt_mean": {"zh-CN": "平均（秒）", "en": "Mean (s)"},
+    "reports.wt_walk": {"zh-CN": "走到窗口", "en": "Walk-up"},
+    "reports.wt_handling": {"zh-CN": "办理", "en": "Handling"},
+    "reports.wt_no_shows": {"zh-CN": "过号", "en": "No-shows"},
+    "reports.wt_gap": {"zh-CN": "间隔", "en": "Gap"},
+    "reports.wt_fit": {"zh-CN": "对数正态 σ / KS", "en": "Log-normal σ / KS"},
+    "reports.margin": {
+        "zh-CN": "按第 {q} 百分位的忙日排班（比平均日多 {extra}）",
+        "en": "Planned for the {q}th-percentile day ({extra} above the mean day)",
+    },
+    "reports.history_own": {
+        "zh-CN": "需求依据：本星期的历史 {days} 天（{first} 至 {last}）",
+        "en": "Demand from this weekday's own history: {days} days ({first} to {last})",
+    },
+    "reports.history_scaled": {
+        "zh-CN": "本星期历史不足：按星期 {sources} 的规律乘以 {ratio} 估算（{days} 天，{first} 至 {last}）",
+        "en": (
+            "Too little history for this weekday: weekdays {sources} scaled by {ratio} "
+            "({days} days, {first} to {last})"
+        ),
+    },
+    "reports.holidays_excluded": {
+        "zh-CN": "已排除节假日：{days}",
+        "en": "Holidays excluded: {days}",
+    },
+    "reports.week_total": {
+        "zh-CN": "全周：排班 {plan} 人时，全部窗口全天开放 {all} 人时；{met}/{judged} 个时段达标",
+        "en": (
+            "Week: {plan} staff hours planned, {all} with every window all day; {met} of "
+            "{judged} half hours meet the target"
+        ),
+    },
 }
 
 # The words for the codes an error names: a person reads 「已办结」, never `done`. English

@@ -118,7 +118,9 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404:
         return error_response(request, 404, "error.not_found", {"path": request.url.path})
     if exc.status_code == 405:
-        return error_response(request, 405, "error.method_not_allowed", {"method": request.method})
+        response = error_response(request, 405, "error.method_not_allowed", {"method": request.method})
+        response.headers.update(exc.headers or {})  # Allow: what the path does take (RFC 9110)
+        return response
     return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
 
 

@@ -50,11 +50,12 @@ class WindowActionBody(_Body):
     reason: str | None = Field(
         default=None, max_length=200, description="For pause: lunch, meeting, system fault..."
     )
-    categories: list[str] | None = Field(
-        default=None, description="For set-services; null = every category"
-    )
+    categories: list[str] | None = Field(default=None, description="For set-services; null = every category")
 
 
 class LoginBody(_Body):
+    # A password is taken exactly as typed: spaces around it are part of it.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)

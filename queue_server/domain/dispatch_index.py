@@ -15,7 +15,9 @@ oldest servable ticket is aged too (aging is by issue time alone) and it is the 
 some line's issue order. Else no servable ticket is aged, so every line's first in queue
 order is in that line's own class (directed, priority or normal), and appointments are all
 present. In each case the subset holds the head of every class the policy compares, and
-`choose_next` on it returns what it returns on the whole line.
+`choose_next` on it returns what it returns on the whole line. (A green-channel window
+that serves nobody else looks only at the green lines and its transfers: nothing else is
+servable there.)
 
 Lines are kept as binary heaps with lazy deletion: a ticket that leaves a line (called,
 cancelled, moved) is dropped from a heap only when it reaches the top, and a heap is
@@ -130,9 +132,6 @@ class DispatchIndex:
         self._by_category: dict[str, dict[Line, _Line]] = {}
         # ... and of tickets transferred to one window, by window number.
         self._by_window: dict[int, dict[Line, _Line]] = {}
-
-    def __len__(self) -> int:
-        return len(self._candidates)
 
     def put(self, candidate: Candidate) -> None:
         self.discard(candidate.id)

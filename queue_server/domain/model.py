@@ -95,6 +95,8 @@ class HallSpec:
     hours: OpeningHours
     policy: HallPolicy = field(default_factory=HallPolicy)
     notice: str = ""
+    holidays: frozenset[date] = frozenset()
+    """Days the hall is closed (法定节假日): left out of every plan's history."""
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

@@ -30,8 +30,10 @@ Window time. For each category, the time a visitor holds a window (call → rele
 between visitors, no-show holds included; `window_time.window_times`), as an empirical sample
 for simulation. A category with fewer than `min_handling` legs uses the pooled sample.
 
-Day totals. `day_totals[d]` is the number of counted arrivals on every open day d of the history
-(holidays are closed days: excluded), so a day type's spread (its 80th-percentile day) is known.
+Day totals. `day_totals[d]` is the number of counted arrivals on every day d of the history on
+which the hall served (open in the calendar — holidays are closed days, excluded — and at least
+one arrival: a weekday the hall did not open yet has no history), so a day type's spread (its
+80th-percentile day) is known.
 """
 
 from __future__ import annotations
@@ -73,11 +75,11 @@ class DemandModel:
     handling: dict[str, WindowTime]
     """Window time per category (call → release + gap)."""
     day_totals: dict[date, int] = field(default_factory=dict)
-    """Counted arrivals of every open day of the history."""
+    """Counted arrivals of every day of the history on which the hall served."""
     excluded: dict[str, int] = field(default_factory=dict)
 
     def history_days(self, weekday: int) -> list[date]:
-        """Open days of that weekday in the history (holidays excluded)."""
+        """Days of that weekday on which the hall served in the history (holidays excluded)."""
         return sorted(d for d in self.day_totals if d.weekday() == weekday)
 
     def rate(self, category: str, weekday: int, slot: int) -> float:
@@ -199,7 +201,6 @@ def build_demand_model(
     if first is not None and last is not None:
         for day in calendar.open_days(first, last):
             days_observed[day.weekday()] += 1
-            day_totals.setdefault(day, 0)
             for slot, minutes in opening(day).items():
                 exposure[(day.weekday(), slot)] += minutes / slot_minutes
 

@@ -25,8 +25,8 @@ from .demand import DemandModel
 from .model import Interval, quantile
 from .simulation import DayDemand
 
-WORKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
+"""Weekend days by default (a hall may have others: the bank's weekend is Saturday)."""
 DEFAULT_WEEKEND_RATIO = 1 / 3
 """Assumed weekend/workday ratio of visitors when the hall has no weekend history at all."""
 
@@ -71,6 +71,7 @@ def forecast_day(
     margin_quantile: float = 0.8,
     min_days: int = 2,
     weekend_ratio: float = DEFAULT_WEEKEND_RATIO,
+    weekend_days: Collection[int] = WEEKEND,
 ) -> DayForecast:
     """The weekday's forecast (see the module docstring); a short history that has no weekday
     with `min_days` days is used as it is (one day per weekday)."""
@@ -78,7 +79,9 @@ def forecast_day(
         raise ValueError("margin_quantile must be between 0 and 1")
     if min_days > 1 and not _with_history(model, range(7), min_days):
         min_days = 1
-    kind, other = (WEEKEND, WORKDAYS) if weekday in WEEKEND else (WORKDAYS, WEEKEND)
+    weekend = tuple(sorted(weekend_days))
+    workdays = tuple(wd for wd in range(7) if wd not in weekend)
+    kind, other = (weekend, workdays) if weekday in weekend else (workdays, weekend)
     source: Literal["own", "scaled"]
     if weekday in _with_history(model, [weekday], min_days):
         source, sources, ratio = "own", [weekday], 1.0
@@ -90,7 +93,7 @@ def forecast_day(
             sources = _with_history(model, other, min_days)
             if not sources:
                 raise ValueError("no weekday has enough history to forecast from")
-            if weekday not in WEEKEND:
+            if weekday not in weekend:
                 raise ValueError("no workday has enough history to forecast a workday from")
             weekend_days = _with_history(model, WEEKEND, 1)
             base = _mean_daily(model, sources)

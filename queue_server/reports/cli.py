@@ -60,7 +60,7 @@ def add_parsers(commands: Any) -> None:
     plan.add_argument(
         "--target-level", type=float, default=0.8, help="share called within the target wait (default 0.8)"
     )
-    plan.add_argument("--replications", type=int, default=20)
+    plan.add_argument("--replications", type=int, default=30)
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(
         "--overtime-limit",
@@ -188,6 +188,8 @@ def _plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.bank:
         bank = load_bank_records(args.bank)
         calendar = bank_calendar()
+        # the bank's week: Sunday–Thursday full days, a short Friday, Saturday evening
+        options = PlanOptions(**{**options.__dict__, "weekend_days": (5,)})
         records = list(bank.records)
         if args.start or args.end:
             first = args.start or date.min

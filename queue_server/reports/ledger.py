@@ -50,15 +50,18 @@ _RATING = table("rating", column("ticket"), column("level"), column("reason"))
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
 
 
-def hall_calendar(spec: HallSpec, holidays: frozenset[date] = frozenset()) -> HallCalendar:
+def hall_calendar(spec: HallSpec, holidays: frozenset[date] | None = None) -> HallCalendar:
     """The hall's opening hours as a planning calendar: weekday sessions Monday–Friday, weekend
-    sessions Saturday and Sunday (closed when the config lists none), optional holidays."""
+    sessions Saturday and Sunday (closed when the config lists none), and the hall's holidays
+    (`holidays` in its config, or the ones given)."""
     hours: dict[int, tuple[tuple[time, time], ...]] = {}
     for weekday in range(7):
         sessions = spec.hours.weekend if weekday >= 5 else spec.hours.weekdays
         if sessions:
             hours[weekday] = tuple(sessions)
-    return HallCalendar(tz=spec.timezone.key, hours=hours, holidays=holidays)
+    return HallCalendar(
+        tz=spec.timezone.key, hours=hours, holidays=spec.holidays if holidays is None else holidays
+    )
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,16 @@ DOC = ApiDoc(
                 "responses": responses("200", "401", "403", "404", "422"),
             }
         },
+        "/api/halls/{hall}/plan/jobs/{job}": {
+            "get": {
+                "summary": "A plan computed in the background: its progress, and the plan once done",
+                "parameters": [
+                    HALL_PARAM,
+                    {"name": "job", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": responses("200", "401", "403", "404"),
+            }
+        },
         "/api/halls/{hall}/crowded-periods": {
             "get": {
                 "summary": "Public: arrivals and waits by weekday and hour (办事拥挤时段)",

@@ -39,7 +39,12 @@ from queue_server.planning.extended_hours import (
     advise_extension,
     recorded_overtime,
 )
-from queue_server.planning.forecast import DEFAULT_WEEKEND_RATIO, DayForecast, forecast_day
+from queue_server.planning.forecast import (
+    DEFAULT_WEEKEND_RATIO,
+    WEEKEND,
+    DayForecast,
+    forecast_day,
+)
 from queue_server.planning.model import (
     HallCalendar,
     Interval,
@@ -72,15 +77,20 @@ class PlanOptions:
     """The day whose roster is made (None: the busiest workday); every open day is planned."""
     target_wait: float = 900.0
     target_level: float = 0.8
-    replications: int = 20
+    replications: int = 30
     seed: int = 0
     pools: tuple[PoolSpec, ...] | None = None
     """None: one comprehensive pool of `all_windows`."""
     all_windows: int | None = None
     """Windows of a hall without pools; None: peak clerks serving at once in the history."""
     overtime_limit: float = 15.0
+    confidence_z: float = 0.5
+    """A slot meets the target when its simulated share less `confidence_z` standard errors
+    does, and its share on a second, independent draw does too (`plan_day(cross_check=True)`)."""
     margin_quantile: float = 0.8
     weekend_ratio: float = DEFAULT_WEEKEND_RATIO
+    weekend_days: tuple[int, ...] = WEEKEND
+    """Days planned as weekend service (weekend categories, at least `weekend_min_windows`)."""
     weekend_coverage: float = 0.8
     weekend_min_windows: int = 2
     weekend_eligible: frozenset[str] | None = None
@@ -203,6 +213,7 @@ def _plan_pool_day(
             categories=cats,
             margin_quantile=options.margin_quantile,
             weekend_ratio=options.weekend_ratio,
+            weekend_days=options.weekend_days,
         )
     except ValueError:
         return _PoolDay(pool, None, zero, zero, zero, None, None)
@@ -220,6 +231,8 @@ def _plan_pool_day(
         seed=seed,
         max_windows=pool.capacity,
         min_windows=min(pool.capacity, min_windows),
+        confidence_z=options.confidence_z,
+        cross_check=True,
     )
     windows = list(plan.windows)
     check = simulate_day(
@@ -297,7 +310,7 @@ def _plan_weekday(
     progress: Callable[[str], None],
 ) -> Row:
     slots = list(slot_open_minutes(intervals_to_minutes(calendar.weekday_intervals(weekday))))
-    weekend = weekday >= 5
+    weekend = weekday in options.weekend_days
     days: list[_PoolDay] = []
     for pool in pools:
         progress(f"{WEEKDAY_NAMES[weekday]} {pool.name}")
@@ -495,26 +508,32 @@ def make_plan(
     all_windows = options.all_windows or peak_concurrent(records) or 1
     pools = options.pools or (PoolSpec(COMPREHENSIVE, all_windows),)
     all_windows = sum(p.capacity for p in pools)
-    hall_model = build_demand_model(records, calendar)
+    hall_model = build_demand_model(records, calendar, prior_days=0)
     by_pool = split_records(records, pools)
-    models = {name: build_demand_model(rs, calendar) if rs else None for name, rs in by_pool.items()}
+    # prior_days=0: every weekday from its own history, never pulled toward other weekdays
+    models = {
+        name: build_demand_model(rs, calendar, prior_days=0) if rs else None for name, rs in by_pool.items()
+    }
     open_days = [wd for wd in range(7) if calendar.weekday_intervals(wd)]
     if not open_days:
         raise ValueError("the calendar has no open weekday")
     weekday = (
         options.weekday
         if options.weekday is not None
-        else busiest_weekday(hall_model, [wd for wd in open_days if wd < 5] or open_days)
+        else busiest_weekday(
+            hall_model, [wd for wd in open_days if wd not in options.weekend_days] or open_days
+        )
     )
     if weekday not in open_days:
         raise ValueError(f"the hall is closed on weekday {weekday}")
-    weekend_days = [wd for wd in open_days if wd >= 5]
+    weekend_days = [wd for wd in open_days if wd in options.weekend_days]
     shares = (
         choose_weekend_categories(
             hall_model,
             coverage=options.weekend_coverage,
             eligible=options.weekend_eligible,
-            source_weekdays=[wd for wd in open_days if wd < 5] or open_days,
+            weekdays=weekend_days,
+            source_weekdays=[wd for wd in open_days if wd not in options.weekend_days] or open_days,
         )
         if weekend_days
         else ()

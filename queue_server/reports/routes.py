@@ -2,7 +2,8 @@
 
 * `GET /api/halls/{hall}/reports?from=&to=&category=&format=json|csv&table=` (supervisor, admin)
 * `GET /api/halls/{hall}/plan?from=&to=&weekday=&target_wait=&target_level=&replications=`
-  (supervisor, admin; simulation runs in a worker thread)
+  (supervisor, admin): the week plan (200) or its background job (202, `plan_jobs`)
+* `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
 * `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
   API with the bearer token kept in localStorage)
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time as _time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -27,9 +29,11 @@ from clerk_console.settings import console_settings
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
+from queue_server.domain.errors import NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import MESSAGES, pick_language
 from queue_server.reports.ledger import hall_calendar, read_ledger
+from queue_server.reports.plan_jobs import jobs as plan_jobs
 from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
 from queue_server.storage.sql import SqlStore
 
@@ -121,35 +125,56 @@ async def reports(request: Request) -> Response:
 
 
 async def plan(request: Request) -> JSONResponse:
-    from queue_server.reports.planner import PlanOptions, make_plan
+    """The week plan for these inputs: 200 with it when it is ready, else 202 with the
+    background job to poll (`plan_jobs`)."""
+    from queue_server.reports.planner import PlanOptions, make_plan, pools_from_spec
 
     spec, store = await _manager_hall(request)
     start, end = _dates(request, spec)
     weekday = _param(request, "weekday", _bounded(int, 0, 6), None, "0 (Monday) … 6 (Sunday)")
     options = PlanOptions(
         weekday=weekday,
-        target_wait=_param(request, "target_wait", _bounded(float, 10, 7200), 900.0,
-                           "seconds, 10 … 7200"),
-        target_level=_param(request, "target_level", _bounded(float, 0.05, 0.999), 0.8,
-                            "a share between 0.05 and 0.999"),
-        replications=_param(request, "replications", _bounded(int, 1, 50), 10, "1 … 50"),
+        target_wait=_param(request, "target_wait", _bounded(float, 10, 7200), 900.0, "seconds, 10 … 7200"),
+        target_level=_param(
+            request, "target_level", _bounded(float, 0.05, 0.999), 0.8, "a share between 0.05 and 0.999"
+        ),
+        replications=_param(request, "replications", _bounded(int, 1, 100), 30, "1 … 100"),
         seed=_param(request, "seed", int, 0, "an integer"),
-        overtime_limit=_param(request, "overtime_limit", _bounded(float, 0, 600), 15.0,
-                              "minutes, 0 … 600"),
-        all_windows=len(spec.windows),
+        overtime_limit=_param(request, "overtime_limit", _bounded(float, 0, 600), 15.0, "minutes, 0 … 600"),
+        margin_quantile=_param(
+            request, "margin", _bounded(float, 0.5, 0.99), 0.8, "a quantile between 0.5 and 0.99"
+        ),
+        pools=pools_from_spec(spec),
         weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
     )
     read = await read_ledger(store.engine, spec, start, end)
     if not read.records:
         raise _bad("from", f"no tickets between {start} and {end}")
     calendar = hall_calendar(spec)
-    try:
-        result = await anyio.to_thread.run_sync(
-            lambda: make_plan(list(read.records), calendar, options))
-    except ValueError as exc:
-        raise _bad("weekday" if weekday is not None else "from", str(exc)) from None
-    result["from"], result["to"] = start.isoformat(), end.isoformat()
-    return JSONResponse(result)
+
+    def work(progress: Callable[[float, str], None]) -> dict[str, Any]:
+        result = make_plan(list(read.records), calendar, options, progress)
+        result["from"], result["to"] = start.isoformat(), end.isoformat()
+        return result
+
+    key = (id(store), spec.id, start, end, options, read.tickets, read.events, read.open_legs)
+    job = plan_jobs.start(key, spec.id, work)
+    await asyncio.sleep(0)  # a cached job answers at once
+    if job.status == "done":
+        return JSONResponse(job.result)
+    return JSONResponse(job.public(), status_code=202, headers={"Location": job.public()["poll"]})
+
+
+async def plan_job(request: Request) -> JSONResponse:
+    """Progress of a plan job; the plan itself once done."""
+    await _manager_hall(request)
+    job = plan_jobs.get(request.path_params["job"])
+    if job is None or job.hall != request.path_params["hall"]:
+        raise NotFound("error.not_found", path=request.url.path)
+    body = job.public()
+    if job.status == "done":
+        body["result"] = job.result
+    return JSONResponse(body)
 
 
 async def crowded(request: Request) -> JSONResponse:
@@ -208,6 +233,7 @@ async def reports_page(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/api/halls/{hall}/reports", reports, methods=["GET"]),
     Route("/api/halls/{hall}/plan", plan, methods=["GET"]),
+    Route("/api/halls/{hall}/plan/jobs/{job}", plan_job, methods=["GET"]),
     Route("/api/halls/{hall}/crowded-periods", crowded, methods=["GET"]),
     Route("/supervise/halls/{hall}/reports", reports_page, methods=["GET"]),
     Mount("/reports/static", app=StaticFiles(directory=HERE / "static"), name="reports-static"),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import functools
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, delete, event, func, or_, select
+from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -22,7 +21,14 @@ from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
 from queue_server.storage import migrate
-from queue_server.storage.base import Catchup, DeviceRecord, Reply, StoreUnavailable, UserRecord
+from queue_server.storage.base import (
+    Catchup,
+    DeviceRecord,
+    RatingRecord,
+    Reply,
+    StoreUnavailable,
+    UserRecord,
+)
 from queue_server.storage.rows import (
     event_from_row,
     ledger_row,
@@ -37,6 +43,7 @@ from queue_server.storage.tables import (
     HallSeqRow,
     IdempotencyRow,
     LedgerRow,
+    RatingRow,
     SecretRow,
     TicketRow,
     UserRow,
@@ -52,6 +59,7 @@ _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
+_RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -67,10 +75,6 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
-        # SQLite file: the live queue's group commits go through one connection on one
-        # thread of their own, one hop per commit (aiosqlite takes one per statement).
-        self._writer: Engine | None = None
-        self._writer_thread: ThreadPoolExecutor | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -86,15 +90,6 @@ class SqlStore:
                 private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-            if path != ":memory:":
-                self._writer = create_engine(
-                    f"sqlite:///{path}",
-                    connect_args={"timeout": 30, "check_same_thread": False},
-                    pool_size=1,
-                    max_overflow=0,
-                )
-                event.listen(self._writer, "connect", _sqlite_pragmas)
-                self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
@@ -106,12 +101,6 @@ class SqlStore:
             return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
-        if self._writer_thread is not None:
-            self._writer_thread.shutdown(wait=True)
-            self._writer_thread = None
-        if self._writer is not None:
-            self._writer.dispose()
-            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -162,10 +151,9 @@ class SqlStore:
         rows = _Rows.of(outcomes, replies)
         if rows is None:
             return
-        if self._writer is not None and self._writer_thread is not None:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._writer_thread, self._write_on_thread, rows)
-            return
+        # One transaction, one executemany per table with statements built once. (A writer
+        # thread of its own running the whole commit was measured slower in a busy process:
+        # its Python work waits for the event loop's hold on the GIL at every statement.)
         async with self._begin() as conn:
             await conn.run_sync(rows.write)
 
@@ -190,15 +178,17 @@ class SqlStore:
             return False  # a ledger seq or a key another process committed: catch up first
         return True
 
-    def _write_on_thread(self, rows: _Rows) -> None:
-        assert self._writer is not None
-        try:
-            with self._writer.begin() as conn:
-                rows.write(conn)
-        except IntegrityError:
-            raise
-        except _UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
+    @contextlib.asynccontextmanager
+    async def exclusive(self, hall: str) -> AsyncIterator[None]:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                yield  # SQLite: one writer at a time anyway
+                return
+            await conn.execute(text("SELECT pg_advisory_lock(hashtext(:hall))"), {"hall": hall})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:hall))"), {"hall": hall})
 
     async def committed_seq(self, hall: str) -> int:
         async with self._connect() as conn:
@@ -293,6 +283,34 @@ class SqlStore:
                 .first()
             )
         return None if row is None else ticket_from_row(row)
+
+    async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_LEDGER)
+                .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= start, _LEDGER.c.type.in_(list(types)))
+                .order_by(_LEDGER.c.seq)
+            )
+            return [event_from_row(row) for row in rows.mappings()]
+
+    # ---- ratings --------------------------------------------------------------------
+
+    async def add_rating(self, rating: RatingRecord) -> bool:
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_RATINGS.insert(), [rating.__dict__])
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove_rating(self, ticket: str) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_RATINGS.delete().where(_RATINGS.c.ticket == ticket))
+
+    async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
+            return [RatingRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
 
     # ---- accounts and devices -------------------------------------------------------
 

@@ -153,6 +153,21 @@ def test_every_page_the_demo_lists_opens_with_its_token(demo: Demo, empty: Path,
     text = (var / "printed-tickets.txt").read_text(encoding="utf-8")
     assert text.count(f"--- {number} ") == 2 and "未央区政务服务中心" in text
 
+    # The rating device listed is window 1's: it rates the visitor window 1 just finished.
+    clerk = httpx.post(f"{demo.url}/api/auth/login", json={"username": "clerk1", "password": DEMO_PASSWORD})
+    at_window = {"Authorization": f"Bearer {clerk.json()['token']}"}
+    window = f"{demo.url}/api/halls/weiyang/windows/1"
+    assert httpx.post(f"{window}/open", headers=at_window).status_code == 200
+    called = httpx.post(f"{window}/call-next", headers=at_window).json()["ticket"]["number"]
+    for step in ("start", "finish"):
+        assert httpx.post(f"{window}/{step}", headers=at_window).status_code == 200
+    rating_device = urls["rating device, window 1"].split("token=")[1]
+    rating = f"{demo.url}/api/halls/weiyang/tickets/{called}/rating"
+    screen = {"Authorization": f"Bearer {urls['hall screen, landscape'].split('token=')[1]}"}
+    assert httpx.post(rating, json={"level": 5}, headers=screen).status_code == 403  # a plain screen
+    rated = httpx.post(rating, json={"level": 5}, headers={"Authorization": f"Bearer {rating_device}"})
+    assert rated.status_code == 201, rated.text
+
     # Issue #11 item 9: what holds the signing key, password hashes and tokens is private.
     assert mode(var) == 0o700
     for name in ("demo.db", "demo-tokens.txt"):

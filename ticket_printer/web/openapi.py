@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from queue_server.api.openapi import ApiDoc
-from ticket_printer.web.schemas import BookingBody, OnlineIssueBody, ReprintBody
+from ticket_printer.web.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
 
 _HALL: Final = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
 _TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -23,10 +23,35 @@ def _responses(ok: str, *errors: str) -> dict[str, Any]:
 
 SCHEMAS: Final[dict[str, Any]] = {
     model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for model in (ReprintBody, OnlineIssueBody, BookingBody)
+    for model in (ReprintBody, OnlineIssueBody, BookingBody, KioskIssueBody, CheckInBody)
 }
 
 PATHS: Final[dict[str, Any]] = {
+    # The kiosk's own API (kiosk device token): what its page offers, taking and checking in.
+    "/kiosk/api/halls/{hall}": {
+        "get": {
+            "summary": "What this kiosk offers now: categories open for issuing, priority classes, printer",
+            "parameters": [_HALL],
+            "responses": _responses("200", "401", "403", "404"),
+        }
+    },
+    "/kiosk/api/halls/{hall}/tickets": {
+        "post": {
+            "summary": "Take a ticket and print it at this kiosk (normal or a priority class; never "
+            "green channel or appointment: 403)",
+            "parameters": [_HALL],
+            "requestBody": _body("KioskIssueBody"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422", "503"),
+        }
+    },
+    "/kiosk/api/halls/{hall}/check-in": {
+        "post": {
+            "summary": "A booking code becomes an appointment ticket for its slot, printed here",
+            "parameters": [_HALL],
+            "requestBody": _body("CheckInBody"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422", "429", "503"),
+        }
+    },
     "/api/halls/{hall}/tickets/{ticket}/reprint": {
         "post": {
             "summary": "Print a ticket again (staff on any printer, a kiosk its own tickets)",

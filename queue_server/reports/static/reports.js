@@ -232,6 +232,8 @@
   });
 
   const OPTION = { all_windows: T.opt_all_windows, plan: T.opt_plan, roster: T.opt_roster, weekend_all_windows: T.opt_weekend_all_windows, weekend_plan: T.opt_weekend_plan };
+  let lastPlan = null;
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
   $("plan-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
@@ -241,23 +243,38 @@
     q.set("target_level", f.get("target_level"));
     const reps = new URLSearchParams(location.search).get("replications");
     if (reps) q.set("replications", reps);
-    $("plan-status").textContent = T.plan_running;
+    $("plan-status").textContent = fmt(T.plan_progress, { progress: pct(0), step: "" });
     try {
-      const p = await (await api(`/api/halls/${cfg.hall}/plan?` + q)).json();
+      // 200: the plan (cached); 202: a background job, polled until it is done
+      let r = await api(`/api/halls/${cfg.hall}/plan?` + q);
+      let body = await r.json();
+      while (r.status === 202 || body.status === "running") {
+        $("plan-status").textContent = fmt(T.plan_progress, { progress: pct(body.progress), step: body.step });
+        await sleep(500);
+        r = await api(body.poll);
+        body = await r.json();
+        if (body.status === "failed") throw new Error(body.error);
+      }
       $("plan-status").textContent = "";
-      renderPlan(p);
+      lastPlan = body.status === "done" ? body.result : body;
+      renderPlan(lastPlan, Number(f.get("weekday")));
     } catch (e) { $("plan-status").textContent = e.message; }
   });
+  $("plan-form").elements.weekday.addEventListener("change", (ev) => {
+    if (lastPlan) renderPlan(lastPlan, Number(ev.target.value));
+  });
 
-  function renderPlan(p) {
+  function renderPlan(p, weekday) {
     $("plan-result").hidden = false;
-    const s = p.plan.slots;
+    const day = p.days.find((d) => d.weekday === weekday) || p.days.find((d) => d.weekday === p.weekday);
+    const s = day.slots;
     chart("chart-plan", {
       data: {
         labels: s.map((x) => x.slot),
         datasets: [
           { type: "bar", label: T.windows_plan, data: s.map((x) => x.windows), backgroundColor: COLORS.blue + "cc", yAxisID: "y" },
-          { type: "line", label: T.windows_all, data: s.map(() => p.all_windows), borderColor: COLORS.grey, borderDash: [6, 4], pointRadius: 0, yAxisID: "y" },
+          { type: "line", label: T.capacity, data: s.map((x) => x.capacity), borderColor: COLORS.grey, borderDash: [6, 4], pointRadius: 0, yAxisID: "y" },
+          { type: "line", label: T.windows_needed, data: s.map((x) => x.needed), borderColor: COLORS.red, pointRadius: 2, yAxisID: "y", hidden: !s.some((x) => x.needed > x.windows) },
           { type: "line", label: T.arrivals, data: s.map((x) => x.arrivals), borderColor: COLORS.amber, backgroundColor: COLORS.amber, yAxisID: "a", tension: 0.25 },
           { type: "line", label: T.service_level, data: s.map((x) => x.service_level == null ? null : x.service_level * 100), borderColor: COLORS.teal, backgroundColor: COLORS.teal, yAxisID: "p", tension: 0.25 },
         ],
@@ -268,20 +285,50 @@
         p: { min: 0, max: 100, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "%" } },
       } },
     });
-    table($("plan-comparison"), p.comparison.map((c) => ({ ...c, _hl: c.name === "plan" })), [
-      [T.option, (c) => esc(OPTION[c.name] || c.name)], [T.staff_hours, (c) => c.staff_hours],
-      [T.service_level, (c) => pct(c.service_level)], [T.wait_mean, (c) => c.mean_wait_min ?? "–"],
-      [T.mean_overtime, (c) => c.mean_overtime_min],
+    table($("plan-slots"), s.map((x) => ({ ...x, _hl: !x.meets_target && x.judged })), [
+      [T.slot, (x) => x.slot], [T.arrivals, (x) => x.arrivals], [T.windows_plan, (x) => x.windows],
+      [T.windows_needed, (x) => x.needed], [T.capacity, (x) => x.capacity], [T.service_level, (x) => pct(x.service_level)],
     ]);
-    const e = p.extended;
-    let advice = `<h2>${esc(T.advice)}</h2>`;
+    const cmp = [
+      { name: "all_windows", staff_hours: day.all_windows_hours, service_level: day.all_windows_service_level, mean_overtime_min: day.overtime.all_windows_mean_min },
+      { name: "plan", staff_hours: day.staff_hours, service_level: day.service_level, mean_overtime_min: day.overtime.simulated_mean_min, _hl: true },
+    ];
+    if (p.roster && p.roster.weekday === day.weekday) cmp.push({ name: "roster", staff_hours: p.roster.staff_hours, service_level: null, mean_overtime_min: null });
+    table($("plan-comparison"), cmp, [
+      [T.option, (c) => esc(OPTION[c.name] || c.name)], [T.staff_hours, (c) => c.staff_hours],
+      [T.service_level, (c) => pct(c.service_level)], [T.mean_overtime, (c) => c.mean_overtime_min ?? "–"],
+    ]);
+    const e = day.overtime;
+    let advice = `<h2>${esc(T.advice)}</h2><p>${esc(fmt(T.overtime_forecast, { mean: e.simulated_mean_min, p90: e.simulated_p90_min, limit: e.limit_minutes }))}</p>`;
     if (e.recorded) advice += `<p class="sub">${esc(fmt(T.recorded_overtime, { share: pct(e.recorded.share_with_overtime), mean: e.recorded.mean_minutes }))}</p>`;
-    if (e.extension && e.extension.extra_windows > 0) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.extension.extra_windows, slots: e.extension.last_slots, minutes: e.extension.mean_overtime_min }))}</p>`;
-    else advice += `<p>${esc(fmt(T.advice_none, { limit: e.limit_minutes }))}</p>`;
+    if (e.within_limit) advice += `<p>${esc(fmt(T.advice_none, { limit: e.limit_minutes }))}</p>`;
+    else if (e.extension) advice += `<p>${esc(fmt(T.advice_extra, { extra: e.extension.extra_windows, slots: e.extension.last_slots, minutes: e.extension.mean_overtime_min }))}</p>`;
+    else advice += `<p>${esc(fmt(T.advice_hours, { minutes: e.simulated_mean_min }))}</p>`;
+    const short = p.advice.filter((a) => a.kind === "shortfall" && a.weekday === day.weekday);
+    advice += short.length ? short.map((a) => `<p class="warn">${esc(fmt(T.shortfall, {
+      day: weekdays[a.weekday], pool: a.pool === "comprehensive" ? "" : catName(a.pool) + " ", slots: a.slots.join("、"), needed: a.needed,
+      capacity: a.capacity, visitors: Math.round(a.visitors_beyond), overtime: Math.round(a.overtime_min),
+      spare: Math.round(a.weekend_spare_visitors), online: pct(a.online_share) }))}</p>`).join("") : `<p class="sub">${esc(T.no_shortfall)}</p>`;
     $("plan-advice").innerHTML = advice;
-    table($("plan-roster"), p.roster.shifts.filter((x) => x.clerks > 0), [[T.roster, (x) => esc(x.shift)], [T.clerks, (x) => x.clerks], [T.staff_hours, (x) => x.hours * x.clerks]]);
+    const rosterShifts = p.roster && p.roster.weekday === day.weekday ? p.roster.shifts.filter((x) => x.clerks > 0) : [];
+    table($("plan-roster"), rosterShifts, [[T.roster, (x) => esc(x.shift)], [T.clerks, (x) => x.clerks], [T.staff_hours, (x) => x.hours * x.clerks]]);
     const w = p.weekend;
-    $("plan-weekend").innerHTML = w ? `<h2>${esc(T.weekend)}</h2><p class="sub">${esc(w.hours.join(" "))} · ${w.categories.map((c) => esc(catName(c.category)) + " " + pct(c.share)).join("、")}</p><p>${w.slots.map((x) => `${x.slot} <b>${x.windows}</b>`).join(" · ")}</p>` : "";
+    $("plan-weekend").innerHTML = w && day.weekend ? `<h2>${esc(T.weekend)}</h2><p class="sub">${esc(day.hours.join(" "))} · ${w.categories.map((c) => esc(catName(c.category)) + " " + pct(c.share)).join("、")}</p>` : "";
+    const f = (day.pools.find((x) => x.forecast) || {}).forecast;
+    let notes = `<h2>${esc(T.assumptions)}</h2>`;
+    if (f) {
+      notes += `<p>${esc(fmt(f.source === "own" ? T.history_own : T.history_scaled, { days: f.history_days, first: f.first_day, last: f.last_day, sources: f.source_weekdays.map((x) => weekdays[x]).join("、"), ratio: f.ratio }))}</p>`;
+      notes += `<p>${esc(fmt(T.margin, { q: Math.round(f.margin_quantile * 100), extra: pct(f.margin_factor - 1) }))}</p>`;
+    }
+    if (p.history.holidays_excluded.length) notes += `<p>${esc(fmt(T.holidays_excluded, { days: p.history.holidays_excluded.join("、") }))}</p>`;
+    notes += `<p>${esc(fmt(T.week_total, { plan: p.week.staff_hours, all: p.week.all_windows_hours, met: p.week.slots_met, judged: p.week.slots_judged }))}</p>`;
+    notes += `<p class="sub">${esc(T.window_time)}</p>`;
+    $("plan-assumptions").innerHTML = notes;
+    table($("plan-window-time"), p.window_time, [
+      [T.category, (x) => esc(catName(x.category))], [T.wt_mean, (x) => Math.round(x.mean_s)], [T.wt_walk, (x) => Math.round(x.walk_up_s)],
+      [T.wt_handling, (x) => Math.round(x.handling_s)], [T.wt_no_shows, (x) => `${x.no_shows} (${Math.round(x.no_show_hold_s)} s)`],
+      [T.wt_gap, (x) => Math.round(x.gap_s)], [T.wt_fit, (x) => `${x.lognormal_sigma} / ${x.lognormal_ks}`],
+    ]);
   }
 
   function start() {

@@ -3,11 +3,15 @@ field (issue #11, item 1)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from queue_server.accounts import add_user
+from queue_server.auth import Role
+from queue_server.storage import open_store
 from tests.conftest import Hall
 
 DEEP = b"[" * 10_000 + b"]" * 10_000
@@ -106,3 +110,27 @@ def test_a_stream_resumed_after_a_bad_seq_closes_4400_naming_after(hall: Hall, a
             ws.receive_json()
     assert closed.value.code == 4400
     assert "after" in closed.value.reason
+
+
+def test_an_undeclared_method_is_405_with_the_allowed_methods(hall: Hall) -> None:
+    r = hall.client.request("TRACE", "/api/halls", headers={"Accept-Language": "en"})
+    assert r.status_code == 405 and set(r.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert "TRACE" in error_of(r, 405)["message"]
+
+
+def test_a_password_is_taken_exactly_as_typed(hall: Hall) -> None:
+    async def run() -> None:
+        store = open_store(hall.settings.server.store)
+        await store.start()
+        try:
+            await add_user(
+                store, hall.settings, hall.clock, "clerk7", Role.CLERK, " spaced passphrase ", "weiyang"
+            )
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+    login = {"username": "clerk7", "password": " spaced passphrase "}
+    assert hall.client.post("/api/auth/login", json=login).status_code == 200
+    login["password"] = "spaced passphrase"
+    assert hall.client.post("/api/auth/login", json=login).status_code == 401
