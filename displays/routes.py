@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -117,9 +118,10 @@ async def hall_screen(request: Request) -> Response:
     spec = service(request).settings.hall(hall)
     assert spec is not None  # _authorise checked the hall
     config = _page_config(request, hall, "hall", None)
-    if config["sound"]:
-        await _say_ahead(request, hall, tuple(config["languages"]))
-    return templates.TemplateResponse(request, "hall.html", {"spec": spec, "t": both, "config": config})
+    # Once the page is sent: a screen that speaks has its voice prepare the first calls.
+    ahead = BackgroundTask(_say_ahead, request, hall, tuple(config["languages"])) if config["sound"] else None
+    context = {"spec": spec, "t": both, "config": config}
+    return templates.TemplateResponse(request, "hall.html", context, background=ahead)
 
 
 async def window_screen(request: Request) -> Response:
@@ -237,7 +239,6 @@ async def announce_wav(request: Request) -> Response:
             message = translate("error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
     data = await state.announcer.wav(number, int(window), languages, burst=burst)
-    await _say_ahead(request, hall, languages)
     if data is None:
         spoken = state.announcer.spoken(number, int(window), languages, burst=burst)
         return JSONResponse(
@@ -246,7 +247,13 @@ async def announce_wav(request: Request) -> Response:
             headers={"Cache-Control": "no-store"},
         )
     # no-store: a recall asks for the same URL again and must be heard again.
-    return Response(data, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+    return Response(
+        data,
+        media_type="audio/wav",
+        headers={"Cache-Control": "no-store"},
+        # After the call is sent, the voice moves on to the calls that come next.
+        background=BackgroundTask(_say_ahead, request, hall, languages),
+    )
 
 
 routes: list[BaseRoute] = [
