@@ -61,9 +61,8 @@ async def clerk_stats(request: Request) -> JSONResponse:
     svc = service(request)
     spec = svc.hall(hall).state.spec
     start = day_start(service_day(svc.clock.now(), spec.timezone), spec.timezone)
-    engine = ratings.engine_of(svc.store)
     figures = clerk_figures(
-        clerk, await steps_since(engine, hall, start), await ratings.since(engine, hall, start)
+        clerk, await steps_since(svc.store, hall, start), await ratings.since(svc.store, hall, start)
     )
     return JSONResponse({"clerk": clerk, "since": start.isoformat(), **figures.public()})
 
@@ -183,12 +182,11 @@ async def rate_ticket(request: Request) -> JSONResponse:
         at=svc.clock.now(),
         channel=channel,
     )
-    engine = ratings.engine_of(svc.store)
-    await ratings.save(engine, rating, ticket.number)
+    await ratings.save(svc.store, rating, ticket.number)
     try:
         await svc.record_rating(hall, ticket_id, data.level, rating.bad, actor)
     except BaseException:
-        await ratings.withdraw(engine, ticket_id)  # no rating without its ledger entry
+        await ratings.withdraw(svc.store, ticket_id)  # no rating without its ledger entry
         raise
     return JSONResponse(
         {"ticket": ticket.number, "level": rating.level, "bad": rating.bad, "channel": channel},

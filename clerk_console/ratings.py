@@ -1,4 +1,4 @@
-"""好差评: the rating table, the rules a rating must follow, and reading ratings back.
+"""好差评: the rules a rating must follow, and keeping and reading ratings (in the store).
 
 Levels run from 5 (非常满意) to 1 (非常不满意), so that an average reads the natural way.
 A bad rating (不满意 or 非常不满意) needs a reason: every one is followed up.
@@ -9,49 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import Field, SQLModel
-
 from queue_server.domain.errors import Conflict, Invalid
-from queue_server.storage.tables import UTCDateTime
+from queue_server.storage.base import RatingRecord, Store
 
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = frozenset({2, 1})
 COMMENT_MAX_CHARS = 200
-CHANNELS = ("device", "phone")
-
-
-class RatingRow(SQLModel, table=True):
-    __tablename__ = "rating"
-
-    id: int | None = Field(default=None, primary_key=True)
-    hall: str = Field(max_length=32, index=True)
-    ticket: str = Field(max_length=40, unique=True)  # one rating per ticket
-    window: int | None = None
-    clerk: str | None = Field(default=None, max_length=64, index=True)
-    level: int
-    reason: str | None = Field(default=None, max_length=64)
-    comment: str | None = Field(default=None, max_length=COMMENT_MAX_CHARS)
-    at: datetime = Field(sa_type=UTCDateTime)
-    channel: str = Field(max_length=16)
-
-
-_RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 
 
 @dataclass(frozen=True)
-class Rating:
-    hall: str
-    ticket: str
-    window: int | None
-    clerk: str | None
-    level: int
-    reason: str | None
-    comment: str | None
-    at: datetime
-    channel: str
+class Rating(RatingRecord):
+    """A stored rating, with the hall's rule for what counts as bad."""
 
     @property
     def bad(self) -> bool:
@@ -72,30 +40,16 @@ def check_rating(level: int, reason: str | None, comment: str | None, reasons: f
         raise Invalid("error.rating_needs_reason")
 
 
-async def save(engine: AsyncEngine, rating: Rating, number: str) -> None:
+async def save(store: Store, rating: Rating, number: str) -> None:
     """Stores the rating; a second one for the same ticket is a 409."""
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(_RATINGS.insert(), [rating.__dict__])
-    except IntegrityError:
-        raise Conflict("error.already_rated", number=number) from None
+    if not await store.add_rating(rating):
+        raise Conflict("error.already_rated", number=number)
 
 
-async def withdraw(engine: AsyncEngine, ticket: str) -> None:
+async def withdraw(store: Store, ticket: str) -> None:
     """Undoes save() when the ledger entry that goes with it could not be written."""
-    async with engine.begin() as conn:
-        await conn.execute(delete(_RATINGS).where(_RATINGS.c.ticket == ticket))
+    await store.remove_rating(ticket)
 
 
-async def since(engine: AsyncEngine, hall: str, start: datetime) -> list[Rating]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
-        return [Rating(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
-
-
-def engine_of(store: object) -> AsyncEngine:
-    """The SQL engine under the queue server's store (ratings share its database)."""
-    engine = getattr(store, "engine", None)
-    if not isinstance(engine, AsyncEngine):
-        raise RuntimeError("the store has no SQL engine for ratings")
-    return engine
+async def since(store: Store, hall: str, start: datetime) -> list[Rating]:
+    return [Rating(**record.__dict__) for record in await store.ratings_since(hall, start)]

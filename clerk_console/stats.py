@@ -12,14 +12,10 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from clerk_console.ratings import Rating
 from queue_server.domain.events import EventType
-from queue_server.storage.tables import LedgerRow
+from queue_server.storage.base import Store
 
-_LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
 _COUNTED = (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value)
 
 
@@ -75,14 +71,8 @@ def day_start(day: date, timezone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=timezone)
 
 
-async def steps_since(engine: AsyncEngine, hall: str, start: datetime) -> list[Step]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(
-            select(_LEDGER.c.type, _LEDGER.c.data).where(
-                _LEDGER.c.hall == hall, _LEDGER.c.at >= start, _LEDGER.c.type.in_(_COUNTED)
-            )
-        )
-        return [_step(row["type"], row["data"] or {}) for row in rows.mappings()]
+async def steps_since(store: Store, hall: str, start: datetime) -> list[Step]:
+    return [_step(e.type.value, e.data) for e in await store.events_since(hall, start, _COUNTED)]
 
 
 def _step(kind: str, data: dict[str, Any]) -> Step:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -48,6 +49,12 @@ def displays(request: Request) -> Displays:
         settings = display_settings(service(request).settings)
         _per_app[app] = Displays(settings, Announcer(settings))
     return _per_app[app]
+
+
+async def close(app: Any) -> None:
+    """At shutdown: stops saying ahead, so that no espeak-ng outlives the server."""
+    if app in _per_app:
+        await _per_app[app].announcer.close()
 
 
 class _PageError(Exception):
@@ -109,11 +116,12 @@ async def hall_screen(request: Request) -> Response:
     except _PageError as error:
         return _error_page(request, error)
     spec = service(request).settings.hall(hall)
-    return templates.TemplateResponse(
-        request,
-        "hall.html",
-        {"spec": spec, "t": both, "config": _page_config(request, hall, "hall", None)},
-    )
+    assert spec is not None  # _authorise checked the hall
+    config = _page_config(request, hall, "hall", None)
+    # Once the page is sent: a screen that speaks has its voice prepare the first calls.
+    ahead = BackgroundTask(_say_ahead, request, hall, tuple(config["languages"])) if config["sound"] else None
+    context = {"spec": spec, "t": both, "config": config}
+    return templates.TemplateResponse(request, "hall.html", context, background=ahead)
 
 
 async def window_screen(request: Request) -> Response:
@@ -193,6 +201,21 @@ def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
     return f"{name} {number}".strip(), second
 
 
+# Waiting numbers said ahead, oldest first: the next calls of even a 30-window hall's opening.
+_NUMBERS_AHEAD = 40
+
+
+async def _say_ahead(request: Request, hall: str, languages: tuple[str, ...]) -> None:
+    """Lets the voice prepare the hall's window phrases and its next numbers in the background,
+    when a hall screen opens and after each call, so that synthesis is off the calls' path."""
+    spec = service(request).settings.hall(hall)
+    assert spec is not None  # the caller authorised the hall
+    waiting = sorted((await service(request).hall(hall).current()).waiting(), key=lambda t: t.issued_at)
+    windows = [window.number for window in spec.windows]
+    numbers = [ticket.number for ticket in waiting[:_NUMBERS_AHEAD]]
+    displays(request).announcer.warm_up(windows, numbers, languages)
+
+
 async def announce_wav(request: Request) -> Response:
     """Chime and spoken call as one WAV (`burst=1`: a call that follows another, without the
     chime and in the shorter burst wording); 503 with the sentences when no voice is
@@ -224,7 +247,13 @@ async def announce_wav(request: Request) -> Response:
             headers={"Cache-Control": "no-store"},
         )
     # no-store: a recall asks for the same URL again and must be heard again.
-    return Response(data, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+    return Response(
+        data,
+        media_type="audio/wav",
+        headers={"Cache-Control": "no-store"},
+        # After the call is sent, the voice moves on to the calls that come next.
+        background=BackgroundTask(_say_ahead, request, hall, languages),
+    )
 
 
 routes: list[BaseRoute] = [

@@ -35,6 +35,9 @@ class DisplaySettings:
     espeak: str = "espeak-ng"
     # Words per minute: espeak-ng's own default, as fast as stays clear in an echoing hall.
     speed: int = 175
+    # The calls of a burst (「B002到5号，C003到7号」) come faster: short, in a known pattern,
+    # right after a full call, and thirteen of them must be said within 15 s.
+    burst_speed: int = 270
 
 
 def display_settings(settings: Settings) -> DisplaySettings:
@@ -82,6 +85,11 @@ def parse_display_settings(
     if cache_files < 10:
         problems.append(f"displays.cache_files: must be at least 10, got {cache_files}")
     pack = get("voice_pack", str, "")
+    speed = get("speed", int, defaults.speed)
+    burst_speed = get("burst_speed", int, defaults.burst_speed)
+    for key, value in (("speed", speed), ("burst_speed", burst_speed)):
+        if not 80 <= value <= 450:
+            problems.append(f"displays.{key}: must be 80 to 450 words per minute, got {value}")
     if problems:
         raise ConfigError(source, problems)
     return DisplaySettings(
@@ -93,5 +101,6 @@ def parse_display_settings(
         cache_dir=base_dir / get("cache_dir", str, str(defaults.cache_dir)),
         cache_files=cache_files,
         espeak=get("espeak", str, defaults.espeak),
-        speed=get("speed", int, defaults.speed),
+        speed=speed,
+        burst_speed=burst_speed,
     )

@@ -64,6 +64,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         try:
             yield {"service": service, "ticketing": ticketing}
         finally:
+            await displays.routes.close(app)
             await ticketing.close()
             await service.stop()
 

@@ -16,8 +16,8 @@ A command may carry an idempotency key: the key is committed with its step, so a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -80,6 +80,9 @@ class HallLog(Protocol):
     ) -> None:
         """Make the outcomes durable and tell subscribers; StaleState if `base_seq` is old."""
 
+    def turn(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Held while a batch that collided is tried again: one such batch at a time."""
+
     async def confirm(self, base_seq: int) -> None:
         """For a batch that changed nothing (refusals, nobody waiting): StaleState if the
         hall moved past `base_seq`, since the answers were decided on an old state."""
@@ -113,6 +116,9 @@ class LocalLog:
 
     async def confirm(self, base_seq: int) -> None:
         return None  # this process is the only writer
+
+    def turn(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext()  # never collides
 
 
 class HallRuntime:
@@ -176,64 +182,72 @@ class HallRuntime:
                     reader.set_exception(failure)
 
     async def _write_batch(self, batch: list[_Command]) -> None:
-        for attempt in range(MAX_ATTEMPTS):
-            readers = self._take_readers()
-            try:
-                self.state = await self._log.sync(self.state, current=bool(readers))
-            except BaseException:
-                self._readers[:0] = readers  # they hear of the failure with the batch
-                raise
-            for read, reader in readers:
-                reader.set_result(read(self.state))
-            checkpoint = self.state.checkpoint()
-            results: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]] = []
-            replies: list[Reply] = []
-            for decide, future, key in batch:
-                taken = None if key is None else self._log.replies.get(key)
-                taken = taken or next((r for r in replies if r.key == key), None)
-                if taken is not None:
-                    ticket = None if taken.ticket is None else self.state.tickets.get(taken.ticket)
-                    results.append((future, Outcome(ticket=ticket)))
-                    continue
-                try:
-                    now = self._clock.now()
-                    outcome = decide(self.state, now)
-                except DomainError as exc:
-                    results.append((future, exc))
-                    continue
-                except Exception as exc:  # a bug must fail its own request, not the batch
-                    log.exception("decision failed in hall %s", self.hall_id)
-                    results.append((future, exc))
-                    continue
-                self.state.apply(outcome)
-                results.append((future, outcome))
-                if key is not None and outcome.events:
-                    ticket_id = None if outcome.ticket is None else outcome.ticket.id
-                    replies.append(Reply(key, ticket_id, outcome.events[-1].seq, now))
-            outcomes = [r for _, r in results if isinstance(r, Outcome)]
-            try:
-                if any(o.events for o in outcomes):
-                    await self._log.append(self.state, outcomes, checkpoint.seq, replies)
-                elif results:
-                    await self._log.confirm(checkpoint.seq)
-            except StaleState:
-                self.state.restore(checkpoint)
-                # Processes that keep colliding on a hall fall out of step (a few ms at most).
-                await asyncio.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
-                continue
-            except BaseException:
-                self.state.restore(checkpoint)
-                raise
-            for future, result in results:
-                if future.done():
-                    continue  # a caller that hung up still had its change made
-                if isinstance(result, Outcome):
-                    future.set_result(result)
-                else:
-                    future.set_exception(result)
+        if await self._attempt(batch):
             return
+        for _ in range(MAX_ATTEMPTS - 1):
+            # Collided with another process: from now on take turns with the others that
+            # collided, instead of colliding again (optimistic writers still may go first).
+            async with self._log.turn():
+                if await self._attempt(batch):
+                    return
         log.warning("hall %s: %d attempts all found another process first", self.hall_id, MAX_ATTEMPTS)
         raise StoreUnavailable(f"hall {self.hall_id}: too much contention, gave up")
+
+    async def _attempt(self, batch: list[_Command]) -> bool:
+        """Decides and commits the batch; False if another process committed first."""
+        readers = self._take_readers()
+        try:
+            self.state = await self._log.sync(self.state, current=bool(readers))
+        except BaseException:
+            self._readers[:0] = readers  # they hear of the failure with the batch
+            raise
+        for read, reader in readers:
+            reader.set_result(read(self.state))
+        checkpoint = self.state.checkpoint()
+        results: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]] = []
+        replies: list[Reply] = []
+        for decide, future, key in batch:
+            taken = None if key is None else self._log.replies.get(key)
+            taken = taken or next((r for r in replies if r.key == key), None)
+            if taken is not None:
+                ticket = None if taken.ticket is None else self.state.tickets.get(taken.ticket)
+                results.append((future, Outcome(ticket=ticket)))
+                continue
+            try:
+                now = self._clock.now()
+                outcome = decide(self.state, now)
+            except DomainError as exc:
+                results.append((future, exc))
+                continue
+            except Exception as exc:  # a bug must fail its own request, not the batch
+                log.exception("decision failed in hall %s", self.hall_id)
+                results.append((future, exc))
+                continue
+            self.state.apply(outcome)
+            results.append((future, outcome))
+            if key is not None and outcome.events:
+                ticket_id = None if outcome.ticket is None else outcome.ticket.id
+                replies.append(Reply(key, ticket_id, outcome.events[-1].seq, now))
+        outcomes = [r for _, r in results if isinstance(r, Outcome)]
+        try:
+            if any(o.events for o in outcomes):
+                await self._log.append(self.state, outcomes, checkpoint.seq, replies)
+            elif results:
+                await self._log.confirm(checkpoint.seq)
+        except StaleState:
+            self.state.restore(checkpoint)
+            return False
+        except BaseException:
+            self.state.restore(checkpoint)
+            raise
+        for future, result in results:
+            if future.done():
+                continue  # a caller that hung up still had its change made
+            if isinstance(result, Outcome):
+                future.set_result(result)
+            else:
+                future.set_exception(result)
+        return True
 
     def _take_readers(self) -> list[tuple[Callable[[HallState], Any], asyncio.Future[Any]]]:
         readers, self._readers = self._readers, []

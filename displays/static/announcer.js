@@ -10,10 +10,13 @@
 // - The seqs already announced are remembered (also across reloads), so a replayed event or a
 //   snapshot after a reconnect cannot make a call heard twice; a recall is a new event with its
 //   own seq and is heard again, as it should be.
-// - Each call's audio is fetched once; the next one is fetched while the current one plays.
+// - Each call's audio is fetched once, and the next few are fetched and decoded while the
+//   current one plays, so that in a burst one call follows the other without a wait.
 
 const REMEMBERED = 200;
 const REPEAT_PAUSE_MS = 600;
+// Calls prepared ahead in a burst: enough to hide the server's synthesis behind playback.
+const LOOKAHEAD = 3;
 // If the audio never reports its end (no sound device), the queue must still move on.
 const STUCK_MARGIN_MS = 3000;
 const SPEECH_LANG = { "zh-CN": "zh-CN", en: "en-GB", yue: "zh-HK" };
@@ -89,8 +92,8 @@ export class Announcer {
         }
         const sound = await this.fetchSound(call, burst);
         this.fetched.delete(call.seq);
-        // The next call is prepared while this one is heard.
-        if (this.queue.length) this.fetchSound(this.queue[0], true);
+        // The next calls are prepared while this one is heard.
+        for (const next of this.queue.slice(0, LOOKAHEAD)) this.fetchSound(next, true);
         if (!this.isCurrent(call)) {
           sound.release(); // it changed while its audio was being fetched
           continue;
@@ -160,20 +163,28 @@ export class Announcer {
   }
 }
 
-// One call's audio, played as often as asked, then released.
+// One call's audio, loaded and decoded as soon as it is fetched, played as often as asked,
+// then released.
 class Sound {
   constructor(src, speech = []) {
     this.src = src;
     this.speech = speech;
+    this.audio = null;
+    if (src) {
+      this.audio = new Audio();
+      this.audio.preload = "auto";
+      this.audio.src = src;
+    }
   }
 
   async play() {
-    if (this.src) await playOnce(this.src);
+    if (this.audio) await playOnce(this.audio);
     for (const part of this.speech) await speak(part.text, SPEECH_LANG[part.lang] || part.lang);
   }
 
   release() {
     if (this.src) URL.revokeObjectURL(this.src);
+    this.audio = null;
   }
 }
 
@@ -181,14 +192,17 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function playOnce(src) {
+function playOnce(audio) {
   return new Promise((resolve) => {
-    const audio = new Audio(src);
+    audio.currentTime = 0;
     let guard = setTimeout(resolve, 30000);
-    audio.onloadedmetadata = () => {
+    const watch = () => {
       clearTimeout(guard);
       guard = setTimeout(resolve, audio.duration * 1000 + STUCK_MARGIN_MS);
     };
+    // Preloaded: its length is usually known already.
+    if (Number.isFinite(audio.duration)) watch();
+    else audio.onloadedmetadata = watch;
     audio.onended = () => {
       clearTimeout(guard);
       resolve();

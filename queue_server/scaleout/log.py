@@ -9,6 +9,7 @@ losing Redis loses nothing: at worst events reach screens a moment later.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import date
 
@@ -81,6 +82,9 @@ class PostgresLog:
             raise StaleState(self._spec.id)
         self.replies.add(replies)
         self._publisher.committed(self._spec.id, [e for outcome in outcomes for e in outcome.events])
+
+    def turn(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return self._store.exclusive(self._spec.id)
 
     async def confirm(self, base_seq: int) -> None:
         if await self._store.committed_seq(self._spec.id) != base_seq:

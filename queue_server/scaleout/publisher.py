@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Sequence
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -58,8 +59,15 @@ class StreamPublisher:
     async def publish(self, hall: str, events: Sequence[Event] = ()) -> int:
         """Brings the stream up to the last of `events`, or to the ledger when none are given;
         returns the seq the stream is at."""
-        for _ in range(ATTEMPTS):
-            raw = await self._redis.get(keys.published_key(hall))
+        raw: str | None = None
+        if events:
+            # Mostly the stream is right before these: one round trip, no look first.
+            raw = await self._append(hall, str(events[0].seq - 1), events) or None
+            if raw == str(events[-1].seq):
+                return events[-1].seq
+        for attempt in range(ATTEMPTS):
+            if attempt or not events:
+                raw = cast("str | None", await self._redis.get(keys.published_key(hall)))
             published = None if raw is None else int(raw)
             target = events[-1].seq if events else await self._store.committed_seq(hall)
             if published is not None and published >= target:
@@ -70,18 +78,18 @@ class StreamPublisher:
                 todo = await self._store.events_after(hall, start, target - start)
             if not todo:
                 return start
-            arguments: list[str | int] = [
-                "" if raw is None else str(raw),
-                keys.STREAM_MAXLEN,
-                keys.STREAM_TTL_S,
-            ]
-            for event in todo:
-                arguments += [event.seq, json.dumps(event.to_json(), ensure_ascii=False)]
-            keys_ = [keys.published_key(hall), keys.stream_key(hall)]
-            if str(await self._script(keys=keys_, args=arguments)) == str(todo[-1].seq):
+            if await self._append(hall, raw or "", todo) == str(todo[-1].seq):
                 return todo[-1].seq
             # another publisher moved the stream meanwhile: look again
         raise RedisError(f"{hall}: the stream kept moving; will try again")
+
+    async def _append(self, hall: str, expected: str, events: Sequence[Event]) -> str:
+        """Appends if the stream is at `expected` ('' = gone); the published seq after."""
+        arguments: list[str | int] = [expected, keys.STREAM_MAXLEN, keys.STREAM_TTL_S]
+        for event in events:
+            arguments += [event.seq, json.dumps(event.to_json(), ensure_ascii=False)]
+        result = await self._script(keys=[keys.published_key(hall), keys.stream_key(hall)], args=arguments)
+        return str(result)
 
     async def _run(self, hall: str) -> None:
         wake = self._wake[hall]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -36,6 +37,19 @@ class DeviceRecord:
     token_hash: str
     created_at: datetime
     window: int | None = None
+
+
+@dataclass(frozen=True)
+class RatingRecord:
+    hall: str
+    ticket: str
+    window: int | None
+    clerk: str | None
+    level: int
+    reason: str | None
+    comment: str | None
+    at: datetime
+    channel: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,9 @@ class Store(Protocol):
         """Commit the outcomes only if their hall is still at `base_seq`, moving it to their
         last seq in the same transaction; False (nothing written) if another got there first."""
 
+    def exclusive(self, hall: str) -> AbstractAsyncContextManager[None]:
+        """Held by one process at a time per hall (PostgreSQL: an advisory lock)."""
+
     async def committed_seq(self, hall: str) -> int:
         """The seq of the hall's last committed step."""
 
@@ -93,6 +110,16 @@ class Store(Protocol):
     async def ticket_events(self, hall: str, ticket_id: str) -> list[Event]: ...
 
     async def get_ticket(self, hall: str, ticket_id: str) -> Ticket | None: ...
+
+    async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
+        """The hall's ledger events of the given types from `start` on."""
+
+    async def add_rating(self, rating: RatingRecord) -> bool:
+        """Stores a rating; False if its ticket already has one."""
+
+    async def remove_rating(self, ticket: str) -> None: ...
+
+    async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]: ...
 
     async def add_user(self, user: UserRecord) -> None: ...
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select
+from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
@@ -20,7 +21,14 @@ from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
 from queue_server.storage import migrate
-from queue_server.storage.base import Catchup, DeviceRecord, Reply, StoreUnavailable, UserRecord
+from queue_server.storage.base import (
+    Catchup,
+    DeviceRecord,
+    RatingRecord,
+    Reply,
+    StoreUnavailable,
+    UserRecord,
+)
 from queue_server.storage.rows import (
     event_from_row,
     ledger_row,
@@ -35,6 +43,7 @@ from queue_server.storage.tables import (
     HallSeqRow,
     IdempotencyRow,
     LedgerRow,
+    RatingRow,
     SecretRow,
     TicketRow,
     UserRow,
@@ -50,6 +59,7 @@ _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
+_RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -168,6 +178,18 @@ class SqlStore:
             return False  # a ledger seq or a key another process committed: catch up first
         return True
 
+    @contextlib.asynccontextmanager
+    async def exclusive(self, hall: str) -> AsyncIterator[None]:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                yield  # SQLite: one writer at a time anyway
+                return
+            await conn.execute(text("SELECT pg_advisory_lock(hashtext(:hall))"), {"hall": hall})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:hall))"), {"hall": hall})
+
     async def committed_seq(self, hall: str) -> int:
         async with self._connect() as conn:
             seq = (await conn.execute(select(_HALL_SEQ.c.seq).where(_HALL_SEQ.c.hall == hall))).scalar()
@@ -261,6 +283,34 @@ class SqlStore:
                 .first()
             )
         return None if row is None else ticket_from_row(row)
+
+    async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_LEDGER)
+                .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= start, _LEDGER.c.type.in_(list(types)))
+                .order_by(_LEDGER.c.seq)
+            )
+            return [event_from_row(row) for row in rows.mappings()]
+
+    # ---- ratings --------------------------------------------------------------------
+
+    async def add_rating(self, rating: RatingRecord) -> bool:
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_RATINGS.insert(), [rating.__dict__])
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove_rating(self, ticket: str) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_RATINGS.delete().where(_RATINGS.c.ticket == ticket))
+
+    async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
+            return [RatingRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
 
     # ---- accounts and devices -------------------------------------------------------
 

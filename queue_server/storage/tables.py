@@ -134,6 +134,23 @@ class LedgerRow(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
+class RatingRow(SQLModel, table=True):
+    """好差评 (the clerk console's): one rating per ticket."""
+
+    __tablename__ = "rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str = Field(max_length=32, index=True)
+    ticket: str = Field(max_length=40, unique=True)  # one rating per ticket
+    window: int | None = None
+    clerk: str | None = Field(default=None, max_length=64, index=True)
+    level: int
+    reason: str | None = Field(default=None, max_length=64)
+    comment: str | None = Field(default=None, max_length=200)
+    at: datetime = _utc()
+    channel: str = Field(max_length=16)
+
+
 class UserRow(SQLModel, table=True):
     __tablename__ = "account"
 

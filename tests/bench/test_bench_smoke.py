@@ -53,3 +53,13 @@ def test_call_rate_smoke() -> None:
     for row in rows:
         values = cells(row)
         assert values[2] == "300" and float(values[4].replace(",", "")) > 0, row
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_scaleout_smoke() -> None:
+    rows = run("bench/scaleout.py", "--processes", "2", "--seconds", "2", "--calls", "5")
+    processes, steps, _, errors, crossing, current = cells(rows[1])
+    assert processes == "2" and float(steps) > 0 and errors == "0"
+    assert float(crossing.split("/")[1]) > 0 and current == "5/5"
+    assert rows[-1].startswith("| Redis restarted empty")

@@ -83,6 +83,8 @@ def test_a_hall_template_replaces_the_default(tmp_path: Path) -> None:
 def test_the_defaults_are_short_and_said_once(tmp_path: Path) -> None:
     settings = parse_display_settings({}, base_dir=tmp_path)
     assert settings.languages == ("zh-CN",) and settings.repeat == 1
+    # A burst's calls are said faster than a call on its own.
+    assert settings.burst_speed > settings.speed
     both = parse_display_settings({"languages": ["zh-CN", "yue"], "repeat": 2}, base_dir=tmp_path)
     assert both.languages == ("zh-CN", "yue") and both.repeat == 2
 
@@ -90,11 +92,12 @@ def test_the_defaults_are_short_and_said_once(tmp_path: Path) -> None:
 def test_bad_display_settings_name_each_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         parse_display_settings(
-            {"languages": ["fr"], "repeat": 9, "templates": {"en": "no placeholder"}},
+            {"languages": ["fr"], "repeat": 9, "templates": {"en": "no placeholder"}, "burst_speed": 900},
             base_dir=tmp_path,
         )
     problems = " ".join(error.value.problems)
     assert "fr" in problems and "repeat" in problems and "templates.en" in problems
+    assert "displays.burst_speed: must be 80 to 450 words per minute, got 900" in problems
 
 
 @pytest.mark.parametrize(

@@ -46,25 +46,28 @@ def test_thirteen_windows_calling_at_once_are_all_heard_within_the_bound(
         live_hall.issue(category)
     hall_screen = open_screen(chromium, screens, live_hall.screen_url())
 
+    # Three calls go out of date while queued, long before their turn comes in the burst:
+    # windows 10 and 11 give up on their visitors, window 12 sends its visitor to window 2;
+    # each then calls its next visitor, whose call takes the old one's place (and keeps the
+    # old call's time, so its delay counts from the first call).
+    goes_stale: dict[int, tuple[str, dict[str, Any]]] = {
+        10: ("no-show", {}),
+        11: ("no-show", {}),
+        12: ("transfer", {"to_window": 2}),
+    }
     called: dict[int, tuple[str, float]] = {}  # window → (number, when its call was made)
+    stale: list[tuple[str, int]] = []
     gap = 5.0 / (len(WINDOWS) - 1)
-    for window in WINDOWS:
+    begin = time.time()
+    for index, window in enumerate(WINDOWS):
         at = time.time()
         called[window] = (live_hall.act(window, "call-next")["ticket"]["number"], at)
-        time.sleep(gap)
-    # While the burst is being spoken, three calls go out of date before their turn: windows
-    # 10 and 11 give up on their visitors, window 12 sends its visitor to window 2; each then
-    # calls its next visitor, whose call takes the old one's place (and keeps its time).
-    stale: list[tuple[str, int]] = []
-    for window, verb, body in [
-        (11, "no-show", {}),
-        (12, "transfer", {"to_window": 2}),
-        (10, "no-show", {}),
-    ]:
-        live_hall.act(window, verb, **body)
-        stale.append((called[window][0], window))
-        number = live_hall.act(window, "call-next")["ticket"]["number"]
-        called[window] = (number, called[window][1])
+        if window in goes_stale:
+            verb, body = goes_stale[window]
+            live_hall.act(window, verb, **body)
+            stale.append((called[window][0], window))
+            called[window] = (live_hall.act(window, "call-next")["ticket"]["number"], at)
+        time.sleep(max(0.0, begin + gap * (index + 1) - time.time()))
 
     said = wait_spoken(hall_screen, len(called), timeout_s=90)
     hall_screen.page.wait_for_timeout(3000)  # nothing more comes
@@ -102,8 +105,7 @@ def test_thirteen_windows_calling_at_once_are_all_heard_within_the_bound(
     }
     (artifacts / "announcement-burst.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures))
-    # Every call is named in a burst that started within the bound; its own words follow
-    # as fast as the voice says the calls before it (about 1.7 s each with espeak-ng), where
-    # one full announcement after another took 25 s each.
+    # Every call's own words begin within the bound: a burst call is said in about a second
+    # (espeak-ng's `burst_speed`), and the page has it fetched and decoded before its turn.
     assert max(burst_s) <= BOUND_S, figures
-    assert max(words_s) <= 2 * BOUND_S, figures
+    assert max(words_s) <= BOUND_S, figures

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import shutil
 import struct
+import subprocess
 import wave
 from pathlib import Path
 
@@ -117,9 +119,9 @@ async def test_espeak_output_is_cached_on_disk_and_reused(
     runs: list[str] = []
     real = announcer._run_espeak
 
-    async def counting(espeak: str, voice: str, text: str) -> bytes:
+    async def counting(espeak: str, voice: str, text: str, speed: int) -> bytes:
         runs.append(text)
-        return await real(espeak, voice, text)
+        return await real(espeak, voice, text, speed)
 
     monkeypatch.setattr(announcer, "_run_espeak", counting)
     first = await announcer.wav("A001", 3, ("zh-CN", "en"))
@@ -142,3 +144,58 @@ async def test_the_cache_keeps_only_the_newest_files(tmp_path: Path) -> None:
     for window in range(1, 14):
         await announcer.wav("A001", window, ("en",))
     assert len(list(tmp_path.glob("*.wav"))) == 10
+
+
+def sox_stat(path: Path) -> dict[str, float]:
+    """What `sox --i -D` and `sox … -n stat` measure: length and loudness of a WAV."""
+    length = float(subprocess.run(["sox", "--i", "-D", str(path)], capture_output=True, text=True).stdout)
+    stat = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True).stderr
+    values = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in stat.splitlines())}
+    return {"length": length, "rms": float(values["RMS     amplitude"])}
+
+
+@needs_espeak
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox absent")
+async def test_a_burst_call_is_short_and_spoken(tmp_path: Path) -> None:
+    """Thirteen windows at once: each call after the first must be said in about a second
+    (11 of them within 15 s) and still be speech, not silence or a click."""
+    announcer = Announcer(DisplaySettings(cache_dir=tmp_path / "cache"))
+    full = await announcer.wav("B002", 5, ("zh-CN",))
+    burst = await announcer.wav("B002", 5, ("zh-CN",), burst=True)
+    slow = await Announcer(DisplaySettings(cache_dir=tmp_path / "cache", burst_speed=175)).wav(
+        "B002", 5, ("zh-CN",), burst=True
+    )
+    assert full is not None and burst is not None and slow is not None
+    measured = {}
+    for name, data in {"full": full, "burst": burst, "slow": slow}.items():
+        (tmp_path / f"{name}.wav").write_bytes(data)
+        measured[name] = sox_stat(tmp_path / f"{name}.wav")
+    # 「B零零二到五号」 with its pause: under 1.2 s, where espeak-ng's default rate takes 1.8 s.
+    assert 0.6 < measured["burst"]["length"] < 1.2, measured
+    assert measured["slow"]["length"] > measured["burst"]["length"] + 0.3, measured
+    # Speech, as loud as the full call's: trimming left the words in.
+    assert measured["burst"]["rms"] > 0.5 * measured["full"]["rms"] > 0.01, measured
+
+
+@needs_espeak
+async def test_said_ahead_a_call_needs_no_synthesis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    announcer = Announcer(DisplaySettings(cache_dir=tmp_path))
+    announcer.warm_up([3, 12], ["A001", "A002"], ("zh-CN",))
+    announcer.warm_up([3, 12], ["A002"], ("zh-CN",))  # a second screen: nothing more to say
+    while announcer._warming:
+        await asyncio.gather(*announcer._warming)
+    # 请 + per window its full and its burst phrase + per number both speeds.
+    assert len(list(tmp_path.glob("*.wav"))) == 1 + 2 * 2 + 2 * 2
+    runs: list[str] = []
+    real = announcer._run_espeak
+
+    async def counting(espeak: str, voice: str, text: str, speed: int) -> bytes:
+        runs.append(text)
+        return await real(espeak, voice, text, speed)
+
+    monkeypatch.setattr(announcer, "_run_espeak", counting)
+    full = await announcer.wav("A001", 12, ("zh-CN",))
+    burst = await announcer.wav("A002", 3, ("zh-CN",), burst=True)
+    assert runs == [] and full is not None and burst is not None
+    await announcer.wav("A003", 3, ("zh-CN",), burst=True)
+    assert runs == ["A ling2 ling2 san1"]  # a number not said ahead: only it
