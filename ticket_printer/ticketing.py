@@ -6,7 +6,6 @@ tables (created in the queue server's database at startup) and the print job dis
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -15,13 +14,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from queue_server.domain.model import HallSpec
+from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
 from ticket_printer.bookings import BookingStore
 from ticket_printer.dispatcher import PrintDispatcher
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.jobs import JobStore, PrintJob
 from ticket_printer.messages import Language
-from ticket_printer.online import ClaimStore, RateLimiter
+from ticket_printer.online import ClaimStore
 from ticket_printer.render import render
 from ticket_printer.settings import PrinterEntry, TicketingSettings
 from ticket_printer.status import PrinterState
@@ -45,14 +45,14 @@ class Ticketing:
         self.dispatcher = PrintDispatcher(JobStore(engine), service.clock)
         self.bookings = BookingStore(engine)
         self.claims = ClaimStore(engine)
-        self.online_limiter = RateLimiter(settings.online_per_ip_per_hour, timedelta(hours=1))
+        # Shared by every process when the bus is Redis (queue_server.ephemeral).
+        redis = service.backends.redis[0] if service.backends.redis else None
+        self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
         # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
-        self.checkin_limiter = RateLimiter(30, timedelta(minutes=10))
-        # Check-ins in one process are serialised so that a code cannot be used twice at once.
-        self.checkin_lock = asyncio.Lock()
-        # Online issues in one process are serialised so that the per-phone daily limit is
-        # counted and claimed in one step (8 requests at once must not all pass the count).
-        self.online_lock = asyncio.Lock()
+        self.checkin_limiter = rate_limit(redis, "checkin", 30, timedelta(minutes=10))
+        # A booking code is checked in, and a phone's daily limit counted and claimed, under a
+        # lock of that code or phone: two at once must not both pass the check.
+        self.locks = short_locks(redis)
         # Open ticket streams per ticket id, to bound what one leaked link can cost.
         self.watchers: dict[str, int] = {}
 

@@ -66,7 +66,7 @@ async def hall_stream(ws: WebSocket) -> None:
     subscription: Subscription | None = None
     fanout: HallFanout | None = None
     screen: Screen | None = None
-    svc.presence.connected(caller, ws.client.host if ws.client else None)
+    await svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
         device = caller.device is not None
         fanout = hall_fanout(svc.bus, hall)
@@ -91,7 +91,7 @@ async def hall_stream(ws: WebSocket) -> None:
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await close_quietly(ws, 1001, "going away")
     finally:
-        svc.presence.disconnected(caller)
+        await svc.presence.disconnected(caller)
         if fanout is not None:
             fanout.left(screen)
         if subscription is not None:
