@@ -12,13 +12,8 @@ import math
 import re
 import unicodedata
 from collections import deque
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
-
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from ticket_printer.tables import ONLINE_CLAIMS
 
 # Mainland mobile numbers: 11 digits starting with 1; "+86", spaces and dashes are allowed.
 _MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
@@ -60,34 +55,3 @@ class RateLimiter:
         if len(self._events) > 10_000:
             cutoff = now - self._period
             self._events = {k: v for k, v in self._events.items() if v and v[-1] > cutoff}
-
-
-class ClaimStore:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def count(self, hall: str, day: date, digest: str) -> int:
-        async with self._engine.connect() as conn:
-            result = await conn.execute(
-                select(func.count()).where(
-                    ONLINE_CLAIMS.c.hall == hall,
-                    ONLINE_CLAIMS.c.service_day == day,
-                    ONLINE_CLAIMS.c.phone_hash == digest,
-                )
-            )
-            return int(result.scalar() or 0)
-
-    async def add(self, hall: str, day: date, digest: str, ticket_id: str, now: datetime) -> None:
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                ONLINE_CLAIMS.insert(),
-                [
-                    {
-                        "ticket_id": ticket_id,
-                        "hall": hall,
-                        "service_day": day,
-                        "phone_hash": digest,
-                        "created_at": now,
-                    }
-                ],
-            )
