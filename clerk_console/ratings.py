@@ -15,20 +15,11 @@ from queue_server.storage.base import RatingRecord, Store
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = frozenset({2, 1})
 COMMENT_MAX_CHARS = 200
-CHANNELS = ("device", "phone")
 
 
 @dataclass(frozen=True)
-class Rating:
-    hall: str
-    ticket: str
-    window: int | None
-    clerk: str | None
-    level: int
-    reason: str | None
-    comment: str | None
-    at: datetime
-    channel: str
+class Rating(RatingRecord):
+    """A stored rating, with the hall's rule for what counts as bad."""
 
     @property
     def bad(self) -> bool:
@@ -51,7 +42,7 @@ def check_rating(level: int, reason: str | None, comment: str | None, reasons: f
 
 async def save(store: Store, rating: Rating, number: str) -> None:
     """Stores the rating; a second one for the same ticket is a 409."""
-    if not await store.add_rating(RatingRecord(**rating.__dict__)):
+    if not await store.add_rating(rating):
         raise Conflict("error.already_rated", number=number)
 
 

@@ -16,15 +16,15 @@ from queue_server.service import QueueService
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
-# No field takes a number this long; Python would refuse to convert a longer one (4,300
-# digits) with an error that names nothing. Infinity instead lets the schema name the field.
-_MAX_INT_DIGITS = 18
-# Path and query numbers (window, seq) are ASCII digits: "²" passes str.isdigit() but not int().
+# No field takes a number longer than this. Python would refuse to convert a longer one (4,300
+# digits) with an error that names nothing: in a JSON body it reads as infinity instead, so the
+# schema names the field; in a path or query ("²" passes str.isdigit() but not int()) it is not
+# a number at all.
 MAX_NUMBER_DIGITS = 18
 
 
 def _json_int(text: str) -> int | float:
-    return int(text) if len(text.lstrip("-")) <= _MAX_INT_DIGITS else math.inf
+    return int(text) if len(text.lstrip("-")) <= MAX_NUMBER_DIGITS else math.inf
 
 
 def whole_number(raw: str) -> int | None:
