@@ -42,7 +42,11 @@ async def create_user(request: Request) -> JSONResponse:
     return JSONResponse({"username": user.username, "role": user.role, "hall": user.hall}, status_code=201)
 
 
-routes = [
-    Route("/api/users", list_users, methods=["GET"]),
-    Route("/api/users", create_user, methods=["POST"]),
-]
+async def users(request: Request) -> JSONResponse:
+    # One route for both methods, so that a 405 on /api/users lists both in its Allow header.
+    if request.method == "POST":
+        return await create_user(request)
+    return await list_users(request)
+
+
+routes = [Route("/api/users", users, methods=["GET", "POST"])]

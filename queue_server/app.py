@@ -30,6 +30,9 @@ from queue_server.service import QueueService
 from ticket_printer.settings import load_ticketing
 from ticket_printer.ticketing import Ticketing
 
+# Each package's part of /api/openapi.json, besides the queue server's own.
+API_DOCS = (ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC)
+
 
 class AppState(TypedDict):
     service: QueueService
@@ -73,7 +76,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC),
+        *openapi.routes(*API_DOCS),
         *displays.routes.routes,
         *reports_routes.routes,
         *clerk_console.routes.page_routes,

@@ -43,7 +43,7 @@ from queue_server.domain.model import (
 )
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
-from queue_server.presence import Presence
+from queue_server.presence import open_presence
 from queue_server.runtime import Decision, HallRuntime
 from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
@@ -80,8 +80,9 @@ class QueueService:
         self._devices: dict[str, tuple[Principal, float]] = {}
         self._accounts: dict[str, tuple[int | None, float]] = {}
         self._ticker: asyncio.Task[None] | None = None
-        self.presence = Presence(clock)
-        counters = RedisCounters(backends.redis[0]) if backends.redis else MemoryCounters(clock)
+        redis = backends.redis[0] if backends.redis else None
+        self.presence = open_presence(redis, clock)
+        counters = MemoryCounters(clock) if redis is None else RedisCounters(redis)
         self.throttle = LoginThrottle(counters)
 
     # ---- life cycle -----------------------------------------------------------------
@@ -155,7 +156,7 @@ class QueueService:
             raise NotAuthenticated()
         if token.startswith("owd_"):
             device_principal = await self._device(hash_device_token(token))
-            self.presence.seen(device_principal)
+            await self.presence.seen(device_principal)
             return device_principal
         principal, generation = self.signer.verify(token, self.clock.now())
         if await self._current_generation(principal.name) != generation:
@@ -210,7 +211,7 @@ class QueueService:
         self.hall(hall_id)
         result = []
         for device in await self.store.list_devices(hall_id):
-            seen = self.presence.get(device.name)
+            seen = await self.presence.get(hall_id, device.name)
             entry = {
                 "name": device.name,
                 "kind": device.kind,

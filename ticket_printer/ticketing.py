@@ -6,20 +6,19 @@ dispatcher. Print jobs, bookings and online claims are kept by the queue service
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from queue_server.domain.model import HallSpec
+from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
 from queue_server.storage.base import JobState, PrintJob
 from ticket_printer.bookings import Bookings
 from ticket_printer.dispatcher import PrintDispatcher
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.messages import Language
-from ticket_printer.online import RateLimiter
 from ticket_printer.render import render
 from ticket_printer.settings import PrinterEntry, TicketingSettings
 from ticket_printer.status import PrinterState
@@ -40,14 +39,14 @@ class Ticketing:
         self.settings, self.service, self.phone_key = settings, service, phone_key
         self.dispatcher = PrintDispatcher(service.store, service.clock)
         self.bookings = Bookings(service.store)
-        self.online_limiter = RateLimiter(settings.online_per_ip_per_hour, timedelta(hours=1))
+        # Shared by every process when the bus is Redis (queue_server.ephemeral).
+        redis = service.backends.redis[0] if service.backends.redis else None
+        self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
         # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
-        self.checkin_limiter = RateLimiter(30, timedelta(minutes=10))
-        # Check-ins in one process are serialised so that a code cannot be used twice at once.
-        self.checkin_lock = asyncio.Lock()
-        # Online issues in one process are serialised so that the per-phone daily limit is
-        # counted and claimed in one step (8 requests at once must not all pass the count).
-        self.online_lock = asyncio.Lock()
+        self.checkin_limiter = rate_limit(redis, "checkin", 30, timedelta(minutes=10))
+        # A booking code is checked in, and a phone's daily limit counted and claimed, under a
+        # lock of that code or phone: two at once must not both pass the check.
+        self.locks = short_locks(redis)
         # Open ticket streams per ticket id, to bound what one leaked link can cost.
         self.watchers: dict[str, int] = {}
 

@@ -76,7 +76,7 @@ async def hall_stream(ws: WebSocket) -> None:
         return
     sender = _Sender(ws)
     subscription: Subscription | None = None
-    svc.presence.connected(caller, ws.client.host if ws.client else None)
+    await svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
         device = caller.device is not None
         subscription, last = await _open(svc, runtime, hall, after, sender, device)
@@ -92,7 +92,7 @@ async def hall_stream(ws: WebSocket) -> None:
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await close_quietly(ws, 1001, "going away")
     finally:
-        svc.presence.disconnected(caller)
+        await svc.presence.disconnected(caller)
         if subscription is not None:
             await subscription.close()
 

@@ -22,3 +22,25 @@ def stream_key(hall: str) -> str:
 def published_key(hall: str) -> str:
     """The seq of the last event on the stream; a publisher adds only the very next one."""
     return f"ow:{{{hall}}}:published"
+
+
+# A device that has not been heard from for this long is forgotten (unknown, not "offline"):
+# connected screens, kiosks and printers heartbeat far more often, and come back on their own.
+PRESENCE_TTL_S = 300
+# A short lock outlives any step it guards, so a process killed holding it blocks nobody long.
+LOCK_TTL_S = 10
+
+
+def presence_key(hall: str, device: str) -> str:
+    """Hash of one device's presence: kind, connections, last_seen, address."""
+    return f"ow:{{{hall}}}:device:{device}"
+
+
+def rate_key(hall: str, limit: str, who: str) -> str:
+    """Sorted set of the times (ms) `who` used `limit` within its period."""
+    return f"ow:{{{hall}}}:rate:{limit}:{who}"
+
+
+def lock_key(hall: str, name: str) -> str:
+    """A short lock; its value is the holder's token, so only the holder releases it."""
+    return f"ow:{{{hall}}}:lock:{name}"

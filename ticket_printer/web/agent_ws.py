@@ -82,17 +82,17 @@ async def print_agent(ws: WebSocket) -> None:
         connection = {k: v for k, v in asdict(entry.connection).items() if v not in ("", None)}
     await send({"type": "hello", "printer": caller.name, "hall": caller.hall, "connection": connection})
     await dispatcher.attach(link)
-    svc.presence.connected(caller, ws.client.host if ws.client else None)
+    await svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
         while True:
             raw = await ws.receive_json()
-            svc.presence.seen(caller)
+            await svc.presence.seen(caller)
             await _handle(link, raw, ws)
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
     finally:
         dispatcher.detach(link)
-        svc.presence.disconnected(caller)
+        await svc.presence.disconnected(caller)
 
 
 async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:

@@ -77,7 +77,7 @@ async def check_in(request: Request) -> JSONResponse:
     caller = await principal(request)
     caller.require(hall, devices=_KIOSK)
     tickets = ticketing(request)
-    wait = tickets.checkin_limiter.retry_after_s(caller.name, svc.clock.now())
+    wait = await tickets.checkin_limiter.retry_after_s(hall, caller.name, svc.clock.now())
     if wait:
         return error_response(request, 429, "error.rate_limited", {"seconds": wait})
     data = await body(request, CheckInBody)
@@ -87,7 +87,7 @@ async def check_in(request: Request) -> JSONResponse:
     if answered is not None:
         return await _issued(request, spec, answered, caller, data.language)
     early = timedelta(minutes=tickets.settings.checkin_early_minutes)
-    async with tickets.checkin_lock:
+    async with tickets.locks.hold(hall, f"checkin:{data.code}"):
         booking = await tickets.bookings.claim(spec, data.code, svc.clock.now(), early)
         view = await svc.issue_for_visitor(
             hall,

@@ -153,7 +153,7 @@ async def online_issue(request: Request) -> JSONResponse:
     spec = svc.hall(hall).state.spec
     tickets = ticketing(request)
     now = svc.clock.now()
-    wait = tickets.online_limiter.retry_after_s(client_address(request), now)
+    wait = await tickets.online_limiter.retry_after_s(hall, client_address(request), now)
     if wait:
         response = error_response(request, 429, "error.rate_limited", {"seconds": wait})
         response.headers["Retry-After"] = str(wait)
@@ -171,7 +171,7 @@ async def online_issue(request: Request) -> JSONResponse:
     digest = phone_hash(tickets.phone_key, phone)
     day = service_day(now, spec.timezone)
     limit = tickets.settings.online_daily_limit
-    async with tickets.online_lock:
+    async with tickets.locks.hold(hall, f"online:{digest}"):
         if await svc.store.online_claims(hall, day, digest) >= limit:
             raise Conflict("error.daily_limit", limit=limit)
         view = await svc.issue_for_visitor(

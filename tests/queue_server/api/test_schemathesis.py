@@ -1,0 +1,88 @@
+"""The whole OpenAPI document checked by schemathesis against the app, as three kinds of caller.
+
+Every check is on: no 5xx, answers that match the documented status codes, content types and
+headers, schema-valid requests accepted, schema-invalid ones refused, and undeclared methods
+answered 405 with the right Allow header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.python import asgi
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from queue_server.api.openapi import build_document
+from queue_server.app import API_DOCS, create_app
+from queue_server.clock import ManualClock
+from tests.conftest import MONDAY_10AM, PASSWORD, login_all, make_settings, seed_people
+
+# The document is plain data, so the operations are known when the tests are collected; the
+# served one is checked to be this very document.
+DOCUMENT = build_document(*API_DOCS)
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+schema.config.update(base_url="http://testserver")
+
+# Bounded and deterministic so that CI gives the same verdict on every run.
+bounded = settings(
+    max_examples=10,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@dataclass
+class RunningHall:
+    app: Starlette
+    tokens: dict[str, str]
+
+    def call(self, case: schemathesis.Case, caller: str | None) -> None:
+        headers = {"Authorization": f"Bearer {self.tokens[caller]}"} if caller else {}
+        # The operation, and the probes some checks send after it, go to this app in-process.
+        case.operation.app = case.operation.schema.app = self.app
+        response = case.call_and_validate(headers=headers)
+        if case.operation.path == "/api/auth/logout" and response.status_code == 204:
+            # Signing out ended the caller's tokens: sign in again for the operations after it,
+            # through the app schemathesis keeps running (a TestClient would stop it on leaving).
+            signed_in = asgi.get_client(self.app).post(
+                "/api/auth/login", json={"username": caller, "password": PASSWORD}
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            self.tokens[caller] = signed_in.json()["token"]
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHall]:
+    clock = ManualClock(MONDAY_10AM)
+    hall_settings = make_settings(tmp_path_factory.mktemp("schemathesis"))
+    tokens = seed_people(hall_settings, clock)
+    app = create_app(hall_settings, clock)
+    with TestClient(app) as client:
+        login_all(client, tokens)
+        assert client.get("/api/openapi.json").json() == DOCUMENT
+    yield RunningHall(app, tokens)
+
+
+@schema.parametrize()
+@bounded
+def test_api_conforms_as_anonymous(case: schemathesis.Case, running: RunningHall) -> None:
+    running.call(case, None)
+
+
+@schema.parametrize()
+@bounded
+def test_api_conforms_as_supervisor(case: schemathesis.Case, running: RunningHall) -> None:
+    running.call(case, "supervisor")
+
+
+@schema.parametrize()
+@bounded
+def test_api_conforms_as_kiosk(case: schemathesis.Case, running: RunningHall) -> None:
+    running.call(case, "kiosk")
