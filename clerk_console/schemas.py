@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clerk_console.ratings import COMMENT_MAX_CHARS
+from queue_server.domain.hall import HallState
 
 
 class _Body(BaseModel):
@@ -14,7 +15,11 @@ class _Body(BaseModel):
 
 
 class RatingBody(_Body):
-    level: int = Field(description="5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意")
+    # Refused outside 1 … 5 by the rating rules with a worded message; the document states the range.
+    level: int = Field(
+        json_schema_extra={"minimum": 1, "maximum": 5},
+        description="5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意",
+    )
     reason: str | None = Field(default=None, max_length=64, description="A configured reason code")
     comment: str | None = Field(default=None, max_length=COMMENT_MAX_CHARS)
 
@@ -29,8 +34,9 @@ class PrioritiseBody(_Body):
 
 
 class NoticeBody(_Body):
-    # Longer texts are refused by the domain with a worded message, not by the schema.
-    text: str = Field(max_length=2000)
+    # Longer texts are refused by the domain with a worded message, not by the model; the
+    # document states the domain's limit.
+    text: str = Field(max_length=2000, json_schema_extra={"maxLength": HallState.NOTICE_MAX_CHARS})
 
 
 class NewUserBody(_Body):

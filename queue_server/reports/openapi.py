@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, param, responses
+from queue_server.reports.report import CSV_TABLES
 
 
-def _query(name: str, kind: str, description: str) -> dict[str, Any]:
-    return param(name, where="query", kind=kind, description=description)
+def _query(name: str, kind: str, description: str, **constraints: Any) -> dict[str, Any]:
+    # The constraints are the ones routes.py checks, so that the document says what is refused.
+    query = param(name, where="query", kind=kind, description=description)
+    query["schema"].update(constraints)
+    return query
 
 
 _RANGE = [
-    _query("from", "string", "First hall-local day, YYYY-MM-DD"),
-    _query("to", "string", "Last hall-local day, YYYY-MM-DD"),
+    _query("from", "string", "First hall-local day, YYYY-MM-DD", format="date"),
+    _query("to", "string", "Last hall-local day, YYYY-MM-DD", format="date"),
 ]
 
 DOC = ApiDoc(
@@ -25,8 +29,8 @@ DOC = ApiDoc(
                     HALL_PARAM,
                     *_RANGE,
                     _query("category", "string", "Only this category"),
-                    _query("format", "string", "json (default) or csv"),
-                    _query("table", "string", "With csv: which table"),
+                    _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
+                    _query("table", "string", "With csv: which table", enum=list(CSV_TABLES)),
                 ],
                 "responses": responses("200", "401", "403", "404", "422"),
             }
@@ -37,11 +41,23 @@ DOC = ApiDoc(
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,
-                    _query("weekday", "integer", "0 = Monday"),
-                    _query("target_wait", "integer", "Seconds"),
-                    _query("target_level", "number", "Share served within target_wait"),
-                    _query("replications", "integer", "Simulation runs"),
-                    _query("overtime_limit", "integer", "Minutes after closing the hall accepts"),
+                    _query("weekday", "integer", "0 = Monday", minimum=0, maximum=6),
+                    _query("target_wait", "number", "Seconds", minimum=10, maximum=7200),
+                    _query(
+                        "target_level",
+                        "number",
+                        "Share served within target_wait",
+                        minimum=0.05,
+                        maximum=0.999,
+                    ),
+                    _query("replications", "integer", "Simulation runs", minimum=1, maximum=100),
+                    _query(
+                        "overtime_limit",
+                        "number",
+                        "Minutes after closing the hall accepts",
+                        minimum=0,
+                        maximum=600,
+                    ),
                 ],
                 "responses": responses("200", "401", "403", "404", "422"),
             }
@@ -60,7 +76,7 @@ DOC = ApiDoc(
             "get": {
                 "summary": "Public: arrivals and waits by weekday and hour (办事拥挤时段)",
                 "security": [],
-                "parameters": [HALL_PARAM, _query("weeks", "integer", "1 … 12")],
+                "parameters": [HALL_PARAM, _query("weeks", "integer", "1 … 12", minimum=1, maximum=12)],
                 "responses": responses("200", "404", "422"),
             }
         },

@@ -57,7 +57,7 @@ PATHS: Final[dict[str, Any]] = {
             "summary": "Print a ticket again (staff on any printer, a kiosk its own tickets)",
             "parameters": [_HALL, _TICKET],
             "requestBody": _body("ReprintBody", required=False),
-            "responses": _responses("200", "401", "403", "404", "409", "422"),
+            "responses": _responses("200", "400", "401", "403", "404", "409", "422"),
         }
     },
     "/api/halls/{hall}/printers": {
@@ -81,7 +81,7 @@ PATHS: Final[dict[str, Any]] = {
             "security": [],
             "parameters": [_HALL],
             "requestBody": _body("OnlineIssueBody"),
-            "responses": _responses("201", "404", "409", "422", "429"),
+            "responses": _responses("201", "400", "404", "409", "422", "429"),
         }
     },
     "/api/halls/{hall}/bookings": {
@@ -89,7 +89,7 @@ PATHS: Final[dict[str, Any]] = {
             "summary": "Book a slot (staff); answers the booking code",
             "parameters": [_HALL],
             "requestBody": _body("BookingBody"),
-            "responses": _responses("201", "401", "403", "404", "422"),
+            "responses": _responses("201", "400", "401", "403", "404", "422"),
         }
     },
 }
