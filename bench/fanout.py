@@ -41,6 +41,7 @@ from tests.conftest import PASSWORD, demo_config  # noqa: E402
 from tests.server_process import ServerProcess, free_port  # noqa: E402
 
 HALL = "hall000"
+ISSUERS = 0  # clients issuing tickets as fast as they can while the calls are measured (--issuers)
 
 
 def write_config(directory: Path, screens: int) -> Path:
@@ -129,7 +130,7 @@ async def last_arrival(screens: list[websockets.ClientConnection], kind: str) ->
 
 
 async def measure(
-    base: str, ws_url: str, pid: int, count: int, calls: int, call: object, kind: str
+    base: str, ws_url: str, pid: int, count: int, calls: int, call: object, kind: str, issue: object = None
 ) -> tuple[list[float], float]:
     before = resident_kib(pid)
     screens = await open_screens(ws_url, count)
@@ -138,7 +139,15 @@ async def measure(
     gc.collect()
     gc.freeze()
     latencies = []
+    stop = asyncio.Event()
+
+    async def issuer() -> None:
+        while not stop.is_set():
+            await issue()  # type: ignore[misc, operator]
+
+    issuers = [asyncio.create_task(issuer()) for _ in range(ISSUERS if issue is not None else 0)]
     try:
+        await asyncio.sleep(0.5 if issuers else 0)
         for _ in range(calls):
             arrived = asyncio.create_task(last_arrival(screens, kind))
             await asyncio.sleep(0.05)
@@ -147,6 +156,8 @@ async def measure(
             latencies.append((await asyncio.wait_for(arrived, 60)) - started)
             await asyncio.sleep(0.1)
     finally:
+        stop.set()
+        await asyncio.gather(*issuers, return_exceptions=True)
         gc.unfreeze()
         await asyncio.gather(*(ws.close() for ws in screens), return_exceptions=True)
     return latencies, per_connection
@@ -159,8 +170,11 @@ async def run_floor(floor: Floor, count: int, calls: int) -> tuple[list[float], 
         async def call() -> None:
             await client.post(f"{floor.url}/broadcast", content=frame)
 
+        async def issue() -> None:
+            await client.post(f"{floor.url}/tickets", json={"category": "social", "channel": "counter"})
+
         ws_url = floor.url.replace("http", "ws", 1) + "/ws"
-        return await measure(floor.url, ws_url, floor.process.pid, count, calls, call, "ticket.called")
+        return await measure(floor.url, ws_url, floor.process.pid, count, calls, call, "ticket.called", issue)
 
 
 async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[list[float], float]:
@@ -180,6 +194,13 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[
             r.raise_for_status()
         window = f"{server.url}/api/halls/{HALL}/windows/1"
 
+        async def issue() -> None:
+            await client.post(
+                f"{server.url}/api/halls/{HALL}/tickets",
+                json={"category": "social", "channel": "counter"},
+                headers=auth,
+            )
+
         async def call() -> None:
             r = await client.post(f"{window}/call-next", headers=auth)
             r.raise_for_status()
@@ -187,7 +208,9 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[
 
         ws_url = server.url.replace("http", "ws", 1) + f"/ws/halls/{HALL}?token={token}"
         assert server.process is not None
-        return await measure(server.url, ws_url, server.process.pid, count, calls, call, "ticket.called")
+        return await measure(
+            server.url, ws_url, server.process.pid, count, calls, call, "ticket.called", issue
+        )
 
 
 def p(values: list[float], q: int) -> float:
@@ -200,7 +223,10 @@ def main() -> None:
     )
     parser.add_argument("--screens", type=int, nargs="+", default=[1000])
     parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--issuers", type=int, default=0, help="clients issuing tickets meanwhile (goal 3)")
     args = parser.parse_args()
+    global ISSUERS
+    ISSUERS = args.issuers
     load = os.getloadavg()[0]
     for count in args.screens:
         with tempfile.TemporaryDirectory() as tmp:
