@@ -24,8 +24,9 @@ from queue_server.domain.errors import DomainError
 from queue_server.domain.model import HallSpec
 from queue_server.messages import translate
 from queue_server.storage import open_store
+from queue_server.storage.base import Booking
 from ticket_printer.agent import AgentOptions, AgentRefused, PrintAgent
-from ticket_printer.bookings import Booking, BookingStore
+from ticket_printer.bookings import Bookings
 from ticket_printer.connections import PrinterConfig
 
 
@@ -128,8 +129,7 @@ async def _store_booking(
     store = open_store(store_url)
     await store.start()
     try:
-        engine = getattr(store, "engine")  # noqa: B009 - the SQL store's engine
-        return await BookingStore(engine).add(spec, category, start, end, "cli", SystemClock().now())
+        return await Bookings(store).add(spec, category, start, end, "cli", SystemClock().now())
     finally:
         await store.close()
 

@@ -8,44 +8,16 @@ the slot, so that dispatch serves it first while the slot lasts.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
-
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import Final
 
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.domain.opening import is_weekend, sessions
-from ticket_printer.tables import BOOKINGS
+from queue_server.storage.base import Booking, Store
 
 # Eight digits: typed on the kiosk's keypad; guessing is bounded by the kiosk's rate limit.
 CODE_DIGITS: Final = 8
-
-
-@dataclass(frozen=True)
-class Booking:
-    code: str
-    hall: str
-    category: str
-    slot_start: datetime
-    slot_end: datetime
-    ticket_id: str | None = None
-    number: str | None = None
-
-    def public(self, spec: HallSpec) -> dict[str, Any]:
-        tz = spec.timezone
-        return {
-            "code": self.code,
-            "hall": self.hall,
-            "category": self.category,
-            "slot_start": self.slot_start.astimezone(tz).isoformat(),
-            "slot_end": self.slot_end.astimezone(tz).isoformat(),
-            "ticket": self.ticket_id,
-            "number": self.number,
-        }
 
 
 def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) -> None:
@@ -64,9 +36,11 @@ def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) ->
         raise Invalid("error.booking_slot", problem="the slot is not inside opening hours")
 
 
-class BookingStore:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+class Bookings:
+    """Making bookings and checking them at the kiosk; the store keeps them."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     async def add(
         self, spec: HallSpec, category: str, start: datetime, end: datetime, by: str, now: datetime
@@ -74,48 +48,14 @@ class BookingStore:
         check_slot(spec, category, start, end)
         while True:
             code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-            row = {
-                "code": code,
-                "hall": spec.id,
-                "category": category,
-                "slot_start": start,
-                "slot_end": end,
-                "created_at": now,
-                "created_by": by,
-            }
-            try:
-                async with self._engine.begin() as conn:
-                    await conn.execute(BOOKINGS.insert(), [row])
-            except IntegrityError:
-                continue  # the code is taken: draw another
-            return Booking(code, spec.id, category, start, end)
-
-    async def get(self, hall: str, code: str) -> Booking | None:
-        async with self._engine.connect() as conn:
-            row = (
-                (
-                    await conn.execute(
-                        select(BOOKINGS).where(BOOKINGS.c.hall == hall, BOOKINGS.c.code == code)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-        if row is None:
-            return None
-        return Booking(
-            row["code"],
-            row["hall"],
-            row["category"],
-            row["slot_start"],
-            row["slot_end"],
-            row["ticket_id"],
-            row["number"],
-        )
+            booking = Booking(code, spec.id, category, start, end)
+            if await self._store.add_booking(booking, by, now):
+                return booking
+            # the code is taken: draw another
 
     async def claim(self, spec: HallSpec, code: str, now: datetime, early: timedelta) -> Booking:
         """The booking, checked as usable now (raises otherwise); not yet marked as used."""
-        booking = await self.get(spec.id, code)
+        booking = await self._store.get_booking(spec.id, code)
         if booking is None:
             raise NotFound("error.unknown_booking", code=code)
         if booking.ticket_id is not None:
@@ -128,13 +68,3 @@ class BookingStore:
                 early=int(early.total_seconds() // 60),
             )
         return booking
-
-    async def mark_used(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
-        """Record the ticket; False if another check-in got there first."""
-        async with self._engine.begin() as conn:
-            result = await conn.execute(
-                update(BOOKINGS)
-                .where(BOOKINGS.c.code == code, BOOKINGS.c.ticket_id.is_(None))
-                .values(ticket_id=ticket_id, number=number, checked_in_at=now)
-            )
-            return bool(result.rowcount)

@@ -18,9 +18,8 @@ from datetime import datetime
 from typing import Any, Final
 
 from queue_server.clock import Clock
-from ticket_printer.jobs import JobStore, PrintJob
+from queue_server.storage.base import JobState, PrintJob, Store
 from ticket_printer.status import PrinterState
-from ticket_printer.tables import JobState
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class PrintOutcome:
 
 
 class PrintDispatcher:
-    def __init__(self, jobs: JobStore, clock: Clock) -> None:
+    def __init__(self, jobs: Store, clock: Clock) -> None:
         self.jobs, self._clock = jobs, clock
         self._links: dict[str, PrinterLink] = {}
         self._conditions: dict[str, PrinterCondition] = {}
@@ -105,7 +104,7 @@ class PrintDispatcher:
         """
         acked = self._acked[job.id] = asyncio.Event()
         try:
-            await self.jobs.add(job)
+            await self.jobs.add_print_job(job)
             if self.ready(job.printer):
                 await self.push(job.printer)
                 deadline = asyncio.get_running_loop().time() + wait_s
@@ -116,11 +115,11 @@ class PrintDispatcher:
                     # The ack may reach another server process: look at the store now and then.
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(acked.wait(), min(left, 0.5))
-                    if (await self.jobs.get(job.id) or job).state is JobState.PRINTED:
+                    if (await self.jobs.print_job(job.id) or job).state is JobState.PRINTED:
                         break
         finally:
             self._acked.pop(job.id, None)
-        stored = await self.jobs.get(job.id)
+        stored = await self.jobs.print_job(job.id)
         printed = stored is not None and stored.state is JobState.PRINTED
         return PrintOutcome(job.id, printed, self.condition(job.printer))
 
@@ -149,10 +148,10 @@ class PrintDispatcher:
     ) -> None:
         link.sent.discard(job_id)
         if printed:
-            await self.jobs.mark_printed(job_id, self._clock.now())
+            await self.jobs.print_job_printed(job_id, self._clock.now())
         else:
             # Stays in the queue: printed once the agent reports the printer ready again.
-            await self.jobs.mark_retry(job_id, message)
+            await self.jobs.print_job_retry(job_id, message)
         self._set_condition(link.printer, state, message, low)
         event = self._acked.get(job_id)
         if event is not None:
@@ -165,11 +164,11 @@ class PrintDispatcher:
             link = self._links.get(printer)
             if link is None or not self.ready(printer):
                 return
-            for job in await self.jobs.pending(printer, self._clock.now()):
+            for job in await self.jobs.pending_print_jobs(printer, self._clock.now()):
                 if job.id in link.sent:
                     continue
                 link.sent.add(job.id)
-                await self.jobs.mark_sent(job.id, self._clock.now())
+                await self.jobs.print_job_sent(job.id, self._clock.now())
                 try:
                     await link.send(job_message(job))
                 except (ConnectionError, TimeoutError) as exc:
@@ -193,7 +192,7 @@ class PrintDispatcher:
         while True:
             await asyncio.sleep(SWEEP_S)
             try:
-                expired = await self.jobs.expire(self._clock.now())
+                expired = await self.jobs.expire_print_jobs(self._clock.now())
                 if expired:
                     log.info("%d print jobs were not printed in time", expired)
                 for printer in list(self._links):

@@ -1,7 +1,7 @@
 """The ticketing side of the server: kiosk printing, online tickets and bookings, put together.
 
-One Ticketing lives in the app's lifespan next to the QueueService; it owns this package's
-tables (created in the queue server's database at startup) and the print job dispatcher.
+One Ticketing lives in the app's lifespan next to the QueueService; it owns the print job
+dispatcher. Print jobs, bookings and online claims are kept by the queue service's store.
 """
 
 from __future__ import annotations
@@ -11,40 +11,34 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from queue_server.domain.model import HallSpec
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
-from ticket_printer.bookings import BookingStore
+from queue_server.storage.base import JobState, PrintJob
+from ticket_printer.bookings import Bookings
 from ticket_printer.dispatcher import PrintDispatcher
 from ticket_printer.image_text import MissingFontError
-from ticket_printer.jobs import JobStore, PrintJob
 from ticket_printer.messages import Language
-from ticket_printer.online import ClaimStore
 from ticket_printer.render import render
 from ticket_printer.settings import PrinterEntry, TicketingSettings
 from ticket_printer.status import PrinterState
-from ticket_printer.tables import JobState
 from ticket_printer.ticket import PrintableTicket
 
 log = logging.getLogger(__name__)
 
 
 class Ticketing:
-    """Made by `open` once the queue service has started (its tables need the store)."""
+    """Made by `open` once the queue service (and so its store) has started."""
 
     def __init__(
         self,
         settings: TicketingSettings,
         service: QueueService,
-        engine: AsyncEngine,
         phone_key: bytes,
     ) -> None:
         self.settings, self.service, self.phone_key = settings, service, phone_key
-        self.dispatcher = PrintDispatcher(JobStore(engine), service.clock)
-        self.bookings = BookingStore(engine)
-        self.claims = ClaimStore(engine)
+        self.dispatcher = PrintDispatcher(service.store, service.clock)
+        self.bookings = Bookings(service.store)
         # Shared by every process when the bus is Redis (queue_server.ephemeral).
         redis = service.backends.redis[0] if service.backends.redis else None
         self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
@@ -58,9 +52,8 @@ class Ticketing:
 
     @classmethod
     async def open(cls, settings: TicketingSettings, service: QueueService) -> Ticketing:
-        engine = _engine(service)
         phone_key = await service.store.secret("online_phone_key", secrets.token_hex(32))
-        ticketing = cls(settings, service, engine, bytes.fromhex(phone_key))
+        ticketing = cls(settings, service, bytes.fromhex(phone_key))
         await ticketing.dispatcher.start()
         return ticketing
 
@@ -124,10 +117,3 @@ class Ticketing:
             footer=self.settings.footer_in(language),
             language=language,
         )
-
-
-def _engine(service: QueueService) -> AsyncEngine:
-    engine = getattr(service.store, "engine", None)
-    if not isinstance(engine, AsyncEngine):
-        raise RuntimeError("ticketing needs the SQL store (its tables live in the same database)")
-    return engine

@@ -8,6 +8,8 @@ full snapshot first and the events after it. A client that cannot keep up is clo
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,6 +18,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
+from queue_server.api.fanout import HallFanout, Screen, hall_fanout
 from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
@@ -33,20 +36,6 @@ CLOSE_RESYNC = 4008
 CLOSE_TRY_AGAIN = 1013
 # Said with 1013, so that screens come back as soon as the store does, not after a back-off.
 RETRY_AFTER_MS = 1000
-
-
-class _Sender:
-    def __init__(self, ws: WebSocket) -> None:
-        self.ws = ws
-        self._lock = asyncio.Lock()
-
-    async def send(self, message: dict[str, Any] | str) -> None:
-        async with self._lock:
-            async with asyncio.timeout(SEND_TIMEOUT_S):
-                if isinstance(message, str):
-                    await self.ws.send_text(message)
-                else:
-                    await self.ws.send_json(message)
 
 
 async def hall_stream(ws: WebSocket) -> None:
@@ -74,14 +63,24 @@ async def hall_stream(ws: WebSocket) -> None:
         reason = translate(exc.key, "en", **params).encode()[:120].decode(errors="ignore")
         await ws.close(code=code, reason=reason)
         return
-    sender = _Sender(ws)
     subscription: Subscription | None = None
+    fanout: HallFanout | None = None
+    screen: Screen | None = None
     await svc.presence.connected(caller, ws.client.host if ws.client else None)
     try:
         device = caller.device is not None
-        subscription, last = await _open(svc, runtime, hall, after, sender, device)
+        fanout = hall_fanout(svc.bus, hall)
+        # The hall's subscription exists before this screen's catch-up starts: no event
+        # published in between is missed by both.
+        await fanout.started()
+        subscription, last = await _open(svc, runtime, hall, after, ws, device)
+        screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue)
+        await subscription.close()
+        fanout.join(screen)
         # Every heartbeat checks the token again: a revoked device or account is cut off.
-        await _relay(ws, sender, subscription, last, device, lambda: svc.authenticate(bearer_token(ws)))
+        await first_to_finish(
+            _heartbeat(screen, lambda: svc.authenticate(bearer_token(ws))), until_hang_up(ws)
+        )
     except NotAuthenticated as exc:
         await close_quietly(ws, CLOSE_UNAUTHORIZED, translate(exc.key, "en"))
     except SubscriberOverflow:
@@ -93,6 +92,8 @@ async def hall_stream(ws: WebSocket) -> None:
         await close_quietly(ws, 1001, "going away")
     finally:
         await svc.presence.disconnected(caller)
+        if fanout is not None:
+            fanout.left(screen)
         if subscription is not None:
             await subscription.close()
 
@@ -114,8 +115,16 @@ def _after(raw: str | None) -> int | None:
     return seq
 
 
+async def _send(ws: WebSocket, message: dict[str, Any] | str) -> None:
+    async with asyncio.timeout(SEND_TIMEOUT_S):
+        if isinstance(message, str):
+            await ws.send_text(message)
+        else:
+            await ws.send_json(message)
+
+
 async def _open(
-    svc: Any, runtime: Any, hall: str, after: int | None, sender: _Sender, device: bool
+    svc: Any, runtime: Any, hall: str, after: int | None, ws: WebSocket, device: bool
 ) -> tuple[Subscription, int]:
     # A client ahead of every committed step (the store was reset) starts over.
     if after is not None and after <= (await runtime.current()).seq:
@@ -125,36 +134,36 @@ async def _open(
             pass
     while True:
         snapshot = await runtime.snapshot()
-        await sender.send(without_ticket_ids(snapshot) if device else snapshot)
+        await _send(ws, without_ticket_ids(snapshot) if device else snapshot)
         try:
             return await svc.bus.subscribe(hall, snapshot["seq"]), int(snapshot["seq"])
         except ReplayGap:  # the ring moved past the snapshot while it was sent: take another
             continue
 
 
-async def _relay(
-    ws: WebSocket,
-    sender: _Sender,
-    subscription: Subscription,
-    last: int,
-    device: bool,
-    still_allowed: Callable[[], Awaitable[object]],
-) -> None:
-    async def forward() -> None:
-        nonlocal last
-        async for event in subscription:
-            if event.seq <= last:
-                continue
-            await sender.send(event.device_wire if device else event.wire)
-            last = event.seq
+async def _catch_up(
+    ws: WebSocket, subscription: Subscription, last: int, device: bool, backlog: int
+) -> Screen:
+    """Sends what the screen's own subscription holds until it is empty, then hands over:
+    from its last seq on, the hall's fan-out sends it every event."""
+    while queued := subscription.take_queued():
+        for event in queued:
+            if event.seq > last:
+                await _send(ws, event.device_wire if device else event.wire)
+                last = event.seq
+    return Screen(ws, device=device, last=last, backlog=backlog)
 
-    async def heartbeat() -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_S)
-            await still_allowed()
-            await sender.send({"kind": "heartbeat", "seq": last})
 
-    await first_to_finish(forward(), heartbeat(), until_hang_up(ws))
+async def _heartbeat(screen: Screen, still_allowed: Callable[[], Awaitable[object]]) -> None:
+    """Says the screen's seq every few seconds, and ends it once the fan-out cut it loose."""
+    while True:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(HEARTBEAT_S):
+                await screen.cut_loose.wait()
+        if screen.cut_loose.is_set():
+            raise SubscriberOverflow("screen fell behind")
+        await still_allowed()
+        screen.send(json.dumps({"kind": "heartbeat", "seq": screen.last}))
 
 
 routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]

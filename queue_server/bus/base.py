@@ -19,6 +19,10 @@ class SubscriberOverflow(Exception):
 class Subscription(Protocol):
     def __aiter__(self) -> AsyncIterator[Event]: ...
 
+    def take_queued(self) -> list[Event]:
+        """The events queued so far, without waiting. Raises SubscriberOverflow."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -30,6 +30,14 @@ class MemorySubscription:
                 raise SubscriberOverflow(self._hall)
             yield await self.queue.get()
 
+    def take_queued(self) -> list[Event]:
+        if self.overflowed:
+            raise SubscriberOverflow(self._hall)
+        events = []
+        while not self.queue.empty():
+            events.append(self.queue.get_nowait())
+        return events
+
     async def close(self) -> None:
         self._bus.detach(self._hall, self)
 

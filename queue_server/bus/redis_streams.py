@@ -62,6 +62,16 @@ class StreamSubscription:
             if event is not None:
                 yield event
 
+    def take_queued(self) -> list[Event]:
+        events = []
+        while not self.queue.empty():
+            event = self.queue.get_nowait()
+            if event is not None:
+                events.append(event)
+        if self.overflowed:
+            raise SubscriberOverflow(self._hall)
+        return events
+
     async def close(self) -> None:
         self._bus.detach(self._hall, self)
 

@@ -145,9 +145,7 @@ def _with_sql_store(
 def _records(
     settings: Settings, spec: HallSpec, first: date, last: date, category: str | None
 ) -> tuple[list[VisitRecord], Any]:
-    read = _with_sql_store(
-        settings, lambda store: read_ledger(store.engine, spec, first, last, category=category)
-    )
+    read = _with_sql_store(settings, lambda store: read_ledger(store, spec, first, last, category=category))
     return list(read.records), read
 
 

@@ -24,30 +24,19 @@ into *legs*, one `VisitRecord` per leg:
   counted in `LedgerRead.open_legs`.
 
 The clerk is the user name of the event's actor (`clerk:wang` → `wang`); device or system
-actors give no clerk. Ratings: when a table named `rating` exists (columns `ticket`,
-`level` 1..5, `reason`), the latest rating of a ticket is put on its last served leg;
-otherwise no ticket has a rating.
+actors give no clerk. Ratings: a ticket's rating (`level` 1..5, `reason`) is put on its last
+served leg.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, column, inspect, select, table
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from queue_server.domain.model import HallSpec
 from queue_server.planning.model import HallCalendar, Outcome, VisitRecord
-from queue_server.storage.tables import LedgerRow, TicketRow
-
-_LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
-_TICKETS: Table = TicketRow.metadata.tables[TicketRow.__tablename__]
-_RATING = table("rating", column("ticket"), column("level"), column("reason"))
-_CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
+from queue_server.storage.base import Store
 
 
 def hall_calendar(spec: HallSpec, holidays: frozenset[date] | None = None) -> HallCalendar:
@@ -172,23 +161,8 @@ def replay(
     return out, leg is not None
 
 
-def _has_rating_table(sync_conn: Connection) -> bool:
-    return bool(inspect(sync_conn).has_table("rating"))
-
-
-async def _ticket_ids(conn: AsyncConnection, hall: str, start: date, end: date) -> list[str]:
-    rows = await conn.execute(
-        select(_TICKETS.c.id).where(
-            _TICKETS.c.hall == hall,
-            _TICKETS.c.service_day >= start,
-            _TICKETS.c.service_day <= end,
-        )
-    )
-    return [r[0] for r in rows]
-
-
 async def read_ledger(
-    engine: AsyncEngine,
+    store: Store,
     spec: HallSpec,
     start: date,
     end: date,
@@ -198,49 +172,14 @@ async def read_ledger(
     """The legs of the hall's tickets issued on local dates start..end (see module docstring).
 
     `category` keeps only the legs of that category (after transfers)."""
-    data = _LEDGER.c.data
-    columns = [
-        _LEDGER.c.seq,
-        _LEDGER.c.type,
-        _LEDGER.c.at,
-        _LEDGER.c.actor,
-        _LEDGER.c.window,
-        _LEDGER.c.ticket,
-        data["ticket"]["category"].as_string().label("category"),
-        data["ticket"]["priority"].as_string().label("priority"),
-        data["to_category"].as_string().label("to_category"),
-    ]
-    per_ticket: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    ratings: dict[str, tuple[int, str | None]] = {}
-    async with engine.connect() as conn:
-        ids = await _ticket_ids(conn, spec.id, start, end)
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            rows = await conn.execute(
-                select(*columns)
-                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.ticket.in_(chunk))
-                .order_by(_LEDGER.c.seq)
-            )
-            for row in rows.mappings():
-                per_ticket[row["ticket"]].append(dict(row))
-        has_ratings = await conn.run_sync(_has_rating_table)
-        if has_ratings:
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i : i + _CHUNK]
-                rows = await conn.execute(
-                    select(_RATING.c.ticket, _RATING.c.level, _RATING.c.reason).where(
-                        _RATING.c.ticket.in_(chunk)
-                    )
-                )
-                for ticket_id, level, reason in rows:
-                    if level is not None and 1 <= int(level) <= 5:
-                        ratings[str(ticket_id)] = (int(level), reason or None)
+    ledger = await store.ticket_ledger(spec.id, start, end)
+    ids, ratings = ledger.tickets, ledger.ratings
     records: list[VisitRecord] = []
     open_legs = 0
     skipped: dict[str, int] = {}
     events = 0
     for ticket_id in ids:
-        evs = per_ticket.get(ticket_id, [])
+        evs = [asdict(e) for e in ledger.entries.get(ticket_id, [])]
         events += len(evs)
         legs, still_open = replay(spec.id, evs, skipped=skipped)
         open_legs += still_open
@@ -253,4 +192,5 @@ async def read_ledger(
     if category is not None:
         records = [r for r in records if r.category == category]
     records.sort(key=lambda r: r.issued_at)
-    return LedgerRead(tuple(records), len(ids), events, open_legs, has_ratings, skipped)
+    # The store's schema always has the rating table.
+    return LedgerRead(tuple(records), len(ids), events, open_legs, True, skipped)

@@ -35,7 +35,7 @@ from queue_server.messages import MESSAGES, pick_language
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
 from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
-from queue_server.storage.sql import SqlStore
+from queue_server.storage.base import Store
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -46,12 +46,12 @@ _crowded_cache: dict[tuple[int, str, date, int], tuple[float, dict[str, Any]]] =
 
 
 def _bad(field: str, problem: str) -> BadRequest:
-    return BadRequest(422, "error.bad_param", [{"field": field, "problem": problem}],
-                      field=field, problem=problem)
+    return BadRequest(
+        422, "error.bad_param", [{"field": field, "problem": problem}], field=field, problem=problem
+    )
 
 
-def _param(request: Request, name: str, parse: Callable[[str], _T], default: _T,
-           problem: str) -> _T:
+def _param(request: Request, name: str, parse: Callable[[str], _T], default: _T, problem: str) -> _T:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
@@ -83,7 +83,7 @@ def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
     return start, end
 
 
-async def _manager_hall(request: Request) -> tuple[HallSpec, SqlStore]:
+async def _manager_hall(request: Request) -> tuple[HallSpec, Store]:
     hall = request.path_params["hall"]
     svc = service(request)
     svc.hall(hall)  # NotFound for an unknown hall
@@ -91,14 +91,11 @@ async def _manager_hall(request: Request) -> tuple[HallSpec, SqlStore]:
     return _spec_store(request, hall)
 
 
-def _spec_store(request: Request, hall: str) -> tuple[HallSpec, SqlStore]:
+def _spec_store(request: Request, hall: str) -> tuple[HallSpec, Store]:
     svc = service(request)
     spec = svc.settings.hall(hall)
     assert spec is not None
-    store = svc.store
-    if not isinstance(store, SqlStore):  # pragma: no cover - the only store there is
-        raise RuntimeError("reports need the SQL store")
-    return spec, store
+    return spec, svc.store
 
 
 async def reports(request: Request) -> Response:
@@ -113,15 +110,19 @@ async def reports(request: Request) -> Response:
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
         raise _bad("table", " | ".join(CSV_TABLES))
-    read = await read_ledger(store.engine, spec, start, end, category=category)
+    read = await read_ledger(store, spec, start, end, category=category)
     calendar = hall_calendar(spec)
     report = await anyio.to_thread.run_sync(
-        lambda: build_report(read, spec, calendar, start, end, category=category))
+        lambda: build_report(read, spec, calendar, start, end, category=category)
+    )
     if fmt == "json":
         return JSONResponse(report)
     name = f"onewindow-{spec.id}-{start}-{end}{'-' + category if category else ''}-{table}.csv"
-    return Response("\ufeff" + report_csv(report, table), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        "\ufeff" + report_csv(report, table),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 async def plan(request: Request) -> JSONResponse:
@@ -147,7 +148,7 @@ async def plan(request: Request) -> JSONResponse:
         pools=pools_from_spec(spec),
         weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
     )
-    read = await read_ledger(store.engine, spec, start, end)
+    read = await read_ledger(store, spec, start, end)
     if not read.records:
         raise _bad("from", f"no tickets between {start} and {end}")
     calendar = hall_calendar(spec)
@@ -188,10 +189,11 @@ async def crowded(request: Request) -> JSONResponse:
     hit = _crowded_cache.get(key)
     if hit is not None and _time.monotonic() - hit[0] < _CROWDED_TTL_S:
         return JSONResponse(hit[1])
-    read = await read_ledger(store.engine, spec, start, end)
+    read = await read_ledger(store, spec, start, end)
     calendar = hall_calendar(spec)
     body = await anyio.to_thread.run_sync(
-        lambda: crowded_periods(list(read.records), spec, calendar, start, end))
+        lambda: crowded_periods(list(read.records), spec, calendar, start, end)
+    )
     _crowded_cache[key] = (_time.monotonic(), body)
     return JSONResponse(body, headers={"Cache-Control": "public, max-age=600"})
 
@@ -210,22 +212,23 @@ async def reports_page(request: Request) -> Response:
     hall = request.path_params["hall"]
     service(request).hall(hall)
     spec, _ = _spec_store(request, hall)
-    lang = request.query_params.get("lang") or pick_language(
-        request.headers.get("accept-language"))
+    lang = request.query_params.get("lang") or pick_language(request.headers.get("accept-language"))
     lang = lang if lang in ("zh-CN", "en") else "zh-CN"
     texts = page_texts()
     config = {
-        "hall": spec.id, "name": spec.name, "name_en": spec.name_en, "lang": lang,
+        "hall": spec.id,
+        "name": spec.name,
+        "name_en": spec.name_en,
+        "lang": lang,
         "texts": texts,
-        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en}
-                       for c in spec.categories],
+        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories],
         # Bad ratings are recorded with the reason's code; the page shows its words.
-        "reasons": [r.public() for r in
-                    console_settings(service(request).settings).rating_reasons],
+        "reasons": [r.public() for r in console_settings(service(request).settings).rating_reasons],
         "today": datetime.now(spec.timezone).date().isoformat(),
     }
     return templates.TemplateResponse(
-        request, "reports.html",
+        request,
+        "reports.html",
         {"config": config, "t": texts[lang], "lang": lang, "spec": spec},
     )
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
@@ -50,6 +51,90 @@ class RatingRecord:
     comment: str | None
     at: datetime
     channel: str
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"  # waiting for the printer's agent (or for the printer to be fixed)
+    SENT = "sent"  # handed to the agent, not yet acknowledged
+    PRINTED = "printed"
+    FAILED = "failed"  # given up: not printed within print_within_s
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A durable print job: written before any printer sees it, one id for its whole life."""
+
+    id: str
+    hall: str
+    printer: str
+    ticket_id: str
+    number: str
+    data: bytes
+    state: JobState
+    created_at: datetime
+    expires_at: datetime
+    kiosk: str | None = None
+    reprint: bool = False
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    code: str
+    hall: str
+    category: str
+    slot_start: datetime
+    slot_end: datetime
+    ticket_id: str | None = None
+    number: str | None = None
+
+    def public(self, spec: HallSpec) -> dict[str, Any]:
+        tz = spec.timezone
+        return {
+            "code": self.code,
+            "hall": self.hall,
+            "category": self.category,
+            "slot_start": self.slot_start.astimezone(tz).isoformat(),
+            "slot_end": self.slot_end.astimezone(tz).isoformat(),
+            "ticket": self.ticket_id,
+            "number": self.number,
+        }
+
+
+@dataclass(frozen=True)
+class OnlineClaim:
+    """One online ticket taken with a phone number; only a keyed hash of the number is kept."""
+
+    ticket_id: str
+    hall: str
+    service_day: date
+    phone_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One ledger event of a ticket as the reports replay it."""
+
+    seq: int
+    type: str
+    at: datetime
+    actor: str | None
+    window: int | None
+    ticket: str
+    category: str | None
+    priority: str | None
+    to_category: str | None
+
+
+@dataclass(frozen=True)
+class TicketLedger:
+    """The ledger of the tickets a hall issued on some service days."""
+
+    tickets: list[str]  # their ids
+    entries: dict[str, list[LedgerEntry]]  # per ticket id, in seq order
+    ratings: dict[str, tuple[int, str | None]]  # per ticket id: level 1..5, reason
 
 
 @dataclass(frozen=True)
@@ -113,6 +198,46 @@ class Store(Protocol):
 
     async def events_since(self, hall: str, start: datetime, types: Sequence[str]) -> list[Event]:
         """The hall's ledger events of the given types from `start` on."""
+
+    async def ticket_ledger(self, hall: str, first: date, last: date) -> TicketLedger:
+        """The ledger events and ratings of the tickets of service days first..last."""
+
+    async def add_print_job(self, job: PrintJob) -> None: ...
+
+    async def print_job(self, job_id: str) -> PrintJob | None: ...
+
+    async def print_jobs_of_ticket(self, ticket_id: str) -> list[PrintJob]:
+        """Oldest first."""
+
+    async def pending_print_jobs(self, printer: str, now: datetime) -> list[PrintJob]:
+        """Jobs the printer still owes, oldest first: queued, and sent but never acknowledged."""
+
+    async def print_job_sent(self, job_id: str, now: datetime) -> None: ...
+
+    async def print_job_printed(self, job_id: str, now: datetime) -> None:
+        """From any state: an agent that printed a job we had given up on still printed it."""
+
+    async def print_job_retry(self, job_id: str, error: str) -> None:
+        """The printer could not print it: back in the queue until the printer is fixed."""
+
+    async def expire_print_jobs(self, now: datetime) -> int:
+        """Pending jobs past their time are failed; how many."""
+
+    async def print_job_counts(self, hall: str) -> dict[tuple[str, str], int]:
+        """(printer, state) -> number of jobs, for the hall's printer overview."""
+
+    async def add_booking(self, booking: Booking, created_by: str, now: datetime) -> bool:
+        """Stores a booking; False (nothing written) if its code is taken."""
+
+    async def get_booking(self, hall: str, code: str) -> Booking | None: ...
+
+    async def use_booking(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
+        """Records the booking's ticket; False if another check-in got there first."""
+
+    async def online_claims(self, hall: str, day: date, phone_hash: str) -> int:
+        """How many online tickets the phone took that service day."""
+
+    async def add_online_claim(self, claim: OnlineClaim) -> None: ...
 
     async def add_rating(self, rating: RatingRecord) -> bool:
         """Stores a rating; False if its ticket already has one."""

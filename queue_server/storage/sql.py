@@ -22,11 +22,17 @@ from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
 from queue_server.storage import migrate
 from queue_server.storage.base import (
+    Booking,
     Catchup,
     DeviceRecord,
+    JobState,
+    LedgerEntry,
+    OnlineClaim,
+    PrintJob,
     RatingRecord,
     Reply,
     StoreUnavailable,
+    TicketLedger,
     UserRecord,
 )
 from queue_server.storage.rows import (
@@ -38,11 +44,14 @@ from queue_server.storage.rows import (
     window_row,
 )
 from queue_server.storage.tables import (
+    BookingRow,
     CounterRow,
     DeviceRow,
     HallSeqRow,
     IdempotencyRow,
     LedgerRow,
+    OnlineClaimRow,
+    PrintJobRow,
     RatingRow,
     SecretRow,
     TicketRow,
@@ -60,6 +69,11 @@ _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
 _RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
+_PRINT_JOBS: Table = PrintJobRow.metadata.tables[PrintJobRow.__tablename__]
+_BOOKINGS: Table = BookingRow.metadata.tables[BookingRow.__tablename__]
+_CLAIMS: Table = OnlineClaimRow.metadata.tables[OnlineClaimRow.__tablename__]
+_PENDING = (JobState.QUEUED.value, JobState.SENT.value)
+_CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
 
 
@@ -293,6 +307,179 @@ class SqlStore:
             )
             return [event_from_row(row) for row in rows.mappings()]
 
+    # ---- reports ---------------------------------------------------------------------
+
+    async def ticket_ledger(self, hall: str, first: date, last: date) -> TicketLedger:
+        data = _LEDGER.c.data
+        columns = [
+            _LEDGER.c.seq,
+            _LEDGER.c.type,
+            _LEDGER.c.at,
+            _LEDGER.c.actor,
+            _LEDGER.c.window,
+            _LEDGER.c.ticket,
+            data["ticket"]["category"].as_string().label("category"),
+            data["ticket"]["priority"].as_string().label("priority"),
+            data["to_category"].as_string().label("to_category"),
+        ]
+        entries: dict[str, list[LedgerEntry]] = {}
+        ratings: dict[str, tuple[int, str | None]] = {}
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_TICKETS.c.id).where(
+                    _TICKETS.c.hall == hall,
+                    _TICKETS.c.service_day >= first,
+                    _TICKETS.c.service_day <= last,
+                )
+            )
+            ids = [r[0] for r in rows]
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i : i + _CHUNK]
+                rows = await conn.execute(
+                    select(*columns)
+                    .where(_LEDGER.c.hall == hall, _LEDGER.c.ticket.in_(chunk))
+                    .order_by(_LEDGER.c.seq)
+                )
+                for row in rows.mappings():
+                    entries.setdefault(row["ticket"], []).append(LedgerEntry(**row))
+                rows = await conn.execute(
+                    select(_RATINGS.c.ticket, _RATINGS.c.level, _RATINGS.c.reason).where(
+                        _RATINGS.c.ticket.in_(chunk)
+                    )
+                )
+                for ticket_id, level, reason in rows:
+                    if level is not None and 1 <= int(level) <= 5:
+                        ratings[str(ticket_id)] = (int(level), reason or None)
+        return TicketLedger(ids, entries, ratings)
+
+    # ---- print jobs ------------------------------------------------------------------
+
+    async def add_print_job(self, job: PrintJob) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_PRINT_JOBS.insert(), [{**job.__dict__, "state": job.state.value}])
+
+    async def print_job(self, job_id: str) -> PrintJob | None:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_PRINT_JOBS).where(_PRINT_JOBS.c.id == job_id))
+            row = rows.mappings().first()
+        return None if row is None else _print_job(row)
+
+    async def print_jobs_of_ticket(self, ticket_id: str) -> list[PrintJob]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_PRINT_JOBS)
+                .where(_PRINT_JOBS.c.ticket_id == ticket_id)
+                .order_by(_PRINT_JOBS.c.created_at)
+            )
+            return [_print_job(row) for row in rows.mappings()]
+
+    async def pending_print_jobs(self, printer: str, now: datetime) -> list[PrintJob]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_PRINT_JOBS)
+                .where(
+                    _PRINT_JOBS.c.printer == printer,
+                    _PRINT_JOBS.c.state.in_(_PENDING),
+                    _PRINT_JOBS.c.expires_at > now,
+                )
+                .order_by(_PRINT_JOBS.c.created_at)
+            )
+            return [_print_job(row) for row in rows.mappings()]
+
+    async def print_job_sent(self, job_id: str, now: datetime) -> None:
+        await self._set_print_job(
+            job_id, _PENDING, state=JobState.SENT.value, sent_at=now, attempts=_PRINT_JOBS.c.attempts + 1
+        )
+
+    async def print_job_printed(self, job_id: str, now: datetime) -> None:
+        states = tuple(s.value for s in JobState if s is not JobState.PRINTED)
+        await self._set_print_job(job_id, states, state=JobState.PRINTED.value, printed_at=now, error=None)
+
+    async def print_job_retry(self, job_id: str, error: str) -> None:
+        await self._set_print_job(job_id, _PENDING, state=JobState.QUEUED.value, error=error[:500])
+
+    async def expire_print_jobs(self, now: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                _PRINT_JOBS.update()
+                .where(_PRINT_JOBS.c.state.in_(_PENDING), _PRINT_JOBS.c.expires_at <= now)
+                .values(
+                    state=JobState.FAILED.value,
+                    error=func.coalesce(_PRINT_JOBS.c.error, "not printed in time"),
+                )
+            )
+            return int(result.rowcount)
+
+    async def print_job_counts(self, hall: str) -> dict[tuple[str, str], int]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_PRINT_JOBS.c.printer, _PRINT_JOBS.c.state, func.count())
+                .where(_PRINT_JOBS.c.hall == hall)
+                .group_by(_PRINT_JOBS.c.printer, _PRINT_JOBS.c.state)
+            )
+            return {(printer, state): count for printer, state, count in rows}
+
+    async def _set_print_job(self, job_id: str, states: tuple[str, ...], **values: Any) -> None:
+        async with self._begin() as conn:
+            await conn.execute(
+                _PRINT_JOBS.update()
+                .where(_PRINT_JOBS.c.id == job_id, _PRINT_JOBS.c.state.in_(states))
+                .values(**values)
+            )
+
+    # ---- bookings and online claims --------------------------------------------------
+
+    async def add_booking(self, booking: Booking, created_by: str, now: datetime) -> bool:
+        row = {**booking.__dict__, "created_by": created_by, "created_at": now}
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_BOOKINGS.insert(), [row])
+        except IntegrityError:
+            return False
+        return True
+
+    async def get_booking(self, hall: str, code: str) -> Booking | None:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_BOOKINGS).where(_BOOKINGS.c.hall == hall, _BOOKINGS.c.code == code)
+            )
+            row = rows.mappings().first()
+        if row is None:
+            return None
+        return Booking(
+            row["code"],
+            row["hall"],
+            row["category"],
+            row["slot_start"],
+            row["slot_end"],
+            row["ticket_id"],
+            row["number"],
+        )
+
+    async def use_booking(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                _BOOKINGS.update()
+                .where(_BOOKINGS.c.code == code, _BOOKINGS.c.ticket_id.is_(None))
+                .values(ticket_id=ticket_id, number=number, checked_in_at=now)
+            )
+            return bool(result.rowcount)
+
+    async def online_claims(self, hall: str, day: date, phone_hash: str) -> int:
+        async with self._connect() as conn:
+            result = await conn.execute(
+                select(func.count()).where(
+                    _CLAIMS.c.hall == hall,
+                    _CLAIMS.c.service_day == day,
+                    _CLAIMS.c.phone_hash == phone_hash,
+                )
+            )
+            return int(result.scalar() or 0)
+
+    async def add_online_claim(self, claim: OnlineClaim) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_CLAIMS.insert(), [claim.__dict__])
+
     # ---- ratings --------------------------------------------------------------------
 
     async def add_rating(self, rating: RatingRecord) -> bool:
@@ -388,6 +575,24 @@ class SqlStore:
             select(_LEDGER).where(_LEDGER.c.hall == hall).order_by(_LEDGER.c.seq.desc()).limit(limit)
         )
         return [event_from_row(row) for row in reversed(list(rows.mappings()))]
+
+
+def _print_job(row: Any) -> PrintJob:
+    return PrintJob(
+        id=row["id"],
+        hall=row["hall"],
+        printer=row["printer"],
+        ticket_id=row["ticket_id"],
+        number=row["number"],
+        data=bytes(row["data"]),
+        state=JobState(row["state"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        kiosk=row["kiosk"],
+        reprint=bool(row["reprint"]),
+        attempts=int(row["attempts"]),
+        error=row["error"],
+    )
 
 
 class _Stale(Exception):

@@ -7,11 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from queue_server.clock import ManualClock
+from queue_server.storage.base import JobState, PrintJob
 from queue_server.storage.sql import SqlStore
 from tests.conftest import MONDAY_10AM
 from ticket_printer.dispatcher import PrintDispatcher, PrinterLink
-from ticket_printer.jobs import JobStore, PrintJob
-from ticket_printer.tables import JobState
 
 
 def job(number: str) -> PrintJob:
@@ -34,7 +33,7 @@ async def test_a_link_that_drops_while_a_job_is_sent_keeps_the_job_for_the_next_
     store = SqlStore(f"sqlite:///{tmp_path / 'hall.db'}")
     await store.start()  # migrates, print_job table included
     try:
-        dispatcher = PrintDispatcher(JobStore(store.engine), ManualClock(MONDAY_10AM))
+        dispatcher = PrintDispatcher(store, ManualClock(MONDAY_10AM))
         sent: list[str] = []
 
         async def gone(message: dict[str, object]) -> None:
@@ -59,7 +58,7 @@ async def test_a_link_that_drops_while_a_job_is_sent_keeps_the_job_for_the_next_
         await dispatcher.on_status(again, "ok", "ready", False)
         assert sent == ["A001"]  # handed over again on the next connection
         await dispatcher.on_ack(again, "job-A001", True, "ok", "printed", False)
-        stored = await dispatcher.jobs.get("job-A001")
+        stored = await dispatcher.jobs.print_job("job-A001")
         assert stored is not None and stored.state is JobState.PRINTED
     finally:
         await store.close()

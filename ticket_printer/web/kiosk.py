@@ -98,7 +98,7 @@ async def check_in(request: Request) -> JSONResponse:
             appointment=Appointment(booking.slot_start, booking.slot_end),
             key=key,
         )
-        await tickets.bookings.mark_used(booking.code, view["id"], view["number"], svc.clock.now())
+        await svc.store.use_booking(booking.code, view["id"], view["number"], svc.clock.now())
     return await _issued(request, spec, view, caller, data.language)
 
 
@@ -112,7 +112,7 @@ async def reprint(request: Request) -> JSONResponse:
     data = await body(request, ReprintBody, optional=True)
     view = await svc.ticket_view(hall, ticket_id)
     tickets = ticketing(request)
-    earlier = await tickets.dispatcher.jobs.for_ticket(ticket_id)
+    earlier = await svc.store.print_jobs_of_ticket(ticket_id)
     if caller.device is DeviceKind.KIOSK:
         printer = tickets.settings.printer_for_kiosk(hall, caller.name)
         if not any(job.kiosk == caller.name for job in earlier):
@@ -147,7 +147,7 @@ async def hall_printers(request: Request) -> JSONResponse:
     svc.hall(hall)
     (await principal(request)).require(hall, roles=STAFF, devices=_KIOSK)
     tickets = ticketing(request)
-    counts = await tickets.dispatcher.jobs.counts(hall)
+    counts = await svc.store.print_job_counts(hall)
     printers = [
         {
             "name": p.name,

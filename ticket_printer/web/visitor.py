@@ -27,6 +27,7 @@ from queue_server.domain.errors import Conflict
 from queue_server.domain.model import NORMAL
 from queue_server.domain.numbering import service_day
 from queue_server.service import QueueService, idempotency_key
+from queue_server.storage.base import OnlineClaim
 from ticket_printer.online import normalise_phone, phone_hash
 from ticket_printer.web.deps import base_url, client_address, ticketing
 from ticket_printer.web.pages import page
@@ -171,7 +172,7 @@ async def online_issue(request: Request) -> JSONResponse:
     day = service_day(now, spec.timezone)
     limit = tickets.settings.online_daily_limit
     async with tickets.locks.hold(hall, f"online:{digest}"):
-        if await tickets.claims.count(hall, day, digest) >= limit:
+        if await svc.store.online_claims(hall, day, digest) >= limit:
             raise Conflict("error.daily_limit", limit=limit)
         view = await svc.issue_for_visitor(
             hall,
@@ -182,7 +183,7 @@ async def online_issue(request: Request) -> JSONResponse:
             appointment=None,
             key=key,
         )
-        await tickets.claims.add(hall, day, digest, view["id"], now)
+        await svc.store.add_online_claim(OnlineClaim(view["id"], hall, day, digest, now))
     return _online_issued(request, svc, hall, view)
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from queue_server.reports.ledger import hall_calendar, read_ledger
-from queue_server.storage.sql import async_url
+from queue_server.storage import open_store
+from queue_server.storage.base import RatingRecord
 from tests.conftest import MONDAY_10AM, Hall
 
 DAY = date(2026, 11, 23)
@@ -64,12 +62,13 @@ def make_ledger(hall: Hall) -> dict[str, str]:
 
 def read(hall: Hall, category: str | None = None) -> object:
     async def go() -> object:
-        engine = create_async_engine(async_url(hall.settings.server.store))
+        store = open_store(hall.settings.server.store)
+        await store.start()
         try:
             spec = hall.settings.halls[0]
-            return await read_ledger(engine, spec, DAY, DAY, category=category)
+            return await read_ledger(store, spec, DAY, DAY, category=category)
         finally:
-            await engine.dispose()
+            await store.close()
 
     return asyncio.run(go())
 
@@ -113,29 +112,19 @@ def test_hall_calendar_uses_weekend_sessions(hall: Hall) -> None:
     assert [f"{a:%H:%M}-{b:%H:%M}" for a, b in calendar.intervals(saturday)] == ["09:00-11:30", "14:00-17:00"]
 
 
-def test_ratings_are_read_when_a_rating_table_exists(hall: Hall) -> None:
+def test_ratings_are_read_with_the_ledger(hall: Hall) -> None:
     ids = make_ledger(hall)
 
     async def add_ratings() -> None:
-        engine = create_async_engine(async_url(hall.settings.server.store))
-        async with engine.begin() as conn:
-            # the clerk console's rating table if it is there, else the minimal one
-            await conn.execute(
-                text(
-                    "CREATE TABLE IF NOT EXISTS rating (hall VARCHAR, "
-                    "ticket VARCHAR UNIQUE, level INTEGER, reason TEXT, "
-                    "at TIMESTAMP, channel VARCHAR)"
-                )
-            )
-            await conn.execute(
-                text(
-                    "INSERT INTO rating (hall, ticket, level, reason, at, channel) VALUES "
-                    "('weiyang', :t, 5, NULL, '2026-11-23 02:20:00', 'screen'), "
-                    "('weiyang', :c, 2, '等太久', '2026-11-23 09:41:00', 'screen')"
-                ),
-                {"t": ids["A"], "c": ids["C"]},
-            )
-        await engine.dispose()
+        store = open_store(hall.settings.server.store)
+        await store.start()
+        try:
+            for ticket, level, reason, at in ((ids["A"], 5, None, 2), (ids["C"], 2, "等太久", 9)):
+                when = datetime(2026, 11, 23, at, 20, tzinfo=UTC)
+                rating = RatingRecord("weiyang", ticket, 3, None, level, reason, None, when, "screen")
+                assert await store.add_rating(rating)
+        finally:
+            await store.close()
 
     asyncio.run(add_ratings())
     body = hall.client.get(
