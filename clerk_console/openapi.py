@@ -23,12 +23,14 @@ def _path_param(name: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
-def _op(summary: str, params: list[str], body: str | None = None, public: bool = False) -> Any:
+def _op(
+    summary: str, params: list[str], body: str | None = None, public: bool = False, ok: str = "200"
+) -> Any:
     operation: dict[str, Any] = {
         "summary": summary,
         "parameters": [_path_param(p, "integer" if p == "window" else "string") for p in params],
         "responses": {
-            "200": {"description": "OK", "content": {"application/json": {}}},
+            ok: {"description": "OK", "content": {"application/json": {}}},
             "4XX": {
                 "description": "Worded error",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -55,7 +57,7 @@ PATHS: dict[str, Any] = {
     },
     f"{_H}/alerts": {"get": _op("Alerts and extended service now (managers)", ["hall"])},
     f"{_H}/board": {"get": _op("The supervisor's dashboard view (managers)", ["hall"])},
-    f"{_H}/notices": {"post": _op("Post a notice to the hall screens", ["hall"], "NoticeBody")},
+    f"{_H}/notices": {"post": _op("Post a notice to the hall screens", ["hall"], "NoticeBody", ok="201")},
     f"{_H}/tickets/{{ticket}}/history": {
         "get": _op("Every ledger entry of a ticket (staff)", ["hall", "ticket"])
     },
@@ -71,11 +73,12 @@ PATHS: dict[str, Any] = {
             ["hall", "ticket"],
             "RatingBody",
             public=True,
+            ok="201",
         )
     },
     "/api/users": {
         "get": _op("Accounts (admin)", []),
-        "post": _op("Add an account (admin)", [], "NewUserBody"),
+        "post": _op("Add an account (admin)", [], "NewUserBody", ok="201"),
     },
 }
 

@@ -157,6 +157,25 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
                     "responses": responses("200", "401", "403", "404", "409", "503"),
                 }
             },
+            "/api/halls/{hall}/windows/{window}/call": {
+                "post": {
+                    "summary": "Call a given number (特呼) at this window",
+                    "parameters": [HALL_PARAM, param("window", kind="integer")],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "allOf": [{"$ref": "#/components/schemas/WindowActionBody"}],
+                                    "required": ["number"],
+                                    "properties": {"number": {"type": "string", "minLength": 1}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
+                }
+            },
             "/api/halls/{hall}/windows/{window}/{verb}": {
                 "post": {
                     "summary": "A clerk's verb or a window state change",
@@ -164,7 +183,7 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
                     "parameters": [
                         HALL_PARAM,
                         param("window", kind="integer"),
-                        {**param("verb"), "schema": {"enum": list(WINDOW_VERBS)}},
+                        {**param("verb"), "schema": {"enum": [v for v in WINDOW_VERBS if v != "call"]}},
                     ],
                     "requestBody": body("WindowActionBody", required=False),
                     "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),

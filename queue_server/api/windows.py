@@ -16,7 +16,16 @@ _REQUIRED = {"call": "number"}
 
 
 async def window_action(request: Request) -> JSONResponse:
-    hall, verb = request.path_params["hall"], request.path_params["verb"]
+    return await _act(request, request.path_params["verb"])
+
+
+async def call_number(request: Request) -> JSONResponse:
+    # A route of its own so that the document can say its body needs a number.
+    return await _act(request, "call")
+
+
+async def _act(request: Request, verb: str) -> JSONResponse:
+    hall = request.path_params["hall"]
     svc = service(request)
     number = window_number(request)
     svc.hall(hall).state.window(number)  # an unknown window is a 404 before anything else
@@ -46,4 +55,7 @@ async def window_action(request: Request) -> JSONResponse:
     return JSONResponse(await svc.window_action(hall, number, command, caller, key))
 
 
-routes = [Route("/api/halls/{hall}/windows/{window}/{verb}", window_action, methods=["POST"])]
+routes = [
+    Route("/api/halls/{hall}/windows/{window}/call", call_number, methods=["POST"]),
+    Route("/api/halls/{hall}/windows/{window}/{verb}", window_action, methods=["POST"]),
+]
