@@ -101,8 +101,6 @@ def _reasons(value: Any, problems: list[str]) -> tuple[RatingReason, ...]:
             continue
         name_en = item.get("name_en")
         reasons.append(
-            RatingReason(
-                item["code"], item["name"], name_en if isinstance(name_en, str) else item["name"]
-            )
+            RatingReason(item["code"], item["name"], name_en if isinstance(name_en, str) else item["name"])
         )
     return tuple(reasons)

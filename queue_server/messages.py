@@ -324,8 +324,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
     "reports.plan_hint": {
         "zh-CN": (
-            "根据所选日期的取号与窗口占用时长，"
-            "按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
+            "根据所选日期的取号与窗口占用时长，按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
         ),
         "en": (
             "Windows per half hour for the week, per kind of window, simulated from the "
@@ -394,8 +393,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reports.plan_slots": {"zh-CN": "各时段排班与模拟达标率", "en": "Plan per half hour, simulated"},
     "reports.overtime_forecast": {
         "zh-CN": (
-            "延时预测：按排班模拟平均闭厅后 {mean} 分钟"
-            "（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
+            "延时预测：按排班模拟平均闭厅后 {mean} 分钟（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
         ),
         "en": (
             "Overtime forecast: {mean} min after closing on average with the plan (p90 {p90} "

@@ -135,9 +135,7 @@ def _send_now(cfg: PrinterConfig, data: bytes) -> PrintResult:
 def _print(printer: EscposPrinter, cfg: PrinterConfig, data: bytes) -> PrintResult:
     before = _status(printer, cfg, cfg.status_timeout_s) if cfg.reports_status else None
     if before is not None and before.state is not PrinterState.OK:
-        return PrintResult(
-            before.state, f"{before.message}; ticket not printed", False, before.paper_low
-        )
+        return PrintResult(before.state, f"{before.message}; ticket not printed", False, before.paper_low)
     # The whole job in one write: python-escpos has no public call for prepared bytes.
     printer._raw(data)
     if before is None:

@@ -44,9 +44,7 @@ class FakePrinterStatus:
             return bytes([_FIXED_BITS | (0x08 if offline else 0)])
         if n == 2:
             cause = (
-                (0x04 if self.cover_open else 0)
-                | (0x20 if paper_out else 0)
-                | (0x40 if self.error else 0)
+                (0x04 if self.cover_open else 0) | (0x20 if paper_out else 0) | (0x40 if self.error else 0)
             )
             return bytes([_FIXED_BITS | cause])
         if n == 4:

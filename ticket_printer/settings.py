@@ -113,10 +113,7 @@ def parse_ticketing(raw: Any, halls: set[str], source: str = "<memory>") -> Tick
     if not isinstance(printers, list):
         problems.append(f"{SECTION}.printers: expected [[{SECTION}.printers]] tables")
         printers = []
-    entries = (
-        _printer(item, f"{SECTION}.printers[{i}]", halls, problems)
-        for i, item in enumerate(printers)
-    )
+    entries = (_printer(item, f"{SECTION}.printers[{i}]", halls, problems) for i, item in enumerate(printers))
     parsed = [e for e in entries if e is not None]
     names = [p.name for p in parsed]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -152,7 +149,7 @@ def _printer(raw: Any, path: str, halls: set[str], problems: list[str]) -> Print
     if "connection" in raw:
         try:
             if not isinstance(raw["connection"], dict):
-                raise ValueError("expected a table such as { kind = \"network\", host = \"...\" }")
+                raise ValueError('expected a table such as { kind = "network", host = "..." }')
             connection = PrinterConfig.from_mapping(raw["connection"])
         except (ValueError, TypeError) as exc:
             problems.append(f"{path}.connection: {exc}")

@@ -35,9 +35,7 @@ class PrintableTicket:
 
     def __post_init__(self) -> None:
         if not _NUMBER.fullmatch(self.number):
-            raise ValueError(
-                f"ticket number must be 1-16 ASCII letters/digits, not {self.number!r}"
-            )
+            raise ValueError(f"ticket number must be 1-16 ASCII letters/digits, not {self.number!r}")
         if self.people_ahead < 0:
             raise ValueError(f"people_ahead must be >= 0, not {self.people_ahead}")
         if self.estimated_wait_s < 0:

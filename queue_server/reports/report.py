@@ -30,13 +30,11 @@ def _round(value: Any, digits: int = 1) -> Any:
 
 
 def _clean(rows: Iterable[Row]) -> list[Row]:
-    return [{k: _round(v, 4 if k in ("within_target",) else 1) for k, v in r.items()}
-            for r in rows]
+    return [{k: _round(v, 4 if k in ("within_target",) else 1) for k, v in r.items()} for r in rows]
 
 
 def hall_info(spec: HallSpec) -> Row:
-    return {"id": spec.id, "name": spec.name, "name_en": spec.name_en,
-            "timezone": spec.timezone.key}
+    return {"id": spec.id, "name": spec.name, "name_en": spec.name_en, "timezone": spec.timezone.key}
 
 
 def build_report(
@@ -65,10 +63,17 @@ def build_report(
         "to": end.isoformat(),
         "category": category,
         "wait_target_s": wait_target,
-        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en,
-                        "weekend": c.weekend} for c in spec.categories],
-        "source": {"tickets": read.tickets, "events": read.events, "records": len(records),
-                   "open_legs": read.open_legs, "ratings_table": read.ratings},
+        "categories": [
+            {"code": c.code, "name": c.name, "name_en": c.name_en, "weekend": c.weekend}
+            for c in spec.categories
+        ],
+        "source": {
+            "tickets": read.tickets,
+            "events": read.events,
+            "records": len(records),
+            "open_legs": read.open_legs,
+            "ratings_table": read.ratings,
+        },
         "overall": _clean([report.overall.to_row("key")])[0],
         "by_day": _clean(report.by_day.to_rows()),
         "by_hour": _clean(report.by_hour.to_rows()),
@@ -83,20 +88,30 @@ def build_report(
             "good_min": ratings.good_min,
             "good_rate": _round(ratings.good_rate, 4),
             "active_rate": _round(ratings.active_rate, 4),
-            "bad": [{"issued_at": b.issued_at.isoformat(), "category": b.category,
-                     "window": b.window, "clerk": b.clerk, "rating": b.rating,
-                     "label": RATING_LABELS[b.rating], "reason": b.reason, "ticket": b.ticket}
-                    for b in ratings.bad],
+            "bad": [
+                {
+                    "issued_at": b.issued_at.isoformat(),
+                    "category": b.category,
+                    "window": b.window,
+                    "clerk": b.clerk,
+                    "rating": b.rating,
+                    "label": RATING_LABELS[b.rating],
+                    "reason": b.reason,
+                    "ticket": b.ticket,
+                }
+                for b in ratings.bad
+            ],
         },
         "extended": {
             "open_days": extended.open_days,
             "days_with_extension": extended.days_with_extension,
             "total_minutes_after_closing": round(extended.total_minutes_after_closing, 1),
-            "mean_minutes_after_closing": round(
-                extended.total_minutes_after_closing / extended.open_days, 1)
-            if extended.open_days else None,
+            "mean_minutes_after_closing": round(extended.total_minutes_after_closing / extended.open_days, 1)
+            if extended.open_days
+            else None,
             "max_minutes_after_closing": round(
-                max((d.minutes_after_closing for d in extended.days), default=0.0), 1),
+                max((d.minutes_after_closing for d in extended.days), default=0.0), 1
+            ),
             "tickets_after_closing": extended.tickets_after_closing,
             "days": _clean(extended.to_rows()),
         },
@@ -145,8 +160,11 @@ def report_csv(report: Row, table: str = "summary") -> str:
 
 
 def crowded_periods(
-    records: Sequence[VisitRecord], spec: HallSpec, calendar: HallCalendar,
-    start: date, end: date,
+    records: Sequence[VisitRecord],
+    spec: HallSpec,
+    calendar: HallCalendar,
+    start: date,
+    end: date,
 ) -> Row:
     """Per weekday and open hour: average tickets per open day, the typical wait and a level
     (crowded ≥ 80 % of the busiest hour of the week, quiet < 50 %). Aggregates only."""
@@ -157,8 +175,7 @@ def crowded_periods(
         for a, b in intervals_to_minutes(calendar.weekday_intervals(wd)):
             open_set.update(range(a // 60, (b + 59) // 60))
         open_hours[wd] = sorted(open_set)
-    peak = max((c.arrivals_per_day for c in cells if c.hour in open_hours[c.weekday]),
-               default=0.0)
+    peak = max((c.arrivals_per_day for c in cells if c.hour in open_hours[c.weekday]), default=0.0)
     days = []
     for wd in range(7):
         hours: list[Row] = []
@@ -167,14 +184,17 @@ def crowded_periods(
                 continue
             share = c.arrivals_per_day / peak if peak else 0.0
             level = CROWDED if share >= 0.8 else MODERATE if share >= 0.5 else QUIET
-            hours.append({
-                "hour": c.hour, "label": f"{c.hour:02d}:00",
-                "tickets_per_day": round(c.arrivals_per_day, 1),
-                "mean_wait_min": None if c.mean_wait is None else round(c.mean_wait / 60),
-                "level": level,
-            })
+            hours.append(
+                {
+                    "hour": c.hour,
+                    "label": f"{c.hour:02d}:00",
+                    "tickets_per_day": round(c.arrivals_per_day, 1),
+                    "mean_wait_min": None if c.mean_wait is None else round(c.mean_wait / 60),
+                    "level": level,
+                }
+            )
         quiet = [h["label"] for h in sorted(hours, key=lambda h: h["tickets_per_day"])[:2]]
-        days.append({"weekday": wd, "open": bool(hours), "hours": hours,
-                     "best_hours": quiet if hours else []})
-    return {"hall": hall_info(spec), "from": start.isoformat(), "to": end.isoformat(),
-            "weekdays": days}
+        days.append(
+            {"weekday": wd, "open": bool(hours), "hours": hours, "best_hours": quiet if hours else []}
+        )
+    return {"hall": hall_info(spec), "from": start.isoformat(), "to": end.isoformat(), "weekdays": days}

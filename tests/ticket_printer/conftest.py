@@ -84,9 +84,7 @@ def live_hall(
     with ServerThread(create_app(settings, clock)) as server:
         hall = LiveHall(f"http://127.0.0.1:{server.port}", clock, tokens, fake_printer)
         for name in ("clerk1", "supervisor"):
-            reply = hall.client.post(
-                "/api/auth/login", json={"username": name, "password": PASSWORD}
-            )
+            reply = hall.client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
             tokens[name] = reply.json()["token"]
         yield hall
         hall.client.close()

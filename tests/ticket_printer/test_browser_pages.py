@@ -95,9 +95,7 @@ def test_kiosk_after_closing_says_issuing_has_ended(kiosk: Page, live_hall: Live
     shot(kiosk, "kiosk-closed.png")
 
 
-def test_kiosk_at_the_weekend_offers_weekend_matters_only(
-    kiosk: Page, live_hall: LiveHall
-) -> None:
+def test_kiosk_at_the_weekend_offers_weekend_matters_only(kiosk: Page, live_hall: LiveHall) -> None:
     live_hall.clock.advance(timedelta(days=5))  # Saturday 10:00
     open_kiosk(kiosk, live_hall)
     expect(kiosk.locator("#weekend-banner")).to_be_visible()
@@ -107,9 +105,7 @@ def test_kiosk_at_the_weekend_offers_weekend_matters_only(
     shot(kiosk, "kiosk-weekend.png")
 
 
-def test_phone_page_follows_the_queue_and_alerts_when_called(
-    browser: Browser, live_hall: LiveHall
-) -> None:
+def test_phone_page_follows_the_queue_and_alerts_when_called(browser: Browser, live_hall: LiveHall) -> None:
     for _ in range(4):
         live_hall.kiosk_issue("business")
         live_hall.clock.advance(timedelta(seconds=30))  # the line follows issue time

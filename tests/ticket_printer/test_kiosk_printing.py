@@ -20,9 +20,7 @@ from ticket_printer.agent import AgentRefused, PrintAgent
 from ticket_printer.fake_printer import FakePrinterStatus
 
 
-def test_a_kiosk_ticket_is_printed_with_its_tracking_link(
-    live_hall: LiveHall, agent: AgentThread
-) -> None:
+def test_a_kiosk_ticket_is_printed_with_its_tracking_link(live_hall: LiveHall, agent: AgentThread) -> None:
     reply = live_hall.kiosk_issue("business", language="zh-CN")
     assert reply.status_code == 201, reply.text
     body = reply.json()
@@ -75,9 +73,7 @@ def test_paper_out_keeps_the_job_and_prints_it_once_the_paper_is_back(
     assert b"A001" in job
 
 
-def test_a_cut_connection_mid_job_prints_the_job_once(
-    live_hall: LiveHall, tmp_path: Path
-) -> None:
+def test_a_cut_connection_mid_job_prints_the_job_once(live_hall: LiveHall, tmp_path: Path) -> None:
     """The agent prints while its connection to the server is cut; the server sends the job
     again after the reconnect, and the agent acknowledges it without printing it again."""
     live_hall.printer.reply_delay_s = 0.25  # a job now takes about 1.5 s
@@ -89,9 +85,7 @@ def test_a_cut_connection_mid_job_prints_the_job_once(
             live_hall.wait_for(lambda: live_hall.printer_state()["state"] == "ok", 10, "ready")
             issue = threading.Thread(target=live_hall.kiosk_issue, args=("business",))
             issue.start()
-            live_hall.wait_for(
-                lambda: live_hall.printer_state()["jobs"] == {"sent": 1}, what="job sent"
-            )
+            live_hall.wait_for(lambda: live_hall.printer_state()["jobs"] == {"sent": 1}, what="job sent")
             proxy.cut()  # while the agent is printing
             issue.join(10)
             live_hall.wait_for(
@@ -196,4 +190,3 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
     for sock in (source, target):
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-

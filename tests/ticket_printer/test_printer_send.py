@@ -64,9 +64,7 @@ def test_refused_connection_is_offline(native: bytes) -> None:
         (FakePrinterStatus(online=False), PrinterState.OFFLINE),
     ],
 )
-def test_faulty_printer_gets_no_job(
-    status: FakePrinterStatus, state: PrinterState, native: bytes
-) -> None:
+def test_faulty_printer_gets_no_job(status: FakePrinterStatus, state: PrinterState, native: bytes) -> None:
     with FakeNetworkPrinter(status=status) as fake:
         result = send(fake.config(), native)
         assert fake.wait_for_jobs(1) == [b""]
@@ -189,8 +187,6 @@ def test_config_from_mapping_reads_usb_ids_as_written_on_labels() -> None:
         ({"kind": "file"}, "file_path"),
     ],
 )
-def test_config_from_mapping_rejects_bad_settings(
-    settings: dict[str, object], complaint: str
-) -> None:
+def test_config_from_mapping_rejects_bad_settings(settings: dict[str, object], complaint: str) -> None:
     with pytest.raises(ValueError, match=complaint):
         PrinterConfig.from_mapping(settings)

@@ -25,9 +25,7 @@ def test_after_closing_the_kiosk_refuses_but_the_counter_still_issues(
     error = refused.json()["error"]
     assert error["code"] == "issuing_ended"
     assert "今日取号已结束" in error["message"] and "2026-11-24 09:00" in error["message"]
-    counter = live_hall.post(
-        "/api/halls/weiyang/tickets", "clerk1", category="business", channel="counter"
-    )
+    counter = live_hall.post("/api/halls/weiyang/tickets", "clerk1", category="business", channel="counter")
     assert counter.status_code == 201
     offer = live_hall.get("/kiosk/api/halls/weiyang", "kiosk").json()
     assert offer["issuing"] == "ended"
@@ -142,9 +140,7 @@ def test_the_ticket_stream_follows_one_ticket_only(live_hall: LiveHall) -> None:
         async with connect(url) as ws:
             seen.append(json.loads(await ws.recv()))
             await asyncio.to_thread(live_hall.post, "/api/halls/weiyang/windows/3/open", "clerk1")
-            await asyncio.to_thread(
-                live_hall.post, "/api/halls/weiyang/windows/3/call-next", "clerk1"
-            )
+            await asyncio.to_thread(live_hall.post, "/api/halls/weiyang/windows/3/call-next", "clerk1")
             while seen[-1]["ticket"]["status"] != "called":
                 seen.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
         return seen

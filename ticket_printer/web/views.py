@@ -38,13 +38,10 @@ def hall_offer(state: HallState, now: datetime) -> dict[str, Any]:
         "session_end": _iso(status.session_end),
         "next_opening": _iso(status.next_opening),
         "hours_today": [
-            f"{start:%H:%M}–{end:%H:%M}"
-            for start, end in spec.hours.sessions_on(status.now.date())
+            f"{start:%H:%M}–{end:%H:%M}" for start, end in spec.hours.sessions_on(status.now.date())
         ],
         "categories": categories,
-        "priorities": [
-            {"code": p.code, "name": p.name, "name_en": p.name_en} for p in spec.priorities
-        ],
+        "priorities": [{"code": p.code, "name": p.name, "name_en": p.name_en} for p in spec.priorities],
     }
 
 
