@@ -176,7 +176,8 @@ async def http_rate(url: str, windows: int, seconds: float) -> tuple[float, list
 
 
 class Floor:
-    """The bare Starlette+uvicorn app (bench/floor_app.py) in its own process."""
+    """The bare Starlette+uvicorn app (bench/floor_app.py) in its own process, with the
+    WebSocket settings OneWindow serves with (so the fan-out bench compares like with like)."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -184,22 +185,18 @@ class Floor:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.floor_app:app",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
+                "-c",
+                f"import uvicorn; uvicorn.run('bench.floor_app:app', port={self.port},"
+                " log_level='warning', access_log=False, ws_ping_interval=20, ws_ping_timeout=20,"
+                " ws_per_message_deflate=False)",
             ],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if httpx.post(f"{self.url}/x", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/x", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -19,7 +19,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,13 +31,14 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.call_rate import Floor  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
 from queue_server.clock import SystemClock  # noqa: E402
 from queue_server.config import load_settings  # noqa: E402
 from queue_server.storage import open_store  # noqa: E402
 from tests.conftest import PASSWORD, demo_config  # noqa: E402
-from tests.server_process import ServerProcess, free_port  # noqa: E402
+from tests.server_process import ServerProcess  # noqa: E402
 
 HALL = "hall000"
 ISSUERS = 0  # clients issuing tickets as fast as they can while the calls are measured (--issuers)
@@ -74,35 +74,6 @@ def resident_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
-
-
-class Floor:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                f"import uvicorn; uvicorn.run('bench.floor_app:app', port={self.port},"
-                " log_level='warning', access_log=False, ws_ping_interval=20, ws_ping_timeout=20,"
-                " ws_per_message_deflate=False)",
-            ],
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/x", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("floor app did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 async def open_screens(url: str, count: int) -> list[websockets.ClientConnection]:
