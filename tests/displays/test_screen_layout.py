@@ -121,6 +121,13 @@ def busy_hall(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
         yield request.param, hall
 
 
+# Every screen test runs in both layouts, each with its own smallest readable size.
+BOTH_ORIENTATIONS = pytest.mark.parametrize(
+    ("orientation", "viewport", "minimum"),
+    [("landscape", LANDSCAPE, LANDSCAPE_MIN_PX), ("portrait", PORTRAIT, PORTRAIT_MIN_PX)],
+)
+
+
 def check(screen: Screen, minimum_px: int) -> None:
     found = screen.page.evaluate(CLIPPED)
     assert found["problems"] == []
@@ -128,10 +135,7 @@ def check(screen: Screen, minimum_px: int) -> None:
     assert small == [], f"text smaller than {minimum_px} px"
 
 
-@pytest.mark.parametrize(
-    ("orientation", "viewport", "minimum"),
-    [("landscape", LANDSCAPE, LANDSCAPE_MIN_PX), ("portrait", PORTRAIT, PORTRAIT_MIN_PX)],
-)
+@BOTH_ORIENTATIONS
 def test_the_hall_screen_shows_every_window_and_number_whole(
     busy_hall: tuple[str, LiveHall],
     chromium: Any,
@@ -159,10 +163,7 @@ def test_the_hall_screen_shows_every_window_and_number_whole(
     assert shown == {str(n) for n in range(1, count + 1)}
 
 
-@pytest.mark.parametrize(
-    ("orientation", "viewport", "minimum"),
-    [("landscape", LANDSCAPE, LANDSCAPE_MIN_PX), ("portrait", PORTRAIT, PORTRAIT_MIN_PX)],
-)
+@BOTH_ORIENTATIONS
 def test_the_window_screen_shows_its_name_and_number_whole(
     busy_hall: tuple[str, LiveHall],
     chromium: Any,
