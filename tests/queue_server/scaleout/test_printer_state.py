@@ -24,9 +24,9 @@ from tests.conftest import POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_
 from tests.queue_server.processes.conftest import write_config
 from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, supervisor_headers
 from tests.server_process import ServerProcess
+from tests.ticket_printer.fake_printer import FakeNetworkPrinter
 from tests.ticket_printer.live import AgentThread
 from ticket_printer.agent import AgentOptions
-from ticket_printer.fake_printer import FakeNetworkPrinter
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 

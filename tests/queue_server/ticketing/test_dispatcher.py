@@ -10,8 +10,8 @@ from queue_server.clock import ManualClock
 from queue_server.printer_state import MemoryPrinterStates
 from queue_server.storage.base import JobState, PrintJob
 from queue_server.storage.sql import SqlStore
+from queue_server.ticketing.dispatcher import PrintDispatcher, PrinterLink
 from tests.conftest import MONDAY_10AM
-from ticket_printer.dispatcher import PrintDispatcher, PrinterLink
 
 
 def job(number: str) -> PrintJob:
