@@ -4,7 +4,7 @@ A job goes to its printer's agent when the agent is connected and its printer la
 ready; jobs sent on an earlier connection and never acknowledged are sent again (the agent
 recognises the id and does not print twice). A sweep every few seconds gives up on stale jobs
 and picks up jobs another server process queued for an agent connected here. What each agent
-says of its printer goes to the printer states (queue_server.printer_state), shared by every
+says of its printer goes to the printer states (queue_server.ticketing.printer_state), shared by every
 process when the bus is Redis.
 """
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from queue_server.clock import Clock
-from queue_server.printer_state import UNKNOWN, PrinterCondition, PrinterStates
 from queue_server.storage.base import JobState, PrintJob, Store
+from queue_server.ticketing.printer_state import UNKNOWN, PrinterCondition, PrinterStates
 from ticket_printer.status import PrinterState
 
 log = logging.getLogger(__name__)

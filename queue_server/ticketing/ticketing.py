@@ -13,11 +13,11 @@ from typing import Any
 
 from queue_server.domain.model import HallSpec
 from queue_server.ephemeral import rate_limit, short_locks
-from queue_server.printer_state import open_printer_states
 from queue_server.service import QueueService
 from queue_server.storage.base import JobState, PrintJob
 from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
+from queue_server.ticketing.printer_state import open_printer_states
 from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.messages import Language

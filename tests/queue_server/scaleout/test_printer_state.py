@@ -1,5 +1,5 @@
 """A kiosk printer's state is shared by every process when the bus is Redis
-(queue_server.printer_state): a real print agent connected to `onewindow serve` process A, on a
+(queue_server.ticketing.printer_state): a real print agent connected to `onewindow serve` process A, on a
 fake network printer, and the printer's state and a kiosk's ticket asked of process B."""
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from queue_server.clock import ManualClock
-from queue_server.printer_state import MemoryPrinterStates
 from queue_server.storage.base import JobState, PrintJob
 from queue_server.storage.sql import SqlStore
 from queue_server.ticketing.dispatcher import PrintDispatcher, PrinterLink
+from queue_server.ticketing.printer_state import MemoryPrinterStates
 from tests.conftest import MONDAY_10AM
 
 

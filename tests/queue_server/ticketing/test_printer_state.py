@@ -11,8 +11,8 @@ import pytest
 from redis.asyncio import Redis
 
 from queue_server.clock import ManualClock
-from queue_server.printer_state import MemoryPrinterStates, PrinterStates, RedisPrinterStates
 from queue_server.scaleout.keys import PRINTER_STATE_TTL_S, printer_state_key
+from queue_server.ticketing.printer_state import MemoryPrinterStates, PrinterStates, RedisPrinterStates
 from tests.conftest import REDIS_URL, reset_scaled_backends
 from tests.server_process import free_port
 
