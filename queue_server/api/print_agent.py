@@ -20,12 +20,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import principal, service
+from queue_server.api.deps import principal, service, ticketing
 from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
-from ticket_printer.dispatcher import PrinterLink
+from queue_server.ticketing.dispatcher import PrinterLink
 from ticket_printer.status import PrinterState
-from ticket_printer.web.deps import ticketing
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ async def print_agent(ws: WebSocket) -> None:
     async def close() -> None:
         await close_quietly(ws, CLOSE_REPLACED, "another connection of this printer took over")
 
-    link = PrinterLink(caller.name, send, close)
+    link = PrinterLink(caller.hall or "", caller.name, send, close)
     connection = None
     if entry is not None and entry.connection is not None:
         connection = {k: v for k, v in asdict(entry.connection).items() if v not in ("", None)}
@@ -91,7 +90,7 @@ async def print_agent(ws: WebSocket) -> None:
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
     finally:
-        dispatcher.detach(link)
+        await dispatcher.detach(link)
         await svc.presence.disconnected(caller)
 
 
