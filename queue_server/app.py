@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TypedDict
 
 from starlette.applications import Starlette
@@ -18,8 +19,9 @@ import clerk_console.routes
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
-from clerk_console.settings import console_settings
-from displays.settings import display_settings
+from clerk_console.settings import ConsoleSettings, console_settings
+from displays.settings import DisplaySettings, display_settings
+from displays.synth import Announcer
 from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
@@ -27,7 +29,7 @@ from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
 from queue_server.service import QueueService
-from queue_server.ticketing.settings import load_ticketing
+from queue_server.ticketing.settings import TicketingSettings, load_ticketing
 from queue_server.ticketing.ticketing import Ticketing
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
@@ -35,36 +37,52 @@ API_DOCS = (displays.ticketing.openapi.DOC, clerk_console.reports.openapi.DOC, c
 
 
 class AppState(TypedDict):
+    """What every route finds on `request.state`: made once at start, from settings read once."""
+
     service: QueueService
     ticketing: Ticketing
+    announcer: Announcer  # the screens' voice, with the [displays] settings
+    console: ConsoleSettings  # the [console] settings
 
 
-def check_package_sections(settings: Settings) -> None:
+@dataclass(frozen=True)
+class PackageSettings:
+    """The other packages' tables of the config, typed once at start."""
+
+    ticketing: TicketingSettings
+    displays: DisplaySettings
+    console: ConsoleSettings
+
+
+def package_settings(settings: Settings) -> PackageSettings:
     """The [ticketing], [displays] and [console] tables: a bad one is a ConfigError naming
     the key, so that check-config reports it and the server refuses to start."""
-    load_ticketing(settings)
-    display_settings(settings)
-    console_settings(settings)
+    return PackageSettings(load_ticketing(settings), display_settings(settings), console_settings(settings))
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    check_package_sections(settings)
+    sections = package_settings(settings)
     clock = clock or SystemClock()
     service = QueueService(settings, open_backends(settings, clock), clock)
-    ticketing_settings = load_ticketing(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
-        ticketing = await Ticketing.open(ticketing_settings, service)
+        ticketing = await Ticketing.open(sections.ticketing, service)
+        announcer = Announcer(sections.displays)
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
         gc.freeze()
         try:
-            yield {"service": service, "ticketing": ticketing}
+            yield {
+                "service": service,
+                "ticketing": ticketing,
+                "announcer": announcer,
+                "console": sections.console,
+            }
         finally:
-            await displays.routes.close(app)
+            await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
             await ticketing.close()
             await service.stop()
 
