@@ -24,6 +24,11 @@ from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.outbound import openapi as outbound_openapi
+from queue_server.outbound import routes as outbound_routes
+from queue_server.outbound import webhooks
+from queue_server.outbound.deliverer import WebhookDeliverer
+from queue_server.outbound.settings import outbound_settings
 from queue_server.reports import openapi as reports_openapi
 from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
@@ -31,7 +36,12 @@ from ticket_printer.settings import load_ticketing
 from ticket_printer.ticketing import Ticketing
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
-API_DOCS = (ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC)
+API_DOCS = (
+    ticket_printer.web.openapi.DOC,
+    reports_openapi.DOC,
+    clerk_console.openapi.DOC,
+    outbound_openapi.DOC,
+)
 
 
 class AppState(TypedDict):
@@ -40,9 +50,10 @@ class AppState(TypedDict):
 
 
 def check_package_sections(settings: Settings) -> None:
-    """The [ticketing], [displays] and [console] tables: a bad one is a ConfigError naming
-    the key, so that check-config reports it and the server refuses to start."""
+    """The [ticketing], [displays], [console] and [outbound] tables: a bad one is a ConfigError
+    naming the key, so that check-config reports it and the server refuses to start."""
     load_ticketing(settings)
+    outbound_settings(settings)
     display_settings(settings)
     console_settings(settings)
 
@@ -52,11 +63,18 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     clock = clock or SystemClock()
     service = QueueService(settings, open_backends(settings, clock), clock)
     ticketing_settings = load_ticketing(settings)
+    deliverer = WebhookDeliverer(
+        service.store,
+        clock,
+        outbound_settings(settings),
+        lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
         ticketing = await Ticketing.open(ticketing_settings, service)
+        await deliverer.start()  # a task of its own: deliveries never wait in the request path
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -64,6 +82,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         try:
             yield {"service": service, "ticketing": ticketing}
         finally:
+            await deliverer.stop()
             await displays.routes.close(app)
             await ticketing.close()
             await service.stop()
@@ -79,6 +98,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *openapi.routes(*API_DOCS),
         *displays.routes.routes,
         *reports_routes.routes,
+        *outbound_routes.routes,
         *clerk_console.routes.page_routes,
     ]
     middleware = [
