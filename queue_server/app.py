@@ -12,13 +12,15 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 import clerk_console.openapi
+import clerk_console.reports.openapi
+import clerk_console.reports.routes
 import clerk_console.routes
 import displays.routes
-import ticket_printer.web.openapi
-import ticket_printer.web.routes
+import displays.ticketing.openapi
+import displays.ticketing.routes
 from clerk_console.settings import console_settings
 from displays.settings import display_settings
-from queue_server.api import accounts, halls, openapi, stream, tickets, windows
+from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
@@ -29,16 +31,14 @@ from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
 from queue_server.outbound.deliverer import WebhookDeliverer
 from queue_server.outbound.settings import outbound_settings
-from queue_server.reports import openapi as reports_openapi
-from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
-from ticket_printer.settings import load_ticketing
-from ticket_printer.ticketing import Ticketing
+from queue_server.ticketing.settings import load_ticketing
+from queue_server.ticketing.ticketing import Ticketing
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
-    ticket_printer.web.openapi.DOC,
-    reports_openapi.DOC,
+    displays.ticketing.openapi.DOC,
+    clerk_console.reports.openapi.DOC,
     clerk_console.openapi.DOC,
     outbound_openapi.DOC,
 )
@@ -88,7 +88,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await service.stop()
 
     routes: list[BaseRoute] = [
-        *ticket_printer.web.routes.routes,  # first: its reprint route is more specific
+        *displays.ticketing.routes.routes,  # first: its reprint route is more specific
+        *print_agent.routes,
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
@@ -97,7 +98,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *stream.routes,
         *openapi.routes(*API_DOCS),
         *displays.routes.routes,
-        *reports_routes.routes,
+        *clerk_console.reports.routes.routes,
         *outbound_routes.routes,
         *clerk_console.routes.page_routes,
     ]

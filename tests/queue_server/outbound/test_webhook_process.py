@@ -157,6 +157,7 @@ def test_every_event_arrives_once_in_order_after_an_outage_and_a_restart(served:
     served.window(clerk, "open", "call-next", "start", "finish", "pause", "resume")
     until(lambda: len(events()) == 7, served)
 
+    receiver.down()
     served.issue()
     served.window(clerk, "call-next", "start", "finish")
     log = f"{HOOKS}/{hook['id']}/deliveries"
