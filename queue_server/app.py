@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection
 from starlette.routing import BaseRoute
 
 import clerk_console.openapi
@@ -24,14 +26,28 @@ from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.ops import health, metrics_route
+from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.counted_presence import CountedPresence
+from queue_server.ops.measured_log import measured
+from queue_server.ops.metrics_route import PrinterReading
+from queue_server.ops.requests import ObservedRequests
 from queue_server.reports import openapi as reports_openapi
 from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
 from ticket_printer.settings import load_ticketing
 from ticket_printer.ticketing import Ticketing
+from ticket_printer.web.deps import ticketing as ticketing_of
+
+log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
-API_DOCS = (ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC)
+API_DOCS = (
+    ticket_printer.web.openapi.DOC,
+    reports_openapi.DOC,
+    clerk_console.openapi.DOC,
+    ops_openapi.DOC,
+)
 
 
 class AppState(TypedDict):
@@ -50,13 +66,22 @@ def check_package_sections(settings: Settings) -> None:
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     check_package_sections(settings)
     clock = clock or SystemClock()
-    service = QueueService(settings, open_backends(settings, clock), clock)
+    backends = open_backends(settings, clock)
+    backends.hall_log = measured(backends.hall_log)  # counted and timed for /metrics
+    service = QueueService(settings, backends, clock)
+    service.presence = CountedPresence(service.presence)
     ticketing_settings = load_ticketing(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
         ticketing = await Ticketing.open(ticketing_settings, service)
+        log.info(
+            "serving halls %s; store %s, bus %s",
+            ", ".join(service.halls),
+            _without_credentials(settings.server.store),
+            _without_credentials(settings.server.bus),
+        )
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -69,6 +94,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await service.stop()
 
     routes: list[BaseRoute] = [
+        *health.routes,
+        *metrics_route.routes(settings.metrics, _printer_readings),
         *ticket_printer.web.routes.routes,  # first: its reprint route is more specific
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
@@ -82,9 +109,32 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.page_routes,
     ]
     middleware = [
+        Middleware(ObservedRequests, log_requests=settings.logging.requests),
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
     ]
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
     )
+
+
+def _printer_readings(conn: HTTPConnection) -> list[PrinterReading]:
+    tickets = ticketing_of(conn)
+    readings = []
+    for printer in tickets.settings.printers:
+        condition = tickets.dispatcher.condition(printer.name)
+        readings.append(
+            PrinterReading(
+                hall=printer.hall,
+                printer=printer.name,
+                state=condition["state"],
+                connected=condition["connected"],
+                paper_low=condition["paper_low"],
+            )
+        )
+    return readings
+
+
+def _without_credentials(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
