@@ -10,17 +10,18 @@ from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import HTTPConnection
 from starlette.routing import BaseRoute
 
 import clerk_console.openapi
+import clerk_console.reports.openapi
+import clerk_console.reports.routes
 import clerk_console.routes
 import displays.routes
-import ticket_printer.web.openapi
-import ticket_printer.web.routes
+import displays.ticketing.openapi
+import displays.ticketing.routes
 from clerk_console.settings import console_settings
 from displays.settings import display_settings
-from queue_server.api import accounts, halls, openapi, stream, tickets, windows
+from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
@@ -30,21 +31,17 @@ from queue_server.ops import health, metrics_route
 from queue_server.ops import openapi as ops_openapi
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
-from queue_server.ops.metrics_route import PrinterReading
 from queue_server.ops.requests import ObservedRequests
-from queue_server.reports import openapi as reports_openapi
-from queue_server.reports import routes as reports_routes
 from queue_server.service import QueueService
-from ticket_printer.settings import load_ticketing
-from ticket_printer.ticketing import Ticketing
-from ticket_printer.web.deps import ticketing as ticketing_of
+from queue_server.ticketing.settings import load_ticketing
+from queue_server.ticketing.ticketing import Ticketing
 
 log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
-    ticket_printer.web.openapi.DOC,
-    reports_openapi.DOC,
+    displays.ticketing.openapi.DOC,
+    clerk_console.reports.openapi.DOC,
     clerk_console.openapi.DOC,
     ops_openapi.DOC,
 )
@@ -95,8 +92,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         *health.routes,
-        *metrics_route.routes(settings.metrics, _printer_readings),
-        *ticket_printer.web.routes.routes,  # first: its reprint route is more specific
+        *metrics_route.routes(settings.metrics),
+        *displays.ticketing.routes.routes,  # first: its reprint route is more specific
+        *print_agent.routes,
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
@@ -105,7 +103,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *stream.routes,
         *openapi.routes(*API_DOCS),
         *displays.routes.routes,
-        *reports_routes.routes,
+        *clerk_console.reports.routes.routes,
         *clerk_console.routes.page_routes,
     ]
     middleware = [
@@ -116,23 +114,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
     )
-
-
-def _printer_readings(conn: HTTPConnection) -> list[PrinterReading]:
-    tickets = ticketing_of(conn)
-    readings = []
-    for printer in tickets.settings.printers:
-        condition = tickets.dispatcher.condition(printer.name)
-        readings.append(
-            PrinterReading(
-                hall=printer.hall,
-                printer=printer.name,
-                state=condition["state"],
-                connected=condition["connected"],
-                paper_low=condition["paper_low"],
-            )
-        )
-    return readings
 
 
 def _without_credentials(url: str) -> str:

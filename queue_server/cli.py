@@ -1,4 +1,5 @@
-"""The `onewindow` command: init, serve, demo, check-config, db, user add, device add, reports."""
+"""The `onewindow` command: init, serve, demo, check-config, db, user add, device add, booking add,
+reports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,11 +33,14 @@ from queue_server.config import (
     find_config,
     load_settings,
 )
+from queue_server.domain.errors import DomainError
 from queue_server.files import StoreInUse, StoreLock, private_dir
+from queue_server.messages import translate
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreUnavailable, open_store
+from queue_server.ticketing.bookings import Bookings
 
 _T = TypeVar("_T")
 
@@ -89,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     device_remove = device.add_parser("remove", help="forget a device: its token stops working")
     device_remove.add_argument("name")
     device_remove.add_argument("--hall")
+    booking = commands.add_parser("booking", help="manage bookings").add_subparsers(
+        dest="action", required=True
+    )
+    booking_add = booking.add_parser("add", help="book a slot; prints the booking code")
+    booking_add.add_argument("--hall", required=True)
+    booking_add.add_argument("--category", required=True)
+    booking_add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
+    booking_add.add_argument("--end", required=True, help='hall local time, "2026-11-23 10:30"')
     reports_cli.add_parsers(commands)
     return parser
 
@@ -156,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(token)
             return 0
+        if args.command == "booking":
+            return _add_booking(settings, args)
         if args.command in reports_cli.COMMANDS:
             return reports_cli.run(settings, args)
     except (AccountError, ValueError) as exc:
@@ -173,6 +188,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
         return 1
     return 2
+
+
+def _add_booking(settings: Settings, args: argparse.Namespace) -> int:
+    spec = settings.hall(args.hall)
+    if spec is None:
+        print(f"onewindow booking: unknown hall {args.hall!r}", file=sys.stderr)
+        return 2
+    start = datetime.fromisoformat(args.start).replace(tzinfo=spec.timezone)
+    end = datetime.fromisoformat(args.end).replace(tzinfo=spec.timezone)
+    try:
+        booking = _with_store(
+            settings,
+            lambda store: Bookings(store).add(spec, args.category, start, end, "cli", SystemClock().now()),
+        )
+    except DomainError as exc:
+        print(f"onewindow booking: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
+        return 2
+    print(booking.code)
+    return 0
 
 
 def _check_config(settings: Settings) -> int:

@@ -5,33 +5,20 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, generate_latest
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from queue_server.api.deps import bearer_token, service
+from queue_server.api.deps import bearer_token, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.config import MetricsSettings
 from queue_server.storage.base import StoreUnavailable
+from ticket_printer.status import PrinterState
 
 
-@dataclass(frozen=True)
-class PrinterReading:
-    hall: str
-    printer: str
-    state: str  # ok, offline, paper_out, cover_open, error
-    connected: bool
-    paper_low: bool
-
-
-PrinterReadings = Callable[[HTTPConnection], Sequence[PrinterReading]]
-
-
-def routes(settings: MetricsSettings, printers: PrinterReadings) -> list[Route]:
+def routes(settings: MetricsSettings) -> list[Route]:
     networks = [ipaddress.ip_network(item, strict=False) for item in settings.allow]
 
     async def metrics(request: Request) -> Response:
@@ -42,7 +29,7 @@ def routes(settings: MetricsSettings, printers: PrinterReadings) -> list[Route]:
             (bearer_token(request) or "").encode(), settings.token.encode()
         ):
             return error_response(request, 401, "error.metrics_token")
-        hall_state = await _hall_gauges(request, printers)
+        hall_state = await _hall_gauges(request)
         return Response(
             generate_latest(REGISTRY) + generate_latest(hall_state), media_type=CONTENT_TYPE_LATEST
         )
@@ -60,7 +47,7 @@ def _inside(address: str | None, networks: list[ipaddress.IPv4Network | ipaddres
     return any(ip in network for network in networks)
 
 
-async def _hall_gauges(request: Request, printers: PrinterReadings) -> CollectorRegistry:
+async def _hall_gauges(request: Request) -> CollectorRegistry:
     """The gauges of the halls as they are now, in a registry made for this scrape."""
     registry = CollectorRegistry()
     waiting = Gauge("onewindow_waiting", "Tickets waiting now", ("hall", "category"), registry=registry)
@@ -86,9 +73,11 @@ async def _hall_gauges(request: Request, printers: PrinterReadings) -> Collector
             state = runtime.state  # this process's last view: metrics matter most in an outage
         for category, count in state.waiting_counts().items():
             waiting.labels(hall_id, category).set(count)
-    for reading in printers(request):
-        ok = reading.connected and reading.state == "ok"
-        printer_up.labels(reading.hall, reading.printer).set(1 if ok else 0)
-        printer_state.labels(reading.hall, reading.printer, reading.state).set(1)
-        paper_low.labels(reading.hall, reading.printer).set(1 if reading.paper_low else 0)
+    tickets = ticketing(request)
+    for printer in tickets.settings.printers:
+        condition = tickets.dispatcher.condition(printer.name)
+        ok = condition["connected"] and condition["state"] == PrinterState.OK.value
+        printer_up.labels(printer.hall, printer.name).set(1 if ok else 0)
+        printer_state.labels(printer.hall, printer.name, condition["state"]).set(1)
+        paper_low.labels(printer.hall, printer.name).set(1 if condition["paper_low"] else 0)
     return registry

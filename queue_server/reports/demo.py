@@ -19,7 +19,6 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -373,7 +372,3 @@ async def fill_demo_month(
         await store.commit([final])
         events += len(final.events)
     return DemoResult(used, tickets, events, first, last)
-
-
-def weekday_names() -> Sequence[str]:
-    return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

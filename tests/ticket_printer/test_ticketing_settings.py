@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from queue_server.ticketing.settings import TicketingConfigError, parse_ticketing
 from ticket_printer.__main__ import parse_printer
-from ticket_printer.settings import TicketingConfigError, parse_ticketing
 
 HALLS = {"weiyang"}
 

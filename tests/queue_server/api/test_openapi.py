@@ -6,7 +6,6 @@ from starlette.routing import Route
 
 from tests.conftest import Hall
 
-
 # Probes' and scrapers' routes, at the top level as they expect (queue_server.ops).
 OPERATIONS_PATHS = ("/healthz", "/readyz", "/metrics")
 

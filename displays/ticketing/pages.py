@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from displays.ticketing.ui_text import UI_TEXT
 from queue_server.domain.model import HallSpec
-from ticket_printer.web.ui_text import UI_TEXT
 
 _HERE: Final = Path(__file__).parent
 templates: Final = Jinja2Templates(directory=_HERE / "templates")

@@ -1,15 +1,8 @@
-"""What the ticketing routes take from a request besides the queue server's own helpers."""
+"""What the ticketing pages take from a request besides the queue server's own helpers."""
 
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
-
-from ticket_printer.ticketing import Ticketing
-
-
-def ticketing(conn: HTTPConnection) -> Ticketing:
-    result: Ticketing = conn.state.ticketing
-    return result
 
 
 def base_url(conn: HTTPConnection) -> str:

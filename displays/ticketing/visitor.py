@@ -18,7 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import body, principal, service
+from displays.ticketing.deps import base_url, client_address
+from displays.ticketing.pages import page
+from displays.ticketing.schemas import BookingBody, OnlineIssueBody
+from displays.ticketing.views import hall_offer, visitor_view
+from queue_server.api.deps import body, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.websockets import first_to_finish, until_hang_up
 from queue_server.auth import STAFF
@@ -28,11 +32,7 @@ from queue_server.domain.model import NORMAL
 from queue_server.domain.numbering import service_day
 from queue_server.service import QueueService, idempotency_key
 from queue_server.storage.base import OnlineClaim
-from ticket_printer.online import normalise_phone, phone_hash
-from ticket_printer.web.deps import base_url, client_address, ticketing
-from ticket_printer.web.pages import page
-from ticket_printer.web.schemas import BookingBody, OnlineIssueBody
-from ticket_printer.web.views import hall_offer, visitor_view
+from queue_server.ticketing.online import normalise_phone, phone_hash
 
 HEARTBEAT_S: Final = 20.0
 SEND_TIMEOUT_S: Final = 10.0

@@ -9,8 +9,8 @@ from pathlib import Path
 from queue_server.clock import ManualClock
 from queue_server.storage.base import JobState, PrintJob
 from queue_server.storage.sql import SqlStore
+from queue_server.ticketing.dispatcher import PrintDispatcher, PrinterLink
 from tests.conftest import MONDAY_10AM
-from ticket_printer.dispatcher import PrintDispatcher, PrinterLink
 
 
 def job(number: str) -> PrintJob:

@@ -15,12 +15,12 @@ from queue_server.domain.model import HallSpec
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
 from queue_server.storage.base import JobState, PrintJob
-from ticket_printer.bookings import Bookings
-from ticket_printer.dispatcher import PrintDispatcher
+from queue_server.ticketing.bookings import Bookings
+from queue_server.ticketing.dispatcher import PrintDispatcher
+from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.messages import Language
 from ticket_printer.render import render
-from ticket_printer.settings import PrinterEntry, TicketingSettings
 from ticket_printer.status import PrinterState
 from ticket_printer.ticket import PrintableTicket
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
+from tests.clerk_console.reports.test_reports_api import make_ledger
 from tests.conftest import Hall
-from tests.queue_server.reports.test_reports_api import make_ledger
 
 URL = "/api/halls/weiyang/plan?from=2026-11-23&to=2026-11-23&replications=3"
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from ticket_printer.web import agent_ws, kiosk, visitor
-from ticket_printer.web.pages import STATIC_DIR
+from displays.ticketing import kiosk, visitor
+from displays.ticketing.pages import STATIC_DIR
 
 routes: list[BaseRoute] = [
     *kiosk.routes,
     *visitor.routes,
-    *agent_ws.routes,
     Mount("/ticketing/static", StaticFiles(directory=STATIC_DIR), name="ticketing-static"),
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from displays.ticketing.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
 from queue_server.api.openapi import ApiDoc
-from ticket_printer.web.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
 
 _HALL: Final = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
 _TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}

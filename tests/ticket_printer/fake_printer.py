@@ -5,7 +5,8 @@
         assert printer.wait_for_jobs(1) == [render(ticket, layout)]
 
 It serves one connection at a time, as printers on port 9100 do, in a background thread, so
-synchronous and asyncio tests can both use it.
+synchronous and asyncio tests can both use it. After a command it does not know it keeps every
+further byte as job data and answers no more status queries (it can no longer tell them apart).
 """
 
 import contextlib
@@ -18,7 +19,7 @@ from types import TracebackType
 from typing import Final, Literal, Self
 
 from ticket_printer.connections import PrinterConfig
-from ticket_printer.escpos_stream import STATUS_QUERY, Command, scan
+from ticket_printer.escpos_stream import STATUS_QUERY, Command, UnknownCommandError, scan
 
 PaperLevel = Literal["ok", "near_end", "out"]
 
@@ -182,6 +183,7 @@ class FakeNetworkPrinter:
         job = bytearray()
         pending = b""  # the start of a command whose remaining bytes have not arrived yet
         received = 0
+        lost_step = False
         try:
             while self.drop_after_bytes is None or received < self.drop_after_bytes:
                 limit = 4096 if self.drop_after_bytes is None else self.drop_after_bytes - received
@@ -191,7 +193,15 @@ class FakeNetworkPrinter:
                 received += len(chunk)
                 with self._changed:
                     self._received += chunk
-                tokens, used = scan(pending + chunk, strict=False)
+                if lost_step:  # after a command it does not know, every byte is job data
+                    job += chunk
+                    continue
+                try:
+                    tokens, used = scan(pending + chunk)
+                except UnknownCommandError:
+                    job += pending + chunk
+                    pending, lost_step = b"", True
+                    continue
                 pending = (pending + chunk)[used:]
                 for token in tokens:
                     if isinstance(token, Command) and token.code == STATUS_QUERY:

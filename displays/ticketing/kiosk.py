@@ -10,7 +10,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from queue_server.api.deps import body, principal, service
+from displays.ticketing.deps import base_url
+from displays.ticketing.pages import page
+from displays.ticketing.schemas import CheckInBody, KioskIssueBody, ReprintBody
+from displays.ticketing.views import hall_offer, visitor_view
+from queue_server.api.deps import body, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Conflict, Invalid, NotFound
@@ -18,10 +22,6 @@ from queue_server.domain.hall import Appointment
 from queue_server.domain.model import APPOINTMENT, HallSpec
 from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
-from ticket_printer.web.deps import base_url, ticketing
-from ticket_printer.web.pages import page
-from ticket_printer.web.schemas import CheckInBody, KioskIssueBody, ReprintBody
-from ticket_printer.web.views import hall_offer, visitor_view
 
 _KIOSK = (DeviceKind.KIOSK,)
 

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx2 as httpx
 import pytest
 
+from queue_server.ticketing.online import normalise_phone
 from tests.ticket_printer.live import LiveHall
-from ticket_printer.online import normalise_phone
 
 
 def test_full_width_and_arabic_indic_digits_are_the_same_phone() -> None:

@@ -20,12 +20,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import principal, service
+from queue_server.api.deps import principal, service, ticketing
 from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
-from ticket_printer.dispatcher import PrinterLink
+from queue_server.ticketing.dispatcher import PrinterLink
 from ticket_printer.status import PrinterState
-from ticket_printer.web.deps import ticketing
 
 log = logging.getLogger(__name__)
 
