@@ -45,7 +45,10 @@ async def kiosk_status(request: Request) -> JSONResponse:
     offer["printer"] = (
         None
         if printer is None
-        else {"name": printer.name, **ticketing(request).dispatcher.condition(printer.name)}
+        else {
+            "name": printer.name,
+            **await ticketing(request).dispatcher.condition(printer.hall, printer.name),
+        }
     )
     return JSONResponse(offer)
 
@@ -153,7 +156,7 @@ async def hall_printers(request: Request) -> JSONResponse:
             "name": p.name,
             "kiosks": list(p.kiosks),
             "paper_mm": p.layout.paper_mm,
-            **tickets.dispatcher.condition(p.name),
+            **await tickets.dispatcher.condition(p.hall, p.name),
             "jobs": {state: n for (name, state), n in counts.items() if name == p.name},
         }
         for p in tickets.settings.printers

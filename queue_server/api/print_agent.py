@@ -75,7 +75,7 @@ async def print_agent(ws: WebSocket) -> None:
     async def close() -> None:
         await close_quietly(ws, CLOSE_REPLACED, "another connection of this printer took over")
 
-    link = PrinterLink(caller.name, send, close)
+    link = PrinterLink(caller.hall or "", caller.name, send, close)
     connection = None
     if entry is not None and entry.connection is not None:
         connection = {k: v for k, v in asdict(entry.connection).items() if v not in ("", None)}
@@ -90,7 +90,7 @@ async def print_agent(ws: WebSocket) -> None:
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
     finally:
-        dispatcher.detach(link)
+        await dispatcher.detach(link)
         await svc.presence.disconnected(caller)
 
 

@@ -3,7 +3,9 @@
 A job goes to its printer's agent when the agent is connected and its printer last said it was
 ready; jobs sent on an earlier connection and never acknowledged are sent again (the agent
 recognises the id and does not print twice). A sweep every few seconds gives up on stale jobs
-and picks up jobs another server process queued for an agent connected here.
+and picks up jobs another server process queued for an agent connected here. What each agent
+says of its printer goes to the printer states (queue_server.ticketing.printer_state), shared by every
+process when the bus is Redis.
 """
 
 from __future__ import annotations
@@ -12,47 +14,32 @@ import asyncio
 import base64
 import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Final
 
 from queue_server.clock import Clock
 from queue_server.storage.base import JobState, PrintJob, Store
+from queue_server.ticketing.printer_state import UNKNOWN, PrinterCondition, PrinterStates
 from ticket_printer.status import PrinterState
 
 log = logging.getLogger(__name__)
 
 SWEEP_S: Final = 2.0
-# The agent has not said yet how its printer is (it does right after connecting).
-UNKNOWN: Final = "unknown"
 
 
 @dataclass
 class PrinterLink:
     """One connected print agent."""
 
+    hall: str
     printer: str
     send: Callable[[dict[str, Any]], Awaitable[None]]
     close: Callable[[], Awaitable[None]]
     sent: set[str] = field(default_factory=set)  # job ids handed over on this connection
-
-
-@dataclass
-class PrinterCondition:
-    state: str
-    message: str
-    paper_low: bool
-    since: datetime
-
-    def public(self, connected: bool) -> dict[str, Any]:
-        return {
-            "connected": connected,
-            "state": self.state if connected else PrinterState.OFFLINE.value,
-            "message": self.message if connected else "print agent not connected",
-            "paper_low": self.paper_low,
-            "since": self.since.isoformat(),
-        }
+    # Names this connection in the shared printer state, to tell it from a later one.
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
 @dataclass(frozen=True)
@@ -65,10 +52,9 @@ class PrintOutcome:
 
 
 class PrintDispatcher:
-    def __init__(self, jobs: Store, clock: Clock) -> None:
-        self.jobs, self._clock = jobs, clock
+    def __init__(self, jobs: Store, clock: Clock, states: PrinterStates) -> None:
+        self.jobs, self._clock, self._states = jobs, clock, states
         self._links: dict[str, PrinterLink] = {}
-        self._conditions: dict[str, PrinterCondition] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._acked: dict[str, asyncio.Event] = {}
         self._sweeper: asyncio.Task[None] | None = None
@@ -86,29 +72,36 @@ class PrintDispatcher:
 
     # ---- what the rest of the server asks ------------------------------------------------
 
-    def condition(self, printer: str) -> dict[str, Any]:
-        condition = self._conditions.get(printer) or PrinterCondition(
-            PrinterState.OFFLINE.value, "print agent never connected", False, self._clock.now()
+    async def condition(self, hall: str, printer: str) -> dict[str, Any]:
+        """How the printer is, whichever server process its agent is connected to."""
+        condition = await self._states.get(hall, printer) or PrinterCondition(
+            PrinterState.OFFLINE.value, "print agent never connected", False, self._clock.now(), False
         )
-        return condition.public(printer in self._links)
+        return condition.public()
 
-    def ready(self, printer: str) -> bool:
-        condition = self._conditions.get(printer)
-        return printer in self._links and condition is not None and condition.state == PrinterState.OK.value
+    async def _ok(self, hall: str, printer: str) -> bool:
+        condition = await self._states.get(hall, printer)
+        return condition is not None and condition.connected and condition.state == PrinterState.OK.value
+
+    async def ready(self, printer: str) -> bool:
+        """Its agent is connected to this process and its printer is ready."""
+        link = self._links.get(printer)
+        return link is not None and await self._ok(link.hall, printer)
 
     async def submit(self, job: PrintJob, wait_s: float) -> PrintOutcome:
         """Store the job, push it to its agent, and wait up to `wait_s` for it to be printed.
 
         The wait ends at once when the printer is known not to be ready, and as soon as the
         agent reports a fault: the kiosk should show its fallback without keeping anyone waiting.
+        An agent connected to another process gets the job from that process's next sweep.
         """
         acked = self._acked[job.id] = asyncio.Event()
         try:
             await self.jobs.add_print_job(job)
-            if self.ready(job.printer):
+            if await self._ok(job.hall, job.printer):
                 await self.push(job.printer)
                 deadline = asyncio.get_running_loop().time() + wait_s
-                while self.ready(job.printer) and not acked.is_set():
+                while await self._ok(job.hall, job.printer) and not acked.is_set():
                     left = deadline - asyncio.get_running_loop().time()
                     if left <= 0:
                         break
@@ -121,7 +114,7 @@ class PrintDispatcher:
             self._acked.pop(job.id, None)
         stored = await self.jobs.print_job(job.id)
         printed = stored is not None and stored.state is JobState.PRINTED
-        return PrintOutcome(job.id, printed, self.condition(job.printer))
+        return PrintOutcome(job.id, printed, await self.condition(job.hall, job.printer))
 
     # ---- the agent's side ----------------------------------------------------------------
 
@@ -129,17 +122,17 @@ class PrintDispatcher:
         """A new connection of a printer's agent replaces any older one."""
         old = self._links.get(link.printer)
         self._links[link.printer] = link
-        self._set_condition(link.printer, UNKNOWN, "agent connected", False)
+        await self._states.report(link.hall, link.printer, link.token, UNKNOWN, "agent connected", False)
         if old is not None:
             await old.close()
 
-    def detach(self, link: PrinterLink) -> None:
+    async def detach(self, link: PrinterLink) -> None:
         if self._links.get(link.printer) is link:
             del self._links[link.printer]
-            self._set_condition(link.printer, PrinterState.OFFLINE.value, "agent left", False)
+            await self._states.left(link.hall, link.printer, link.token)
 
     async def on_status(self, link: PrinterLink, state: str, message: str, low: bool) -> None:
-        self._set_condition(link.printer, state, message, low)
+        await self._states.report(link.hall, link.printer, link.token, state, message, low)
         if state == PrinterState.OK.value:
             await self.push(link.printer)
 
@@ -152,7 +145,7 @@ class PrintDispatcher:
         else:
             # Stays in the queue: printed once the agent reports the printer ready again.
             await self.jobs.print_job_retry(job_id, message)
-        self._set_condition(link.printer, state, message, low)
+        await self._states.report(link.hall, link.printer, link.token, state, message, low)
         event = self._acked.get(job_id)
         if event is not None:
             event.set()
@@ -162,7 +155,7 @@ class PrintDispatcher:
         lock = self._locks.setdefault(printer, asyncio.Lock())
         async with lock:
             link = self._links.get(printer)
-            if link is None or not self.ready(printer):
+            if link is None or not await self.ready(printer):
                 return
             for job in await self.jobs.pending_print_jobs(printer, self._clock.now()):
                 if job.id in link.sent:
@@ -179,15 +172,6 @@ class PrintDispatcher:
 
     # ---- internals ----------------------------------------------------------------------
 
-    def _set_condition(self, printer: str, state: str, message: str, low: bool) -> None:
-        previous = self._conditions.get(printer)
-        since = self._clock.now()
-        if previous is not None and previous.state == state:
-            since = previous.since
-        elif previous is not None:
-            log.info("printer %s: %s (%s)", printer, state, message)
-        self._conditions[printer] = PrinterCondition(state, message, low, since)
-
     async def _sweep(self) -> None:
         while True:
             await asyncio.sleep(SWEEP_S)
@@ -195,8 +179,9 @@ class PrintDispatcher:
                 expired = await self.jobs.expire_print_jobs(self._clock.now())
                 if expired:
                     log.info("%d print jobs were not printed in time", expired)
-                for printer in list(self._links):
-                    await self.push(printer)
+                for link in list(self._links.values()):
+                    await self._states.renew(link.hall, link.printer)
+                    await self.push(link.printer)
             except Exception:
                 log.exception("print job sweep failed; will retry")
 

@@ -20,6 +20,7 @@ from queue_server.storage.base import JobState, OnlineClaim, PrintJob
 from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
 from queue_server.ticketing.online import normalise_phone, phone_hash
+from queue_server.ticketing.printer_state import open_printer_states
 from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.messages import Language
@@ -40,10 +41,12 @@ class Ticketing:
         phone_key: bytes,
     ) -> None:
         self.settings, self.service, self.phone_key = settings, service, phone_key
-        self.dispatcher = PrintDispatcher(service.store, service.clock)
-        self.bookings = Bookings(service.store)
-        # Shared by every process when the bus is Redis (queue_server.ephemeral).
+        # Shared by every process when the bus is Redis (queue_server.ephemeral, .printer_state).
         redis = service.backends.redis[0] if service.backends.redis else None
+        self.dispatcher = PrintDispatcher(
+            service.store, service.clock, open_printer_states(redis, service.clock)
+        )
+        self.bookings = Bookings(service.store)
         self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
         # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
         self.checkin_limiter = rate_limit(redis, "checkin", 30, timedelta(minutes=10))

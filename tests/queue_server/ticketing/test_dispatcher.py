@@ -10,6 +10,7 @@ from queue_server.clock import ManualClock
 from queue_server.storage.base import JobState, PrintJob
 from queue_server.storage.sql import SqlStore
 from queue_server.ticketing.dispatcher import PrintDispatcher, PrinterLink
+from queue_server.ticketing.printer_state import MemoryPrinterStates
 from tests.conftest import MONDAY_10AM
 
 
@@ -33,7 +34,8 @@ async def test_a_link_that_drops_while_a_job_is_sent_keeps_the_job_for_the_next_
     store = SqlStore(f"sqlite:///{tmp_path / 'hall.db'}")
     await store.start()  # migrates, print_job table included
     try:
-        dispatcher = PrintDispatcher(store, ManualClock(MONDAY_10AM))
+        clock = ManualClock(MONDAY_10AM)
+        dispatcher = PrintDispatcher(store, clock, MemoryPrinterStates(clock))
         sent: list[str] = []
 
         async def gone(message: dict[str, object]) -> None:
@@ -42,18 +44,18 @@ async def test_a_link_that_drops_while_a_job_is_sent_keeps_the_job_for_the_next_
         async def closed() -> None:
             pass
 
-        dropping = PrinterLink("printer-1", gone, closed)
+        dropping = PrinterLink("weiyang", "printer-1", gone, closed)
         await dispatcher.attach(dropping)
         await dispatcher.on_status(dropping, "ok", "ready", False)
         # The kiosk's call: no exception (it would answer the visitor 500), just "not printed".
         outcome = await dispatcher.submit(job("A001"), wait_s=0.5)
         assert outcome.printed is False
-        dispatcher.detach(dropping)
+        await dispatcher.detach(dropping)
 
         async def collect(message: dict[str, object]) -> None:
             sent.append(str(message["ticket"]))
 
-        again = PrinterLink("printer-1", collect, closed)
+        again = PrinterLink("weiyang", "printer-1", collect, closed)
         await dispatcher.attach(again)
         await dispatcher.on_status(again, "ok", "ready", False)
         assert sent == ["A001"]  # handed over again on the next connection
