@@ -77,7 +77,8 @@ async def _alerts_and_devices(
         for d in devices
     ]
     limits = AlertLimits(settings(request).pause_limit, settings(request).device_grace)
-    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits)
+    webhooks = await svc.store.webhooks(hall)
+    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits, webhooks)
     return alerts, extended_service(state.spec, state.windows.values(), now), devices
 
 
