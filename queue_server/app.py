@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
@@ -26,12 +27,24 @@ from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.ops import health, metrics_route
+from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.counted_presence import CountedPresence
+from queue_server.ops.measured_log import measured
+from queue_server.ops.requests import ObservedRequests
 from queue_server.service import QueueService
 from queue_server.ticketing.settings import load_ticketing
 from queue_server.ticketing.ticketing import Ticketing
 
+log = logging.getLogger(__name__)
+
 # Each package's part of /api/openapi.json, besides the queue server's own.
-API_DOCS = (displays.ticketing.openapi.DOC, clerk_console.reports.openapi.DOC, clerk_console.openapi.DOC)
+API_DOCS = (
+    displays.ticketing.openapi.DOC,
+    clerk_console.reports.openapi.DOC,
+    clerk_console.openapi.DOC,
+    ops_openapi.DOC,
+)
 
 
 class AppState(TypedDict):
@@ -50,13 +63,22 @@ def check_package_sections(settings: Settings) -> None:
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     check_package_sections(settings)
     clock = clock or SystemClock()
-    service = QueueService(settings, open_backends(settings, clock), clock)
+    backends = open_backends(settings, clock)
+    backends.hall_log = measured(backends.hall_log)  # counted and timed for /metrics
+    service = QueueService(settings, backends, clock)
+    service.presence = CountedPresence(service.presence)
     ticketing_settings = load_ticketing(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
         ticketing = await Ticketing.open(ticketing_settings, service)
+        log.info(
+            "serving halls %s; store %s, bus %s",
+            ", ".join(service.halls),
+            _without_credentials(settings.server.store),
+            _without_credentials(settings.server.bus),
+        )
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -69,6 +91,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await service.stop()
 
     routes: list[BaseRoute] = [
+        *health.routes,
+        *metrics_route.routes(settings.metrics),
         *displays.ticketing.routes.routes,  # first: its reprint route is more specific
         *print_agent.routes,
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
@@ -83,9 +107,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.page_routes,
     ]
     middleware = [
+        Middleware(ObservedRequests, log_requests=settings.logging.requests),
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
     ]
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
     )
+
+
+def _without_credentials(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"

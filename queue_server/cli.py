@@ -9,6 +9,7 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +24,8 @@ from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
     BUILT_IN_CONFIG,
     CONFIG_NAME,
+    LOG_FORMATS,
+    LOG_LEVELS,
     ConfigError,
     ConfigLocation,
     Settings,
@@ -32,6 +35,7 @@ from queue_server.config import (
 from queue_server.domain.errors import DomainError
 from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
+from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
@@ -55,7 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1, help="processes (needs bus = redis://)")
-    serve.add_argument("--access-log", action="store_true", help="log every request (off: it costs)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request's status and time ([logging] requests)"
+    )
+    serve.add_argument("--log-level", choices=LOG_LEVELS, help="[logging] level (default info)")
+    serve.add_argument(
+        "--log-format", choices=LOG_FORMATS, help="[logging] format: plain lines or JSON lines"
+    )
     schema = commands.add_parser("db", help="the database schema")
     schema.add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply every migration not yet applied"
@@ -118,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{location.base_dir} (onewindow init writes a config to edit)",
                     file=sys.stderr,
                 )
-            return _serve(settings, args.host, args.port, args.workers, location, args.access_log)
+            settings = _with_logging_flags(settings, args)
+            return _serve(settings, args.host, args.port, args.workers, location)
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
@@ -225,7 +236,6 @@ def _serve(
     port: int | None,
     workers: int = 1,
     location: ConfigLocation | None = None,
-    access_log: bool = False,
 ) -> int:
     if workers > 1 and not settings.server.bus.startswith(("redis://", "rediss://")):
         raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
@@ -242,8 +252,9 @@ def _serve(
         workers=workers,
         host=host or settings.server.host,
         port=port or settings.server.port,
-        log_level="info",
-        access_log=access_log,
+        log_config=log_config(settings.logging),
+        log_level=settings.logging.level,
+        access_log=False,  # ObservedRequests logs requests, with their times ([logging] requests)
         ws_ping_interval=20,
         ws_ping_timeout=20,
         # Every event goes to many screens as the same text; compressing it again for each
@@ -256,6 +267,18 @@ def _serve(
     )
     lock.release()
     return 0
+
+
+def _with_logging_flags(settings: Settings, args: argparse.Namespace) -> Settings:
+    """`serve`'s --log-level, --log-format and --access-log over the file's [logging]."""
+    logging = settings.logging
+    logging = replace(
+        logging,
+        level=args.log_level or logging.level,
+        format=args.log_format or logging.format,
+        requests=args.access_log or logging.requests,
+    )
+    return replace(settings, logging=logging)
 
 
 def _read_password() -> str:

@@ -56,10 +56,33 @@ class ServerSettings:
     proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
+LOG_LEVELS: Final = ("debug", "info", "warning", "error")
+LOG_FORMATS: Final = ("plain", "json")
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    """What `onewindow serve` logs, to standard error (docs/DEPLOY.md)."""
+
+    level: str = "info"
+    format: str = "plain"  # or "json": one JSON object a line
+    requests: bool = False  # a line per request: method, path, status, milliseconds
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """Who may read GET /metrics: a scraper from one of `allow` (networks), with `token` when set."""
+
+    allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    token: str | None = None
+
+
 @dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     halls: tuple[HallSpec, ...]
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     source: str = "<memory>"
     # The folder that relative paths in the file (store, caches, voice pack) start from: the
     # config file's own folder, or the data folder when the built-in config is used.
@@ -203,9 +226,47 @@ def parse_settings(
         ids = [h.id for h in halls]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             reader.problems.append(f"halls: id {dup!r} is declared twice")
+    logging = _parse_logging(reader, raw.get("logging", {}))
+    metrics = _parse_metrics(reader, raw.get("metrics", {}))
     if reader.problems:
         raise ConfigError(source, reader.problems)
-    return Settings(server=server, halls=tuple(halls), source=source, base_dir=base_dir)
+    return Settings(
+        server=server,
+        halls=tuple(halls),
+        logging=logging,
+        metrics=metrics,
+        source=source,
+        base_dir=base_dir,
+    )
+
+
+def _parse_logging(reader: _Reader, raw: dict[str, Any]) -> LoggingSettings:
+    defaults = LoggingSettings()
+    level = reader.get(raw, "logging", "level", str, defaults.level).lower()
+    if level not in LOG_LEVELS:
+        reader.problems.append(f"logging.level: {level!r} is not one of {', '.join(LOG_LEVELS)}")
+        level = defaults.level
+    form = reader.get(raw, "logging", "format", str, defaults.format)
+    if form not in LOG_FORMATS:
+        reader.problems.append(f"logging.format: {form!r} is not one of {', '.join(LOG_FORMATS)}")
+        form = defaults.format
+    return LoggingSettings(
+        level=level, format=form, requests=reader.get(raw, "logging", "requests", bool, defaults.requests)
+    )
+
+
+def _parse_metrics(reader: _Reader, raw: dict[str, Any]) -> MetricsSettings:
+    defaults = MetricsSettings()
+    allow = reader.get(raw, "metrics", "allow", list, list(defaults.allow))
+    for item in allow:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except (TypeError, ValueError):
+            reader.problems.append(f"metrics.allow: {item!r} is not a network (like 10.0.0.0/8)")
+    token = reader.get(raw, "metrics", "token", str, "") or None
+    if token is not None and len(token) < 16:
+        reader.problems.append("metrics.token: at least 16 characters (or leave it out)")
+    return MetricsSettings(allow=tuple(str(item) for item in allow), token=token)
 
 
 def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
