@@ -75,7 +75,7 @@ async def _hall_gauges(request: Request) -> CollectorRegistry:
             waiting.labels(hall_id, category).set(count)
     tickets = ticketing(request)
     for printer in tickets.settings.printers:
-        condition = tickets.dispatcher.condition(printer.name)
+        condition = await tickets.dispatcher.condition(printer.hall, printer.name)
         ok = condition["connected"] and condition["state"] == PrinterState.OK.value
         printer_up.labels(printer.hall, printer.name).set(1 if ok else 0)
         printer_state.labels(printer.hall, printer.name, condition["state"]).set(1)
