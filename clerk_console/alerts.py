@@ -12,6 +12,7 @@ from typing import Any
 
 from clerk_console.messages import translate
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
+from queue_server.storage.base import Webhook
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -26,7 +27,7 @@ class DeviceHealth:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # long_wait | long_handling | long_pause | device_offline
+    kind: str  # long_wait | long_handling | long_pause | device_offline | webhook_disabled
     since: datetime | None
     params: dict[str, Any] = field(default_factory=dict)
     window: int | None = None
@@ -56,6 +57,7 @@ def hall_alerts(
     devices: Iterable[DeviceHealth],
     now: datetime,
     limits: AlertLimits,
+    webhooks: Iterable[Webhook] = (),
 ) -> list[Alert]:
     """Every warning that holds at `now`, longest-standing first within each kind."""
     windows = list(windows)
@@ -64,6 +66,7 @@ def hall_alerts(
         *_long_handling(spec, windows, tickets, now),
         *_long_pauses(windows, now, limits.pause),
         *_offline_devices(spec, devices, now, limits.device_grace),
+        *_disabled_webhooks(spec, webhooks),
     ]
 
 
@@ -206,3 +209,14 @@ def extended_service(spec: HallSpec, windows: Iterable[Window], now: datetime) -
     if not active:
         return None
     return ExtendedService(closed_at, _minutes(local - closed_at), active)
+
+
+def _disabled_webhooks(spec: HallSpec, webhooks: Iterable[Webhook]) -> list[Alert]:
+    """A webhook the deliverer gave up on stays an alert until an admin enables it again."""
+    alerts = []
+    for webhook in webhooks:
+        if webhook.enabled or webhook.disabled_at is None:
+            continue
+        at = webhook.disabled_at.astimezone(spec.timezone).strftime("%Y-%m-%d %H:%M")
+        alerts.append(Alert("webhook_disabled", webhook.disabled_at, {"url": webhook.url, "at": at}))
+    return alerts

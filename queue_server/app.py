@@ -32,6 +32,11 @@ from queue_server.ops import openapi as ops_openapi
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
+from queue_server.outbound import openapi as outbound_openapi
+from queue_server.outbound import routes as outbound_routes
+from queue_server.outbound import webhooks
+from queue_server.outbound.deliverer import WebhookDeliverer
+from queue_server.outbound.settings import outbound_settings
 from queue_server.service import QueueService
 from queue_server.ticketing.settings import load_ticketing
 from queue_server.ticketing.ticketing import Ticketing
@@ -43,6 +48,7 @@ API_DOCS = (
     displays.ticketing.openapi.DOC,
     clerk_console.reports.openapi.DOC,
     clerk_console.openapi.DOC,
+    outbound_openapi.DOC,
     ops_openapi.DOC,
 )
 
@@ -53,9 +59,10 @@ class AppState(TypedDict):
 
 
 def check_package_sections(settings: Settings) -> None:
-    """The [ticketing], [displays] and [console] tables: a bad one is a ConfigError naming
-    the key, so that check-config reports it and the server refuses to start."""
+    """The [ticketing], [displays], [console] and [outbound] tables: a bad one is a ConfigError
+    naming the key, so that check-config reports it and the server refuses to start."""
     load_ticketing(settings)
+    outbound_settings(settings)
     display_settings(settings)
     console_settings(settings)
 
@@ -68,6 +75,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     service = QueueService(settings, backends, clock)
     service.presence = CountedPresence(service.presence)
     ticketing_settings = load_ticketing(settings)
+    deliverer = WebhookDeliverer(
+        service.store,
+        clock,
+        outbound_settings(settings),
+        lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -79,6 +92,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             _without_credentials(settings.server.store),
             _without_credentials(settings.server.bus),
         )
+        await deliverer.start()  # a task of its own: deliveries never wait in the request path
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -86,6 +100,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         try:
             yield {"service": service, "ticketing": ticketing}
         finally:
+            await deliverer.stop()
             await displays.routes.close(app)
             await ticketing.close()
             await service.stop()
@@ -104,6 +119,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *openapi.routes(*API_DOCS),
         *displays.routes.routes,
         *clerk_console.reports.routes.routes,
+        *outbound_routes.routes,
         *clerk_console.routes.page_routes,
     ]
     middleware = [

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
-from sqlalchemy.exc import SQLAlchemyError
 
 from queue_server import demo
 from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
@@ -39,7 +38,7 @@ from queue_server.messages import translate
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.serving import uvicorn_options
-from queue_server.storage import Store, StoreUnavailable, open_store
+from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import Bookings
 
@@ -198,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (StoreUnavailable, SQLAlchemyError, OSError) as exc:
+    except (StoreUnavailable, StoreSetupFailed, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
         return 1

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} has no window {window}",
     },
     "error.unknown_ticket": {"zh-CN": "没有这张票：{ticket}", "en": "Unknown ticket: {ticket}"},
+    "error.unknown_webhook": {
+        "zh-CN": "大厅 {hall} 没有这个 Webhook：{webhook}",
+        "en": "Hall {hall} has no webhook {webhook}",
+    },
     "error.unknown_number": {
         "zh-CN": "今天没有 {number} 号",
         "en": "There is no number {number} today",

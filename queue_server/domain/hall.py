@@ -644,6 +644,12 @@ class HallState:
         step.emit(EventType.HALL_NOTICE, text=text)
         return step.outcome
 
+    def raise_alert(self, kind: str, now: datetime, actor: str | None, **params: Any) -> Outcome:
+        """An alert in the ledger, so that it reaches the live stream and the webhooks."""
+        step = self._begin(now, actor)
+        step.emit(EventType.HALL_ALERT, kind=kind, params=params)
+        return step.outcome
+
     # ---- internals ------------------------------------------------------------------
 
     def _begin(self, now: datetime, actor: str | None) -> _Step:

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -24,16 +25,20 @@ from queue_server.storage import migrate
 from queue_server.storage.base import (
     Booking,
     Catchup,
+    DeliveryAttempt,
     DeviceRecord,
     JobState,
     LedgerEntry,
     OnlineClaim,
     PrintJob,
     RatingRecord,
+    Recorded,
     Reply,
+    StoreSetupFailed,
     StoreUnavailable,
     TicketLedger,
     UserRecord,
+    Webhook,
 )
 from queue_server.storage.rows import (
     event_from_row,
@@ -56,6 +61,8 @@ from queue_server.storage.tables import (
     SecretRow,
     TicketRow,
     UserRow,
+    WebhookDeliveryRow,
+    WebhookRow,
     WindowRow,
 )
 
@@ -72,6 +79,11 @@ _RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _PRINT_JOBS: Table = PrintJobRow.metadata.tables[PrintJobRow.__tablename__]
 _BOOKINGS: Table = BookingRow.metadata.tables[BookingRow.__tablename__]
 _CLAIMS: Table = OnlineClaimRow.metadata.tables[OnlineClaimRow.__tablename__]
+_WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
+_DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
+# The advisory-lock namespace of webhook leases (the two-key form, apart from the halls' locks).
+_WEBHOOK_LOCKS = "onewindow.webhook"
+_PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
 _PENDING = (JobState.QUEUED.value, JobState.SENT.value)
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
@@ -107,8 +119,13 @@ class SqlStore:
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
-        async with self._begin() as conn:
-            await conn.run_sync(migrate.upgrade)
+        try:
+            async with self._begin() as conn:
+                await conn.run_sync(migrate.upgrade)
+        except (SQLAlchemyError, CommandError) as exc:
+            # Not reachable is StoreUnavailable already; this is a schema a migration cannot
+            # bring to this version (a revision unknown to it, a table in the way).
+            raise StoreSetupFailed(f"the schema could not be migrated: {exc}") from exc
 
     async def schema_revision(self) -> str | None:
         async with self._connect() as conn:
@@ -354,6 +371,24 @@ class SqlStore:
 
     # ---- print jobs ------------------------------------------------------------------
 
+    async def recorded_since(self, hall: str, day: date, at: datetime) -> Recorded:
+        async with self._connect() as conn:
+            tickets = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_TICKETS)
+                    .where(_TICKETS.c.hall == hall, _TICKETS.c.service_day >= day)
+                )
+            ).scalar()
+            steps = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_LEDGER)
+                    .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= at)
+                )
+            ).scalar()
+        return Recorded(tickets=int(tickets or 0), steps=int(steps or 0))
+
     async def add_print_job(self, job: PrintJob) -> None:
         async with self._begin() as conn:
             await conn.execute(_PRINT_JOBS.insert(), [{**job.__dict__, "state": job.state.value}])
@@ -542,6 +577,80 @@ class SqlStore:
             )
         return bool(result.rowcount)
 
+    # ---- webhooks ---------------------------------------------------------------------
+
+    async def add_webhook(self, webhook: Webhook) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_WEBHOOKS.insert(), [{**webhook.__dict__, "events": list(webhook.events)}])
+
+    async def webhooks(self, hall: str | None = None) -> list[Webhook]:
+        query = select(_WEBHOOKS).order_by(_WEBHOOKS.c.created_at, _WEBHOOKS.c.id)
+        if hall is not None:
+            query = query.where(_WEBHOOKS.c.hall == hall)
+        async with self._connect() as conn:
+            return [_webhook(row) for row in (await conn.execute(query)).mappings()]
+
+    async def get_webhook(self, webhook_id: str) -> Webhook | None:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_WEBHOOKS).where(_WEBHOOKS.c.id == webhook_id))
+            row = rows.mappings().first()
+        return None if row is None else _webhook(row)
+
+    async def remove_webhook(self, hall: str, webhook_id: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_WEBHOOKS).where(_WEBHOOKS.c.hall == hall, _WEBHOOKS.c.id == webhook_id)
+            )
+            if result.rowcount:
+                await conn.execute(delete(_DELIVERIES).where(_DELIVERIES.c.webhook == webhook_id))
+        return bool(result.rowcount)
+
+    async def save_webhook_progress(
+        self, webhook: Webhook, previous_seq: int, attempt: DeliveryAttempt | None
+    ) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                _WEBHOOKS.update()
+                .where(_WEBHOOKS.c.id == webhook.id, _WEBHOOKS.c.delivered_seq == previous_seq)
+                .values({name: getattr(webhook, name) for name in _PROGRESS})
+            )
+            if not result.rowcount:
+                return False
+            if attempt is not None:
+                await conn.execute(_DELIVERIES.insert(), [attempt.__dict__])
+        return True
+
+    async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_DELIVERIES)
+                .where(_DELIVERIES.c.webhook == webhook_id)
+                .order_by(_DELIVERIES.c.id.desc())
+                .limit(limit)
+            )
+            return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    @contextlib.asynccontextmanager
+    async def webhook_lease(self, webhook_id: str) -> AsyncIterator[bool]:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                yield True  # SQLite: the embedded server is one process
+                return
+            keys = {"space": _WEBHOOK_LOCKS, "id": webhook_id}
+            held = (
+                await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:id))"), keys)
+            ).scalar()
+            # A session lock outlives the transaction: end it rather than sit idle in one.
+            await conn.commit()
+            if not held:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:id))"), keys)
+                await conn.commit()
+
     async def secret(self, name: str, make: str) -> str:
         try:
             async with self._begin() as conn:
@@ -593,6 +702,10 @@ def _print_job(row: Any) -> PrintJob:
         attempts=int(row["attempts"]),
         error=row["error"],
     )
+
+
+def _webhook(row: Any) -> Webhook:
+    return Webhook(**{**row, "events": tuple(row["events"])})
 
 
 class _Stale(Exception):
