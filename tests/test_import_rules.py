@@ -22,7 +22,7 @@ PAGES = ("displays", "clerk_console")
 
 # What of the queue server the pages use: the service and its view models (the domain core),
 # the principals, the HTTP helpers that every route uses, the catalog and settings, and the
-# services that pages show (accounts, ratings, ticketing, the report and plan engines).
+# services that pages show (accounts, ratings, ticketing, webhooks, the report and plan engines).
 # Everything else (storage, runtime, bus, scale-out, backends, presence, throttle, ...) is
 # the server's own.
 PUBLIC = (
@@ -44,6 +44,7 @@ PUBLIC = (
     "queue_server.reports.planner",
     "queue_server.reports.plan_jobs",
     "queue_server.reports.clerk_stats",
+    "queue_server.outbound.webhooks",
 )
 # The server's modules that put the pages together with the service.
 ASSEMBLY = ("queue_server.app",)
