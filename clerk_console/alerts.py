@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from clerk_console.messages import translate
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
-from queue_server.storage.base import Webhook
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -23,6 +22,17 @@ class DeviceHealth:
     kind: str
     connected: bool
     last_seen: datetime | None
+
+
+class WebhookHealth(Protocol):
+    """What an alert needs of a webhook: the service's webhook records have it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def disabled_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ def hall_alerts(
     devices: Iterable[DeviceHealth],
     now: datetime,
     limits: AlertLimits,
-    webhooks: Iterable[Webhook] = (),
+    webhooks: Iterable[WebhookHealth] = (),
 ) -> list[Alert]:
     """Every warning that holds at `now`, longest-standing first within each kind."""
     windows = list(windows)
@@ -211,7 +221,7 @@ def extended_service(spec: HallSpec, windows: Iterable[Window], now: datetime) -
     return ExtendedService(closed_at, _minutes(local - closed_at), active)
 
 
-def _disabled_webhooks(spec: HallSpec, webhooks: Iterable[Webhook]) -> list[Alert]:
+def _disabled_webhooks(spec: HallSpec, webhooks: Iterable[WebhookHealth]) -> list[Alert]:
     """A webhook the deliverer gave up on stays an alert until an admin enables it again."""
     alerts = []
     for webhook in webhooks:

@@ -14,12 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clerk_console import ratings
 from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
 from clerk_console.context import settings
 from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody, TransferBody
-from clerk_console.stats import clerk_figures, day_start, steps_since
 from clerk_console.views import board_view, console_view
+from queue_server import ratings
 from queue_server.api.deps import bearer_token, body, principal, service, window_number
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.errors import Conflict, Forbidden, NotFound
@@ -27,6 +26,7 @@ from queue_server.domain.events import EventType
 from queue_server.domain.hall import HallState
 from queue_server.domain.model import TicketStatus
 from queue_server.domain.numbering import service_day
+from queue_server.reports.clerk_stats import clerk_figures, day_start, steps_since
 from queue_server.service import QueueService
 
 

@@ -15,13 +15,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
-from sqlalchemy.exc import SQLAlchemyError
 
-from clerk_console import rating_export
-from clerk_console.settings import console_settings
 from queue_server import demo
 from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
-from queue_server.app import check_package_sections, create_app
+from queue_server.app import create_app, package_settings
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
@@ -40,8 +37,9 @@ from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
+from queue_server.reports import rating_export
 from queue_server.serving import uvicorn_options
-from queue_server.storage import Store, StoreUnavailable, open_store
+from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.ticketing.bookings import Bookings
 
 _T = TypeVar("_T")
@@ -116,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     location = find_config(args.config)
     try:
         settings = load_settings(location)
-        check_package_sections(settings)
+        package_settings(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
         for problem in exc.problems:
@@ -188,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (StoreUnavailable, SQLAlchemyError, OSError) as exc:
+    except (StoreUnavailable, StoreSetupFailed, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
         return 1
@@ -313,7 +311,7 @@ def _export_ratings(settings: Settings, args: argparse.Namespace) -> int:
     if spec is None:
         raise ValueError(f"no hall {args.hall!r} in {settings.source}")
     first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
-    reasons = console_settings(settings).rating_reasons
+    reasons = package_settings(settings).console.rating_reasons
     rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last, reasons))
     text = rating_export.export_text(spec, first, last, rows, args.format)
     if args.output:

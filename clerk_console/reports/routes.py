@@ -5,7 +5,7 @@
   (supervisor, admin): the week plan (200) or its background job (202, `plan_jobs`)
 * `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
 * `GET /api/halls/{hall}/ratings/export?from=&to=&format=json|csv` (supervisor, admin): the
-  好差评 export (clerk_console.rating_export, docs/RATING_EXPORT.md)
+  好差评 export (queue_server.reports.rating_export, docs/RATING_EXPORT.md)
 * `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
   API with the bearer token kept in localStorage)
@@ -27,18 +27,18 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from clerk_console import rating_export
-from clerk_console.settings import console_settings
+from clerk_console.context import settings
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
 from queue_server.domain.errors import NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import MESSAGES, pick_language
+from queue_server.reports import rating_export
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
 from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
-from queue_server.storage.base import Store
+from queue_server.service import QueueService
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -86,23 +86,23 @@ def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
     return start, end
 
 
-async def _manager_hall(request: Request) -> tuple[HallSpec, Store]:
+async def _manager_hall(request: Request) -> tuple[HallSpec, QueueService]:
     hall = request.path_params["hall"]
     svc = service(request)
     svc.hall(hall)  # NotFound for an unknown hall
     (await principal(request)).require(hall, roles=MANAGERS)
-    return _spec_store(request, hall)
+    return _spec_service(request, hall)
 
 
-def _spec_store(request: Request, hall: str) -> tuple[HallSpec, Store]:
+def _spec_service(request: Request, hall: str) -> tuple[HallSpec, QueueService]:
     svc = service(request)
     spec = svc.settings.hall(hall)
     assert spec is not None
-    return spec, svc.store
+    return spec, svc
 
 
 async def reports(request: Request) -> Response:
-    spec, store = await _manager_hall(request)
+    spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
     category = request.query_params.get("category") or None
     if category is not None and spec.category(category) is None:
@@ -111,7 +111,7 @@ async def reports(request: Request) -> Response:
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
         raise _bad("table", " | ".join(CSV_TABLES))
-    read = await read_ledger(store, spec, start, end, category=category)
+    read = await read_ledger(svc.store, spec, start, end, category=category)
     calendar = hall_calendar(spec)
     report = await anyio.to_thread.run_sync(
         lambda: build_report(read, spec, calendar, start, end, category=category)
@@ -139,11 +139,10 @@ def _csv_download(text: str, name: str) -> Response:
 
 
 async def ratings_export(request: Request) -> Response:
-    spec, store = await _manager_hall(request)
+    spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
     fmt = _format(request)
-    reasons = console_settings(service(request).settings).rating_reasons
-    rows = await rating_export.export_rows(store, spec, start, end, reasons)
+    rows = await rating_export.export_rows(svc.store, spec, start, end, settings(request).rating_reasons)
     if fmt == "json":
         return JSONResponse(rating_export.export_document(spec, start, end, rows))
     return _csv_download(rating_export.export_csv(rows), f"onewindow-{spec.id}-ratings-{start}-{end}.csv")
@@ -154,7 +153,7 @@ async def plan(request: Request) -> JSONResponse:
     background job to poll (`plan_jobs`)."""
     from queue_server.reports.planner import PlanOptions, make_plan, pools_from_spec
 
-    spec, store = await _manager_hall(request)
+    spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
     weekday = _param(request, "weekday", _bounded(int, 0, 6), None, "0 (Monday) … 6 (Sunday)")
     options = PlanOptions(
@@ -172,7 +171,7 @@ async def plan(request: Request) -> JSONResponse:
         pools=pools_from_spec(spec),
         weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
     )
-    read = await read_ledger(store, spec, start, end)
+    read = await read_ledger(svc.store, spec, start, end)
     if not read.records:
         raise _bad("from", f"no tickets between {start} and {end}")
     calendar = hall_calendar(spec)
@@ -182,7 +181,7 @@ async def plan(request: Request) -> JSONResponse:
         result["from"], result["to"] = start.isoformat(), end.isoformat()
         return result
 
-    key = (id(store), spec.id, start, end, options, read.tickets, read.events, read.open_legs)
+    key = (id(svc.store), spec.id, start, end, options, read.tickets, read.events, read.open_legs)
     job = plan_jobs.start(key, spec.id, work)
     await asyncio.sleep(0)  # a cached job answers at once
     if job.status == "done":
@@ -205,15 +204,15 @@ async def plan_job(request: Request) -> JSONResponse:
 async def crowded(request: Request) -> JSONResponse:
     hall = request.path_params["hall"]
     service(request).hall(hall)
-    spec, store = _spec_store(request, hall)
+    spec, svc = _spec_service(request, hall)
     weeks = _param(request, "weeks", _bounded(int, 1, 12), 4, "1 … 12")
     end = datetime.now(spec.timezone).date() - timedelta(days=1)
     start = end - timedelta(days=7 * weeks - 1)
-    key = (id(store), hall, end, weeks)
+    key = (id(svc.store), hall, end, weeks)
     hit = _crowded_cache.get(key)
     if hit is not None and _time.monotonic() - hit[0] < _CROWDED_TTL_S:
         return JSONResponse(hit[1])
-    read = await read_ledger(store, spec, start, end)
+    read = await read_ledger(svc.store, spec, start, end)
     calendar = hall_calendar(spec)
     body = await anyio.to_thread.run_sync(
         lambda: crowded_periods(list(read.records), spec, calendar, start, end)
@@ -235,7 +234,7 @@ def page_texts() -> dict[str, dict[str, str]]:
 async def reports_page(request: Request) -> Response:
     hall = request.path_params["hall"]
     service(request).hall(hall)
-    spec, _ = _spec_store(request, hall)
+    spec, _ = _spec_service(request, hall)
     lang = request.query_params.get("lang") or pick_language(request.headers.get("accept-language"))
     lang = lang if lang in ("zh-CN", "en") else "zh-CN"
     texts = page_texts()
@@ -247,7 +246,7 @@ async def reports_page(request: Request) -> Response:
         "texts": texts,
         "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories],
         # Bad ratings are recorded with the reason's code; the page shows its words.
-        "reasons": [r.public() for r in console_settings(service(request).settings).rating_reasons],
+        "reasons": [r.public() for r in settings(request).rating_reasons],
         "today": datetime.now(spec.timezone).date().isoformat(),
     }
     return templates.TemplateResponse(

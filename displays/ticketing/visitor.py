@@ -26,13 +26,7 @@ from queue_server.api.deps import body, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.websockets import first_to_finish, until_hang_up
 from queue_server.auth import STAFF
-from queue_server.bus.base import SubscriberOverflow
-from queue_server.domain.errors import Conflict
-from queue_server.domain.model import NORMAL
-from queue_server.domain.numbering import service_day
 from queue_server.service import QueueService, idempotency_key
-from queue_server.storage.base import OnlineClaim
-from queue_server.ticketing.online import normalise_phone, phone_hash
 
 HEARTBEAT_S: Final = 20.0
 SEND_TIMEOUT_S: Final = 10.0
@@ -117,16 +111,8 @@ async def _follow(ws: WebSocket, svc: QueueService, hall: str, token: str) -> No
             await send({"kind": "ticket", "ticket": view})
 
     async def forward() -> None:
-        while True:
-            subscription = await svc.bus.subscribe(hall, None)
-            try:
-                await send_view()
-                async for _ in subscription:
-                    await send_view()
-            except SubscriberOverflow:
-                continue  # fell behind a burst: subscribe again and send the view as it is now
-            finally:
-                await subscription.close()
+        async for _ in svc.changes(hall):
+            await send_view()
 
     async def heartbeat() -> None:
         while True:
@@ -150,7 +136,7 @@ async def online_issue(request: Request) -> JSONResponse:
     """线上取号: limited per address per hour and per phone number per day."""
     hall = request.path_params["hall"]
     svc = service(request)
-    spec = svc.hall(hall).state.spec
+    svc.hall(hall)  # an unknown hall is a 404 before the limit counts the request
     tickets = ticketing(request)
     now = svc.clock.now()
     wait = await tickets.online_limiter.retry_after_s(hall, client_address(request), now)
@@ -165,25 +151,7 @@ async def online_issue(request: Request) -> JSONResponse:
     view = await svc.answered(hall, key)
     if view is not None:
         return _online_issued(request, svc, hall, view)
-    phone = normalise_phone(data.phone)
-    if phone is None:
-        return error_response(request, 422, "error.bad_phone")
-    digest = phone_hash(tickets.phone_key, phone)
-    day = service_day(now, spec.timezone)
-    limit = tickets.settings.online_daily_limit
-    async with tickets.locks.hold(hall, f"online:{digest}"):
-        if await svc.store.online_claims(hall, day, digest) >= limit:
-            raise Conflict("error.daily_limit", limit=limit)
-        view = await svc.issue_for_visitor(
-            hall,
-            "online",
-            category=data.category,
-            priority=NORMAL,
-            channel="online",
-            appointment=None,
-            key=key,
-        )
-        await svc.store.add_online_claim(OnlineClaim(view["id"], hall, day, digest, now))
+    view = await tickets.issue_online(hall, data.category, data.phone, key)
     return _online_issued(request, svc, hall, view)
 
 

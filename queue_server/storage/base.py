@@ -18,6 +18,19 @@ class StoreUnavailable(Exception):
     """The store could not be reached or refused the write: nothing was acknowledged."""
 
 
+class StoreSetupFailed(Exception):
+    """The store could not be opened for a reason retrying will not cure: bringing its schema
+    to this version (a migration) failed."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """How much a hall has recorded from some moment on."""
+
+    tickets: int  # of service days from that day on
+    steps: int  # ledger events from that instant on
+
+
 @dataclass(frozen=True)
 class UserRecord:
     username: str
@@ -277,6 +290,9 @@ class Store(Protocol):
 
     async def ticket_ledger(self, hall: str, first: date, last: date) -> TicketLedger:
         """The ledger events and ratings of the tickets of service days first..last."""
+
+    async def recorded_since(self, hall: str, day: date, at: datetime) -> Recorded:
+        """The hall's tickets of service days from `day` on, and its steps from `at` on."""
 
     async def add_print_job(self, job: PrintJob) -> None: ...
 

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -32,7 +33,9 @@ from queue_server.storage.base import (
     PrintJob,
     RatedTicket,
     RatingRecord,
+    Recorded,
     Reply,
+    StoreSetupFailed,
     StoreUnavailable,
     TicketLedger,
     UserRecord,
@@ -117,8 +120,13 @@ class SqlStore:
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
-        async with self._begin() as conn:
-            await conn.run_sync(migrate.upgrade)
+        try:
+            async with self._begin() as conn:
+                await conn.run_sync(migrate.upgrade)
+        except (SQLAlchemyError, CommandError) as exc:
+            # Not reachable is StoreUnavailable already; this is a schema a migration cannot
+            # bring to this version (a revision unknown to it, a table in the way).
+            raise StoreSetupFailed(f"the schema could not be migrated: {exc}") from exc
 
     async def schema_revision(self) -> str | None:
         async with self._connect() as conn:
@@ -363,6 +371,24 @@ class SqlStore:
         return TicketLedger(ids, entries, ratings)
 
     # ---- print jobs ------------------------------------------------------------------
+
+    async def recorded_since(self, hall: str, day: date, at: datetime) -> Recorded:
+        async with self._connect() as conn:
+            tickets = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_TICKETS)
+                    .where(_TICKETS.c.hall == hall, _TICKETS.c.service_day >= day)
+                )
+            ).scalar()
+            steps = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_LEDGER)
+                    .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= at)
+                )
+            ).scalar()
+        return Recorded(tickets=int(tickets or 0), steps=int(steps or 0))
 
     async def add_print_job(self, job: PrintJob) -> None:
         async with self._begin() as conn:

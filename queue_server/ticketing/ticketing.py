@@ -11,12 +11,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from queue_server.domain.model import HallSpec
+from queue_server.domain.errors import Conflict, Invalid
+from queue_server.domain.model import NORMAL, HallSpec
+from queue_server.domain.numbering import service_day
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
-from queue_server.storage.base import JobState, PrintJob
+from queue_server.storage.base import JobState, OnlineClaim, PrintJob
 from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
+from queue_server.ticketing.online import normalise_phone, phone_hash
 from queue_server.ticketing.printer_state import open_printer_states
 from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
 from ticket_printer.image_text import MissingFontError
@@ -62,6 +65,31 @@ class Ticketing:
 
     async def close(self) -> None:
         await self.dispatcher.stop()
+
+    async def issue_online(self, hall: str, category: str, raw_phone: str, key: str | None) -> dict[str, Any]:
+        """线上取号 for a phone number, within its daily limit; the ticket's view."""
+        phone = normalise_phone(raw_phone)
+        if phone is None:
+            raise Invalid("error.bad_phone")
+        now = self.service.clock.now()
+        digest = phone_hash(self.phone_key, phone)
+        day = service_day(now, self.service.hall(hall).state.spec.timezone)
+        limit = self.settings.online_daily_limit
+        store = self.service.store
+        async with self.locks.hold(hall, f"online:{digest}"):
+            if await store.online_claims(hall, day, digest) >= limit:
+                raise Conflict("error.daily_limit", limit=limit)
+            view = await self.service.issue_for_visitor(
+                hall,
+                "online",
+                category=category,
+                priority=NORMAL,
+                channel="online",
+                appointment=None,
+                key=key,
+            )
+            await store.add_online_claim(OnlineClaim(view["id"], hall, day, digest, now))
+        return view
 
     def tracking_url(self, base_url: str, ticket_id: str) -> str:
         return f"{(self.settings.public_base_url or base_url).rstrip('/')}/t/{ticket_id}"

@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from clerk_console.ratings import Rating
 from queue_server.domain.events import EventType
+from queue_server.ratings import Rating
 from queue_server.storage.base import Store
 
 _COUNTED = (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value)

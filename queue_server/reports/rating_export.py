@@ -1,6 +1,6 @@
 """好差评 export: every rating of a date range in the layout provincial rating platforms take in,
 as JSON or CSV (docs/RATING_EXPORT.md describes each field). The route is in
-clerk_console.reports.routes, the command is `onewindow ratings-export`."""
+clerk_console.reports.routes, the command `onewindow ratings-export` in queue_server.cli."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import argparse
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from clerk_console.messages import both
-from clerk_console.ratings import is_bad
-from clerk_console.settings import RatingReason
 from queue_server.domain.model import HallSpec
+from queue_server.messages import translate
+from queue_server.ratings import is_bad
 from queue_server.storage.base import RatedTicket, Store
 
 LAYOUT = "onewindow.ratings/1"
@@ -42,16 +41,27 @@ FIELDS = (
 )
 
 
+class RatingReason(Protocol):
+    """A configured reason of a bad rating ([console] rating_reasons), in both languages."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
 def day_range(spec: HallSpec, first: date, last: date) -> tuple[datetime, datetime]:
     """From the start of `first` to the start of the day after `last`, in the hall's zone."""
     zone = spec.timezone
     return datetime.combine(first, time(0), zone), datetime.combine(last + timedelta(days=1), time(0), zone)
 
 
-def export_row(rated: RatedTicket, spec: HallSpec, reasons: dict[str, RatingReason]) -> dict[str, Any]:
+def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, RatingReason]) -> dict[str, Any]:
     rating = rated.rating
     category = spec.category(rated.category or "")
-    level = both(f"rate.level.{rating.level}")
+    level = f"reports.level_{rating.level}"
     reason = reasons.get(rating.reason or "")
     return {
         "hall": rating.hall,
@@ -64,8 +74,8 @@ def export_row(rated: RatedTicket, spec: HallSpec, reasons: dict[str, RatingReas
         "clerk": rating.clerk,
         "rated_at": rating.at.astimezone(spec.timezone).isoformat(),
         "level": rating.level,
-        "level_name": level["zh-CN"],
-        "level_name_en": level["en"],
+        "level_name": translate(level, "zh-CN"),
+        "level_name_en": translate(level, "en"),
         "good": not is_bad(rating.level),
         "reason_code": rating.reason,
         # A reason no longer configured is exported by its code rather than dropped.
