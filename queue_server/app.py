@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TypedDict
 
 from starlette.applications import Starlette
@@ -19,8 +20,9 @@ import clerk_console.routes
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
-from clerk_console.settings import console_settings
-from displays.settings import display_settings
+from clerk_console.settings import ConsoleSettings, console_settings
+from displays.settings import DisplaySettings, display_settings
+from displays.synth import Announcer
 from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
@@ -36,9 +38,9 @@ from queue_server.outbound import openapi as outbound_openapi
 from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
 from queue_server.outbound.deliverer import WebhookDeliverer
-from queue_server.outbound.settings import outbound_settings
+from queue_server.outbound.settings import OutboundSettings, outbound_settings
 from queue_server.service import QueueService
-from queue_server.ticketing.settings import load_ticketing
+from queue_server.ticketing.settings import TicketingSettings, load_ticketing
 from queue_server.ticketing.ticketing import Ticketing
 
 log = logging.getLogger(__name__)
@@ -54,38 +56,54 @@ API_DOCS = (
 
 
 class AppState(TypedDict):
+    """What every route finds on `request.state`: made once at start, from settings read once."""
+
     service: QueueService
     ticketing: Ticketing
+    announcer: Announcer  # the screens' voice, with the [displays] settings
+    console: ConsoleSettings  # the [console] settings
 
 
-def check_package_sections(settings: Settings) -> None:
-    """The [ticketing], [displays], [console] and [outbound] tables: a bad one is a ConfigError
+@dataclass(frozen=True)
+class PackageSettings:
+    """The other packages' tables of the config, typed once at start."""
+
+    ticketing: TicketingSettings
+    outbound: OutboundSettings
+    displays: DisplaySettings
+    console: ConsoleSettings
+
+
+def package_settings(settings: Settings) -> PackageSettings:
+    """The [ticketing], [outbound], [displays] and [console] tables: a bad one is a ConfigError
     naming the key, so that check-config reports it and the server refuses to start."""
-    load_ticketing(settings)
-    outbound_settings(settings)
-    display_settings(settings)
-    console_settings(settings)
+    return PackageSettings(
+        load_ticketing(settings),
+        outbound_settings(settings),
+        display_settings(settings),
+        console_settings(settings),
+    )
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    check_package_sections(settings)
+    sections = package_settings(settings)
     clock = clock or SystemClock()
     backends = open_backends(settings, clock)
     backends.hall_log = measured(backends.hall_log)  # counted and timed for /metrics
     service = QueueService(settings, backends, clock)
     service.presence = CountedPresence(service.presence)
-    ticketing_settings = load_ticketing(settings)
     deliverer = WebhookDeliverer(
         service.store,
         clock,
-        outbound_settings(settings),
+        sections.outbound,
         lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
-        ticketing = await Ticketing.open(ticketing_settings, service)
+        ticketing = await Ticketing.open(sections.ticketing, service)
+        announcer = Announcer(sections.displays)
         log.info(
             "serving halls %s; store %s, bus %s",
             ", ".join(service.halls),
@@ -98,10 +116,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         gc.collect()
         gc.freeze()
         try:
-            yield {"service": service, "ticketing": ticketing}
+            yield {
+                "service": service,
+                "ticketing": ticketing,
+                "announcer": announcer,
+                "console": sections.console,
+            }
         finally:
             await deliverer.stop()
-            await displays.routes.close(app)
+            await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
             await ticketing.close()
             await service.stop()
 

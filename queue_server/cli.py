@@ -18,7 +18,7 @@ import uvicorn
 
 from queue_server import demo
 from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
-from queue_server.app import check_package_sections, create_app
+from queue_server.app import create_app, package_settings
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     location = find_config(args.config)
     try:
         settings = load_settings(location)
-        check_package_sections(settings)
+        package_settings(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
         for problem in exc.problems:

@@ -6,7 +6,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -87,6 +87,13 @@ class Settings:
     # The folder that relative paths in the file (store, caches, voice pack) start from: the
     # config file's own folder, or the data folder when the built-in config is used.
     base_dir: Path = field(default_factory=Path.cwd)
+    # The tables of the other packages ([ticketing], [outbound], [displays], [console]) as read with the
+    # rest of the file: each package types its own once at start (queue_server/app.py), so
+    # the file is read once and the server core needs no knowledge of the pages' settings.
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.sections.get(name, {})
 
     def hall(self, hall_id: str) -> HallSpec | None:
         return next((h for h in self.halls if h.id == hall_id), None)
@@ -154,6 +161,8 @@ class _Reader:
 
 
 # The demo hall, shipped inside the package so that an installed wheel has a hall to run.
+# The tables the server's reader keeps for the packages that type them.
+PACKAGE_SECTIONS: Final = ("ticketing", "outbound", "displays", "console")
 BUILT_IN_CONFIG: Final = Path(str(resources.files("queue_server") / "default_config.toml"))
 CONFIG_NAME: Final = "config.toml"
 
@@ -228,6 +237,13 @@ def parse_settings(
             reader.problems.append(f"halls: id {dup!r} is declared twice")
     logging = _parse_logging(reader, raw.get("logging", {}))
     metrics = _parse_metrics(reader, raw.get("metrics", {}))
+    sections: dict[str, Mapping[str, Any]] = {}
+    for name in PACKAGE_SECTIONS:
+        table = raw.get(name, {})
+        if isinstance(table, dict):
+            sections[name] = table
+        else:
+            reader.problems.append(f"{name}: expected a table")
     if reader.problems:
         raise ConfigError(source, reader.problems)
     return Settings(
@@ -237,6 +253,7 @@ def parse_settings(
         metrics=metrics,
         source=source,
         base_dir=base_dir,
+        sections=sections,
     )
 
 

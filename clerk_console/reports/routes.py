@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from clerk_console.settings import console_settings
+from clerk_console.context import settings
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
@@ -223,7 +223,7 @@ async def reports_page(request: Request) -> Response:
         "texts": texts,
         "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories],
         # Bad ratings are recorded with the reason's code; the page shows its words.
-        "reasons": [r.public() for r in console_settings(service(request).settings).rating_reasons],
+        "reasons": [r.public() for r in settings(request).rating_reasons],
         "today": datetime.now(spec.timezone).date().isoformat(),
     }
     return templates.TemplateResponse(

@@ -6,10 +6,8 @@ every key with a default, a bad value a ConfigError naming its key.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from queue_server.config import ConfigError, Settings
@@ -25,11 +23,8 @@ class OutboundSettings:
 
 
 def outbound_settings(settings: Settings) -> OutboundSettings:
-    path = Path(settings.source)
-    if not path.is_file():  # a hall built in memory (tests, embedding)
-        return OutboundSettings()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("outbound", {})
-    return parse_outbound_settings(raw, source=settings.source)
+    """The [outbound] table of `settings` (typed once at start); defaults for what it leaves out."""
+    return parse_outbound_settings(dict(settings.section("outbound")), source=settings.source)
 
 
 def parse_outbound_settings(raw: dict[str, Any], source: str = "<memory>") -> OutboundSettings:

@@ -1,17 +1,15 @@
 """The `[ticketing]` section of config.toml: printers per kiosk, ticket wording, online limits.
 
-The queue server's own config reader ignores this table; it is read here from the same file
-(Settings.source) and checked the same way, every problem naming its key. Without the section
-(or when the settings were not read from a file, as in some tests) the defaults apply and no
-kiosk has a printer: kiosks then show every ticket on screen to be photographed.
+The queue server's reader keeps this table as read (Settings.section); it is typed here, once
+at start, and checked the same way, every problem naming its key. Without the section the
+defaults apply and no kiosk has a printer: kiosks then show every ticket on screen to be
+photographed.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
 from queue_server.config import ConfigError, Settings
@@ -79,12 +77,9 @@ _PRINTER_KEYS: Final = frozenset({"name", "hall", "kiosks", "paper_mm", "mode", 
 
 
 def load_ticketing(settings: Settings) -> TicketingSettings:
-    """The section from the file `settings` were read from; defaults when there is none."""
-    path = Path(settings.source)
-    if not path.is_file():
-        return TicketingSettings()
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return parse_ticketing(raw.get(SECTION, {}), {h.id for h in settings.halls}, str(path))
+    """The section of `settings`; defaults when there is none."""
+    section = dict(settings.section(SECTION))
+    return parse_ticketing(section, {h.id for h in settings.halls}, settings.source)
 
 
 def parse_ticketing(raw: Any, halls: set[str], source: str = "<memory>") -> TicketingSettings:
