@@ -34,6 +34,7 @@ from queue_server.storage.base import (
     LedgerEntry,
     OnlineClaim,
     PrintJob,
+    RatedTicket,
     RatingRecord,
     Recorded,
     Reply,
@@ -543,6 +544,25 @@ class SqlStore:
         async with self._connect() as conn:
             rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
             return [RatingRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    async def rated_tickets(self, hall: str, start: datetime, end: datetime) -> list[RatedTicket]:
+        query = (
+            select(_RATINGS, _TICKETS.c.number.label("ticket_number"), _TICKETS.c.category.label("category"))
+            .select_from(_RATINGS.outerjoin(_TICKETS, _TICKETS.c.id == _RATINGS.c.ticket))
+            .where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start, _RATINGS.c.at < end)
+            .order_by(_RATINGS.c.at, _RATINGS.c.id)
+        )
+        fields = [c.name for c in _RATINGS.columns if c.name != "id"]
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).mappings()
+            return [
+                RatedTicket(
+                    RatingRecord(**{name: row[name] for name in fields}),
+                    row["ticket_number"],
+                    row["category"],
+                )
+                for row in rows
+            ]
 
     # ---- accounts and devices -------------------------------------------------------
 
