@@ -331,6 +331,9 @@ class Store(Protocol):
 
     async def add_online_claim(self, claim: OnlineClaim) -> None: ...
 
+    async def erase_online_claims(self, hall: str, before: datetime) -> int:
+        """Forgets the online tickets' phone hashes recorded before `before`; how many."""
+
     async def add_rating(self, rating: RatingRecord) -> bool:
         """Stores a rating; False if its ticket already has one."""
 

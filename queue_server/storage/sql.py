@@ -526,6 +526,13 @@ class SqlStore:
         async with self._begin() as conn:
             await conn.execute(_CLAIMS.insert(), [claim.__dict__])
 
+    async def erase_online_claims(self, hall: str, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_CLAIMS).where(_CLAIMS.c.hall == hall, _CLAIMS.c.created_at < before)
+            )
+            return int(result.rowcount)
+
     # ---- ratings --------------------------------------------------------------------
 
     async def add_rating(self, rating: RatingRecord) -> bool:
