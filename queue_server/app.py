@@ -34,6 +34,7 @@ from queue_server.ops import openapi as ops_openapi
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
+from queue_server.ops.retention import PhoneRetention
 from queue_server.outbound import openapi as outbound_openapi
 from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
@@ -99,6 +100,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
     )
 
+    retention = PhoneRetention(service.store, settings.halls, clock)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
@@ -111,6 +114,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             _without_credentials(settings.server.bus),
         )
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
+        retention.start()  # erases expired phone hashes once a day
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -123,6 +127,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "console": sections.console,
             }
         finally:
+            await retention.stop()
             await deliverer.stop()
             await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
             await ticketing.close()

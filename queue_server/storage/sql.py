@@ -34,6 +34,7 @@ from queue_server.storage.base import (
     LedgerEntry,
     OnlineClaim,
     PrintJob,
+    RatedTicket,
     RatingRecord,
     Recorded,
     Reply,
@@ -525,6 +526,13 @@ class SqlStore:
         async with self._begin() as conn:
             await conn.execute(_CLAIMS.insert(), [claim.__dict__])
 
+    async def erase_online_claims(self, hall: str, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_CLAIMS).where(_CLAIMS.c.hall == hall, _CLAIMS.c.created_at < before)
+            )
+            return int(result.rowcount)
+
     # ---- ratings --------------------------------------------------------------------
 
     async def add_rating(self, rating: RatingRecord) -> bool:
@@ -543,6 +551,25 @@ class SqlStore:
         async with self._connect() as conn:
             rows = await conn.execute(select(_RATINGS).where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start))
             return [RatingRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    async def rated_tickets(self, hall: str, start: datetime, end: datetime) -> list[RatedTicket]:
+        query = (
+            select(_RATINGS, _TICKETS.c.number.label("ticket_number"), _TICKETS.c.category.label("category"))
+            .select_from(_RATINGS.outerjoin(_TICKETS, _TICKETS.c.id == _RATINGS.c.ticket))
+            .where(_RATINGS.c.hall == hall, _RATINGS.c.at >= start, _RATINGS.c.at < end)
+            .order_by(_RATINGS.c.at, _RATINGS.c.id)
+        )
+        fields = [c.name for c in _RATINGS.columns if c.name != "id"]
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).mappings()
+            return [
+                RatedTicket(
+                    RatingRecord(**{name: row[name] for name in fields}),
+                    row["ticket_number"],
+                    row["category"],
+                )
+                for row in rows
+            ]
 
     # ---- accounts and devices -------------------------------------------------------
 
