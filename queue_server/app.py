@@ -76,7 +76,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(*API_DOCS),
+        *openapi.routes(settings, *API_DOCS),
         *displays.routes.routes,
         *reports_routes.routes,
         *clerk_console.routes.page_routes,

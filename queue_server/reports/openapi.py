@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, param, responses
+from queue_server.api.schemas import HALL_VALUES
 from queue_server.reports.report import CSV_TABLES
+from queue_server.reports.routes import DAY_PATTERN, DEFAULT_DAYS, MAX_DAYS
 
 
 def _query(name: str, kind: str, description: str, **constraints: Any) -> dict[str, Any]:
@@ -16,8 +18,14 @@ def _query(name: str, kind: str, description: str, **constraints: Any) -> dict[s
 
 
 _RANGE = [
-    _query("from", "string", "First hall-local day, YYYY-MM-DD", format="date"),
-    _query("to", "string", "Last hall-local day, YYYY-MM-DD", format="date"),
+    _query(
+        "from",
+        "string",
+        "First hall-local day, YYYY-MM-DD (default: the range ends today)",
+        format="date",
+        pattern=DAY_PATTERN,
+    ),
+    _query("days", "integer", f"How many days (default {DEFAULT_DAYS})", minimum=1, maximum=MAX_DAYS),
 ]
 
 DOC = ApiDoc(
@@ -28,16 +36,24 @@ DOC = ApiDoc(
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,
-                    _query("category", "string", "Only this category"),
+                    _query("category", "string", "Only this category", **{HALL_VALUES: "categories"}),
                     _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
                     _query("table", "string", "With csv: which table", enum=list(CSV_TABLES)),
                 ],
-                "responses": responses("200", "401", "403", "404", "422"),
+                "responses": {
+                    **responses("200", "401", "403", "404", "422"),
+                    "200": {
+                        "description": "The report (json), or one of its tables (csv)",
+                        "content": {"application/json": {}, "text/csv": {}},
+                    },
+                },
             }
         },
         "/api/halls/{hall}/plan": {
             "get": {
                 "summary": "Staffing per slot, extended hours, weekend plan, roster; checked by simulation",
+                "description": "202 with the background job to poll while it is computed; "
+                "409 when the ledger holds no tickets in the range to plan from",
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,
@@ -58,8 +74,13 @@ DOC = ApiDoc(
                         minimum=0,
                         maximum=600,
                     ),
+                    _query("margin", "number", "Quantile of the staffing margin", minimum=0.5, maximum=0.99),
+                    _query("seed", "integer", "Random seed of the simulation"),
                 ],
-                "responses": responses("200", "401", "403", "404", "422"),
+                "responses": {
+                    **responses("200", "401", "403", "404", "409", "422"),
+                    "202": {"description": "Being computed: poll the job", "content": {"application/json": {}}},
+                },
             }
         },
         "/api/halls/{hall}/plan/jobs/{job}": {
