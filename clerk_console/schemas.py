@@ -23,7 +23,10 @@ class RatingBody(_Body):
             "then": {
                 "anyOf": [
                     {"properties": {"reason": {"type": "string"}}, "required": ["reason"]},
-                    {"properties": {"comment": {"type": "string", "pattern": r"\S"}}, "required": ["comment"]},
+                    {
+                        "properties": {"comment": {"type": "string", "pattern": r"\S"}},
+                        "required": ["comment"],
+                    },
                 ]
             },
         }

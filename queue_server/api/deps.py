@@ -83,19 +83,18 @@ def window_number(request: Request) -> int:
     return number
 
 
-class _Choice(Convertor[str]):
-    def __init__(self, choices: Iterable[str]) -> None:
-        self.regex = "|".join(re.escape(choice) for choice in choices)
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
 def path_choices(name: str, choices: Iterable[str]) -> None:
     """`{param:name}` matches only these segments. A route taking a verb as a path parameter
     then leaves the other paths beside it alone: a POST to GET .../console is answered 405 with
     its Allow header rather than by the verb route, and a made-up verb is a 404."""
-    register_url_convertor(name, _Choice(choices))
+
+    class Choice(Convertor[str]):
+        regex = "|".join(re.escape(choice) for choice in choices)
+
+        def convert(self, value: str) -> str:
+            return value
+
+        def to_string(self, value: str) -> str:
+            return value
+
+    register_url_convertor(name, Choice())

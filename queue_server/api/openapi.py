@@ -19,9 +19,9 @@ from queue_server.api.schemas import (
     TransferTarget,
     WindowActionBody,
 )
-from queue_server.config import Settings
 from queue_server.api.tickets import TICKET_ACTIONS
 from queue_server.api.windows import OTHER_VERBS
+from queue_server.config import Settings
 
 _ERRORS = {
     "400": "Body is not a JSON object",
@@ -78,7 +78,9 @@ HallValues = dict[str, list[Any]]
 
 
 def _configured_values(settings: Settings) -> HallValues:
-    """Every hall's values: a value that is some other hall's is answered 404 (category, window)."""
+    """Every hall's values (one document for the server): with one hall, exactly its own. With
+    several, a category or window of another hall is answered 404, as documented, but a priority
+    class of another hall 422: halls that differ in priority classes are not described exactly."""
 
     def union(values: list[Any]) -> list[Any]:
         return sorted(set(values))

@@ -79,7 +79,10 @@ DOC = ApiDoc(
                 ],
                 "responses": {
                     **responses("200", "401", "403", "404", "409", "422"),
-                    "202": {"description": "Being computed: poll the job", "content": {"application/json": {}}},
+                    "202": {
+                        "description": "Being computed: poll the job",
+                        "content": {"application/json": {}},
+                    },
                 },
             }
         },

@@ -11,7 +11,6 @@ from ticket_printer.messages import Language
 from ticket_printer.online import PHONE_PATTERN
 
 
-
 def _category() -> Any:
     return Field(min_length=1, max_length=32, json_schema_extra=hall_values("categories"))
 
@@ -24,7 +23,10 @@ class KioskIssueBody(_Body):
     category: str = _category()
     # A kiosk offers the hall's priority classes; green channel and appointments are staff's (403).
     priority: str = Field(
-        default="normal", min_length=1, max_length=32, json_schema_extra=hall_values("priority-classes", "normal")
+        default="normal",
+        min_length=1,
+        max_length=32,
+        json_schema_extra=hall_values("priority-classes", "normal"),
     )
     language: Language = "zh-CN"
 
