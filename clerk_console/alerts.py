@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from clerk_console.messages import translate
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
@@ -24,9 +24,20 @@ class DeviceHealth:
     last_seen: datetime | None
 
 
+class WebhookHealth(Protocol):
+    """What an alert needs of a webhook: the service's webhook records have it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def disabled_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # long_wait | long_handling | long_pause | device_offline
+    kind: str  # long_wait | long_handling | long_pause | device_offline | webhook_disabled
     since: datetime | None
     params: dict[str, Any] = field(default_factory=dict)
     window: int | None = None
@@ -56,6 +67,7 @@ def hall_alerts(
     devices: Iterable[DeviceHealth],
     now: datetime,
     limits: AlertLimits,
+    webhooks: Iterable[WebhookHealth] = (),
 ) -> list[Alert]:
     """Every warning that holds at `now`, longest-standing first within each kind."""
     windows = list(windows)
@@ -64,6 +76,7 @@ def hall_alerts(
         *_long_handling(spec, windows, tickets, now),
         *_long_pauses(windows, now, limits.pause),
         *_offline_devices(spec, devices, now, limits.device_grace),
+        *_disabled_webhooks(spec, webhooks),
     ]
 
 
@@ -206,3 +219,14 @@ def extended_service(spec: HallSpec, windows: Iterable[Window], now: datetime) -
     if not active:
         return None
     return ExtendedService(closed_at, _minutes(local - closed_at), active)
+
+
+def _disabled_webhooks(spec: HallSpec, webhooks: Iterable[WebhookHealth]) -> list[Alert]:
+    """A webhook the deliverer gave up on stays an alert until an admin enables it again."""
+    alerts = []
+    for webhook in webhooks:
+        if webhook.enabled or webhook.disabled_at is None:
+            continue
+        at = webhook.disabled_at.astimezone(spec.timezone).strftime("%Y-%m-%d %H:%M")
+        alerts.append(Alert("webhook_disabled", webhook.disabled_at, {"url": webhook.url, "at": at}))
+    return alerts

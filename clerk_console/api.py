@@ -14,12 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clerk_console import ratings
 from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
 from clerk_console.context import settings
 from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
-from clerk_console.stats import clerk_figures, day_start, steps_since
 from clerk_console.views import board_view, console_view
+from queue_server import ratings
 from queue_server.api.deps import bearer_token, body, principal, service, window_number
 from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
@@ -28,6 +27,7 @@ from queue_server.domain.events import EventType
 from queue_server.domain.hall import HallState
 from queue_server.domain.model import TicketStatus
 from queue_server.domain.numbering import service_day
+from queue_server.reports.clerk_stats import clerk_figures, day_start, steps_since
 from queue_server.service import QueueService
 
 
@@ -78,7 +78,8 @@ async def _alerts_and_devices(
         for d in devices
     ]
     limits = AlertLimits(settings(request).pause_limit, settings(request).device_grace)
-    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits)
+    webhooks = await svc.store.webhooks(hall)
+    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits, webhooks)
     return alerts, extended_service(state.spec, state.windows.values(), now), devices
 
 

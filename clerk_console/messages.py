@@ -232,6 +232,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "设备 {device}（{kind}）离线，最后在线：{last_seen}",
         "en": "Device {device} ({kind}) is offline; last seen: {last_seen}",
     },
+    "alert.webhook_disabled": {
+        "zh-CN": "Webhook {url} 连续投递失败一天，已于 {at} 停用；修复接收方后由管理员重新启用",
+        "en": "Webhook {url} failed for a day and was disabled at {at}; an admin re-enables it",
+    },
     "alert.never": {"zh-CN": "从未连接", "en": "never"},
     # ---- admin ----
     "admin.title": {"zh-CN": "账号管理", "en": "Accounts"},

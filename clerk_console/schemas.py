@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clerk_console.ratings import COMMENT_MAX_CHARS
 from queue_server.api.schemas import hall_values
 from queue_server.domain.hall import HallState
+from queue_server.ratings import COMMENT_MAX_CHARS
 
 
 class _Body(BaseModel):

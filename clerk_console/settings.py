@@ -1,15 +1,14 @@
 """The [console] table of config.toml: rating reasons, pause limit, rating-device timeout.
 
-Like the screens' [displays], the table lives in the server's config file and the server's
-own reader ignores it; every key has a default, so a hall that says nothing gets sensible ones.
+Like the screens' [displays], the table lives in the server's config file, kept as read by the
+server's reader and typed here once at start; every key has a default, so a hall that says
+nothing gets sensible ones.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from clerk_console.messages import both
@@ -53,11 +52,8 @@ class ConsoleSettings:
 
 
 def console_settings(settings: Settings) -> ConsoleSettings:
-    path = Path(settings.source)
-    if not path.is_file():  # a hall built in memory (tests, embedding)
-        return ConsoleSettings()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("console", {})
-    return parse_console_settings(raw, source=settings.source)
+    """The [console] table of `settings`; defaults for every key it leaves out."""
+    return parse_console_settings(dict(settings.section("console")), source=settings.source)
 
 
 def parse_console_settings(raw: dict[str, Any], source: str = "<memory>") -> ConsoleSettings:

@@ -7,10 +7,8 @@ the screen's device token, so a page never shows anything the token may not see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -21,7 +19,6 @@ from starlette.templating import Jinja2Templates
 
 from displays.announce import NUMBER
 from displays.messages import MESSAGES, both, translate
-from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
 from queue_server.api.deps import principal, service, window_number
 from queue_server.auth import NotAuthenticated
@@ -33,28 +30,10 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-@dataclass
-class Displays:
-    settings: DisplaySettings
-    announcer: Announcer
-
-
-# Made on first use per application, so that the server's lifespan needs no knowledge of us.
-_per_app: WeakKeyDictionary[Any, Displays] = WeakKeyDictionary()
-
-
-def displays(request: Request) -> Displays:
-    app = request.app
-    if app not in _per_app:
-        settings = display_settings(service(request).settings)
-        _per_app[app] = Displays(settings, Announcer(settings))
-    return _per_app[app]
-
-
-async def close(app: Any) -> None:
-    """At shutdown: stops saying ahead, so that no espeak-ng outlives the server."""
-    if app in _per_app:
-        await _per_app[app].announcer.close()
+def announcer(request: Request) -> Announcer:
+    """The screens' voice, made once at start with the [displays] settings (queue_server/app.py)."""
+    voice: Announcer = request.state.announcer
+    return voice
 
 
 class _PageError(Exception):
@@ -77,7 +56,7 @@ async def _authorise(request: Request, hall: str) -> None:
 
 
 def _page_config(request: Request, hall: str, screen: str, window: int | None) -> dict[str, Any]:
-    settings = displays(request).settings
+    settings = announcer(request).settings
     spec = service(request).settings.hall(hall)
     assert spec is not None  # _authorise checked the hall
     query = request.query_params
@@ -213,7 +192,7 @@ async def _say_ahead(request: Request, hall: str, languages: tuple[str, ...]) ->
     waiting = sorted((await service(request).hall(hall).current()).waiting(), key=lambda t: t.issued_at)
     windows = [window.number for window in spec.windows]
     numbers = [ticket.number for ticket in waiting[:_NUMBERS_AHEAD]]
-    displays(request).announcer.warm_up(windows, numbers, languages)
+    announcer(request).warm_up(windows, numbers, languages)
 
 
 async def announce_wav(request: Request) -> Response:
@@ -226,21 +205,21 @@ async def announce_wav(request: Request) -> Response:
         await _authorise(request, hall)
     except _PageError as error:
         return JSONResponse({"error": {"message": error.message}}, status_code=error.status)
-    state = displays(request)
+    voice = announcer(request)
     query = request.query_params
     number, window = query.get("number", "").upper(), query.get("window", "")
     burst = query.get("burst", "0") == "1"
     if not NUMBER.match(number) or not (window.isascii() and window.isdigit()) or len(window) > 4:
         return JSONResponse({"error": {"message": translate("error.bad_call", language)}}, status_code=422)
     languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
-    languages = languages or state.settings.languages
+    languages = languages or voice.settings.languages
     for lang in languages:
-        if lang not in state.settings.templates or lang not in state.settings.burst_templates:
+        if lang not in voice.settings.templates or lang not in voice.settings.burst_templates:
             message = translate("error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
-    data = await state.announcer.wav(number, int(window), languages, burst=burst)
+    data = await voice.wav(number, int(window), languages, burst=burst)
     if data is None:
-        spoken = state.announcer.spoken(number, int(window), languages, burst=burst)
+        spoken = voice.spoken(number, int(window), languages, burst=burst)
         return JSONResponse(
             {"speech": [{"lang": s.language, "text": s.text} for s in spoken]},
             status_code=503,

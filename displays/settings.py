@@ -1,13 +1,13 @@
 """The [displays] table of config.toml: announcement languages, repeats, voice pack, cache.
 
-The queue server's own config reader ignores tables it does not know, so the screens keep
-their settings in the same file without the server having to know about them.
+The queue server's reader keeps the table as read (Settings.section), so the screens keep
+their settings in the same file without the server having to know them; they are typed here
+once at start (queue_server/app.py).
 """
 
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,11 @@ class DisplaySettings:
 
 
 def display_settings(settings: Settings) -> DisplaySettings:
-    """Reads [displays] from the file the server was started with; defaults otherwise."""
-    if settings.source == _MEMORY_SOURCE or not Path(settings.source).is_file():
+    """The [displays] table of `settings`; defaults for every key it leaves out."""
+    raw = dict(settings.section("displays"))
+    if settings.source == _MEMORY_SOURCE and "cache_dir" not in raw:
         # A hall built in memory (tests, embedding) has no directory of its own to cache in.
-        return DisplaySettings(cache_dir=Path(tempfile.gettempdir()) / "onewindow-announce")
-    path = Path(settings.source)
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("displays", {})
+        raw["cache_dir"] = str(Path(tempfile.gettempdir()) / "onewindow-announce")
     return parse_display_settings(raw, base_dir=settings.base_dir, source=settings.source)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TypedDict
 
 from starlette.applications import Starlette
@@ -12,64 +14,125 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 import clerk_console.openapi
+import clerk_console.reports.openapi
+import clerk_console.reports.routes
 import clerk_console.routes
 import displays.routes
-import ticket_printer.web.openapi
-import ticket_printer.web.routes
-from clerk_console.settings import console_settings
-from displays.settings import display_settings
-from queue_server.api import accounts, halls, openapi, stream, tickets, windows
+import displays.ticketing.openapi
+import displays.ticketing.routes
+from clerk_console.settings import ConsoleSettings, console_settings
+from displays.settings import DisplaySettings, display_settings
+from displays.synth import Announcer
+from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
-from queue_server.reports import openapi as reports_openapi
-from queue_server.reports import routes as reports_routes
+from queue_server.ops import health, metrics_route
+from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.counted_presence import CountedPresence
+from queue_server.ops.measured_log import measured
+from queue_server.ops.requests import ObservedRequests
+from queue_server.outbound import openapi as outbound_openapi
+from queue_server.outbound import routes as outbound_routes
+from queue_server.outbound import webhooks
+from queue_server.outbound.deliverer import WebhookDeliverer
+from queue_server.outbound.settings import OutboundSettings, outbound_settings
 from queue_server.service import QueueService
-from ticket_printer.settings import load_ticketing
-from ticket_printer.ticketing import Ticketing
+from queue_server.ticketing.settings import TicketingSettings, load_ticketing
+from queue_server.ticketing.ticketing import Ticketing
+
+log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
-API_DOCS = (ticket_printer.web.openapi.DOC, reports_openapi.DOC, clerk_console.openapi.DOC)
+API_DOCS = (
+    displays.ticketing.openapi.DOC,
+    clerk_console.reports.openapi.DOC,
+    clerk_console.openapi.DOC,
+    outbound_openapi.DOC,
+    ops_openapi.DOC,
+)
 
 
 class AppState(TypedDict):
+    """What every route finds on `request.state`: made once at start, from settings read once."""
+
     service: QueueService
     ticketing: Ticketing
+    announcer: Announcer  # the screens' voice, with the [displays] settings
+    console: ConsoleSettings  # the [console] settings
 
 
-def check_package_sections(settings: Settings) -> None:
-    """The [ticketing], [displays] and [console] tables: a bad one is a ConfigError naming
-    the key, so that check-config reports it and the server refuses to start."""
-    load_ticketing(settings)
-    display_settings(settings)
-    console_settings(settings)
+@dataclass(frozen=True)
+class PackageSettings:
+    """The other packages' tables of the config, typed once at start."""
+
+    ticketing: TicketingSettings
+    outbound: OutboundSettings
+    displays: DisplaySettings
+    console: ConsoleSettings
+
+
+def package_settings(settings: Settings) -> PackageSettings:
+    """The [ticketing], [outbound], [displays] and [console] tables: a bad one is a ConfigError
+    naming the key, so that check-config reports it and the server refuses to start."""
+    return PackageSettings(
+        load_ticketing(settings),
+        outbound_settings(settings),
+        display_settings(settings),
+        console_settings(settings),
+    )
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    check_package_sections(settings)
+    sections = package_settings(settings)
     clock = clock or SystemClock()
-    service = QueueService(settings, open_backends(settings, clock), clock)
-    ticketing_settings = load_ticketing(settings)
+    backends = open_backends(settings, clock)
+    backends.hall_log = measured(backends.hall_log)  # counted and timed for /metrics
+    service = QueueService(settings, backends, clock)
+    service.presence = CountedPresence(service.presence)
+    deliverer = WebhookDeliverer(
+        service.store,
+        clock,
+        sections.outbound,
+        lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
-        ticketing = await Ticketing.open(ticketing_settings, service)
+        ticketing = await Ticketing.open(sections.ticketing, service)
+        announcer = Announcer(sections.displays)
+        log.info(
+            "serving halls %s; store %s, bus %s",
+            ", ".join(service.halls),
+            _without_credentials(settings.server.store),
+            _without_credentials(settings.server.bus),
+        )
+        await deliverer.start()  # a task of its own: deliveries never wait in the request path
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
         gc.freeze()
         try:
-            yield {"service": service, "ticketing": ticketing}
+            yield {
+                "service": service,
+                "ticketing": ticketing,
+                "announcer": announcer,
+                "console": sections.console,
+            }
         finally:
-            await displays.routes.close(app)
+            await deliverer.stop()
+            await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
             await ticketing.close()
             await service.stop()
 
     routes: list[BaseRoute] = [
-        *ticket_printer.web.routes.routes,  # first: its reprint route is more specific
+        *health.routes,
+        *metrics_route.routes(settings.metrics),
+        *displays.ticketing.routes.routes,  # first: its reprint route is more specific
+        *print_agent.routes,
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
@@ -78,13 +141,20 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *stream.routes,
         *openapi.routes(settings, *API_DOCS),
         *displays.routes.routes,
-        *reports_routes.routes,
+        *clerk_console.reports.routes.routes,
+        *outbound_routes.routes,
         *clerk_console.routes.page_routes,
     ]
     middleware = [
+        Middleware(ObservedRequests, log_requests=settings.logging.requests),
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
     ]
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
     )
+
+
+def _without_credentials(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"

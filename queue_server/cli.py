@@ -1,4 +1,5 @@
-"""The `onewindow` command: init, serve, demo, check-config, db, user add, device add, reports."""
+"""The `onewindow` command: init, serve, demo, check-config, db, user add, device add, booking add,
+reports."""
 
 from __future__ import annotations
 
@@ -8,30 +9,37 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
-from sqlalchemy.exc import SQLAlchemyError
 
 from queue_server import demo
 from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
-from queue_server.app import check_package_sections, create_app
+from queue_server.app import create_app, package_settings
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
     BUILT_IN_CONFIG,
     CONFIG_NAME,
+    LOG_FORMATS,
+    LOG_LEVELS,
     ConfigError,
     ConfigLocation,
     Settings,
     find_config,
     load_settings,
 )
+from queue_server.domain.errors import DomainError
 from queue_server.files import StoreInUse, StoreLock, private_dir
+from queue_server.messages import translate
+from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.serving import uvicorn_options
-from queue_server.storage import Store, StoreUnavailable, open_store
+from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
+from queue_server.ticketing.bookings import Bookings
 
 _T = TypeVar("_T")
 
@@ -51,7 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1, help="processes (needs bus = redis://)")
-    serve.add_argument("--access-log", action="store_true", help="log every request (off: it costs)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request's status and time ([logging] requests)"
+    )
+    serve.add_argument("--log-level", choices=LOG_LEVELS, help="[logging] level (default info)")
+    serve.add_argument(
+        "--log-format", choices=LOG_FORMATS, help="[logging] format: plain lines or JSON lines"
+    )
     schema = commands.add_parser("db", help="the database schema")
     schema.add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply every migration not yet applied"
@@ -79,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     device_remove = device.add_parser("remove", help="forget a device: its token stops working")
     device_remove.add_argument("name")
     device_remove.add_argument("--hall")
+    booking = commands.add_parser("booking", help="manage bookings").add_subparsers(
+        dest="action", required=True
+    )
+    booking_add = booking.add_parser("add", help="book a slot; prints the booking code")
+    booking_add.add_argument("--hall", required=True)
+    booking_add.add_argument("--category", required=True)
+    booking_add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
+    booking_add.add_argument("--end", required=True, help='hall local time, "2026-11-23 10:30"')
     reports_cli.add_parsers(commands)
     return parser
 
@@ -90,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     location = find_config(args.config)
     try:
         settings = load_settings(location)
-        check_package_sections(settings)
+        package_settings(settings)
     except ConfigError as exc:
         print(f"config {exc.source} is not valid:", file=sys.stderr)
         for problem in exc.problems:
@@ -106,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{location.base_dir} (onewindow init writes a config to edit)",
                     file=sys.stderr,
                 )
-            return _serve(settings, args.host, args.port, args.workers, location, args.access_log)
+            settings = _with_logging_flags(settings, args)
+            return _serve(settings, args.host, args.port, args.workers, location)
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
@@ -145,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(token)
             return 0
+        if args.command == "booking":
+            return _add_booking(settings, args)
         if args.command in reports_cli.COMMANDS:
             return reports_cli.run(settings, args)
     except (AccountError, ValueError) as exc:
@@ -157,11 +182,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (StoreUnavailable, SQLAlchemyError, OSError) as exc:
+    except (StoreUnavailable, StoreSetupFailed, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
         return 1
     return 2
+
+
+def _add_booking(settings: Settings, args: argparse.Namespace) -> int:
+    spec = settings.hall(args.hall)
+    if spec is None:
+        print(f"onewindow booking: unknown hall {args.hall!r}", file=sys.stderr)
+        return 2
+    start = datetime.fromisoformat(args.start).replace(tzinfo=spec.timezone)
+    end = datetime.fromisoformat(args.end).replace(tzinfo=spec.timezone)
+    try:
+        booking = _with_store(
+            settings,
+            lambda store: Bookings(store).add(spec, args.category, start, end, "cli", SystemClock().now()),
+        )
+    except DomainError as exc:
+        print(f"onewindow booking: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
+        return 2
+    print(booking.code)
+    return 0
 
 
 def _check_config(settings: Settings) -> int:
@@ -192,7 +236,6 @@ def _serve(
     port: int | None,
     workers: int = 1,
     location: ConfigLocation | None = None,
-    access_log: bool = False,
 ) -> int:
     if workers > 1 and not settings.server.bus.startswith(("redis://", "rediss://")):
         raise AccountError("--workers above 1 needs bus = redis:// (the memory bus is one process)")
@@ -209,8 +252,9 @@ def _serve(
         workers=workers,
         host=host or settings.server.host,
         port=port or settings.server.port,
-        log_level="info",
-        access_log=access_log,
+        log_config=log_config(settings.logging),
+        log_level=settings.logging.level,
+        access_log=False,  # ObservedRequests logs requests, with their times ([logging] requests)
         ws_ping_interval=20,
         ws_ping_timeout=20,
         # Every event goes to many screens as the same text; compressing it again for each
@@ -223,6 +267,18 @@ def _serve(
     )
     lock.release()
     return 0
+
+
+def _with_logging_flags(settings: Settings, args: argparse.Namespace) -> Settings:
+    """`serve`'s --log-level, --log-format and --access-log over the file's [logging]."""
+    logging = settings.logging
+    logging = replace(
+        logging,
+        level=args.log_level or logging.level,
+        format=args.log_format or logging.format,
+        requests=args.access_log or logging.requests,
+    )
+    return replace(settings, logging=logging)
 
 
 def _read_password() -> str:

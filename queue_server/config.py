@@ -6,7 +6,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -56,14 +56,44 @@ class ServerSettings:
     proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
+LOG_LEVELS: Final = ("debug", "info", "warning", "error")
+LOG_FORMATS: Final = ("plain", "json")
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    """What `onewindow serve` logs, to standard error (docs/DEPLOY.md)."""
+
+    level: str = "info"
+    format: str = "plain"  # or "json": one JSON object a line
+    requests: bool = False  # a line per request: method, path, status, milliseconds
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """Who may read GET /metrics: a scraper from one of `allow` (networks), with `token` when set."""
+
+    allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    token: str | None = None
+
+
 @dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     halls: tuple[HallSpec, ...]
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     source: str = "<memory>"
     # The folder that relative paths in the file (store, caches, voice pack) start from: the
     # config file's own folder, or the data folder when the built-in config is used.
     base_dir: Path = field(default_factory=Path.cwd)
+    # The tables of the other packages ([ticketing], [outbound], [displays], [console]) as read with the
+    # rest of the file: each package types its own once at start (queue_server/app.py), so
+    # the file is read once and the server core needs no knowledge of the pages' settings.
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.sections.get(name, {})
 
     def hall(self, hall_id: str) -> HallSpec | None:
         return next((h for h in self.halls if h.id == hall_id), None)
@@ -131,6 +161,8 @@ class _Reader:
 
 
 # The demo hall, shipped inside the package so that an installed wheel has a hall to run.
+# The tables the server's reader keeps for the packages that type them.
+PACKAGE_SECTIONS: Final = ("ticketing", "outbound", "displays", "console")
 BUILT_IN_CONFIG: Final = Path(str(resources.files("queue_server") / "default_config.toml"))
 CONFIG_NAME: Final = "config.toml"
 
@@ -203,9 +235,55 @@ def parse_settings(
         ids = [h.id for h in halls]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             reader.problems.append(f"halls: id {dup!r} is declared twice")
+    logging = _parse_logging(reader, raw.get("logging", {}))
+    metrics = _parse_metrics(reader, raw.get("metrics", {}))
+    sections: dict[str, Mapping[str, Any]] = {}
+    for name in PACKAGE_SECTIONS:
+        table = raw.get(name, {})
+        if isinstance(table, dict):
+            sections[name] = table
+        else:
+            reader.problems.append(f"{name}: expected a table")
     if reader.problems:
         raise ConfigError(source, reader.problems)
-    return Settings(server=server, halls=tuple(halls), source=source, base_dir=base_dir)
+    return Settings(
+        server=server,
+        halls=tuple(halls),
+        logging=logging,
+        metrics=metrics,
+        source=source,
+        base_dir=base_dir,
+        sections=sections,
+    )
+
+
+def _parse_logging(reader: _Reader, raw: dict[str, Any]) -> LoggingSettings:
+    defaults = LoggingSettings()
+    level = reader.get(raw, "logging", "level", str, defaults.level).lower()
+    if level not in LOG_LEVELS:
+        reader.problems.append(f"logging.level: {level!r} is not one of {', '.join(LOG_LEVELS)}")
+        level = defaults.level
+    form = reader.get(raw, "logging", "format", str, defaults.format)
+    if form not in LOG_FORMATS:
+        reader.problems.append(f"logging.format: {form!r} is not one of {', '.join(LOG_FORMATS)}")
+        form = defaults.format
+    return LoggingSettings(
+        level=level, format=form, requests=reader.get(raw, "logging", "requests", bool, defaults.requests)
+    )
+
+
+def _parse_metrics(reader: _Reader, raw: dict[str, Any]) -> MetricsSettings:
+    defaults = MetricsSettings()
+    allow = reader.get(raw, "metrics", "allow", list, list(defaults.allow))
+    for item in allow:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except (TypeError, ValueError):
+            reader.problems.append(f"metrics.allow: {item!r} is not a network (like 10.0.0.0/8)")
+    token = reader.get(raw, "metrics", "token", str, "") or None
+    if token is not None and len(token) < 16:
+        reader.problems.append("metrics.token: at least 16 characters (or leave it out)")
+    return MetricsSettings(allow=tuple(str(item) for item in allow), token=token)
 
 
 def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} has no window {window}",
     },
     "error.unknown_ticket": {"zh-CN": "没有这张票：{ticket}", "en": "Unknown ticket: {ticket}"},
+    "error.unknown_webhook": {
+        "zh-CN": "大厅 {hall} 没有这个 Webhook：{webhook}",
+        "en": "Hall {hall} has no webhook {webhook}",
+    },
     "error.unknown_number": {
         "zh-CN": "今天没有 {number} 号",
         "en": "There is no number {number} today",
@@ -155,6 +159,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "服务器内部错误，已记录",
         "en": "Internal server error; it has been logged",
     },
+    # ---- operations (queue_server.ops) ----
+    "error.metrics_address": {
+        "zh-CN": "地址 {address} 不在 [metrics] allow 允许的网段内，不能读取监控指标",
+        "en": "Address {address} is outside [metrics] allow: metrics are not served to it",
+    },
+    "error.metrics_token": {
+        "zh-CN": "读取监控指标需要 [metrics] token 中设置的令牌",
+        "en": "Metrics need the bearer token set in [metrics] token",
+    },
+    "ready.store_unreachable": {
+        "zh-CN": "数据存储无法访问：{problem}",
+        "en": "The store cannot be reached: {problem}",
+    },
+    "ready.schema_behind": {
+        "zh-CN": "数据库结构版本为 {revision}，程序需要 {head}：请运行 onewindow db upgrade",
+        "en": "The schema is at revision {revision}, this version needs {head}: run onewindow db upgrade",
+    },
+    "ready.bus_unreachable": {
+        "zh-CN": "消息总线（Redis）无法访问：{problem}",
+        "en": "The bus (Redis) cannot be reached: {problem}",
+    },
     # ---- opening hours (queue_server.domain.opening) ----
     "error.issuing_closed": {
         "zh-CN": "当前不在取号时间，下次取号时间：{next}",
@@ -168,7 +193,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "「{category}」周末不办理，请于工作日前来",
         "en": "{category_en} is not served at weekends; please come on a working day",
     },
-    # ---- kiosk, printing, online tickets and bookings (ticket_printer) ----
+    # ---- kiosk, printing, online tickets and bookings (displays.ticketing, queue_server.ticketing) ----
     "error.no_printer": {
         "zh-CN": "没有为此自助机或请求指定打印机",
         "en": "No printer is configured for this kiosk or request",

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from queue_server.auth import (
     verify_password,
 )
 from queue_server.backends import Backends
+from queue_server.bus.base import SubscriberOverflow
 from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -232,6 +233,22 @@ class QueueService:
         if reply is None or reply.ticket is None:
             return None
         return await self.ticket_view(hall_id, reply.ticket)
+
+    async def changes(self, hall_id: str) -> AsyncIterator[None]:
+        """Yields at once, then after each of the hall's events: for a page that shows a view
+        of the hall rather than the events. One that fell behind a burst is subscribed again
+        (and yields at once again), so that it never misses the latest state."""
+        self.hall(hall_id)
+        while True:
+            subscription = await self.bus.subscribe(hall_id, None)
+            try:
+                yield
+                async for _ in subscription:
+                    yield
+            except SubscriberOverflow:
+                continue
+            finally:
+                await subscription.close()
 
     async def ticket_view(self, hall_id: str, ticket_id: str) -> dict[str, Any]:
         # Current with every committed step, whichever process took it.

@@ -21,6 +21,7 @@ from queue_server.auth import DeviceKind, Role
 from queue_server.clock import Clock, ManualClock
 from queue_server.config import BUILT_IN_CONFIG, Settings, parse_settings
 from queue_server.storage import open_store
+from tests.redis_db import claim_database
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -40,16 +41,23 @@ def make_settings(tmp_path: Path, store: str | None = None, **server: Any) -> Se
 
 
 # The scaled-out backends: the machine's PostgreSQL and Redis. Each test run gets a database
-# and a Redis index of its own, so that two runs on one machine cannot wipe each other.
+# and a Redis index of its own (claimed, see tests/redis_db.py), so that two runs on one
+# machine cannot wipe each other.
 POSTGRES_SERVER = os.environ.get("ONEWINDOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 POSTGRES_URL = f"{POSTGRES_SERVER}/onewindow_test_{os.getpid()}"
-REDIS_URL = f"{os.environ.get('ONEWINDOW_TEST_REDIS', 'redis://127.0.0.1:6379')}/{1 + os.getpid() % 15}"
+REDIS_SERVER = os.environ.get("ONEWINDOW_TEST_REDIS", "redis://127.0.0.1:6379")
+REDIS_DB = claim_database(REDIS_SERVER)
+# Without a claim nothing is flushed (the Redis tests skip), so the index here is never used.
+REDIS_URL = f"{REDIS_SERVER}/{REDIS_DB.index if REDIS_DB else 0}"
 
 
 def reset_scaled_backends() -> None:
     """A clean record and live state for every test (arq style: flush per test)."""
     import asyncpg
     from redis.asyncio import Redis
+
+    if REDIS_DB is None:
+        pytest.skip("no Redis database of this run's own: Redis is out of reach or every index is claimed")
 
     async def run() -> None:
         try:
@@ -67,7 +75,7 @@ def reset_scaled_backends() -> None:
             await conn.close()
         redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
         try:
-            await redis.flushdb()
+            await redis.flushdb()  # this run's claimed index only
         finally:
             await redis.aclose()
 

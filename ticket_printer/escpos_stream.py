@@ -1,13 +1,14 @@
 """Reading an ESC/POS byte stream back into commands and printed text.
 
-The fake printer uses it to find real-time status queries in a job the way a printer does, that
-is skipping image and QR payloads where the same bytes can occur as data; tests use it to check
-what a ticket prints. It knows the commands python-escpos emits for tickets, not all of ESC/POS.
+The print agent uses it for the text copy of what it printed (the demo's virtual printer); the
+tests' fake printer uses it to find real-time status queries in a job the way a printer does,
+that is skipping image and QR payloads where the same bytes can occur as data. It knows the
+commands python-escpos emits for tickets, not all of ESC/POS.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NoReturn
 
 from ticket_printer.columns import PRINTER_ENCODING
 
@@ -76,18 +77,17 @@ class PrintedLine:
     bold: bool
 
 
-def scan(data: bytes, *, strict: bool = True) -> tuple[list[Token], int]:
+def scan(data: bytes) -> tuple[list[Token], int]:
     """The commands and text in `data`, and how many bytes of `data` they span.
 
     A command cut off at the end of `data` is not returned, so a caller reading from a socket
     keeps the rest for the next chunk (text at the end may also continue there). An unknown
-    command raises UnknownCommandError when `strict`; otherwise it is taken as its first two
-    bytes, which is what a fake printer needs to stay in step with an unfamiliar stream.
+    command raises UnknownCommandError.
     """
     tokens: list[Token] = []
     pos = 0
     while pos < len(data):
-        token = _token_at(data, pos, strict)
+        token = _token_at(data, pos)
         if token is None:
             break
         tokens.append(token)
@@ -127,7 +127,7 @@ def printed_lines(tokens: Iterable[Token]) -> list[PrintedLine]:
     return lines
 
 
-def _token_at(data: bytes, pos: int, strict: bool) -> Token | None:
+def _token_at(data: bytes, pos: int) -> Token | None:
     first = data[pos]
     if first >= 0x20:
         end = pos
@@ -137,7 +137,7 @@ def _token_at(data: bytes, pos: int, strict: bool) -> Token | None:
     if first == _LF:
         return Command(b"\n")
     if first not in (_ESC, _FS, _GS, _DLE):
-        return _unknown(data, pos, 1, strict)
+        return _unknown(data, pos)
     code = data[pos : pos + 2]
     if len(code) < 2:
         return None
@@ -146,7 +146,7 @@ def _token_at(data: bytes, pos: int, strict: bool) -> Token | None:
         if len(header) < 6:
             return None
         if header[0] != ord("0"):
-            return _unknown(data, pos, 3, strict)
+            return _unknown(data, pos)
         size = (header[2] + 256 * header[3]) * (header[4] + 256 * header[5])
         return _with_payload(data, pos, code + header[:1], header[1:], size)
     if code == b"\x1d(":  # GS ( k / GS ( L pL pH: 2D code and graphics with a length prefix
@@ -161,7 +161,7 @@ def _token_at(data: bytes, pos: int, strict: bool) -> Token | None:
         return _fixed(data, pos, code, 2 if data[pos + 2] in (65, 66) else 1)
     param_count = _FIXED_PARAMS.get(code)
     if param_count is None:
-        return _unknown(data, pos, 2, strict)
+        return _unknown(data, pos)
     return _fixed(data, pos, code, param_count)
 
 
@@ -176,7 +176,5 @@ def _with_payload(data: bytes, pos: int, code: bytes, params: bytes, size: int) 
     return Command(code, params, payload) if len(payload) == size else None
 
 
-def _unknown(data: bytes, pos: int, length: int, strict: bool) -> Command:
-    if strict:
-        raise UnknownCommandError(f"unknown ESC/POS command {data[pos : pos + 3]!r} at {pos}")
-    return Command(data[pos : pos + length])
+def _unknown(data: bytes, pos: int) -> NoReturn:
+    raise UnknownCommandError(f"unknown ESC/POS command {data[pos : pos + 3]!r} at {pos}")

@@ -16,6 +16,7 @@ from queue_server.api.errors import BadRequest
 from queue_server.auth import Principal
 from queue_server.domain.errors import NotFound
 from queue_server.service import QueueService
+from queue_server.ticketing.ticketing import Ticketing
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -40,6 +41,11 @@ def whole_number(raw: str) -> int | None:
 def service(conn: HTTPConnection) -> QueueService:
     svc: QueueService = conn.state.service
     return svc
+
+
+def ticketing(conn: HTTPConnection) -> Ticketing:
+    result: Ticketing = conn.state.ticketing
+    return result
 
 
 def bearer_token(conn: HTTPConnection) -> str | None:

@@ -32,6 +32,8 @@ class EventType(StrEnum):
     TICKET_PRIORITISED = "ticket.prioritised"
     TICKET_RATED = "ticket.rated"
     HALL_NOTICE = "hall.notice"
+    # A warning for the hall's managers raised by the server itself (a webhook given up on).
+    HALL_ALERT = "hall.alert"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ Set-covering integer program (Dantzig, "A comment on Edie's traffic delays at to
     minimise Σ_p cost_p · x_p   subject to   Σ_{p covers s} x_p ≥ r_s  for every slot s,
     x_p ∈ {0, 1, 2, …}
 
-where r_s is the staff required in slot s (e.g. a `StaffingPlan`'s staff per slot, aggregated to
-the patterns' slot length by `requirements_per_slot`) and cost_p defaults to the pattern's hours.
+where r_s is the staff required in slot s (e.g. a `StaffingPlan`'s staff per slot on the
+patterns' slot length) and cost_p defaults to the pattern's hours.
 `load_shift_patterns` reads the "Anonymous Bank" shift file (24 hourly rows × 8 shift columns of
 0/1, CR line endings).
 """
@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ortools.sat.python import cp_model
-
-from .staffing import StaffingPlan
 
 Row = dict[str, str | int | float | None]
 
@@ -66,21 +64,6 @@ def load_shift_patterns(path: str | Path, *, slot_hours: float = 1.0) -> list[Sh
             elif cell.strip() != "0":
                 raise ValueError(f"bad cell {cell!r} in row {index + 1}")
     return [ShiftPattern(n, frozenset(covers[n]), len(covers[n]) * slot_hours) for n in names]
-
-
-def requirements_per_slot(
-    plan: StaffingPlan, *, slot_minutes: int = 60, slots_per_day: int | None = None
-) -> list[int]:
-    """A plan's staff per slot on a coarser grid (max over the plan's slots inside each)."""
-    if slot_minutes % plan.slot_minutes:
-        raise ValueError("slot_minutes must be a multiple of the plan's slot length")
-    n = slots_per_day if slots_per_day is not None else 1440 // slot_minutes
-    out = [0] * n
-    for s in plan.slots:
-        index = s.slot // slot_minutes
-        if index < n:
-            out[index] = max(out[index], s.staff)
-    return out
 
 
 def solve_roster(

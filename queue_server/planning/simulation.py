@@ -109,14 +109,6 @@ class DayDemand:
         value = self.mean_handling(weights)
         return value if value > 0 else self.mean_handling()
 
-    def scaled(self, factor: float) -> DayDemand:
-        return DayDemand(
-            self.slot_minutes,
-            self.slots,
-            {c: tuple(v * factor for v in vs) for c, vs in self.arrivals.items()},
-            self.handling,
-        )
-
 
 @dataclass(frozen=True)
 class SlotResult:

@@ -33,16 +33,15 @@ Method.
    trimming needs many replications (≥ 50) to be trusted; it is off by default.
 
 Staff on the roster per slot = ⌈windows / (1 − shrinkage)⌉ (`erlang.apply_shrinkage`).
-Comprehensive windows pool all categories in one FCFS queue (`plan_comprehensive`); a
-specialised category is planned alone (`plan_category`).
+Comprehensive windows pool all categories in one FCFS queue: `plan_day` plans the demand it
+is given (`DemandModel.day_demand` of every category, or of one specialised category).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .demand import DemandModel
 from .erlang import apply_shrinkage, offered_load, required_agents
 from .model import minute_label
 from .simulation import DayDemand, SimulationResult, draw_day, simulate_day
@@ -316,58 +315,4 @@ def plan_day(
         window_hours=sum(windows) * step_h,
         staff_hours=sum(p.staff for p in slots) * step_h,
         erlang_window_hours=sum(estimate) * step_h,
-    )
-
-
-def plan_comprehensive(
-    model: DemandModel,
-    weekday: int,
-    target: ServiceTarget,
-    *,
-    categories: Collection[str] | None = None,
-    scale: float = 1.0,
-    replications: int = 20,
-    seed: int = 0,
-    shrinkage: float = 0.0,
-    min_windows: int = 1,
-    max_iterations: int = 100,
-) -> StaffingPlan:
-    """Comprehensive windows (无差别综合窗口): one pool serving all (or the given) categories."""
-    demand = model.day_demand(weekday, categories=categories, scale=scale)
-    return plan_day(
-        demand,
-        target,
-        name=f"comprehensive-wd{weekday}",
-        replications=replications,
-        seed=seed,
-        shrinkage=shrinkage,
-        min_windows=min_windows,
-        max_iterations=max_iterations,
-    )
-
-
-def plan_category(
-    model: DemandModel,
-    category: str,
-    weekday: int,
-    target: ServiceTarget,
-    *,
-    scale: float = 1.0,
-    replications: int = 20,
-    seed: int = 0,
-    shrinkage: float = 0.0,
-    min_windows: int = 1,
-    max_iterations: int = 100,
-) -> StaffingPlan:
-    """A specialised category planned on its own windows."""
-    demand = model.day_demand(weekday, categories=[category], scale=scale)
-    return plan_day(
-        demand,
-        target,
-        name=f"{category}-wd{weekday}",
-        replications=replications,
-        seed=seed,
-        shrinkage=shrinkage,
-        min_windows=min_windows,
-        max_iterations=max_iterations,
     )

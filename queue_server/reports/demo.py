@@ -19,20 +19,13 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-
-from sqlalchemy import Table, func, select
 
 from queue_server.domain.errors import DomainError
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, TicketStatus, WindowState
-from queue_server.storage.sql import SqlStore
-from queue_server.storage.tables import LedgerRow, TicketRow
-
-_TICKETS: Table = TicketRow.metadata.tables[TicketRow.__tablename__]
-_LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
+from queue_server.storage.base import Store
 
 # (relative demand, mean handling in minutes) of the demo hall's categories
 CATEGORY_MIX: dict[str, tuple[float, float]] = {
@@ -285,7 +278,7 @@ class DemoDataError(Exception):
 
 
 async def fill_demo_month(
-    store: SqlStore,
+    store: Store,
     spec: HallSpec,
     *,
     days: int,
@@ -306,34 +299,14 @@ async def fill_demo_month(
     last = end or today - timedelta(days=1)
     first = last - timedelta(days=days - 1)
     start_at = datetime.combine(first, time(0), tzinfo=spec.timezone).astimezone(UTC)
-    async with store.engine.connect() as conn:
-        tickets_there = (
-            await conn.execute(
-                select(func.count())
-                .select_from(_TICKETS)
-                .where(_TICKETS.c.hall == spec.id, _TICKETS.c.service_day >= first)
-            )
-        ).scalar() or 0
-        # Steps without tickets count too: a live day that has only opened its windows.
-        steps_there = (
-            await conn.execute(
-                select(func.count())
-                .select_from(_LEDGER)
-                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.at >= start_at)
-            )
-        ).scalar() or 0
+    there = await store.recorded_since(spec.id, first, start_at)
+    # Steps without tickets count too: a live day that has only opened its windows.
+    if there.tickets or there.steps:
         today_at = datetime.combine(today, time(0), tzinfo=spec.timezone).astimezone(UTC)
-        live_today = (
-            await conn.execute(
-                select(func.count())
-                .select_from(_LEDGER)
-                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.at >= today_at)
-            )
-        ).scalar() or 0
-    if tickets_there or steps_there:
+        live_today = (await store.recorded_since(spec.id, today, today_at)).steps
         live = f", {live_today} of the steps today: a live day" if live_today else ""
         raise DemoDataError(
-            f"hall {spec.id} already has {tickets_there} tickets and {steps_there} recorded steps "
+            f"hall {spec.id} already has {there.tickets} tickets and {there.steps} recorded steps "
             f"on or after {first}{live}; demo data is only written on days that have none. "
             "Nothing was written. Choose earlier days (--end) or another store (--store)."
         )
@@ -373,7 +346,3 @@ async def fill_demo_month(
         await store.commit([final])
         events += len(final.events)
     return DemoResult(used, tickets, events, first, last)
-
-
-def weekday_names() -> Sequence[str]:
-    return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -44,3 +44,13 @@ def rate_key(hall: str, limit: str, who: str) -> str:
 def lock_key(hall: str, name: str) -> str:
     """A short lock; its value is the holder's token, so only the holder releases it."""
     return f"ow:{{{hall}}}:lock:{name}"
+
+
+# The process holding a printer's agent renews its state every few seconds (the print job
+# sweep); a process that died with it is forgotten this long after.
+PRINTER_STATE_TTL_S = 30
+
+
+def printer_state_key(hall: str, printer: str) -> str:
+    """Hash of a kiosk printer's state: state, message, paper_low, since, link, connected."""
+    return f"ow:{{{hall}}}:printer:{printer}"

@@ -1,6 +1,6 @@
 """Where the hall's state and ledger are kept: one small interface, chosen by URL."""
 
-from queue_server.storage.base import Store, StoreUnavailable
+from queue_server.storage.base import Store, StoreSetupFailed, StoreUnavailable
 from queue_server.storage.sql import SqlStore
 
 
@@ -11,4 +11,4 @@ def open_store(url: str) -> Store:
     raise ValueError(f"unsupported store URL: {url}")
 
 
-__all__ = ["Store", "StoreUnavailable", "open_store"]
+__all__ = ["Store", "StoreSetupFailed", "StoreUnavailable", "open_store"]

@@ -18,6 +18,19 @@ class StoreUnavailable(Exception):
     """The store could not be reached or refused the write: nothing was acknowledged."""
 
 
+class StoreSetupFailed(Exception):
+    """The store could not be opened for a reason retrying will not cure: bringing its schema
+    to this version (a migration) failed."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """How much a hall has recorded from some moment on."""
+
+    tickets: int  # of service days from that day on
+    steps: int  # ledger events from that instant on
+
+
 @dataclass(frozen=True)
 class UserRecord:
     username: str
@@ -138,6 +151,73 @@ class TicketLedger:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """An outside system told of a hall's ledger events (queue_server.outbound), with how far
+    its deliveries got: everything up to `delivered_seq` was delivered or is not of its types."""
+
+    id: str
+    hall: str
+    url: str
+    events: tuple[str, ...]  # the event types it asked for
+    secret: str  # the HMAC key its deliveries are signed with
+    created_at: datetime
+    created_by: str
+    delivered_seq: int
+    enabled: bool = True
+    attempts: int = 0  # failed attempts at the next event
+    failing_since: datetime | None = None  # the first of those
+    next_attempt_at: datetime | None = None
+    disabled_at: datetime | None = None
+
+    def public(self) -> dict[str, Any]:
+        """What the API shows (never the secret)."""
+
+        def instant(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return {
+            "id": self.id,
+            "hall": self.hall,
+            "url": self.url,
+            "events": list(self.events),
+            "enabled": self.enabled,
+            "delivered_seq": self.delivered_seq,
+            "attempts": self.attempts,
+            "failing_since": instant(self.failing_since),
+            "next_attempt_at": instant(self.next_attempt_at),
+            "disabled_at": instant(self.disabled_at),
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+        }
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """One POST of one event to a webhook: its HTTP status, or the error that stopped it."""
+
+    webhook: str
+    seq: int
+    event_type: str
+    attempt: int  # 1 for the first try of this event
+    at: datetime
+    status: int | None
+    error: str | None
+    duration_ms: int
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "event_type": self.event_type,
+            "attempt": self.attempt,
+            "at": self.at.isoformat(),
+            "status": self.status,
+            "ok": self.error is None,
+            "error": self.error,
+            "duration_ms": self.duration_ms,
+        }
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a step asked with an idempotency key answered (its ticket), so a retry with the
     same key answers the same instead of taking the step again."""
@@ -202,6 +282,9 @@ class Store(Protocol):
     async def ticket_ledger(self, hall: str, first: date, last: date) -> TicketLedger:
         """The ledger events and ratings of the tickets of service days first..last."""
 
+    async def recorded_since(self, hall: str, day: date, at: datetime) -> Recorded:
+        """The hall's tickets of service days from `day` on, and its steps from `at` on."""
+
     async def add_print_job(self, job: PrintJob) -> None: ...
 
     async def print_job(self, job_id: str) -> PrintJob | None: ...
@@ -261,6 +344,29 @@ class Store(Protocol):
 
     async def remove_device(self, hall: str, name: str) -> bool:
         """Forgets a device (its token stops working); False if there was none."""
+
+    async def add_webhook(self, webhook: Webhook) -> None: ...
+
+    async def webhooks(self, hall: str | None = None) -> list[Webhook]:
+        """The hall's webhooks (every hall's with None), oldest first."""
+
+    async def get_webhook(self, webhook_id: str) -> Webhook | None: ...
+
+    async def remove_webhook(self, hall: str, webhook_id: str) -> bool:
+        """Forgets a webhook and its delivery log; False if the hall had none of that id."""
+
+    async def save_webhook_progress(
+        self, webhook: Webhook, previous_seq: int, attempt: DeliveryAttempt | None
+    ) -> bool:
+        """Writes the webhook's progress and the attempt that made it, together; only if its
+        `delivered_seq` is still `previous_seq` (False: another deliverer moved it)."""
+
+    async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
+        """The webhook's latest attempts, newest first."""
+
+    def webhook_lease(self, webhook_id: str) -> AbstractAsyncContextManager[bool]:
+        """True while this process alone delivers for the webhook (PostgreSQL: a session
+        advisory lock, given up if the process dies); False if another process holds it."""
 
     async def secret(self, name: str, make: str) -> str:
         """A named server secret, created from `make` the first time and kept from then on."""

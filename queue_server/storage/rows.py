@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from queue_server.domain.events import Event, EventType
@@ -98,46 +98,7 @@ def event_from_row(row: Any) -> Event:
     )
 
 
-# ---- JSON forms, for Redis hashes and stream entries ---------------------------------
-
-_TICKET_TIMES = (
-    "issued_at",
-    "queue_at",
-    "called_at",
-    "started_at",
-    "finished_at",
-    "status_at",
-    "appointment_start",
-    "appointment_end",
-)
-
-
-def ticket_to_json(ticket: Ticket, seq: int) -> dict[str, Any]:
-    row = ticket_row(ticket, seq)
-    for name in _TICKET_TIMES:
-        row[name] = None if row[name] is None else row[name].isoformat()
-    row["service_day"] = ticket.service_day.isoformat()
-    return row
-
-
-def ticket_from_json(data: dict[str, Any]) -> Ticket:
-    row = dict(data)
-    for name in _TICKET_TIMES:
-        row[name] = None if row[name] is None else datetime.fromisoformat(row[name])
-    row["service_day"] = date.fromisoformat(row["service_day"])
-    return ticket_from_row(row)
-
-
-def window_to_json(hall: str, window: Window, seq: int) -> dict[str, Any]:
-    row = window_row(hall, window, seq)
-    row["state_since"] = None if window.state_since is None else window.state_since.isoformat()
-    return row
-
-
-def window_from_json(data: dict[str, Any], spec: WindowSpec) -> Window:
-    row = dict(data)
-    row["state_since"] = None if row["state_since"] is None else datetime.fromisoformat(row["state_since"])
-    return window_from_row(row, spec)
+# ---- JSON form, for Redis stream entries ---------------------------------------------
 
 
 def event_from_json(data: dict[str, Any]) -> Event:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -24,16 +28,20 @@ from queue_server.storage import migrate
 from queue_server.storage.base import (
     Booking,
     Catchup,
+    DeliveryAttempt,
     DeviceRecord,
     JobState,
     LedgerEntry,
     OnlineClaim,
     PrintJob,
     RatingRecord,
+    Recorded,
     Reply,
+    StoreSetupFailed,
     StoreUnavailable,
     TicketLedger,
     UserRecord,
+    Webhook,
 )
 from queue_server.storage.rows import (
     event_from_row,
@@ -56,6 +64,8 @@ from queue_server.storage.tables import (
     SecretRow,
     TicketRow,
     UserRow,
+    WebhookDeliveryRow,
+    WebhookRow,
     WindowRow,
 )
 
@@ -72,6 +82,11 @@ _RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _PRINT_JOBS: Table = PrintJobRow.metadata.tables[PrintJobRow.__tablename__]
 _BOOKINGS: Table = BookingRow.metadata.tables[BookingRow.__tablename__]
 _CLAIMS: Table = OnlineClaimRow.metadata.tables[OnlineClaimRow.__tablename__]
+_WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
+_DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
+# The advisory-lock namespace of webhook leases (the two-key form, apart from the halls' locks).
+_WEBHOOK_LOCKS = "onewindow.webhook"
+_PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
 _PENDING = (JobState.QUEUED.value, JobState.SENT.value)
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
 _UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
@@ -89,6 +104,7 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
+        self._sqlite_commits: _SqliteCommits | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -104,17 +120,27 @@ class SqlStore:
                 private_file(Path(path))  # it holds the token-signing key and password hashes
             engine = create_async_engine(url, connect_args={"timeout": 30})
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            if path != ":memory:":
+                self._sqlite_commits = _SqliteCommits(path)
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         self._engine = engine
-        async with self._begin() as conn:
-            await conn.run_sync(migrate.upgrade)
+        try:
+            async with self._begin() as conn:
+                await conn.run_sync(migrate.upgrade)
+        except (SQLAlchemyError, CommandError) as exc:
+            # Not reachable is StoreUnavailable already; this is a schema a migration cannot
+            # bring to this version (a revision unknown to it, a table in the way).
+            raise StoreSetupFailed(f"the schema could not be migrated: {exc}") from exc
 
     async def schema_revision(self) -> str | None:
         async with self._connect() as conn:
             return await conn.run_sync(migrate.current_revision)
 
     async def close(self) -> None:
+        if self._sqlite_commits is not None:
+            self._sqlite_commits.close()
+            self._sqlite_commits = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -165,9 +191,10 @@ class SqlStore:
         rows = _Rows.of(outcomes, replies)
         if rows is None:
             return
-        # One transaction, one executemany per table with statements built once. (A writer
-        # thread of its own running the whole commit was measured slower in a busy process:
-        # its Python work waits for the event loop's hold on the GIL at every statement.)
+        if self._sqlite_commits is not None:
+            await self._sqlite_commits.write(rows)
+            return
+        # One transaction, one executemany per table with statements built once.
         async with self._begin() as conn:
             await conn.run_sync(rows.write)
 
@@ -353,6 +380,24 @@ class SqlStore:
         return TicketLedger(ids, entries, ratings)
 
     # ---- print jobs ------------------------------------------------------------------
+
+    async def recorded_since(self, hall: str, day: date, at: datetime) -> Recorded:
+        async with self._connect() as conn:
+            tickets = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_TICKETS)
+                    .where(_TICKETS.c.hall == hall, _TICKETS.c.service_day >= day)
+                )
+            ).scalar()
+            steps = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_LEDGER)
+                    .where(_LEDGER.c.hall == hall, _LEDGER.c.at >= at)
+                )
+            ).scalar()
+        return Recorded(tickets=int(tickets or 0), steps=int(steps or 0))
 
     async def add_print_job(self, job: PrintJob) -> None:
         async with self._begin() as conn:
@@ -542,6 +587,80 @@ class SqlStore:
             )
         return bool(result.rowcount)
 
+    # ---- webhooks ---------------------------------------------------------------------
+
+    async def add_webhook(self, webhook: Webhook) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_WEBHOOKS.insert(), [{**webhook.__dict__, "events": list(webhook.events)}])
+
+    async def webhooks(self, hall: str | None = None) -> list[Webhook]:
+        query = select(_WEBHOOKS).order_by(_WEBHOOKS.c.created_at, _WEBHOOKS.c.id)
+        if hall is not None:
+            query = query.where(_WEBHOOKS.c.hall == hall)
+        async with self._connect() as conn:
+            return [_webhook(row) for row in (await conn.execute(query)).mappings()]
+
+    async def get_webhook(self, webhook_id: str) -> Webhook | None:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_WEBHOOKS).where(_WEBHOOKS.c.id == webhook_id))
+            row = rows.mappings().first()
+        return None if row is None else _webhook(row)
+
+    async def remove_webhook(self, hall: str, webhook_id: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_WEBHOOKS).where(_WEBHOOKS.c.hall == hall, _WEBHOOKS.c.id == webhook_id)
+            )
+            if result.rowcount:
+                await conn.execute(delete(_DELIVERIES).where(_DELIVERIES.c.webhook == webhook_id))
+        return bool(result.rowcount)
+
+    async def save_webhook_progress(
+        self, webhook: Webhook, previous_seq: int, attempt: DeliveryAttempt | None
+    ) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                _WEBHOOKS.update()
+                .where(_WEBHOOKS.c.id == webhook.id, _WEBHOOKS.c.delivered_seq == previous_seq)
+                .values({name: getattr(webhook, name) for name in _PROGRESS})
+            )
+            if not result.rowcount:
+                return False
+            if attempt is not None:
+                await conn.execute(_DELIVERIES.insert(), [attempt.__dict__])
+        return True
+
+    async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_DELIVERIES)
+                .where(_DELIVERIES.c.webhook == webhook_id)
+                .order_by(_DELIVERIES.c.id.desc())
+                .limit(limit)
+            )
+            return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    @contextlib.asynccontextmanager
+    async def webhook_lease(self, webhook_id: str) -> AsyncIterator[bool]:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                yield True  # SQLite: the embedded server is one process
+                return
+            keys = {"space": _WEBHOOK_LOCKS, "id": webhook_id}
+            held = (
+                await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:id))"), keys)
+            ).scalar()
+            # A session lock outlives the transaction: end it rather than sit idle in one.
+            await conn.commit()
+            if not held:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:id))"), keys)
+                await conn.commit()
+
     async def secret(self, name: str, make: str) -> str:
         try:
             async with self._begin() as conn:
@@ -593,6 +712,10 @@ def _print_job(row: Any) -> PrintJob:
         attempts=int(row["attempts"]),
         error=row["error"],
     )
+
+
+def _webhook(row: Any) -> Webhook:
+    return Webhook(**{**row, "events": tuple(row["events"])})
 
 
 class _Stale(Exception):
@@ -656,18 +779,96 @@ class _Rows:
 
     def write(self, conn: Connection) -> None:
         dialect = conn.dialect.name
-        for table, rows, keys, newer in (
-            (_TICKETS, self.tickets, ("id",), "seq"),
-            (_WINDOWS, self.windows, ("hall", "number"), "seq"),
-            (_COUNTERS, self.counters, ("hall", "category", "service_day"), "last"),
-            # Kept up to date by every writer, so hall_seq is always the last committed seq.
-            (_HALL_SEQ, self.halls, ("hall",), "seq"),
-        ):
+        for table, rows, keys, newer in self._upserts():
             if rows:
                 conn.execute(_upsert_statement(dialect, table, keys, newer), rows)
         conn.execute(_insert_new_statement(dialect, _LEDGER, ("hall", "seq")), self.ledger)
         if self.keys:
             conn.execute(_KEYS.insert(), self.keys)
+
+    def sqlite_statements(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The same writes as `write`, as SQLite text and parameter tuples for sqlite3."""
+        statements = []
+        for table, rows, keys, newer in self._upserts():
+            if rows:
+                upsert = _upsert_statement("sqlite", table, keys, newer)
+                statements.append(_SqliteStatement.of(upsert, table, tuple(rows[0])).bind(rows))
+        ledger = _insert_new_statement("sqlite", _LEDGER, ("hall", "seq"))
+        statements.append(_SqliteStatement.of(ledger, _LEDGER, tuple(self.ledger[0])).bind(self.ledger))
+        if self.keys:
+            statements.append(_SqliteStatement.of(_KEYS.insert(), _KEYS, tuple(self.keys[0])).bind(self.keys))
+        return statements
+
+    def _upserts(self) -> tuple[tuple[Table, list[dict[str, Any]], tuple[str, ...], str], ...]:
+        return (
+            (_TICKETS, self.tickets, ("id",), "seq"),
+            (_WINDOWS, self.windows, ("hall", "number"), "seq"),
+            (_COUNTERS, self.counters, ("hall", "category", "service_day"), "last"),
+            # Kept up to date by every writer, so hall_seq is always the last committed seq.
+            (_HALL_SEQ, self.halls, ("hall",), "seq"),
+        )
+
+
+class _SqliteStatement:
+    """A statement compiled once for SQLite, with the type conversions SQLAlchemy would
+    apply to each column, so a group commit can run on plain sqlite3."""
+
+    _DIALECT = sqlite.dialect()
+
+    def __init__(self, sql: str, columns: tuple[tuple[str, Any], ...]) -> None:
+        self.sql, self.columns = sql, columns
+
+    @classmethod
+    @functools.cache
+    def of(cls, statement: Any, table: Table, keys: tuple[str, ...]) -> _SqliteStatement:
+        compiled = statement.compile(dialect=cls._DIALECT, column_keys=list(keys))
+        columns = tuple(
+            (name, table.c[name].type.dialect_impl(cls._DIALECT).bind_processor(cls._DIALECT))
+            for name in compiled.positiontup
+        )
+        return cls(compiled.string, columns)
+
+    def bind(self, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+        columns = self.columns
+        return self.sql, [
+            tuple(row[name] if convert is None else convert(row[name]) for name, convert in columns)
+            for row in rows
+        ]
+
+
+class _SqliteCommits:
+    """The embedded store's group commits, each one durable transaction run whole on a thread
+    of its own with plain sqlite3: one hop off the event loop per commit instead of several
+    per statement, and no SQLAlchemy work per row. The conversions to SQLite values are made
+    on the event loop beforehand, so the thread holds the GIL only between sqlite3 calls."""
+
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        _sqlite_pragmas(self._conn, None)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
+
+    async def write(self, rows: _Rows) -> None:
+        statements = rows.sqlite_statements()
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._write, statements)
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def _write(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for sql, params in statements:
+                conn.executemany(sql, params)
+            conn.execute("COMMIT")  # synchronous=FULL: the WAL is fsync'd before this returns
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        self._conn.close()
 
 
 @functools.cache

@@ -233,3 +233,40 @@ class SecretRow(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=256)
+
+
+class WebhookRow(SQLModel, table=True):
+    """An outside system's subscription to a hall's ledger events, with its delivery cursor."""
+
+    __tablename__ = "webhook"
+
+    id: str = Field(primary_key=True, max_length=40)
+    hall: str = Field(max_length=32, index=True)
+    url: str = Field(max_length=2000)
+    events: list[str] = Field(sa_type=JSON)
+    secret: str = Field(max_length=128)
+    created_at: datetime = _utc()
+    created_by: str = Field(max_length=100)
+    delivered_seq: int
+    enabled: bool = True
+    attempts: int = 0
+    failing_since: datetime | None = _utc(default=None, nullable=True)
+    next_attempt_at: datetime | None = _utc(default=None, nullable=True)
+    disabled_at: datetime | None = _utc(default=None, nullable=True)
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """The delivery log: one row per POST attempt."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_hook", "webhook", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook: str = Field(max_length=40)
+    seq: int
+    event_type: str = Field(max_length=40)
+    attempt: int
+    at: datetime = _utc()
+    status: int | None = None
+    error: str | None = Field(default=None, max_length=500)
+    duration_ms: int

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clerk_console.ratings import Rating, check_rating, is_bad
 from clerk_console.settings import ConsoleSettings, parse_console_settings
-from clerk_console.stats import Step, clerk_figures
 from queue_server.config import ConfigError
 from queue_server.domain.errors import Invalid
+from queue_server.ratings import Rating, check_rating, is_bad
+from queue_server.reports.clerk_stats import Step, clerk_figures
 
 REASONS = ConsoleSettings().reason_codes()
 

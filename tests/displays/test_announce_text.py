@@ -8,7 +8,6 @@ import pytest
 
 from displays.announce import announcement, number_words, window_words
 from displays.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
-from displays.privacy import mask_name
 from displays.settings import parse_display_settings
 from queue_server.config import ConfigError
 
@@ -98,11 +97,3 @@ def test_bad_display_settings_name_each_problem(tmp_path: Path) -> None:
     problems = " ".join(error.value.problems)
     assert "fr" in problems and "repeat" in problems and "templates.en" in problems
     assert "displays.burst_speed: must be 80 to 450 words per minute, got 900" in problems
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [("张三", "张*"), ("欧阳娜娜", "欧***"), ("李", "李*"), (" Smith ", "S****"), ("", "")],
-)
-def test_names_are_masked_to_the_first_character(name: str, masked: str) -> None:
-    assert mask_name(name) == masked

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
-from tests.conftest import Hall
+from queue_server.app import create_app
+from queue_server.clock import ManualClock
+from tests.conftest import Hall, make_settings, seed_people
 
 
 def config_of(html: str) -> dict[str, object]:
@@ -96,17 +101,20 @@ def test_announcements_only_for_well_formed_calls(hall: Hall, query: str) -> Non
 
 
 def test_without_a_voice_the_page_gets_the_sentences_to_speak_itself(
-    hall: Hall, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, clock: ManualClock
 ) -> None:
-    monkeypatch.setattr("displays.synth.shutil.which", lambda _: None)
-    url = f"/display/halls/weiyang/announce.wav?token={hall.tokens['screen']}&number=B007&window=12"
-    response = hall.client.get(url + "&lang=zh-CN,en")
+    settings = make_settings(tmp_path)
+    settings = replace(settings, sections={**settings.sections, "displays": {"espeak": "no-such-espeak-ng"}})
+    tokens = seed_people(settings, clock)
+    with TestClient(create_app(settings, clock)) as client:
+        url = f"/display/halls/weiyang/announce.wav?token={tokens['screen']}&number=B007&window=12"
+        response = client.get(url + "&lang=zh-CN,en")
+        burst = client.get(url + "&burst=1").json()["speech"]
     assert response.status_code == 503
     assert response.json()["speech"] == [
         {"lang": "zh-CN", "text": "请B007号到12号窗口"},
         {"lang": "en", "text": "Number B007, please go to window 12"},
     ]
-    burst = hall.client.get(url + "&burst=1").json()["speech"]
     assert burst == [{"lang": "zh-CN", "text": "B007到12号"}]
 
 

@@ -1,19 +1,37 @@
-"""Passwords (issue #11, items 10 and 11): argon2id hashed in a thread, old scrypt hashes
-upgraded at sign-in, short and common passwords refused."""
+"""Accounts and tokens (queue_server/auth.py): argon2id passwords hashed in a thread, old scrypt
+hashes upgraded at sign-in, short and common passwords refused (issue #11, items 10 and 11);
+signed tokens that expire and cannot be forged; who may act where."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import json
 import secrets
 import threading
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 import queue_server.service
 from queue_server.accounts import AccountError, add_user
-from queue_server.auth import Role, hash_password, needs_rehash, password_problem, verify_password
+from queue_server.auth import (
+    MANAGERS,
+    STAFF,
+    TOKEN_LIFETIME,
+    DeviceKind,
+    NotAuthenticated,
+    Principal,
+    Role,
+    TokenSigner,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from queue_server.domain.errors import Forbidden
 from queue_server.storage import Store, open_store
 from tests.conftest import PASSWORD, Hall
 
@@ -111,3 +129,53 @@ def test_add_user_refuses_a_short_password(hall: Hall) -> None:
             await store.close()
 
     asyncio.run(run())
+
+
+# ---- signed bearer tokens and principals --------------------------------------------
+
+SIGNED_AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def test_a_token_names_its_person_and_generation_until_it_expires() -> None:
+    signer = TokenSigner(b"k" * 32)
+    token = signer.issue("clerk1", Role.CLERK, "weiyang", 3, SIGNED_AT)
+    principal, generation = signer.verify(token, SIGNED_AT + TOKEN_LIFETIME - timedelta(seconds=1))
+    assert principal == Principal("clerk1", role=Role.CLERK, hall="weiyang") and generation == 3
+    with pytest.raises(NotAuthenticated):
+        signer.verify(token, SIGNED_AT + TOKEN_LIFETIME + timedelta(seconds=1))
+
+
+def test_a_token_changed_by_hand_or_signed_with_another_key_is_refused() -> None:
+    signer = TokenSigner(b"k" * 32)
+    token = signer.issue("clerk1", Role.CLERK, "weiyang", 0, SIGNED_AT)
+    body, signature = token.removeprefix("owu_").split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["role"] = "admin"
+    forged_body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    for bad in (
+        f"owu_{forged_body}.{signature}",
+        TokenSigner(b"other key" * 4).issue("clerk1", Role.ADMIN, None, 0, SIGNED_AT),
+        "owu_garbage",
+        "",
+    ):
+        with pytest.raises(NotAuthenticated) as refused:
+            signer.verify(bad, SIGNED_AT)
+        assert refused.value.key == "error.bad_token"
+
+
+def test_a_principal_may_act_only_in_its_hall_and_in_its_role() -> None:
+    clerk = Principal("clerk1", role=Role.CLERK, hall="weiyang")
+    admin = Principal("admin", role=Role.ADMIN, hall=None)
+    kiosk = Principal("kiosk-1", device=DeviceKind.KIOSK, hall="weiyang")
+    clerk.require("weiyang", roles=STAFF)
+    admin.require("any-hall", roles=MANAGERS)  # an admin of no hall acts in every hall
+    kiosk.require("weiyang", devices=(DeviceKind.KIOSK,))
+    for who, hall, roles, key in [
+        (clerk, "another-hall", STAFF, "error.forbidden_hall"),
+        (clerk, "weiyang", MANAGERS, "error.forbidden_role"),
+        (kiosk, "weiyang", STAFF, "error.forbidden_role"),
+    ]:
+        with pytest.raises(Forbidden) as refused:
+            who.require(hall, roles=roles)
+        assert refused.value.key == key
+    assert (clerk.actor, kiosk.actor) == ("clerk:clerk1", "device:kiosk-1")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import tomli_w
 
+from queue_server.app import package_settings
 from queue_server.config import BUILT_IN_CONFIG, ConfigError, load_settings, parse_settings
 from tests.conftest import REPO, demo_config
 
@@ -137,3 +139,18 @@ def test_check_config_covers_the_packages_sections(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "paper_mm" in result.stderr
+
+
+def test_the_file_is_read_once_at_start_for_every_package(tmp_path: Path) -> None:
+    raw = demo_config()
+    raw["console"] = {"pause_limit_minutes": 7}
+    raw["displays"] = {"repeat": 3}
+    raw["ticketing"]["footer"] = "请妥善保管号票"
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(raw).encode())
+    settings = load_settings(path)
+    path.unlink()  # what the packages use comes from that one reading, not from the file
+    sections = package_settings(settings)
+    assert sections.console.pause_limit == timedelta(minutes=7)
+    assert sections.displays.repeat == 3
+    assert sections.ticketing.footer == "请妥善保管号票"

@@ -15,6 +15,7 @@ from queue_server.app import create_app
 from queue_server.clock import ManualClock
 from queue_server.config import load_settings
 from tests.conftest import MONDAY_10AM, PASSWORD, seed_people
+from tests.ticket_printer.fake_printer import FakeNetworkPrinter
 from tests.ticket_printer.live import (
     AgentThread,
     LiveHall,
@@ -25,7 +26,6 @@ from tests.ticket_printer.live import (
     write_live_config,
 )
 from ticket_printer import PrintableTicket
-from ticket_printer.fake_printer import FakeNetworkPrinter
 
 BEIJING = timezone(timedelta(hours=8))
 

@@ -23,8 +23,8 @@ from queue_server.clock import ManualClock
 from queue_server.config import load_settings
 from queue_server.storage import open_store
 from tests.conftest import demo_config
+from tests.ticket_printer.fake_printer import FakeNetworkPrinter
 from ticket_printer.agent import AgentOptions, PrintAgent
-from ticket_printer.fake_printer import FakeNetworkPrinter
 
 T = TypeVar("T")
 

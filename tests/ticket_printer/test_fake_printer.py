@@ -3,7 +3,7 @@
 import socket
 import struct
 
-from ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
+from tests.ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
 
 
 def test_status_bytes_inside_an_image_are_image_data_not_a_query() -> None:

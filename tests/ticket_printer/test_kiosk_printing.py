@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ticket_printer.fake_printer import FakePrinterStatus
 from tests.ticket_printer.live import AgentThread, LiveHall, agent_options
 from ticket_printer.agent import AgentRefused, PrintAgent
-from ticket_printer.fake_printer import FakePrinterStatus
 
 
 def test_a_kiosk_ticket_is_printed_with_its_tracking_link(live_hall: LiveHall, agent: AgentThread) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from escpos.printer import CupsPrinter, Serial, Usb
 
+from tests.ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
 from ticket_printer import (
     MissingDependencyError,
     PrintableTicket,
@@ -18,7 +19,6 @@ from ticket_printer import (
     render,
     send,
 )
-from ticket_printer.fake_printer import FakeNetworkPrinter, FakePrinterStatus
 
 
 @pytest.fixture

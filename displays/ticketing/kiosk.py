@@ -1,0 +1,203 @@
+"""The kiosk: its page, taking a number with a printed ticket, booking check-in, reprints and
+the hall's printers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from displays.ticketing.deps import base_url
+from displays.ticketing.pages import page
+from displays.ticketing.schemas import CheckInBody, KioskIssueBody, ReprintBody
+from displays.ticketing.views import hall_offer, visitor_view
+from queue_server.api.deps import body, principal, service, ticketing
+from queue_server.api.errors import error_response
+from queue_server.auth import STAFF, DeviceKind, Principal
+from queue_server.domain.errors import Conflict, Invalid, NotFound
+from queue_server.domain.hall import Appointment
+from queue_server.domain.model import APPOINTMENT, HallSpec
+from queue_server.service import idempotency_key
+from ticket_printer.messages import Language
+
+_KIOSK = (DeviceKind.KIOSK,)
+
+
+async def kiosk_page(request: Request) -> Response:
+    hall = request.path_params["hall"]
+    spec = service(request).hall(hall).state.spec
+    return page(request, "kiosk.html", spec, "kiosk")
+
+
+async def kiosk_status(request: Request) -> JSONResponse:
+    """What the kiosk shows now: opening, categories, priorities, and its printer's state."""
+    hall = request.path_params["hall"]
+    svc = service(request)
+    state = svc.hall(hall).state
+    caller = await principal(request)
+    caller.require(hall, devices=_KIOSK)
+    printer = ticketing(request).settings.printer_for_kiosk(hall, caller.name)
+    offer = hall_offer(state, svc.clock.now())
+    offer["kiosk"] = caller.name
+    offer["printer"] = (
+        None
+        if printer is None
+        else {
+            "name": printer.name,
+            **await ticketing(request).dispatcher.condition(printer.hall, printer.name),
+        }
+    )
+    return JSONResponse(offer)
+
+
+async def kiosk_issue(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    caller = await principal(request)
+    caller.require(hall, devices=_KIOSK)
+    data = await body(request, KioskIssueBody)
+    view = await svc.issue_ticket(
+        hall,
+        caller,
+        category=data.category,
+        priority=data.priority,
+        channel="kiosk",
+        appointment=None,
+        key=idempotency_key(caller.actor, request.headers.get("idempotency-key")),
+    )
+    return await _issued(request, spec, view, caller, data.language)
+
+
+async def check_in(request: Request) -> JSONResponse:
+    """A booking code becomes an appointment ticket for its slot, printed at this kiosk."""
+    hall = request.path_params["hall"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    caller = await principal(request)
+    caller.require(hall, devices=_KIOSK)
+    tickets = ticketing(request)
+    wait = await tickets.checkin_limiter.retry_after_s(hall, caller.name, svc.clock.now())
+    if wait:
+        return error_response(request, 429, "error.rate_limited", {"seconds": wait})
+    data = await body(request, CheckInBody)
+    key = idempotency_key(caller.actor, request.headers.get("idempotency-key"))
+    # A retry of a check-in that went through: the same ticket, not "booking already used".
+    answered = await svc.answered(hall, key)
+    if answered is not None:
+        return await _issued(request, spec, answered, caller, data.language)
+    early = timedelta(minutes=tickets.settings.checkin_early_minutes)
+    async with tickets.locks.hold(hall, f"checkin:{data.code}"):
+        booking = await tickets.bookings.claim(spec, data.code, svc.clock.now(), early)
+        view = await svc.issue_for_visitor(
+            hall,
+            caller.actor,
+            category=booking.category,
+            priority=APPOINTMENT,
+            channel="appointment",
+            appointment=Appointment(booking.slot_start, booking.slot_end),
+            key=key,
+        )
+        await svc.store.use_booking(booking.code, view["id"], view["number"], svc.clock.now())
+    return await _issued(request, spec, view, caller, data.language)
+
+
+async def reprint(request: Request) -> JSONResponse:
+    """Print a ticket again: staff on any printer of the hall, a kiosk its own tickets."""
+    hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    caller = await principal(request)
+    caller.require(hall, roles=STAFF, devices=_KIOSK)
+    data = await body(request, ReprintBody, optional=True)
+    view = await svc.ticket_view(hall, ticket_id)
+    tickets = ticketing(request)
+    earlier = await svc.store.print_jobs_of_ticket(ticket_id)
+    if caller.device is DeviceKind.KIOSK:
+        printer = tickets.settings.printer_for_kiosk(hall, caller.name)
+        if not any(job.kiosk == caller.name for job in earlier):
+            raise Conflict("error.reprint_not_own")
+        reprints = sum(1 for job in earlier if job.reprint)
+        if reprints >= tickets.settings.reprints_per_ticket:
+            raise Conflict("error.reprint_limit", number=view["number"], count=reprints)
+    elif data.printer is not None:
+        printer = tickets.settings.printer(data.printer)
+        if printer is None or printer.hall != hall:
+            raise NotFound("error.unknown_printer", hall=hall, printer=data.printer)
+    else:
+        printer = tickets.settings.printer(earlier[-1].printer) if earlier else None
+    if printer is None:
+        raise Invalid("error.no_printer")
+    printed = await tickets.print_ticket(
+        spec,
+        view,
+        printer,
+        language=data.language,
+        base_url=base_url(request),
+        kiosk=caller.name if caller.device is DeviceKind.KIOSK else None,
+        reprint=True,
+    )
+    return JSONResponse({"ticket": visitor_view(svc.hall(hall).state, view), "print": printed})
+
+
+async def hall_printers(request: Request) -> JSONResponse:
+    """Every configured printer of the hall with its state, for supervisors' dashboards."""
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)
+    (await principal(request)).require(hall, roles=STAFF, devices=_KIOSK)
+    tickets = ticketing(request)
+    counts = await svc.store.print_job_counts(hall)
+    printers = [
+        {
+            "name": p.name,
+            "kiosks": list(p.kiosks),
+            "paper_mm": p.layout.paper_mm,
+            **await tickets.dispatcher.condition(p.hall, p.name),
+            "jobs": {state: n for (name, state), n in counts.items() if name == p.name},
+        }
+        for p in tickets.settings.printers
+        if p.hall == hall
+    ]
+    return JSONResponse({"printers": printers})
+
+
+async def _issued(
+    request: Request, spec: HallSpec, view: dict[str, Any], kiosk: Principal, language: Language
+) -> JSONResponse:
+    tickets = ticketing(request)
+    printer = tickets.settings.printer_for_kiosk(spec.id, kiosk.name)
+    printed: dict[str, Any] = {"job_id": None, "printed": False, "printer": None}
+    if printer is not None:
+        printed = await tickets.print_ticket(
+            spec,
+            view,
+            printer,
+            language=language,
+            base_url=base_url(request),
+            kiosk=kiosk.name,
+            reprint=False,
+        )
+    state = service(request).hall(spec.id).state
+    return JSONResponse(
+        {
+            "ticket": visitor_view(state, view),
+            "tracking_url": tickets.tracking_url(base_url(request), view["id"]),
+            "print": printed,
+        },
+        status_code=201,
+    )
+
+
+routes = [
+    Route("/kiosk/halls/{hall}", kiosk_page, methods=["GET"]),
+    Route("/kiosk/api/halls/{hall}", kiosk_status, methods=["GET"]),
+    Route("/kiosk/api/halls/{hall}/tickets", kiosk_issue, methods=["POST"]),
+    Route("/kiosk/api/halls/{hall}/check-in", check_in, methods=["POST"]),
+    # Before the queue server's /api/halls/{hall}/tickets/{ticket}/{action} (app.py's order).
+    Route("/api/halls/{hall}/tickets/{ticket}/reprint", reprint, methods=["POST"]),
+    Route("/api/halls/{hall}/printers", hall_printers, methods=["GET"]),
+]

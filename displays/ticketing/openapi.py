@@ -1,0 +1,95 @@
+"""The ticketing package's /api routes, merged into the server's OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from displays.ticketing.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas
+
+_TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _body(name: str, required: bool = True) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{name}"}
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses(ok: str, *errors: str) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {ok: {"description": "OK"}, **{code: {"description": code, **error} for code in errors}}
+
+
+SCHEMAS: Final = model_schemas(ReprintBody, OnlineIssueBody, BookingBody, KioskIssueBody, CheckInBody)
+
+PATHS: Final[dict[str, Any]] = {
+    # The kiosk's own API (kiosk device token): what its page offers, taking and checking in.
+    "/kiosk/api/halls/{hall}": {
+        "get": {
+            "summary": "What this kiosk offers now: categories open for issuing, priority classes, printer",
+            "parameters": [HALL_PARAM],
+            "responses": _responses("200", "401", "403", "404"),
+        }
+    },
+    "/kiosk/api/halls/{hall}/tickets": {
+        "post": {
+            "summary": "Take a ticket and print it at this kiosk (normal or a priority class; never "
+            "green channel or appointment: 403)",
+            "parameters": [HALL_PARAM],
+            "requestBody": _body("KioskIssueBody"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422", "503"),
+        }
+    },
+    "/kiosk/api/halls/{hall}/check-in": {
+        "post": {
+            "summary": "A booking code becomes an appointment ticket for its slot, printed here",
+            "parameters": [HALL_PARAM],
+            "requestBody": _body("CheckInBody"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422", "429", "503"),
+        }
+    },
+    "/api/halls/{hall}/tickets/{ticket}/reprint": {
+        "post": {
+            "summary": "Print a ticket again (staff on any printer, a kiosk its own tickets)",
+            "parameters": [HALL_PARAM, _TICKET],
+            "requestBody": _body("ReprintBody", required=False),
+            "responses": _responses("200", "400", "401", "403", "404", "409", "422"),
+        }
+    },
+    "/api/halls/{hall}/printers": {
+        "get": {
+            "summary": "The hall's ticket printers: state, connected agent, jobs per state",
+            "parameters": [HALL_PARAM],
+            "responses": _responses("200", "401", "403", "404"),
+        }
+    },
+    "/api/halls/{hall}/online": {
+        "get": {
+            "summary": "Opening now and the categories a visitor may take a number for",
+            "security": [],
+            "parameters": [HALL_PARAM],
+            "responses": _responses("200", "404"),
+        }
+    },
+    "/api/halls/{hall}/online-tickets": {
+        "post": {
+            "summary": "Take a number online (per-address rate limit, per-phone daily limit)",
+            "security": [],
+            "parameters": [HALL_PARAM],
+            "requestBody": _body("OnlineIssueBody"),
+            "responses": _responses("201", "400", "404", "409", "422", "429"),
+        }
+    },
+    "/api/halls/{hall}/bookings": {
+        "post": {
+            "summary": "Book a slot (staff); answers the booking code. 409 when the hall does not serve "
+            "the category then (closed, or a weekday-only matter at the weekend)",
+            "parameters": [HALL_PARAM],
+            "requestBody": _body("BookingBody"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422"),
+        }
+    },
+}
+
+
+DOC = ApiDoc(paths=PATHS, schemas=SCHEMAS)

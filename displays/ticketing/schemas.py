@@ -1,0 +1,53 @@
+"""Request bodies of the ticketing routes, checked like the queue server's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from queue_server.api.schemas import AppointmentSlot, hall_values
+from queue_server.ticketing.online import PHONE_PATTERN
+from ticket_printer.messages import Language
+
+
+def _category() -> Any:
+    return Field(min_length=1, max_length=32, json_schema_extra=hall_values("categories"))
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KioskIssueBody(_Body):
+    category: str = _category()
+    # A kiosk offers the hall's priority classes; green channel and appointments are staff's (403).
+    priority: str = Field(
+        default="normal",
+        min_length=1,
+        max_length=32,
+        json_schema_extra=hall_values("priority-classes", "normal"),
+    )
+    language: Language = "zh-CN"
+
+
+class CheckInBody(_Body):
+    code: str = Field(pattern=r"^\d{4,16}$")
+    language: Language = "zh-CN"
+
+
+class ReprintBody(_Body):
+    printer: str | None = Field(default=None, max_length=64)
+    language: Language = "zh-CN"
+
+
+class OnlineIssueBody(_Body):
+    category: str = _category()
+    # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
+    # very pattern it checks.
+    phone: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
+
+
+class BookingBody(_Body):
+    category: str = _category()
+    slot: AppointmentSlot

@@ -1,0 +1,1 @@
+"""Telling other systems what happens in a hall: webhooks delivered from the ledger."""

@@ -1,0 +1,153 @@
+"""The `[ticketing]` section of config.toml: printers per kiosk, ticket wording, online limits.
+
+The queue server's reader keeps this table as read (Settings.section); it is typed here, once
+at start, and checked the same way, every problem naming its key. Without the section the
+defaults apply and no kiosk has a printer: kiosks then show every ticket on screen to be
+photographed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from queue_server.config import ConfigError, Settings
+from ticket_printer.connections import PrinterConfig
+from ticket_printer.layout import TicketLayout
+
+SECTION: Final = "ticketing"
+
+
+class TicketingConfigError(ConfigError):
+    """A bad [ticketing] table: reported and refused like the rest of the config."""
+
+
+@dataclass(frozen=True)
+class PrinterEntry:
+    """A ticket printer: the printer device whose agent drives it, and the kiosks it serves.
+
+    `connection` is sent to the agent when it connects, so that printers are configured in one
+    place; None means the agent must be given `--printer` on its own command line.
+    """
+
+    name: str
+    hall: str
+    kiosks: tuple[str, ...]
+    layout: TicketLayout
+    connection: PrinterConfig | None = None
+
+
+@dataclass(frozen=True)
+class TicketingSettings:
+    public_base_url: str = ""  # "" = the address the kiosk reached the server at
+    footer: str = "过号请重新取号"
+    footer_en: str = "Missed your number? Please take a new one."
+    # A ticket not printed within this long is dropped from the printer's queue: the visitor has
+    # left with the on-screen number by then, and a pile of stale tickets helps nobody.
+    print_within_s: int = 180
+    # How long a kiosk waits for "printed" before it shows the number to be photographed.
+    kiosk_print_wait_s: float = 6.0
+    reprints_per_ticket: int = 3
+    online_daily_limit: int = 3
+    online_per_ip_per_hour: int = 30
+    checkin_early_minutes: int = 30
+    printers: tuple[PrinterEntry, ...] = field(default=())
+
+    def printer(self, name: str) -> PrinterEntry | None:
+        return next((p for p in self.printers if p.name == name), None)
+
+    def printer_for_kiosk(self, hall: str, kiosk: str) -> PrinterEntry | None:
+        return next((p for p in self.printers if p.hall == hall and kiosk in p.kiosks), None)
+
+    def footer_in(self, language: str) -> str:
+        return self.footer_en if language == "en" else self.footer
+
+
+_NUMBERS: Final[Mapping[str, type]] = {
+    "print_within_s": int,
+    "kiosk_print_wait_s": float,
+    "reprints_per_ticket": int,
+    "online_daily_limit": int,
+    "online_per_ip_per_hour": int,
+    "checkin_early_minutes": int,
+}
+_TEXTS: Final = ("public_base_url", "footer", "footer_en")
+_PRINTER_KEYS: Final = frozenset({"name", "hall", "kiosks", "paper_mm", "mode", "connection"})
+
+
+def load_ticketing(settings: Settings) -> TicketingSettings:
+    """The section of `settings`; defaults when there is none."""
+    section = dict(settings.section(SECTION))
+    return parse_ticketing(section, {h.id for h in settings.halls}, settings.source)
+
+
+def parse_ticketing(raw: Any, halls: set[str], source: str = "<memory>") -> TicketingSettings:
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise TicketingConfigError(source, [f"{SECTION}: expected a table"])
+    values: dict[str, Any] = {}
+    for key in sorted(set(raw) - set(_NUMBERS) - set(_TEXTS) - {"printers"}):
+        problems.append(f"{SECTION}.{key}: unknown setting")
+    for key in _TEXTS:
+        if key in raw:
+            if isinstance(raw[key], str):
+                values[key] = raw[key].rstrip("/") if key == "public_base_url" else raw[key]
+            else:
+                problems.append(f"{SECTION}.{key}: expected a string, got {raw[key]!r}")
+    for key, kind in _NUMBERS.items():
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                problems.append(f"{SECTION}.{key}: expected a number >= 0, got {value!r}")
+            elif kind is int and not isinstance(value, int):
+                problems.append(f"{SECTION}.{key}: expected a whole number, got {value!r}")
+            else:
+                values[key] = kind(value)
+    printers = raw.get("printers", [])
+    if not isinstance(printers, list):
+        problems.append(f"{SECTION}.printers: expected [[{SECTION}.printers]] tables")
+        printers = []
+    entries = (_printer(item, f"{SECTION}.printers[{i}]", halls, problems) for i, item in enumerate(printers))
+    parsed = [e for e in entries if e is not None]
+    names = [p.name for p in parsed]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{SECTION}.printers: printer {dup!r} is declared twice")
+    kiosks = [(p.hall, k) for p in parsed for k in p.kiosks]
+    for hall, kiosk in sorted({k for k in kiosks if kiosks.count(k) > 1}):
+        problems.append(f"{SECTION}.printers: kiosk {kiosk!r} of hall {hall} has two printers")
+    if problems:
+        raise TicketingConfigError(source, problems)
+    return TicketingSettings(printers=tuple(parsed), **values)
+
+
+def _printer(raw: Any, path: str, halls: set[str], problems: list[str]) -> PrinterEntry | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: expected a table")
+        return None
+    for key in sorted(set(raw) - _PRINTER_KEYS):
+        problems.append(f"{path}.{key}: unknown setting")
+    name, hall, kiosks = raw.get("name"), raw.get("hall"), raw.get("kiosks", [])
+    if not isinstance(name, str) or not name:
+        problems.append(f"{path}.name: the printer's device name is required")
+    if hall not in halls:
+        problems.append(f"{path}.hall: unknown hall {hall!r} (known: {', '.join(sorted(halls))})")
+    if not isinstance(kiosks, list) or not all(isinstance(k, str) for k in kiosks):
+        problems.append(f"{path}.kiosks: expected a list of kiosk device names")
+        kiosks = []
+    try:
+        layout = TicketLayout(paper_mm=raw.get("paper_mm", 80), mode=raw.get("mode", "native"))
+    except ValueError as exc:
+        problems.append(f"{path}: {exc}")
+        layout = TicketLayout()
+    connection = None
+    if "connection" in raw:
+        try:
+            if not isinstance(raw["connection"], dict):
+                raise ValueError('expected a table such as { kind = "network", host = "..." }')
+            connection = PrinterConfig.from_mapping(raw["connection"])
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{path}.connection: {exc}")
+    if not isinstance(name, str) or not name or not isinstance(hall, str):
+        return None
+    return PrinterEntry(name, hall, tuple(kiosks), layout, connection)

@@ -1,0 +1,150 @@
+"""The ticketing side of the server: kiosk printing, online tickets and bookings, put together.
+
+One Ticketing lives in the app's lifespan next to the QueueService; it owns the print job
+dispatcher. Print jobs, bookings and online claims are kept by the queue service's store.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from queue_server.domain.errors import Conflict, Invalid
+from queue_server.domain.model import NORMAL, HallSpec
+from queue_server.domain.numbering import service_day
+from queue_server.ephemeral import rate_limit, short_locks
+from queue_server.service import QueueService
+from queue_server.storage.base import JobState, OnlineClaim, PrintJob
+from queue_server.ticketing.bookings import Bookings
+from queue_server.ticketing.dispatcher import PrintDispatcher
+from queue_server.ticketing.online import normalise_phone, phone_hash
+from queue_server.ticketing.printer_state import open_printer_states
+from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
+from ticket_printer.image_text import MissingFontError
+from ticket_printer.messages import Language
+from ticket_printer.render import render
+from ticket_printer.status import PrinterState
+from ticket_printer.ticket import PrintableTicket
+
+log = logging.getLogger(__name__)
+
+
+class Ticketing:
+    """Made by `open` once the queue service (and so its store) has started."""
+
+    def __init__(
+        self,
+        settings: TicketingSettings,
+        service: QueueService,
+        phone_key: bytes,
+    ) -> None:
+        self.settings, self.service, self.phone_key = settings, service, phone_key
+        # Shared by every process when the bus is Redis (queue_server.ephemeral, .printer_state).
+        redis = service.backends.redis[0] if service.backends.redis else None
+        self.dispatcher = PrintDispatcher(
+            service.store, service.clock, open_printer_states(redis, service.clock)
+        )
+        self.bookings = Bookings(service.store)
+        self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
+        # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
+        self.checkin_limiter = rate_limit(redis, "checkin", 30, timedelta(minutes=10))
+        # A booking code is checked in, and a phone's daily limit counted and claimed, under a
+        # lock of that code or phone: two at once must not both pass the check.
+        self.locks = short_locks(redis)
+        # Open ticket streams per ticket id, to bound what one leaked link can cost.
+        self.watchers: dict[str, int] = {}
+
+    @classmethod
+    async def open(cls, settings: TicketingSettings, service: QueueService) -> Ticketing:
+        phone_key = await service.store.secret("online_phone_key", secrets.token_hex(32))
+        ticketing = cls(settings, service, bytes.fromhex(phone_key))
+        await ticketing.dispatcher.start()
+        return ticketing
+
+    async def close(self) -> None:
+        await self.dispatcher.stop()
+
+    async def issue_online(self, hall: str, category: str, raw_phone: str, key: str | None) -> dict[str, Any]:
+        """线上取号 for a phone number, within its daily limit; the ticket's view."""
+        phone = normalise_phone(raw_phone)
+        if phone is None:
+            raise Invalid("error.bad_phone")
+        now = self.service.clock.now()
+        digest = phone_hash(self.phone_key, phone)
+        day = service_day(now, self.service.hall(hall).state.spec.timezone)
+        limit = self.settings.online_daily_limit
+        store = self.service.store
+        async with self.locks.hold(hall, f"online:{digest}"):
+            if await store.online_claims(hall, day, digest) >= limit:
+                raise Conflict("error.daily_limit", limit=limit)
+            view = await self.service.issue_for_visitor(
+                hall,
+                "online",
+                category=category,
+                priority=NORMAL,
+                channel="online",
+                appointment=None,
+                key=key,
+            )
+            await store.add_online_claim(OnlineClaim(view["id"], hall, day, digest, now))
+        return view
+
+    def tracking_url(self, base_url: str, ticket_id: str) -> str:
+        return f"{(self.settings.public_base_url or base_url).rstrip('/')}/t/{ticket_id}"
+
+    async def print_ticket(
+        self,
+        spec: HallSpec,
+        view: dict[str, Any],
+        printer: PrinterEntry,
+        *,
+        language: Language,
+        base_url: str,
+        kiosk: str | None,
+        reprint: bool,
+    ) -> dict[str, Any]:
+        """Render the ticket and queue it for `printer`; what the kiosk should know about it.
+
+        A ticket that cannot be printed is still issued and valid: the caller shows it on screen.
+        """
+        now = self.service.clock.now()
+        try:
+            data = render(self.printable(spec, view, base_url, language), printer.layout)
+        except (MissingFontError, ValueError) as exc:
+            log.error("ticket %s cannot be rendered for %s: %s", view["number"], printer.name, exc)
+            failure = {"state": PrinterState.ERROR.value, "message": str(exc), "connected": True}
+            return {"job_id": None, "printed": False, "printer": failure}
+        job = PrintJob(
+            id=secrets.token_urlsafe(12),
+            hall=spec.id,
+            printer=printer.name,
+            ticket_id=view["id"],
+            number=view["number"],
+            data=data,
+            state=JobState.QUEUED,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.print_within_s),
+            kiosk=kiosk,
+            reprint=reprint,
+        )
+        outcome = await self.dispatcher.submit(job, self.settings.kiosk_print_wait_s)
+        return {"job_id": outcome.job_id, "printed": outcome.printed, "printer": outcome.printer}
+
+    def printable(
+        self, spec: HallSpec, view: dict[str, Any], base_url: str, language: Language
+    ) -> PrintableTicket:
+        issued = datetime.fromisoformat(view["issued_at"]).astimezone(spec.timezone)
+        return PrintableTicket(
+            hall_name=spec.name_en if language == "en" else spec.name,
+            category_name=view["category_name"] or view["category"],
+            category_name_en=view["category_name_en"],
+            number=view["number"],
+            people_ahead=view["ahead"],
+            estimated_wait_s=view["estimated_wait_s"],
+            issued_at=issued,
+            tracking_url=self.tracking_url(base_url, view["id"]),
+            footer=self.settings.footer_in(language),
+            language=language,
+        )

@@ -1,1 +1,0 @@
-"""Kiosk, visitor-phone and print-agent routes, mounted into the queue server's app."""
