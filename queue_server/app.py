@@ -34,6 +34,7 @@ from queue_server.ops import openapi as ops_openapi
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
+from queue_server.ops.retention import PhoneRetention
 from queue_server.outbound import openapi as outbound_openapi
 from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
@@ -106,6 +107,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
+    retention = PhoneRetention(service.store, settings.halls, clock)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
@@ -122,6 +125,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
         if notifications is not None:
             await notifications.start()
+        retention.start()  # erases expired phone hashes once a day
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -134,6 +138,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "console": sections.console,
             }
         finally:
+            await retention.stop()
             await deliverer.stop()
             if notifications is not None:
                 await notifications.stop()

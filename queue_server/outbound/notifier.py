@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import httpx2 as httpx
@@ -98,6 +98,7 @@ class VisitorNotifications:
     def __init__(self, service: QueueService, notifier: Notifier, settings: NotifierSettings) -> None:
         self._service, self._notifier, self._settings = service, notifier, settings
         self._task: asyncio.Task[None] | None = None
+        self._erased: dict[str, date] = {}  # per hall, the day earlier contacts were erased on
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="visitor-notifications")
@@ -123,7 +124,12 @@ class VisitorNotifications:
     async def notify_hall(self, hall: str) -> None:
         store, now = self._service.store, self._service.clock.now()
         runtime = self._service.hall(hall)
-        contacts = await store.visitor_contacts(hall, service_day(now, runtime.state.spec.timezone))
+        today = service_day(now, runtime.state.spec.timezone)
+        if self._erased.get(hall) != today:
+            # A number is kept for its ticket's day only.
+            await store.erase_visitor_contacts(hall, today)
+            self._erased[hall] = today
+        contacts = await store.visitor_contacts(hall, today)
         if not contacts:
             return
         state = await runtime.current()

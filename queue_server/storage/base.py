@@ -351,6 +351,9 @@ class Store(Protocol):
 
     async def add_online_claim(self, claim: OnlineClaim) -> None: ...
 
+    async def erase_online_claims(self, hall: str, before: datetime) -> int:
+        """Forgets the online tickets' phone hashes recorded before `before`; how many."""
+
     async def add_rating(self, rating: RatingRecord) -> bool:
         """Stores a rating; False if its ticket already has one."""
 
@@ -405,6 +408,9 @@ class Store(Protocol):
 
     async def visitor_contacts(self, hall: str, day: date) -> list[VisitorContact]:
         """The day's contacts not yet told they are called."""
+
+    async def erase_visitor_contacts(self, hall: str, before: date) -> int:
+        """Forgets the phone numbers of tickets of days before `before`; how many."""
 
     async def visitor_notified(self, ticket_id: str, kind: NoticeKind, at: datetime) -> None:
         """Records that the visitor was sent that message (a called one ends the contact)."""

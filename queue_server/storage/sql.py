@@ -530,6 +530,13 @@ class SqlStore:
         async with self._begin() as conn:
             await conn.execute(_CLAIMS.insert(), [claim.__dict__])
 
+    async def erase_online_claims(self, hall: str, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_CLAIMS).where(_CLAIMS.c.hall == hall, _CLAIMS.c.created_at < before)
+            )
+            return int(result.rowcount)
+
     # ---- ratings --------------------------------------------------------------------
 
     async def add_rating(self, rating: RatingRecord) -> bool:
@@ -703,6 +710,13 @@ class SqlStore:
                 .order_by(_CONTACTS.c.created_at)
             )
             return [VisitorContact(**row) for row in rows.mappings()]
+
+    async def erase_visitor_contacts(self, hall: str, before: date) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_CONTACTS).where(_CONTACTS.c.hall == hall, _CONTACTS.c.service_day < before)
+            )
+        return int(result.rowcount)
 
     async def visitor_notified(self, ticket_id: str, kind: NoticeKind, at: datetime) -> None:
         column = "called_sent_at" if kind is NoticeKind.CALLED else "ahead_sent_at"

@@ -45,7 +45,7 @@ class Ticketing:
         # Visitor notifications are on: the phone numbers visitors agree to be told at are kept.
         self.keep_contacts = keep_contacts
         # Shared by every process when the bus is Redis (queue_server.ephemeral, .printer_state).
-        redis = service.backends.redis[0] if service.backends.redis else None
+        redis = service.backends.shared_state
         self.dispatcher = PrintDispatcher(
             service.store, service.clock, open_printer_states(redis, service.clock)
         )

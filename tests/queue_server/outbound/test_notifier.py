@@ -27,6 +27,8 @@ PHONE = "13800138000"
 
 
 def contacts(hall: Hall) -> list[VisitorContact]:
+    """Monday's contacts not yet told they are called."""
+
     async def read() -> list[VisitorContact]:
         store = open_store(hall.settings.server.store)
         await store.start()
@@ -128,6 +130,12 @@ def test_a_consenting_visitor_hears_3_ahead_then_called_once_each(notifying: Hal
     assert got[2]["text"] == f"【未央区政务服务中心】请 {mine['number']} 号到 1 号窗口办理。"
     assert got[2]["window"] == 1 and got[2]["phone"] == PHONE
     assert [c.ticket_id for c in contacts(hall)] == [english["id"]]  # mine is done with
+
+    hall.clock.advance(timedelta(days=1))  # the next day, the numbers still kept are erased
+    deadline = time.monotonic() + 10
+    while contacts(hall) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert contacts(hall) == []
 
 
 def test_with_notifications_off_no_number_is_kept(
