@@ -37,8 +37,10 @@ from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
+from queue_server.reports import rating_export
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
+from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import Bookings
 
 _T = TypeVar("_T")
@@ -101,7 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     booking_add.add_argument("--category", required=True)
     booking_add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
     booking_add.add_argument("--end", required=True, help='hall local time, "2026-11-23 10:30"')
+    commands.add_parser(
+        "backup", help="copy the store to FILE (SQLite: safe while the server runs; PostgreSQL: pg_dump)"
+    ).add_argument("file")
+    commands.add_parser(
+        "restore", help="replace the store's content with FILE's (stop the server first)"
+    ).add_argument("file")
     reports_cli.add_parsers(commands)
+    rating_export.add_parser(commands)
     return parser
 
 
@@ -130,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             settings = _with_logging_flags(settings, args)
             return _serve(settings, args.host, args.port, args.workers, location)
+        if args.command == "backup":
+            print(backup(settings.server.store, Path(args.file)))
+            return 0
+        if args.command == "restore":
+            return _restore(settings, Path(args.file))
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
@@ -172,6 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _add_booking(settings, args)
         if args.command in reports_cli.COMMANDS:
             return reports_cli.run(settings, args)
+        if args.command == rating_export.COMMAND:
+            return _export_ratings(settings, args)
+    except BackupError as exc:
+        print(f"onewindow {args.command}: {exc}", file=sys.stderr)
+        return 1
     except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
@@ -281,6 +300,25 @@ def _with_logging_flags(settings: Settings, args: argparse.Namespace) -> Setting
     return replace(settings, logging=logging)
 
 
+def _restore(settings: Settings, source: Path) -> int:
+    try:
+        # Every server holds the store's lock shared: taken alone, none is running on it.
+        lock = StoreLock(settings.server.store, exclusive=True)
+    except StoreInUse as exc:
+        print(
+            f"onewindow restore: a server is running on the store {exc} (or demo-data is writing "
+            "into it); stop it first (systemctl stop onewindow). Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        print(restore(source, settings.server.store))
+    finally:
+        lock.release()
+    print("start the server again: it brings the schema up to date if the backup is older")
+    return 0
+
+
 def _read_password() -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
@@ -300,6 +338,22 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]]) -> _
             await store.close()
 
     return asyncio.run(run())
+
+
+def _export_ratings(settings: Settings, args: argparse.Namespace) -> int:
+    spec = settings.hall(args.hall) if args.hall else settings.halls[0]
+    if spec is None:
+        raise ValueError(f"no hall {args.hall!r} in {settings.source}")
+    first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
+    reasons = package_settings(settings).console.rating_reasons
+    rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last, reasons))
+    text = rating_export.export_text(spec, first, last, rows, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"{len(rows)} ratings of {spec.id} {first}..{last} -> {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text.removeprefix("\ufeff"))
+    return 0
 
 
 def _init(directory: Path) -> int:

@@ -46,6 +46,11 @@ class OnlineIssueBody(_Body):
     # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
     # very pattern it checks.
     phone: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
+    notify: bool = Field(
+        default=False,
+        description="The visitor agrees to a message (SMS/WeChat) when a few are ahead and when called",
+    )
+    language: Language = Field(default="zh-CN", description="The messages' language")
 
 
 class BookingBody(_Body):
