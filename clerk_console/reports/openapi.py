@@ -17,6 +17,11 @@ def _query(name: str, kind: str, description: str, **constraints: Any) -> dict[s
     return query
 
 
+def _json_or_csv(description: str) -> dict[str, Any]:
+    ok = {"description": description, "content": {"application/json": {}, "text/csv": {}}}
+    return {**responses("200", "401", "403", "404", "422"), "200": ok}
+
+
 _RANGE = [
     _query(
         "from",
@@ -40,13 +45,7 @@ DOC = ApiDoc(
                     _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
                     _query("table", "string", "With csv: which table", enum=list(CSV_TABLES)),
                 ],
-                "responses": {
-                    **responses("200", "401", "403", "404", "422"),
-                    "200": {
-                        "description": "The report (json), or one of its tables (csv)",
-                        "content": {"application/json": {}, "text/csv": {}},
-                    },
-                },
+                "responses": _json_or_csv("The report (json), or one of its tables (csv)"),
             }
         },
         "/api/halls/{hall}/ratings/export": {
@@ -57,13 +56,7 @@ DOC = ApiDoc(
                     *_RANGE,
                     _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
                 ],
-                "responses": {
-                    **responses("200", "401", "403", "404", "422"),
-                    "200": {
-                        "description": "The ratings",
-                        "content": {"application/json": {}, "text/csv": {}},
-                    },
-                },
+                "responses": _json_or_csv("The ratings"),
             }
         },
         "/api/halls/{hall}/plan": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from queue_server.api.schemas import AppointmentSlot, hall_values
 from queue_server.ticketing.online import PHONE_PATTERN
@@ -46,7 +46,8 @@ class OnlineIssueBody(_Body):
     # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
     # very pattern it checks.
     phone: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
-    notify: bool = Field(
+    # true or false only (pydantic alone would also take 0, 1, "yes"...), as the document says.
+    notify: StrictBool = Field(
         default=False,
         description="The visitor agrees to a message (SMS/WeChat) when a few are ahead and when called",
     )
