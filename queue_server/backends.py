@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from queue_server.bus.base import EventBus
 from queue_server.bus.memory import MemoryBus
@@ -35,6 +38,9 @@ class Backends:
     hall_log: Callable[[HallSpec], HallLog]
     publisher: StreamPublisher | None = None
     redis: tuple[Redis, ...] = ()
+    # For what may be lost (presence, printer states, rate limits, locks, login throttle):
+    # answers quickly or not at all.
+    shared_state: Redis | None = None
 
     async def start(self) -> None:
         await self.store.start()
@@ -48,6 +54,8 @@ class Backends:
         await self.bus.close()
         for client in self.redis:
             await client.aclose()
+        if self.shared_state is not None:
+            await self.shared_state.aclose()
         await self.store.close()
 
 
@@ -83,5 +91,24 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
             hall_log=lambda spec: PostgresLog(store, publisher, spec, clock, server.replay_events),
             publisher=publisher,
             redis=(redis, tails),
+            shared_state=_shared_state_client(server.bus, server.shared_state_timeout_ms / 1000),
         )
     raise ValueError(f"unsupported bus URL: {server.bus}")
+
+
+def _shared_state_client(url: str, wait_s: float) -> Redis:
+    """A Redis that accepts connections but does not answer (hung, stopped) must not hold a
+    request up for what may be lost: each command waits `wait_s` at most, for a connection
+    too, and a timeout is not retried; a connection Redis dropped (it restarted) is tried
+    once more on a fresh one."""
+    return Redis(
+        connection_pool=BlockingConnectionPool.from_url(
+            url,
+            max_connections=COMMAND_CONNECTIONS,
+            timeout=wait_s,
+            decode_responses=True,
+            socket_connect_timeout=wait_s,
+            socket_timeout=wait_s,
+            retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        )
+    )

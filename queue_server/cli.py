@@ -37,6 +37,7 @@ from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
+from queue_server.reports import rating_export
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.ticketing.bookings import Bookings
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     booking_add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
     booking_add.add_argument("--end", required=True, help='hall local time, "2026-11-23 10:30"')
     reports_cli.add_parsers(commands)
+    rating_export.add_parser(commands)
     return parser
 
 
@@ -172,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _add_booking(settings, args)
         if args.command in reports_cli.COMMANDS:
             return reports_cli.run(settings, args)
+        if args.command == rating_export.COMMAND:
+            return _export_ratings(settings, args)
     except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
@@ -300,6 +304,22 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]]) -> _
             await store.close()
 
     return asyncio.run(run())
+
+
+def _export_ratings(settings: Settings, args: argparse.Namespace) -> int:
+    spec = settings.hall(args.hall) if args.hall else settings.halls[0]
+    if spec is None:
+        raise ValueError(f"no hall {args.hall!r} in {settings.source}")
+    first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
+    reasons = package_settings(settings).console.rating_reasons
+    rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last, reasons))
+    text = rating_export.export_text(spec, first, last, rows, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"{len(rows)} ratings of {spec.id} {first}..{last} -> {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text.removeprefix("\ufeff"))
+    return 0
 
 
 def _init(directory: Path) -> int:

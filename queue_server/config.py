@@ -45,6 +45,9 @@ class ServerSettings:
     bus: str = "memory://"
     replay_events: int = 2000
     client_queue: int = 500
+    # With bus = redis://: how long presence, printer states, rate limits, short locks and the
+    # login throttle wait for a Redis answer before going on without it (a hung Redis).
+    shared_state_timeout_ms: int = 1000
     # What one client may hold (issue #11): bodies, time to send a request, connections.
     max_body_bytes: int = 64 * 1024
     read_timeout_s: int = 10
@@ -307,6 +310,9 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
         bus=bus,
         replay_events=reader.positive(raw, "server", "replay_events", defaults.replay_events, 10),
         client_queue=reader.positive(raw, "server", "client_queue", defaults.client_queue, 10),
+        shared_state_timeout_ms=reader.positive(
+            raw, "server", "shared_state_timeout_ms", defaults.shared_state_timeout_ms, 50
+        ),
         max_body_bytes=reader.positive(raw, "server", "max_body_bytes", defaults.max_body_bytes, 1024),
         read_timeout_s=reader.positive(raw, "server", "read_timeout_s", defaults.read_timeout_s),
         keep_alive_s=reader.positive(raw, "server", "keep_alive_s", defaults.keep_alive_s),

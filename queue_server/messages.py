@@ -197,7 +197,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "「{category}」周末不办理，请于工作日前来",
         "en": "{category_en} is not served at weekends; please come on a working day",
     },
-    # ---- kiosk, printing, online tickets and bookings (ticket_printer) ----
+    # ---- kiosk, printing, online tickets and bookings (displays.ticketing, queue_server.ticketing) ----
     "error.no_printer": {
         "zh-CN": "没有为此自助机或请求指定打印机",
         "en": "No printer is configured for this kiosk or request",

@@ -81,7 +81,7 @@ class QueueService:
         self._devices: dict[str, tuple[Principal, float]] = {}
         self._accounts: dict[str, tuple[int | None, float]] = {}
         self._ticker: asyncio.Task[None] | None = None
-        redis = backends.redis[0] if backends.redis else None
+        redis = backends.shared_state
         self.presence = open_presence(redis, clock)
         counters = MemoryCounters(clock) if redis is None else RedisCounters(redis)
         self.throttle = LoginThrottle(counters)

@@ -48,6 +48,7 @@ PUBLIC = (
     "queue_server.reports.planner",
     "queue_server.reports.plan_jobs",
     "queue_server.reports.clerk_stats",
+    "queue_server.reports.rating_export",
     "queue_server.outbound.webhooks",
 )
 # The server's modules that put the pages together with the service.

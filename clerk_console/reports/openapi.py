@@ -35,6 +35,17 @@ DOC = ApiDoc(
                 "responses": responses("200", "401", "403", "404", "422"),
             }
         },
+        "/api/halls/{hall}/ratings/export": {
+            "get": {
+                "summary": "好差评 export: every rating of the days, JSON or CSV (docs/RATING_EXPORT.md)",
+                "parameters": [
+                    HALL_PARAM,
+                    *_RANGE,
+                    _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
+                ],
+                "responses": responses("200", "401", "403", "404", "422"),
+            }
+        },
         "/api/halls/{hall}/plan": {
             "get": {
                 "summary": "Staffing per slot, extended hours, weekend plan, roster; checked by simulation",

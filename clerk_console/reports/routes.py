@@ -4,6 +4,8 @@
 * `GET /api/halls/{hall}/plan?from=&to=&weekday=&target_wait=&target_level=&replications=`
   (supervisor, admin): the week plan (200) or its background job (202, `plan_jobs`)
 * `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
+* `GET /api/halls/{hall}/ratings/export?from=&to=&format=json|csv` (supervisor, admin): the
+  好差评 export (queue_server.reports.rating_export, docs/RATING_EXPORT.md)
 * `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
   API with the bearer token kept in localStorage)
@@ -33,6 +35,7 @@ from queue_server.auth import MANAGERS
 from queue_server.domain.errors import NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import pick_language
+from queue_server.reports import rating_export
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
 from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
@@ -105,9 +108,7 @@ async def reports(request: Request) -> Response:
     category = request.query_params.get("category") or None
     if category is not None and spec.category(category) is None:
         raise _bad("category", f"unknown category {category!r}")
-    fmt = request.query_params.get("format", "json")
-    if fmt not in ("json", "csv"):
-        raise _bad("format", "json or csv")
+    fmt = _format(request)
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
         raise _bad("table", " | ".join(CSV_TABLES))
@@ -119,11 +120,33 @@ async def reports(request: Request) -> Response:
     if fmt == "json":
         return JSONResponse(report)
     name = f"onewindow-{spec.id}-{start}-{end}{'-' + category if category else ''}-{table}.csv"
+    return _csv_download(report_csv(report, table), name)
+
+
+def _format(request: Request) -> str:
+    fmt = request.query_params.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise _bad("format", "json or csv")
+    return fmt
+
+
+def _csv_download(text: str, name: str) -> Response:
+    """UTF-8 with a byte-order mark, so that Excel reads the Chinese right."""
     return Response(
-        "\ufeff" + report_csv(report, table),
+        "\ufeff" + text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+async def ratings_export(request: Request) -> Response:
+    spec, svc = await _manager_hall(request)
+    start, end = _dates(request, spec)
+    fmt = _format(request)
+    rows = await rating_export.export_rows(svc.store, spec, start, end, settings(request).rating_reasons)
+    if fmt == "json":
+        return JSONResponse(rating_export.export_document(spec, start, end, rows))
+    return _csv_download(rating_export.export_csv(rows), f"onewindow-{spec.id}-ratings-{start}-{end}.csv")
 
 
 async def plan(request: Request) -> JSONResponse:
@@ -239,6 +262,7 @@ routes: list[BaseRoute] = [
     Route("/api/halls/{hall}/plan", plan, methods=["GET"]),
     Route("/api/halls/{hall}/plan/jobs/{job}", plan_job, methods=["GET"]),
     Route("/api/halls/{hall}/crowded-periods", crowded, methods=["GET"]),
+    Route("/api/halls/{hall}/ratings/export", ratings_export, methods=["GET"]),
     Route("/supervise/halls/{hall}/reports", reports_page, methods=["GET"]),
     Mount("/reports/static", app=StaticFiles(directory=HERE / "static"), name="reports-static"),
 ]

@@ -8,11 +8,13 @@ what was made durable.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from sortedcontainers import SortedList
 
 from queue_server.domain import dispatch
 from queue_server.domain.dispatch_index import DispatchIndex
@@ -145,14 +147,19 @@ class HallState:
     ) -> None:
         self.spec = spec
         self.tickets: dict[str, Ticket] = {t.id: t for t in tickets}
-        # Indexes of the waiting line, kept in step with `tickets` by apply() and restore().
+        # Indexes of `tickets`, kept in step by apply() and restore(): the waiting line, ...
         self._waiting: dict[str, Ticket] = {}
         self._dispatch = DispatchIndex()
+        # ... each category's waiting tickets in queue order, ...
+        self._queue_order: dict[str, SortedList[tuple[datetime, str]]] = {}
+        self._last_queue_at = datetime.min.replace(tzinfo=UTC)
+        # ... the tickets on hold at each window, and every ticket by (day, number).
+        self._held: dict[int, dict[str, Ticket]] = {}
+        self._held_window: dict[str, int] = {}
+        self._by_number: dict[tuple[date, str], str] = {}
         # The checkpoint whose undo log apply() fills, if any.
         self._undo: Checkpoint | None = None
-        self._waiting_by_category: Counter[str] = Counter()
-        self._last_queue_at = datetime.min.replace(tzinfo=UTC)
-        self._index_waiting(self.tickets.values())
+        self._index(self.tickets.values())
         known = {w.number: w for w in windows}
         self.windows: dict[int, Window] = {
             ws.number: replace(known[ws.number], spec=ws)
@@ -196,10 +203,10 @@ class HallState:
             raise NotFound("error.unknown_ticket", hall=self.spec.id, ticket=ticket_id) from None
 
     def ticket_by_number(self, number: str, day: date) -> Ticket:
-        for ticket in self.tickets.values():
-            if ticket.number == number.upper() and ticket.service_day == day:
-                return ticket
-        raise NotFound("error.unknown_number", hall=self.spec.id, number=number)
+        ticket_id = self._by_number.get((day, number.upper()))
+        if ticket_id is None:
+            raise NotFound("error.unknown_number", hall=self.spec.id, number=number)
+        return self.tickets[ticket_id]
 
     def waiting(self) -> list[Ticket]:
         return list(self._waiting.values())
@@ -213,10 +220,7 @@ class HallState:
         return dispatch.DispatchRules(self.spec.policy.priority_ratio, self.spec.policy.aging)
 
     def held_at(self, number: int) -> list[Ticket]:
-        return sorted(
-            (t for t in self.tickets.values() if t.status is TicketStatus.HELD and t.window == number),
-            key=_held_since,
-        )
+        return sorted(self._held.get(number, {}).values(), key=_held_since)
 
     # ---- the visitor's side --------------------------------------------------------
 
@@ -467,7 +471,7 @@ class HallState:
             gone = sum(
                 1 for i in {ticket.id, *leaving} if i in self._waiting and self._waiting[i].category in shared
             )
-            return sum(self._waiting_by_category[c] for c in shared) - gone
+            return sum(len(self._queue_order.get(c, ())) for c in shared) - gone
         place = (ticket.queue_at, ticket.id)
         return sum(
             1
@@ -492,7 +496,7 @@ class HallState:
         return round(ahead / max(open_windows, 1) * handling)
 
     def waiting_counts(self) -> dict[str, int]:
-        return {c.code: self._waiting_by_category[c.code] for c in self.spec.categories}
+        return {c.code: len(self._queue_order.get(c.code, ())) for c in self.spec.categories}
 
     def snapshot(self) -> dict[str, Any]:
         # One pass each over the held and the waiting tickets, not one per window or category.
@@ -559,11 +563,10 @@ class HallState:
         """Undo applied outcomes whose write failed: memory goes back to what is durable."""
         for ticket_id, before in checkpoint.tickets.items():
             if before is None:
-                self.tickets.pop(ticket_id, None)
-                self._index_waiting([], leaving=[ticket_id])
+                self._index([], leaving=[self.tickets.pop(ticket_id)])
             else:
                 self.tickets[ticket_id] = before
-                self._index_waiting([before])
+                self._index([before])
         self.windows.update(checkpoint.windows)
         for key, last in checkpoint.counters.items():
             if last is None:
@@ -590,7 +593,7 @@ class HallState:
                 if key not in undo.counters:
                     undo.counters[key] = self.counters.get(key)
         self.tickets.update(outcome.tickets)
-        self._index_waiting(outcome.tickets.values())
+        self._index(outcome.tickets.values())
         self.windows.update(outcome.windows)
         self.counters.update(outcome.counters)
         for event in outcome.events:
@@ -598,8 +601,7 @@ class HallState:
             self._remember_event(event)
         for ticket in outcome.tickets.values():
             self._remember_handling(ticket)
-        for ticket_id in outcome.forget:
-            self.tickets.pop(ticket_id, None)
+        self._index([], leaving=[self.tickets.pop(i) for i in outcome.forget if i in self.tickets])
         if outcome.service_day is not None:
             self.today = max(outcome.service_day, self.today or outcome.service_day)
             self.calls_day = max(outcome.service_day, self.calls_day or outcome.service_day)
@@ -734,32 +736,41 @@ class HallState:
     def _requeue_at(self, ticket: Ticket, now: datetime) -> datetime:
         """Behind the next few waiting tickets of the same category, not at the end of the line."""
         behind = self.spec.policy.no_show_requeue_behind
-        line = sorted(t.queue_at for t in self.waiting() if t.category == ticket.category)
+        line = [at for at, _ in self._queue_order.get(ticket.category, SortedList()).islice(0, behind + 1)]
         if len(line) <= behind:
             return now
         if behind == 0:
             return line[0] - timedelta(microseconds=1)
         return line[behind - 1] + (line[behind] - line[behind - 1]) / 2
 
-    def _index_waiting(self, tickets: Iterable[Ticket], leaving: Iterable[str] = ()) -> None:
-        """Keeps the waiting-line indexes in step: `tickets` as they are now, `leaving` the
-        ids of tickets no longer in the hall's live state."""
-        for ticket_id in leaving:
-            previous = self._waiting.pop(ticket_id, None)
-            if previous is not None:
-                self._waiting_by_category[previous.category] -= 1
-                self._dispatch.discard(ticket_id)
+    def _index(self, tickets: Iterable[Ticket], leaving: Iterable[Ticket] = ()) -> None:
+        """Keeps the indexes in step: `tickets` as they are now, `leaving` the tickets no
+        longer in the hall's live state."""
+        for ticket in leaving:
+            self._unindex(ticket.id)
+            self._by_number.pop((ticket.service_day, ticket.number), None)
         for ticket in tickets:
-            previous = self._waiting.pop(ticket.id, None)
-            if previous is not None:
-                self._waiting_by_category[previous.category] -= 1
+            self._unindex(ticket.id)
+            self._by_number[(ticket.service_day, ticket.number)] = ticket.id
             if ticket.status is TicketStatus.WAITING:
                 self._waiting[ticket.id] = ticket
                 self._dispatch.put(candidate_of(ticket))
-                self._waiting_by_category[ticket.category] += 1
+                self._queue_order.setdefault(ticket.category, SortedList()).add((ticket.queue_at, ticket.id))
                 self._last_queue_at = max(self._last_queue_at, ticket.queue_at)
-            elif previous is not None:
-                self._dispatch.discard(ticket.id)
+            elif ticket.status is TicketStatus.HELD and ticket.window is not None:
+                self._held.setdefault(ticket.window, {})[ticket.id] = ticket
+                self._held_window[ticket.id] = ticket.window
+
+    def _unindex(self, ticket_id: str) -> None:
+        """Takes the ticket's last indexed version out of the waiting and held indexes."""
+        previous = self._waiting.pop(ticket_id, None)
+        if previous is not None:
+            self._queue_order[previous.category].remove((previous.queue_at, previous.id))
+            self._dispatch.discard(ticket_id)
+            return
+        window = self._held_window.pop(ticket_id, None)
+        if window is not None:
+            del self._held[window][ticket_id]
 
     def _remember_event(self, event: Event) -> None:
         if event.type is EventType.HALL_NOTICE:

@@ -66,6 +66,15 @@ class RatingRecord:
     channel: str
 
 
+@dataclass(frozen=True)
+class RatedTicket:
+    """A rating with what the rating export needs of its ticket (None if the ticket is gone)."""
+
+    rating: RatingRecord
+    number: str | None
+    category: str | None
+
+
 class JobState(StrEnum):
     QUEUED = "queued"  # waiting for the printer's agent (or for the printer to be fixed)
     SENT = "sent"  # handed to the agent, not yet acknowledged
@@ -328,6 +337,9 @@ class Store(Protocol):
     async def remove_rating(self, ticket: str) -> None: ...
 
     async def ratings_since(self, hall: str, start: datetime) -> list[RatingRecord]: ...
+
+    async def rated_tickets(self, hall: str, start: datetime, end: datetime) -> list[RatedTicket]:
+        """The hall's ratings given from `start` until before `end`, oldest first."""
 
     async def add_user(self, user: UserRecord) -> None: ...
 

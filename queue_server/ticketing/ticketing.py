@@ -42,7 +42,7 @@ class Ticketing:
     ) -> None:
         self.settings, self.service, self.phone_key = settings, service, phone_key
         # Shared by every process when the bus is Redis (queue_server.ephemeral, .printer_state).
-        redis = service.backends.redis[0] if service.backends.redis else None
+        redis = service.backends.shared_state
         self.dispatcher = PrintDispatcher(
             service.store, service.clock, open_printer_states(redis, service.clock)
         )

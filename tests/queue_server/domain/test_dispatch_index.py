@@ -1,4 +1,5 @@
-"""The dispatch index chooses exactly what the pure policy chooses on the whole line.
+"""The dispatch index chooses exactly what the pure policy chooses on the whole line, and
+the hall's other indexes (held tickets, numbers, queue order) answer what a scan would.
 
 Two levels: the index alone under random puts and discards, and a hall driven through
 random sequences of every step that moves a ticket in or out of a line (issue, call,
@@ -21,7 +22,7 @@ from queue_server.domain.dispatch import Candidate, DispatchRules, WindowView, c
 from queue_server.domain.dispatch_index import DispatchIndex
 from queue_server.domain.errors import DomainError
 from queue_server.domain.hall import Appointment, HallState, Outcome, candidate_of, window_view
-from queue_server.domain.model import TicketStatus
+from queue_server.domain.model import Ticket, TicketStatus
 from tests.conftest import demo_config
 from tests.queue_server.domain.test_dispatch import NOW, candidates, rules, windows
 
@@ -253,11 +254,18 @@ class Run:
             self.calls_checked += 1
             return outcome
         if step in ("start", "finish", "no_show", "hold"):
+            # mostly at a window that has someone to act on, so that holds and no-shows happen
+            busy = sorted(n for n, w in s.windows.items() if w.current_ticket is not None)
+            number = self.draw(st.sampled_from(busy)) if busy and self.draw(st.booleans()) else window
             verb = getattr(s, step)
-            return verb(window, now, "clerk")  # type: ignore[no-any-return]
+            return verb(number, now, "clerk")  # type: ignore[no-any-return]
         if step == "reactivate":
             ticket = self.pick((TicketStatus.NO_SHOW,))
-            return None if ticket is None else s.reactivate(ticket, now, "clerk")
+            if ticket is None:
+                return None
+            outcome = s.reactivate(ticket, now, "clerk")
+            assert outcome.tickets[ticket].queue_at == requeued_at(s, s.tickets[ticket], now)
+            return outcome
         if step == "call_back":
             return s.call_back(window, None, now, "clerk")
         if step == "transfer_category":
@@ -326,9 +334,30 @@ class Run:
         """The index holds every waiting ticket as it is now, and nothing else."""
         indexed = {c.id: c for c in self.state.dispatch_index.candidates()}
         assert indexed == {t.id: candidate_of(t) for t in self.state.waiting()}
+        tickets = self.state.tickets.values()
         assert {t.id for t in self.state.waiting()} == {
-            t.id for t in self.state.tickets.values() if t.status is TicketStatus.WAITING
+            t.id for t in tickets if t.status is TicketStatus.WAITING
         }
+        assert self.state.waiting_counts() == {
+            c: sum(1 for t in self.state.waiting() if t.category == c) for c in CATEGORIES
+        }
+        for number in self.state.windows:
+            held = [t for t in tickets if t.status is TicketStatus.HELD and t.window == number]
+            assert self.state.held_at(number) == sorted(held, key=lambda t: t.status_at or t.issued_at)
+        for ticket in tickets:
+            assert self.state.ticket_by_number(ticket.number.lower(), ticket.service_day) == ticket
+
+
+def requeued_at(state: HallState, ticket: Ticket, now: datetime) -> datetime:
+    """Where a returning no-show goes, by the rule on the whole line: behind the next
+    `no_show_requeue_behind` waiting tickets of its category."""
+    behind = state.spec.policy.no_show_requeue_behind
+    line = sorted(t.queue_at for t in state.waiting() if t.category == ticket.category)
+    if len(line) <= behind:
+        return now
+    if behind == 0:
+        return line[0] - timedelta(microseconds=1)
+    return line[behind - 1] + (line[behind] - line[behind - 1]) / 2
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

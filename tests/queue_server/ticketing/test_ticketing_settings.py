@@ -1,11 +1,10 @@
-"""The [ticketing] config section and the agent's --printer option: problems name their key."""
+"""The [ticketing] config section: every problem names its key."""
 
 from __future__ import annotations
 
 import pytest
 
 from queue_server.ticketing.settings import TicketingConfigError, parse_ticketing
-from ticket_printer.__main__ import parse_printer
 
 HALLS = {"weiyang"}
 
@@ -60,23 +59,3 @@ def test_every_problem_names_its_key() -> None:
     assert "ticketing.printers[0]: paper_mm must be 58 or 80" in problems
     assert "ticketing.printers[1].connection: printer kind must be one of" in problems
     assert "printer 'p' is declared twice" in problems
-
-
-@pytest.mark.parametrize(
-    ("spec", "expected"),
-    [
-        ("network:127.0.0.1:9101", "network printer 127.0.0.1:9101"),
-        ("network:printer.local", "network printer printer.local:9100"),
-        ("usb:0x0416:0x5011", "USB printer 0416:5011"),
-        ("serial:/dev/ttyS0:19200", "serial printer /dev/ttyS0"),
-        ("file:/dev/usb/lp0", "printer device /dev/usb/lp0"),
-        ("cups", "CUPS printer (default)"),
-    ],
-)
-def test_printer_option(spec: str, expected: str) -> None:
-    assert parse_printer(spec).describe() == expected
-
-
-def test_bad_printer_option_says_what_is_accepted() -> None:
-    with pytest.raises(ValueError, match="network:HOST"):
-        parse_printer("bluetooth:aa:bb")
