@@ -250,9 +250,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin.webhook.state": {"zh-CN": "状态", "en": "State"},
     "admin.webhook.delivered": {"zh-CN": "已投递至", "en": "Delivered up to"},
     "admin.webhook.add": {"zh-CN": "添加 Webhook", "en": "Add webhook"},
-    "admin.webhook.secret": {"zh-CN": "签名密钥（只显示这一次）：", "en": "Signing secret (shown this once):"},
+    "admin.webhook.secret": {
+        "zh-CN": "签名密钥（只显示这一次）：",
+        "en": "Signing secret (shown this once):",
+    },
     "admin.webhook.ok": {"zh-CN": "正常", "en": "Working"},
-    "admin.webhook.failing": {"zh-CN": "投递失败，重试中（{attempts} 次）", "en": "Failing, retrying ({attempts} tries)"},
+    "admin.webhook.failing": {
+        "zh-CN": "投递失败，重试中（{attempts} 次）",
+        "en": "Failing, retrying ({attempts} tries)",
+    },
     "admin.webhook.disabled": {"zh-CN": "已停用（失败超过一天）", "en": "Disabled (failed for a day)"},
     "admin.webhook.enable": {"zh-CN": "重新启用", "en": "Enable again"},
     "admin.webhook.remove": {"zh-CN": "删除", "en": "Remove"},
