@@ -19,6 +19,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} has no window {window}",
     },
     "error.unknown_ticket": {"zh-CN": "没有这张票：{ticket}", "en": "Unknown ticket: {ticket}"},
+    # Visitor notifications (queue_server.outbound.notifier); a hall may word its own.
+    "notify.ahead": {
+        "zh-CN": "【{hall}】您的 {number} 号前面还有 {ahead} 位，请回到大厅留意叫号。",
+        "en": "[{hall}] {number}: {ahead} ahead of you. Please come back to the hall.",
+    },
+    "notify.called": {
+        "zh-CN": "【{hall}】请 {number} 号到 {window} 号窗口办理。",
+        "en": "[{hall}] {number}, please go to window {window}.",
+    },
     "error.unknown_webhook": {
         "zh-CN": "大厅 {hall} 没有这个 Webhook：{webhook}",
         "en": "Hall {hall} has no webhook {webhook}",

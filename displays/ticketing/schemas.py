@@ -32,6 +32,11 @@ class ReprintBody(_Body):
 class OnlineIssueBody(_Body):
     category: str = Field(min_length=1, max_length=32)
     phone: str = Field(min_length=1, max_length=32)
+    notify: bool = Field(
+        default=False,
+        description="The visitor agrees to a message (SMS/WeChat) when a few are ahead and when called",
+    )
+    language: Language = Field(default="zh-CN", description="The messages' language")
 
 
 class BookingBody(_Body):

@@ -151,7 +151,7 @@ async def online_issue(request: Request) -> JSONResponse:
     view = await svc.answered(hall, key)
     if view is not None:
         return _online_issued(request, svc, hall, view)
-    view = await tickets.issue_online(hall, data.category, data.phone, key)
+    view = await tickets.issue_online(hall, data.category, data.phone, key, data.notify, data.language)
     return _online_issued(request, svc, hall, view)
 
 

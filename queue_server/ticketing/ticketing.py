@@ -16,7 +16,7 @@ from queue_server.domain.model import NORMAL, HallSpec
 from queue_server.domain.numbering import service_day
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
-from queue_server.storage.base import JobState, OnlineClaim, PrintJob
+from queue_server.storage.base import JobState, OnlineClaim, PrintJob, VisitorContact
 from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
 from queue_server.ticketing.online import normalise_phone, phone_hash
@@ -39,8 +39,11 @@ class Ticketing:
         settings: TicketingSettings,
         service: QueueService,
         phone_key: bytes,
+        keep_contacts: bool = False,
     ) -> None:
         self.settings, self.service, self.phone_key = settings, service, phone_key
+        # Visitor notifications are on: the phone numbers visitors agree to be told at are kept.
+        self.keep_contacts = keep_contacts
         # Shared by every process when the bus is Redis (queue_server.ephemeral, .printer_state).
         redis = service.backends.shared_state
         self.dispatcher = PrintDispatcher(
@@ -57,17 +60,29 @@ class Ticketing:
         self.watchers: dict[str, int] = {}
 
     @classmethod
-    async def open(cls, settings: TicketingSettings, service: QueueService) -> Ticketing:
+    async def open(
+        cls, settings: TicketingSettings, service: QueueService, keep_contacts: bool = False
+    ) -> Ticketing:
         phone_key = await service.store.secret("online_phone_key", secrets.token_hex(32))
-        ticketing = cls(settings, service, bytes.fromhex(phone_key))
+        ticketing = cls(settings, service, bytes.fromhex(phone_key), keep_contacts)
         await ticketing.dispatcher.start()
         return ticketing
 
     async def close(self) -> None:
         await self.dispatcher.stop()
 
-    async def issue_online(self, hall: str, category: str, raw_phone: str, key: str | None) -> dict[str, Any]:
-        """线上取号 for a phone number, within its daily limit; the ticket's view."""
+    async def issue_online(
+        self,
+        hall: str,
+        category: str,
+        raw_phone: str,
+        key: str | None,
+        notify: bool = False,
+        language: str = "zh-CN",
+    ) -> dict[str, Any]:
+        """线上取号 for a phone number, within its daily limit; the ticket's view. With `notify`
+        (the visitor's consent) the number is kept to tell them of their turn, if the hall has
+        notifications on."""
         phone = normalise_phone(raw_phone)
         if phone is None:
             raise Invalid("error.bad_phone")
@@ -89,6 +104,8 @@ class Ticketing:
                 key=key,
             )
             await store.add_online_claim(OnlineClaim(view["id"], hall, day, digest, now))
+        if notify and self.keep_contacts:
+            await store.add_visitor_contact(VisitorContact(view["id"], hall, day, phone, language, now))
         return view
 
     def tracking_url(self, base_url: str, ticket_id: str) -> str:
