@@ -5,6 +5,9 @@
 * The page packages, `displays` (visitors) and `clerk_console` (staff), import the queue server
   only through its public modules (PUBLIC) and do not import each other.
 * `queue_server` has no pages: only the module that assembles the app imports the page packages.
+* `page_kit`, the front-end kit both page packages use (the pages' catalog), imports the queue
+  server only through its public modules and none of the page packages; only the pages and the
+  app assembly import it.
 
 Every import counts, also one inside a function, and `from queue_server import storage` is an
 import of `queue_server.storage`. The storage rule (no SQL outside `queue_server/storage`) is
@@ -17,7 +20,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("queue_server", "displays", "clerk_console", "ticket_printer")
+PACKAGES = ("queue_server", "displays", "clerk_console", "ticket_printer", "page_kit")
+KIT = "page_kit"
 PAGES = ("displays", "clerk_console")
 
 # What of the queue server the pages use: the service and its view models (the domain core),
@@ -92,8 +96,12 @@ def broken_rule(importer: str, name: str) -> str | None:
         return "the print agent imports nothing of the server or the pages"
     if source in PAGES and target in PAGES:
         return "the visitors' and the staff's pages do not import each other"
-    if source in PAGES and target == "queue_server" and not within(name, PUBLIC):
+    if source in (*PAGES, KIT) and target == "queue_server" and not within(name, PUBLIC):
         return "a page package imports only the queue server's public modules"
+    if source == KIT and target in PAGES:
+        return "the pages' kit serves both page packages: it imports neither"
+    if source == "queue_server" and target == KIT and not within(importer, ASSEMBLY):
+        return "the queue server has no pages: only its app assembly imports their kit"
     if source == "queue_server" and target in PAGES and not within(importer, ASSEMBLY):
         return "the queue server has no pages: only its app assembly imports them"
     return None
@@ -137,7 +145,11 @@ def test_the_checker_catches_each_broken_rule() -> None:
     assert check("ticket_printer/agent.py", "from queue_server.domain.model import HallSpec")
     assert check("ticket_printer/agent.py", "import displays.ticketing.kiosk")
     # The pages importing each other; the server importing a page outside the app assembly.
-    assert check("displays/routes.py", "from clerk_console.messages import both")
+    assert check("displays/routes.py", "from clerk_console.pages import reports_page")
+    # The kit importing a page package or the server's internals; the server importing the kit.
+    assert check("page_kit/messages.py", "from displays.routes import routes")
+    assert check("page_kit/messages.py", "from queue_server.storage import open_store")
+    assert check("queue_server/service.py", "from page_kit.messages import translate")
     assert check("queue_server/service.py", "from displays.ticketing.views import visitor_view")
     assert check("queue_server/ticketing/ticketing.py", "from . import settings\nfrom displays import routes")
     # A relative import is resolved against the importing module's package.
@@ -150,6 +162,8 @@ def test_the_checker_catches_each_broken_rule() -> None:
 
 def test_what_the_rules_allow_passes() -> None:
     assert check("displays/routes.py", "from queue_server.service import QueueService") == []
+    assert check("clerk_console/pages.py", "from page_kit.messages import page_strings") == []
+    assert check("page_kit/messages.py", "from queue_server.messages import render") == []
     assert check("clerk_console/pages.py", "from queue_server.domain.model import HallSpec") == []
     assert check("clerk_console/api.py", "from queue_server import ratings") == []
     assert check("displays/ticketing/kiosk.py", "from ticket_printer.messages import Language") == []

@@ -28,12 +28,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
+from page_kit.messages import MESSAGES
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
 from queue_server.domain.errors import NotFound
 from queue_server.domain.model import HallSpec
-from queue_server.messages import MESSAGES, pick_language
+from queue_server.messages import pick_language
 from queue_server.reports import rating_export
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
@@ -222,7 +223,7 @@ async def crowded(request: Request) -> JSONResponse:
 
 
 def page_texts() -> dict[str, dict[str, str]]:
-    """The page's sentences, from the server's one catalog (keys `reports.*`)."""
+    """The page's own sentences, from the pages' catalog (keys `reports.*`), per language."""
     out: dict[str, dict[str, str]] = {}
     for key, entry in MESSAGES.items():
         if key.startswith("reports."):

@@ -16,7 +16,7 @@ export function t(key, params = {}) {
   const entry = STRINGS[key];
   if (!entry) return key;
   const template = entry[lang] || entry["zh-CN"];
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return globalThis.kit.fill(template, params); // the kit's one formatter
 }
 
 // A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).

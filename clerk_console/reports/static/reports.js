@@ -8,7 +8,7 @@
   const charts = {};
   const COLORS = { blue: "#2f6fb0", teal: "#1a9c8c", amber: "#d98a1c", red: "#c8102e", grey: "#9aa5b1" };
   const weekdays = T.weekdays.split(",");
-  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
+  const fmt = (s, p) => kit.fill(s, p); // the kit's one formatter
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
