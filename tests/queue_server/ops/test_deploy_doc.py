@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import httpx2 as httpx
@@ -169,7 +170,10 @@ def test_the_dockerfile_passes_hadolint_and_runs_as_a_user_with_a_readiness_chec
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^USER 10001", dockerfile, re.M)
     assert "/readyz" in re.search(r"^HEALTHCHECK.*(?:\n\s+.*)*", dockerfile, re.M).group(0)  # type: ignore[union-attr]
-    for package in ("queue_server", "displays", "clerk_console", "ticket_printer"):
+    # Every package the distribution installs is copied in.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
         assert f"COPY {package} ./{package}" in dockerfile
 
 
