@@ -16,15 +16,14 @@ from starlette.routing import Route
 
 from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
 from clerk_console.context import settings
-from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody, TransferBody
+from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
 from clerk_console.views import board_view, console_view
 from queue_server import ratings
 from queue_server.api.deps import bearer_token, body, principal, service, window_number
+from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
-from queue_server.domain.errors import Conflict, Forbidden, NotFound
-from queue_server.domain.events import EventType
+from queue_server.domain.errors import Forbidden
 from queue_server.domain.hall import HallState
-from queue_server.domain.model import TicketStatus
 from queue_server.domain.numbering import service_day
 from queue_server.reports.clerk_stats import clerk_figures, day_start, steps_since
 from queue_server.service import QueueService
@@ -115,7 +114,7 @@ async def ticket_history(request: Request) -> JSONResponse:
 
 async def transfer_ticket(request: Request) -> JSONResponse:
     hall, ticket_id = _hall(request), request.path_params["ticket"]
-    data = await body(request, TransferBody)
+    data = await body(request, TransferTarget)
     view = await service(request).transfer_ticket(
         hall,
         ticket_id,
@@ -148,8 +147,7 @@ async def rate_ticket(request: Request) -> JSONResponse:
     - the rating device bound to the ticket's window (a screen registered with --window), by
       the ticket's id or number, channel `device`.
     """
-    hall, ticket_id = _hall(request), request.path_params["ticket"]
-    svc = service(request)
+    hall, ticket = _hall(request), request.path_params["ticket"]
     channel, actor, window = "phone", "visitor", None
     if bearer_token(request) is not None:
         caller = await principal(request)
@@ -158,64 +156,14 @@ async def rate_ticket(request: Request) -> JSONResponse:
             raise Forbidden("error.rating_device_unbound", device=caller.name)
         channel, actor, window = "device", caller.actor, caller.window
     data = await body(request, RatingBody)
-    ratings.check_rating(data.level, data.reason, data.comment, settings(request).reason_codes())
-    state = await _current(svc, hall)
-    if window is not None:
-        ticket_id = _finished_at(state, window, ticket_id)
-    ticket = state.tickets.get(ticket_id)
-    if ticket is None:
-        old = await svc.store.get_ticket(hall, ticket_id)
-        if old is None:
-            raise NotFound("error.unknown_ticket", hall=hall, ticket=ticket_id)
-        raise Conflict("error.rating_closed", number=old.number)
-    if ticket.status is not TicketStatus.DONE:
-        raise Conflict("error.rating_not_done", number=ticket.number, status=ticket.status.value)
-    if window is not None and ticket.window != window:
-        raise Forbidden("error.rating_other_window", number=ticket.number, window=window)
-    rating = ratings.Rating(
-        hall=hall,
-        ticket=ticket_id,
-        window=ticket.window,
-        clerk=await _clerk_who_finished(svc, hall, ticket_id, state),
-        level=data.level,
-        reason=data.reason,
-        comment=data.comment or None,
-        at=svc.clock.now(),
-        channel=channel,
+    given = ratings.Given(data.level, data.reason, data.comment or None, channel, actor, window)
+    rating, number = await ratings.rate(
+        service(request), hall, ticket, given, settings(request).reason_codes()
     )
-    await ratings.save(svc.store, rating, ticket.number)
-    try:
-        await svc.record_rating(hall, ticket_id, data.level, rating.bad, actor)
-    except BaseException:
-        await ratings.withdraw(svc.store, ticket_id)  # no rating without its ledger entry
-        raise
     return JSONResponse(
-        {"ticket": ticket.number, "level": rating.level, "bad": rating.bad, "channel": channel},
+        {"ticket": number, "level": rating.level, "bad": rating.bad, "channel": channel},
         status_code=201,
     )
-
-
-def _finished_at(state: HallState, window: int, id_or_number: str) -> str:
-    """A rating device names the visitor by number (it never receives ids): today's ticket of
-    that number finished at its window, if any; else what it gave, as an id."""
-    matches = [
-        t
-        for t in state.tickets.values()
-        if t.number == id_or_number.upper() and t.window == window and t.status is TicketStatus.DONE
-    ]
-    return max(matches, key=lambda t: t.finished_at or t.issued_at).id if matches else id_or_number
-
-
-async def _clerk_who_finished(svc: QueueService, hall: str, ticket_id: str, state: HallState) -> str | None:
-    """The clerk of the window at the finish, from the ledger. Scaled out, the ledger is written
-    a moment after the step: until then the window's clerk now (a visitor rates within a
-    minute, before the clerk has left) stands in."""
-    for event in reversed(await svc.store.ticket_events(hall, ticket_id)):
-        if event.type is EventType.TICKET_FINISHED:
-            clerk = (event.data.get("window") or {}).get("clerk")
-            return clerk if isinstance(clerk, str) else None
-    window = state.tickets[ticket_id].window
-    return None if window is None else state.window(window).clerk
 
 
 def _parse_time(value: object) -> datetime | None:

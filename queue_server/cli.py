@@ -40,6 +40,7 @@ from queue_server.reports import cli as reports_cli
 from queue_server.reports import rating_export
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
+from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import Bookings
 
 _T = TypeVar("_T")
@@ -102,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     booking_add.add_argument("--category", required=True)
     booking_add.add_argument("--start", required=True, help='hall local time, "2026-11-23 10:00"')
     booking_add.add_argument("--end", required=True, help='hall local time, "2026-11-23 10:30"')
+    commands.add_parser(
+        "backup", help="copy the store to FILE (SQLite: safe while the server runs; PostgreSQL: pg_dump)"
+    ).add_argument("file")
+    commands.add_parser(
+        "restore", help="replace the store's content with FILE's (stop the server first)"
+    ).add_argument("file")
     reports_cli.add_parsers(commands)
     rating_export.add_parser(commands)
     return parser
@@ -132,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             settings = _with_logging_flags(settings, args)
             return _serve(settings, args.host, args.port, args.workers, location)
+        if args.command == "backup":
+            print(backup(settings.server.store, Path(args.file)))
+            return 0
+        if args.command == "restore":
+            return _restore(settings, Path(args.file))
         if args.command == "db":
             _with_store(settings, _report_schema)
             return 0
@@ -176,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return reports_cli.run(settings, args)
         if args.command == rating_export.COMMAND:
             return _export_ratings(settings, args)
+    except BackupError as exc:
+        print(f"onewindow {args.command}: {exc}", file=sys.stderr)
+        return 1
     except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
         return 2
@@ -283,6 +298,25 @@ def _with_logging_flags(settings: Settings, args: argparse.Namespace) -> Setting
         requests=args.access_log or logging.requests,
     )
     return replace(settings, logging=logging)
+
+
+def _restore(settings: Settings, source: Path) -> int:
+    try:
+        # Every server holds the store's lock shared: taken alone, none is running on it.
+        lock = StoreLock(settings.server.store, exclusive=True)
+    except StoreInUse as exc:
+        print(
+            f"onewindow restore: a server is running on the store {exc} (or demo-data is writing "
+            "into it); stop it first (systemctl stop onewindow). Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        print(restore(source, settings.server.store))
+    finally:
+        lock.release()
+    print("start the server again: it brings the schema up to date if the backup is older")
+    return 0
 
 
 def _read_password() -> str:

@@ -389,6 +389,8 @@ def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
         policy=policy,
         notice=reader.get(raw, path, "notice", str, ""),
         holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
+        # At least a day: the phone's daily limit counts the day's claims.
+        phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
     )
 
 

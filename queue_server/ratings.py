@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from queue_server.domain.errors import Conflict, Invalid
+from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from queue_server.domain.events import EventType
+from queue_server.domain.hall import HallState
+from queue_server.domain.model import TicketStatus
+from queue_server.service import QueueService
 from queue_server.storage.base import RatingRecord, Store
 
 LEVELS = (5, 4, 3, 2, 1)
@@ -53,3 +57,77 @@ async def withdraw(store: Store, ticket: str) -> None:
 
 async def since(store: Store, hall: str, start: datetime) -> list[Rating]:
     return [Rating(**record.__dict__) for record in await store.ratings_since(hall, start)]
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a rater gave, and who: the visitor's phone (`window` None, the ticket named by its
+    id) or the rating device of `window` (the ticket named by id or number)."""
+
+    level: int
+    reason: str | None
+    comment: str | None
+    channel: str
+    actor: str
+    window: int | None = None
+
+
+async def rate(
+    svc: QueueService, hall: str, ticket: str, given: Given, reasons: frozenset[str]
+) -> tuple[Rating, str]:
+    """Keeps the rating of a finished ticket, once: the row, then its ledger entry (the row is
+    withdrawn if the entry cannot be written). The rating and the ticket's number."""
+    check_rating(given.level, given.reason, given.comment, reasons)
+    state = await svc.hall(hall).current()
+    ticket_id = ticket if given.window is None else _finished_at(state, given.window, ticket)
+    found = state.tickets.get(ticket_id)
+    if found is None:
+        old = await svc.store.get_ticket(hall, ticket_id)
+        if old is None:
+            raise NotFound("error.unknown_ticket", hall=hall, ticket=ticket_id)
+        raise Conflict("error.rating_closed", number=old.number)
+    if found.status is not TicketStatus.DONE:
+        raise Conflict("error.rating_not_done", number=found.number, status=found.status.value)
+    if given.window is not None and found.window != given.window:
+        raise Forbidden("error.rating_other_window", number=found.number, window=given.window)
+    rating = Rating(
+        hall=hall,
+        ticket=ticket_id,
+        window=found.window,
+        clerk=await _clerk_who_finished(svc, hall, ticket_id, state),
+        level=given.level,
+        reason=given.reason,
+        comment=given.comment,
+        at=svc.clock.now(),
+        channel=given.channel,
+    )
+    await save(svc.store, rating, found.number)
+    try:
+        await svc.record_rating(hall, ticket_id, given.level, rating.bad, given.actor)
+    except BaseException:
+        await withdraw(svc.store, ticket_id)  # no rating without its ledger entry
+        raise
+    return rating, found.number
+
+
+def _finished_at(state: HallState, window: int, id_or_number: str) -> str:
+    """A rating device names the visitor by number (it never receives ids): today's ticket of
+    that number finished at its window, if any; else what it gave, as an id."""
+    matches = [
+        t
+        for t in state.tickets.values()
+        if t.number == id_or_number.upper() and t.window == window and t.status is TicketStatus.DONE
+    ]
+    return max(matches, key=lambda t: t.finished_at or t.issued_at).id if matches else id_or_number
+
+
+async def _clerk_who_finished(svc: QueueService, hall: str, ticket_id: str, state: HallState) -> str | None:
+    """The clerk of the window at the finish, from the ledger. Scaled out, the ledger is written
+    a moment after the step: until then the window's clerk now (a visitor rates within a
+    minute, before the clerk has left) stands in."""
+    for event in reversed(await svc.store.ticket_events(hall, ticket_id)):
+        if event.type is EventType.TICKET_FINISHED:
+            clerk = (event.data.get("window") or {}).get("clerk")
+            return clerk if isinstance(clerk, str) else None
+    window = state.tickets[ticket_id].window
+    return None if window is None else state.window(window).clerk

@@ -4,6 +4,8 @@
 // sent as an Authorization header; no cookie is ever set, so there is nothing for a forged
 // cross-site request to ride on (no CSRF token needed).
 
+import { HallStream } from "/kit/stream.js";
+
 export const config = JSON.parse(document.getElementById("config").textContent);
 const STRINGS = config.strings;
 const LANG_KEY = "onewindow.lang";
@@ -16,7 +18,7 @@ export function t(key, params = {}) {
   const entry = STRINGS[key];
   if (!entry) return key;
   const template = entry[lang] || entry["zh-CN"];
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return globalThis.kit.fill(template, params); // the kit's one formatter
 }
 
 // A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).
@@ -188,55 +190,21 @@ applyTexts();
 
 // ---- the live stream --------------------------------------------------------------------
 
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 5000;
-const WATCHDOG_MS = 25000; // the server sends a heartbeat every 10 s
-
 // The hall's events as "something changed" signals: every page re-reads its view from the
-// API after a change, so a missed or doubled event can never leave it wrong for long.
+// API after a change, so a missed or doubled event can never leave it wrong for long. The
+// connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
 export class LiveHall {
   constructor(hall, token, onMessage) {
-    this.hall = hall;
-    this.token = token;
-    this.onMessage = onMessage;
-    this.seq = null;
-    this.attempt = 0;
-    this.watchdog = null;
+    const where = { ws: `/ws/halls/${encodeURIComponent(hall)}`, token };
+    this.stream = new HallStream(where, null, {
+      snapshot: (msg) => onMessage(msg),
+      event: (msg) => onMessage(msg),
+      online: (online) => setLive(online),
+      refused: (msg) => { if (msg) showError(msg.message); },
+    });
   }
 
-  start() { this.connect(); }
-
-  connect() {
-    const url = new URL(`/ws/halls/${encodeURIComponent(this.hall)}`, location.href);
-    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("token", this.token);
-    if (this.seq !== null) url.searchParams.set("after", String(this.seq));
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    socket.onmessage = (message) => {
-      this.arm(socket);
-      const msg = JSON.parse(message.data);
-      if (msg.kind === "error") { showError(msg.message); return; }
-      this.attempt = 0;
-      setLive(true);
-      if (typeof msg.seq === "number") this.seq = msg.seq;
-      if (msg.kind !== "heartbeat") this.onMessage(msg);
-    };
-    socket.onclose = (closed) => {
-      if (socket !== this.socket) return;
-      clearTimeout(this.watchdog);
-      setLive(false);
-      if (closed.code === 4008) this.seq = null; // too far behind: start again from a snapshot
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt++);
-      setTimeout(() => this.connect(), closed.code >= 4400 && closed.code < 4500 ? 30000 : delay);
-    };
-    this.arm(socket);
-  }
-
-  arm(socket) {
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => socket.close(), WATCHDOG_MS);
-  }
+  start() { this.stream.start(); }
 }
 
 // Runs `work` at most once per `ms`, trailing: a burst of events makes one refetch.

@@ -97,6 +97,8 @@ class HallSpec:
     notice: str = ""
     holidays: frozenset[date] = frozenset()
     """Days the hall is closed (法定节假日): left out of every plan's history."""
+    phone_retention: timedelta = timedelta(days=30)
+    """How long what an online ticket's phone number leaves behind is kept (docs/PRIVACY.md)."""
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

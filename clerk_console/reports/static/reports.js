@@ -8,7 +8,7 @@
   const charts = {};
   const COLORS = { blue: "#2f6fb0", teal: "#1a9c8c", amber: "#d98a1c", red: "#c8102e", grey: "#9aa5b1" };
   const weekdays = T.weekdays.split(",");
-  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
+  const fmt = (s, p) => kit.fill(s, p); // the kit's one formatter
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
@@ -67,7 +67,9 @@
 
   function query() {
     const f = new FormData($("filters"));
-    const q = new URLSearchParams({ from: f.get("from"), to: f.get("to") });
+    // The API takes a first day and a number of days (at most a year); the page shows both ends.
+    const days = Math.round((Date.parse(f.get("to")) - Date.parse(f.get("from"))) / 86400000) + 1;
+    const q = new URLSearchParams({ from: f.get("from"), days: String(days) });
     if (f.get("category")) q.set("category", f.get("category"));
     return q;
   }
@@ -225,7 +227,7 @@
       const r = await api(`/api/halls/${cfg.hall}/reports?` + q);
       const url = URL.createObjectURL(await r.blob());
       const a = document.createElement("a");
-      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${q.get("to")}.csv`;
+      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${new FormData($("filters")).get("to")}.csv`;
       document.body.appendChild(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) { $("status").textContent = e.message; }

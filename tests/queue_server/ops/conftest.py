@@ -61,10 +61,21 @@ class Served:
         return self.process.log.read_text(encoding="utf-8")
 
 
-def serve(directory: Path, args: tuple[str, ...] = (), **sections: dict[str, Any]) -> Iterator[Served]:
-    config = write_config(directory, **sections)
-    devices = seed_people(load_settings(config), ManualClock(MONDAY_10AM))
-    clock = ClockFile(directory / "clock.txt", MONDAY_10AM)
+def serve(
+    directory: Path,
+    args: tuple[str, ...] = (),
+    seed: bool = True,
+    start: datetime = MONDAY_10AM,
+    **sections: dict[str, Any],
+) -> Iterator[Served]:
+    """Serves a new hall in `directory` (its people added), or with `seed=False` the one
+    that is there already, from the instant `start` on."""
+    config = directory / "config.toml"
+    devices: dict[str, str] = {}
+    if seed:
+        write_config(directory, **sections)
+        devices = seed_people(load_settings(config), ManualClock(MONDAY_10AM))
+    clock = ClockFile(directory / "clock.txt", start)
     process = ServerProcess(config, env={TEST_CLOCK_ENV: str(clock.path)}, args=args).start()
     try:
         with httpx.Client(base_url=process.url, timeout=10) as client:
