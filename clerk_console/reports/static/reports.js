@@ -54,7 +54,9 @@
 
   function query() {
     const f = new FormData($("filters"));
-    const q = new URLSearchParams({ from: f.get("from"), to: f.get("to") });
+    // The API takes a first day and a number of days (at most a year); the page shows both ends.
+    const days = Math.round((Date.parse(f.get("to")) - Date.parse(f.get("from"))) / 86400000) + 1;
+    const q = new URLSearchParams({ from: f.get("from"), days: String(days) });
     if (f.get("category")) q.set("category", f.get("category"));
     return q;
   }
@@ -212,7 +214,7 @@
       const r = await api(`/api/halls/${cfg.hall}/reports?` + q);
       const url = URL.createObjectURL(await r.blob());
       const a = document.createElement("a");
-      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${q.get("to")}.csv`;
+      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${new FormData($("filters")).get("to")}.csv`;
       document.body.appendChild(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) { $("status").textContent = e.message; }

@@ -94,8 +94,7 @@ async def test_one_booking_checked_in_on_two_processes_at_once_gives_one_ticket(
         f"{pair.a.url}/api/halls/weiyang/bookings",
         json={
             "category": "realestate",
-            "slot_start": "2026-12-02T10:15:00+08:00",
-            "slot_end": "2026-12-02T10:45:00+08:00",
+            "slot": {"start": "2026-12-02T10:15:00+08:00", "minutes": 30},
         },
         headers=headers,
     )
