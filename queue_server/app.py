@@ -20,6 +20,7 @@ import clerk_console.routes
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
+import page_kit.routes
 from clerk_console.settings import ConsoleSettings, console_settings
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
@@ -39,6 +40,7 @@ from queue_server.outbound import openapi as outbound_openapi
 from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
 from queue_server.outbound.deliverer import WebhookDeliverer
+from queue_server.outbound.notifier import GatewayNotifier, VisitorNotifications
 from queue_server.outbound.settings import OutboundSettings, outbound_settings
 from queue_server.service import QueueService
 from queue_server.ticketing.settings import TicketingSettings, load_ticketing
@@ -99,13 +101,21 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         sections.outbound,
         lambda hall, kind, params: webhooks.raise_alert(service, hall, kind, params),
     )
+    notifier = sections.outbound.notifier
+    notifications = (
+        VisitorNotifications(service, GatewayNotifier(notifier, clock.now), notifier)
+        if notifier.enabled
+        else None
+    )
 
     retention = PhoneRetention(service.store, settings.halls, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         await service.start()
-        ticketing = await Ticketing.open(sections.ticketing, service)
+        ticketing = await Ticketing.open(
+            sections.ticketing, service, keep_contacts=sections.outbound.notifier.enabled
+        )
         announcer = Announcer(sections.displays)
         log.info(
             "serving halls %s; store %s, bus %s",
@@ -114,6 +124,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             _without_credentials(settings.server.bus),
         )
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
+        if notifications is not None:
+            await notifications.start()
         retention.start()  # erases expired phone hashes once a day
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
@@ -129,6 +141,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         finally:
             await retention.stop()
             await deliverer.stop()
+            if notifications is not None:
+                await notifications.stop()
             await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
             await ticketing.close()
             await service.stop()
@@ -144,7 +158,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(*API_DOCS),
+        *openapi.routes(settings, *API_DOCS),
+        *page_kit.routes.routes,
         *displays.routes.routes,
         *clerk_console.reports.routes.routes,
         *outbound_routes.routes,

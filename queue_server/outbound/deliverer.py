@@ -9,7 +9,7 @@ ledger after the seq it last delivered and POSTs the events it asked for, one at
   retry_first_seconds to retry_max_seconds) and no later event goes before it.
 - Failing for give_up_hours: the webhook is disabled and a `hall.alert` raised in its hall.
 - Scaled out: a webhook is delivered by the one process that holds its lease (a PostgreSQL
-  advisory lock, `Store.webhook_lease`); the others try again every poll.
+  advisory lock, `Store.delivery_lease`); the others try again every poll.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class WebhookDeliverer:
     async def _work(self, webhook_id: str) -> None:
         """Delivers for one webhook while this process holds its lease and it is enabled."""
         try:
-            async with self._store.webhook_lease(webhook_id) as held:
+            async with self._store.delivery_lease(webhook_id) as held:
                 if not held:
                     return  # another process delivers it
                 while True:

@@ -135,6 +135,26 @@ class OnlineClaim:
     created_at: datetime
 
 
+class NoticeKind(StrEnum):
+    AHEAD = "ahead"  # a few are ahead: time to come back to the hall
+    CALLED = "called"  # called to a window
+
+
+@dataclass(frozen=True)
+class VisitorContact:
+    """A phone number a visitor gave, with consent, to be told of their ticket's turn; kept
+    only while notifications are on, and only for that ticket's day."""
+
+    ticket_id: str
+    hall: str
+    service_day: date
+    phone: str
+    language: str
+    created_at: datetime
+    ahead_sent_at: datetime | None = None
+    called_sent_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     """One ledger event of a ticket as the reports replay it."""
@@ -379,9 +399,21 @@ class Store(Protocol):
     async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
         """The webhook's latest attempts, newest first."""
 
-    def webhook_lease(self, webhook_id: str) -> AbstractAsyncContextManager[bool]:
-        """True while this process alone delivers for the webhook (PostgreSQL: a session
-        advisory lock, given up if the process dies); False if another process holds it."""
+    def delivery_lease(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """True while this process alone delivers for `name` (a webhook's id, a hall's visitor
+        notifications). PostgreSQL: a session advisory lock, freed if the process dies; False
+        if another process holds it."""
+
+    async def add_visitor_contact(self, contact: VisitorContact) -> None: ...
+
+    async def visitor_contacts(self, hall: str, day: date) -> list[VisitorContact]:
+        """The day's contacts not yet told they are called."""
+
+    async def erase_visitor_contacts(self, hall: str, before: date) -> int:
+        """Forgets the phone numbers of tickets of days before `before`; how many."""
+
+    async def visitor_notified(self, ticket_id: str, kind: NoticeKind, at: datetime) -> None:
+        """Records that the visitor was sent that message (a called one ends the contact)."""
 
     async def secret(self, name: str, make: str) -> str:
         """A named server secret, created from `make` the first time and kept from then on."""

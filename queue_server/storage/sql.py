@@ -32,6 +32,7 @@ from queue_server.storage.base import (
     DeviceRecord,
     JobState,
     LedgerEntry,
+    NoticeKind,
     OnlineClaim,
     PrintJob,
     RatedTicket,
@@ -42,6 +43,7 @@ from queue_server.storage.base import (
     StoreUnavailable,
     TicketLedger,
     UserRecord,
+    VisitorContact,
     Webhook,
 )
 from queue_server.storage.rows import (
@@ -65,6 +67,7 @@ from queue_server.storage.tables import (
     SecretRow,
     TicketRow,
     UserRow,
+    VisitorContactRow,
     WebhookDeliveryRow,
     WebhookRow,
     WindowRow,
@@ -83,10 +86,11 @@ _RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _PRINT_JOBS: Table = PrintJobRow.metadata.tables[PrintJobRow.__tablename__]
 _BOOKINGS: Table = BookingRow.metadata.tables[BookingRow.__tablename__]
 _CLAIMS: Table = OnlineClaimRow.metadata.tables[OnlineClaimRow.__tablename__]
+_CONTACTS: Table = VisitorContactRow.metadata.tables[VisitorContactRow.__tablename__]
 _WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
 _DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
-# The advisory-lock namespace of webhook leases (the two-key form, apart from the halls' locks).
-_WEBHOOK_LOCKS = "onewindow.webhook"
+# The advisory-lock namespace of delivery leases (the two-key form, apart from the halls' locks).
+_DELIVERY_LOCKS = "onewindow.outbound"
 _PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
 _PENDING = (JobState.QUEUED.value, JobState.SENT.value)
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
@@ -668,12 +672,12 @@ class SqlStore:
             return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
 
     @contextlib.asynccontextmanager
-    async def webhook_lease(self, webhook_id: str) -> AsyncIterator[bool]:
+    async def delivery_lease(self, name: str) -> AsyncIterator[bool]:
         async with self._connect() as conn:
             if conn.dialect.name != "postgresql":
                 yield True  # SQLite: the embedded server is one process
                 return
-            keys = {"space": _WEBHOOK_LOCKS, "id": webhook_id}
+            keys = {"space": _DELIVERY_LOCKS, "id": name}
             held = (
                 await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:id))"), keys)
             ).scalar()
@@ -687,6 +691,39 @@ class SqlStore:
             finally:
                 await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:id))"), keys)
                 await conn.commit()
+
+    # ---- visitor notifications --------------------------------------------------------
+
+    async def add_visitor_contact(self, contact: VisitorContact) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_CONTACTS.insert(), [contact.__dict__])
+
+    async def visitor_contacts(self, hall: str, day: date) -> list[VisitorContact]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_CONTACTS)
+                .where(
+                    _CONTACTS.c.hall == hall,
+                    _CONTACTS.c.service_day == day,
+                    _CONTACTS.c.called_sent_at.is_(None),
+                )
+                .order_by(_CONTACTS.c.created_at)
+            )
+            return [VisitorContact(**row) for row in rows.mappings()]
+
+    async def erase_visitor_contacts(self, hall: str, before: date) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                delete(_CONTACTS).where(_CONTACTS.c.hall == hall, _CONTACTS.c.service_day < before)
+            )
+        return int(result.rowcount)
+
+    async def visitor_notified(self, ticket_id: str, kind: NoticeKind, at: datetime) -> None:
+        column = "called_sent_at" if kind is NoticeKind.CALLED else "ahead_sent_at"
+        async with self._begin() as conn:
+            await conn.execute(
+                _CONTACTS.update().where(_CONTACTS.c.ticket_id == ticket_id).values({column: at})
+            )
 
     async def secret(self, name: str, make: str) -> str:
         try:

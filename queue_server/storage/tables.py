@@ -270,3 +270,19 @@ class WebhookDeliveryRow(SQLModel, table=True):
     status: int | None = None
     error: str | None = Field(default=None, max_length=500)
     duration_ms: int
+
+
+class VisitorContactRow(SQLModel, table=True):
+    """A visitor's phone number, given with consent, for the notifications of one ticket."""
+
+    __tablename__ = "visitor_contact"
+    __table_args__ = (Index("ix_visitor_contact_day", "hall", "service_day"),)
+
+    ticket_id: str = Field(primary_key=True, max_length=40)
+    hall: str = Field(max_length=32)
+    service_day: date
+    phone: str = Field(max_length=32)
+    language: str = Field(max_length=8)
+    created_at: datetime = _utc()
+    ahead_sent_at: datetime | None = _utc(default=None, nullable=True)
+    called_sent_at: datetime | None = _utc(default=None, nullable=True)
