@@ -40,6 +40,7 @@ PUBLIC = (
     "queue_server.api.errors",
     "queue_server.api.openapi",
     "queue_server.api.websockets",
+    "queue_server.api.query",
     "queue_server.messages",
     "queue_server.config",
     "queue_server.accounts",
@@ -51,6 +52,7 @@ PUBLIC = (
     "queue_server.reports.planner",
     "queue_server.reports.plan_jobs",
     "queue_server.reports.clerk_stats",
+    "queue_server.reports.crowded",
     "queue_server.reports.rating_export",
     "queue_server.outbound.webhooks",
 )
