@@ -160,7 +160,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(*API_DOCS),
+        *openapi.routes(settings, *API_DOCS),
         *page_kit.routes.routes,
         *displays.routes.routes,
         *displays.crowded.routes,

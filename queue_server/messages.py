@@ -40,13 +40,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不支持的优先类别：{priority}（可选：{allowed}）",
         "en": "Unknown priority {priority} (one of: {allowed})",
     },
-    "error.unknown_verb": {
-        "zh-CN": "窗口没有这个操作：{verb}（可选：{allowed}）",
-        "en": "Unknown window action {verb} (one of: {allowed})",
-    },
     "error.appointment_needs_slot": {
-        "zh-CN": "预约票需要预约时段（appointment_start 与 appointment_end）",
-        "en": "An appointment ticket needs its slot (appointment_start and appointment_end)",
+        "zh-CN": "预约票需要预约时段（appointment：start 与 minutes）",
+        "en": "An appointment ticket needs its slot (appointment: start and minutes)",
     },
     "error.illegal_ticket_step": {
         "zh-CN": "{number} 号当前状态为「{status}」，不能执行「{verb}」",
@@ -250,6 +246,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.booking_slot": {
         "zh-CN": "预约时段无效：{problem}",
         "en": "The booking slot is invalid: {problem}",
+    },
+    "error.plan_no_history": {
+        "zh-CN": "{start} 至 {end} 没有取号记录，无法据此编排",
+        "en": "No tickets between {start} and {end} to plan from",
+    },
+    "error.booking_closed": {
+        "zh-CN": "该时段大厅不办理此事项：{problem}",
+        "en": "The hall does not serve this matter then: {problem}",
     },
     # ---- clerk console, rating device, supervisor dashboard (clerk_console) ----
     "error.prioritise_not_waiting": {

@@ -28,7 +28,8 @@ KIT = "page_kit"
 PAGES = ("displays", "clerk_console")
 
 # What of the queue server the pages use: the service and its view models (the domain core),
-# the principals, the HTTP helpers that every route uses, the catalog and settings, and the
+# the principals, the HTTP helpers and request models that routes use (the document's values
+# and formats among them: a slot, a phone number), the catalog and settings, and the
 # services that pages show (accounts, ratings, ticketing, webhooks, the report and plan engines).
 # Everything else (storage, runtime, bus, scale-out, backends, presence, throttle, ...) is
 # the server's own.
@@ -39,6 +40,7 @@ PUBLIC = (
     "queue_server.api.deps",
     "queue_server.api.errors",
     "queue_server.api.openapi",
+    "queue_server.api.schemas",
     "queue_server.api.websockets",
     "queue_server.api.query",
     "queue_server.messages",
@@ -46,6 +48,7 @@ PUBLIC = (
     "queue_server.accounts",
     "queue_server.ratings",
     "queue_server.ticketing.ticketing",
+    "queue_server.ticketing.online",
     "queue_server.ticketing.settings",
     "queue_server.reports.ledger",
     "queue_server.reports.report",

@@ -1,18 +1,19 @@
 """Report, plan and rating-export routes, and the supervisor's reports page.
 
-* `GET /api/halls/{hall}/reports?from=&to=&category=&format=json|csv&table=` (supervisor, admin)
-* `GET /api/halls/{hall}/plan?from=&to=&weekday=&target_wait=&target_level=&replications=`
+* `GET /api/halls/{hall}/reports?from=&days=&category=&format=json|csv&table=` (supervisor, admin)
+* `GET /api/halls/{hall}/plan?from=&days=&weekday=&target_wait=&target_level=&replications=`
   (supervisor, admin): the week plan (200) or its background job (202, `plan_jobs`)
 * `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
-* `GET /api/halls/{hall}/ratings/export?from=&to=&format=json|csv` (supervisor, admin): the
+* `GET /api/halls/{hall}/ratings/export?from=&days=&format=json|csv` (supervisor, admin): the
   好差评 export (queue_server.reports.rating_export, docs/RATING_EXPORT.md)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
-  API with the bearer token kept in localStorage)
+  API with the bearer token kept in sessionStorage)
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ from page_kit.messages import MESSAGES
 from queue_server.api.deps import principal, service
 from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS
-from queue_server.domain.errors import NotFound
+from queue_server.domain.errors import Conflict, NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import pick_language
 from queue_server.reports import rating_export
@@ -41,20 +42,32 @@ from queue_server.service import QueueService
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+# A range is a first day and a number of days, so that every range the document admits is
+# one the server reads: at most a year of the ledger, from a day of these years.
 MAX_DAYS = 366
+DEFAULT_DAYS = 30
+DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 _T = TypeVar("_T")
 
 
+def _day(raw: str) -> date:
+    if re.fullmatch(DAY_PATTERN, raw) is None:
+        raise ValueError(raw)
+    return date.fromisoformat(raw)
+
+
 def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
-    today = datetime.now(spec.timezone).date()
-    problem = "YYYY-MM-DD"
-    end = query_param(request, "to", date.fromisoformat, today, problem)
-    start = query_param(request, "from", date.fromisoformat, end - timedelta(days=29), problem)
-    if start > end:
-        raise bad_param("from", f"after to ({end})")
-    if (end - start).days >= MAX_DAYS:
-        raise bad_param("to", f"at most {MAX_DAYS} days from {start}")
-    return start, end
+    """The first and last day: `days` days from `from`, or up to today without it."""
+    days = query_param(request, "days", bounded(int, 1, MAX_DAYS), DEFAULT_DAYS, f"1 … {MAX_DAYS}")
+    today = service(request).clock.now().astimezone(spec.timezone).date()
+    start = query_param(
+        request,
+        "from",
+        _day,
+        today - timedelta(days=days - 1),
+        "YYYY-MM-DD, a day of 2000 … 2099",
+    )
+    return start, start + timedelta(days=days - 1)
 
 
 async def _manager_hall(request: Request) -> tuple[HallSpec, QueueService]:
@@ -75,9 +88,9 @@ def _spec_service(request: Request, hall: str) -> tuple[HallSpec, QueueService]:
 async def reports(request: Request) -> Response:
     spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
-    category = request.query_params.get("category") or None
+    category = request.query_params.get("category")
     if category is not None and spec.category(category) is None:
-        raise bad_param("category", f"unknown category {category!r}")
+        raise NotFound("error.unknown_category", hall=spec.id, category=category)
     fmt = _format(request)
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
@@ -148,7 +161,8 @@ async def plan(request: Request) -> JSONResponse:
     )
     read = await read_ledger(svc.store, spec, start, end)
     if not read.records:
-        raise bad_param("from", f"no tickets between {start} and {end}")
+        # Nothing to forecast from: the request is well formed, the ledger is empty there.
+        raise Conflict("error.plan_no_history", start=start.isoformat(), end=end.isoformat())
     calendar = hall_calendar(spec)
 
     def work(progress: Callable[[float, str], None]) -> dict[str, Any]:

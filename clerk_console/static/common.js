@@ -9,7 +9,6 @@ import { HallStream } from "/kit/stream.js";
 export const config = JSON.parse(document.getElementById("config").textContent);
 const STRINGS = config.strings;
 const LANG_KEY = "onewindow.lang";
-const SESSION_KEY = "onewindow.session";
 
 export let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
 const languageListeners = [];
@@ -68,42 +67,18 @@ function switchLanguage() {
 
 // ---- the session ------------------------------------------------------------------------
 
-export function session() {
-  try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch { return null; }
-}
+// The session, sign-out and fetch are the kit's (/kit/kit.js): one sign-in serves every staff page.
+export const session = () => globalThis.kit.session();
 
 export async function signOut() {
-  const token = session()?.token;
-  sessionStorage.removeItem(SESSION_KEY);
-  if (token) {
-    // Ends the token on the server (on every process), not only in this tab.
-    try {
-      await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-    } catch { /* the server is unreachable: the token still expires */ }
-  }
+  await globalThis.kit.signOut();
   location.href = "/console";
 }
 
-export class ApiError extends Error {
-  constructor(status, message, code) { super(message); this.status = status; this.code = code; }
-}
+export const ApiError = globalThis.kit.ApiError;
 
-export async function api(method, path, body, token = session()?.token) {
-  const headers = { "Accept-Language": lang === "en" ? "en" : "zh-CN" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, t("offline"), "network");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = data.error || {};
-    throw new ApiError(response.status, error.message || `${response.status}`, error.code);
-  }
-  return data;
+export function api(method, path, body, token = session()?.token) {
+  return globalThis.kit.request(method, path, { body, token, lang, offline: t("offline") });
 }
 
 // ---- page chrome ------------------------------------------------------------------------
@@ -159,10 +134,9 @@ export function signedIn() {
       const button = form.querySelector("button");
       button.disabled = true;
       try {
-        const data = await api("POST", "/api/auth/login", {
-          username: form.username.value.trim(), password: form.password.value,
-        }, null);
-        sessionStorage.setItem(SESSION_KEY, JSON.stringify(data));
+        const data = await globalThis.kit.signIn(form.username.value.trim(), form.password.value, {
+          lang, offline: t("offline"),
+        });
         panel.hidden = true;
         clearError();
         showWho(data);

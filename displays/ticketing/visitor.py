@@ -162,7 +162,7 @@ async def add_booking(request: Request) -> JSONResponse:
     caller.require(hall, roles=STAFF)
     data = await body(request, BookingBody)
     booking = await ticketing(request).bookings.add(
-        spec, data.category, data.slot_start, data.slot_end, caller.actor, svc.clock.now()
+        spec, data.category, data.slot.start, data.slot.end, caller.actor, svc.clock.now()
     )
     return JSONResponse(booking.public(spec), status_code=201)
 

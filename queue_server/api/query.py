@@ -21,7 +21,7 @@ def bad_param(field: str, problem: str) -> BadRequest:
 
 def query_param(request: Request, name: str, parse: Callable[[str], _T], default: _T, problem: str) -> _T:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         return parse(raw)

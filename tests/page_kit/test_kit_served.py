@@ -18,7 +18,7 @@ PAGE_SHEETS = [
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)
 def test_every_page_family_loads_the_kit_from_one_place(hall: Hall) -> None:
-    for name, kind in (("kit.css", "text/css"), ("format.js", "javascript"), ("stream.js", "javascript")):
+    for name, kind in (("kit.css", "text/css"), ("kit.js", "javascript"), ("stream.js", "javascript")):
         response = hall.client.get(f"/kit/{name}")
         assert response.status_code == 200 and kind in response.headers["content-type"]
     pages = [
@@ -30,7 +30,7 @@ def test_every_page_family_loads_the_kit_from_one_place(hall: Hall) -> None:
     for page in pages:
         html = hall.client.get(page).text
         assert '<link rel="stylesheet" href="/kit/kit.css">' in html, page
-        assert '<script src="/kit/format.js"></script>' in html, page
+        assert '<script src="/kit/kit.js"></script>' in html, page
 
 
 def test_no_page_sheet_keeps_a_font_stack_of_its_own() -> None:
