@@ -4,7 +4,10 @@ across processes, and how long screens take to be current again after Redis rest
     python bench/scaleout.py --processes 1 2 3 --seconds 10 --calls 100
 
 Each configuration gets a fresh database, 24 windows, and its own server processes on free
-ports. Figures go to docs/BENCHMARKS.md.
+ports. Besides steps/s it reports what a step costs the servers: their CPU seconds per 1,000
+steps, and how many batches were refused because another process had committed first
+(`onewindow_store_collisions` of GET /metrics) per 1,000 steps. Figures go to
+docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -59,8 +63,37 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def throughput(urls: list[str], seconds: float) -> dict[str, Any]:
+def cpu_s(servers: list[ServerProcess]) -> float:
+    """User and system CPU seconds the server processes have used so far."""
+    total = 0
+    for server in servers:
+        fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+_COUNTED = (
+    "onewindow_store_collisions_total",
+    "onewindow_store_commit_seconds_count",
+    "onewindow_store_commit_seconds_sum",
+)
+
+
+async def store_counts(client: httpx.AsyncClient, urls: list[str]) -> dict[str, float]:
+    """From GET /metrics of every process, added up: batches refused because another process
+    committed first, batches committed, and seconds spent committing them."""
+    total = dict.fromkeys(_COUNTED, 0.0)
+    for url in urls:
+        for line in (await client.get(f"{url}/metrics")).text.splitlines():
+            name = line.split("{", 1)[0]
+            if name in total:
+                total[name] += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def throughput(servers: list[ServerProcess], seconds: float) -> dict[str, Any]:
     """Kiosks issuing and clerks calling (call-next, then no-show) on every process at once."""
+    urls = [server.url for server in servers]
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
         headers = await login(client, urls[0])
         for n in range(1, WINDOWS + 1):
@@ -90,11 +123,20 @@ async def throughput(urls: list[str], seconds: float) -> dict[str, Any]:
                 else:
                     await asyncio.sleep(0.05)
 
-        began = time.monotonic()
+        before, cpu, began = await store_counts(client, urls), cpu_s(servers), time.monotonic()
         await asyncio.gather(*(kiosk(i) for i in range(24)), *(clerk(n) for n in range(1, WINDOWS + 1)))
         elapsed = time.monotonic() - began
+        cpu = cpu_s(servers) - cpu
+        after = await store_counts(client, urls)
+    counted = {name: after[name] - before[name] for name in _COUNTED}
+    commits = max(1.0, counted["onewindow_store_commit_seconds_count"])
+    per_1000 = 1000 / max(1, done["steps"])
     return {
         "steps_per_s": done["steps"] / elapsed,
+        "cpu_per_1000": cpu * per_1000,
+        "collisions_per_1000": counted["onewindow_store_collisions_total"] * per_1000,
+        "commits_per_s": commits / elapsed,
+        "commit_ms": counted["onewindow_store_commit_seconds_sum"] / commits * 1000,
         "errors": done["errors"],
         "p50": statistics.median(latencies),
         "p99": pct(latencies, 0.99),
@@ -102,34 +144,58 @@ async def throughput(urls: list[str], seconds: float) -> dict[str, Any]:
 
 
 async def call_to_screen(a: str, b: ServerProcess, calls: int) -> dict[str, Any]:
-    """A clerk on A calls; a screen on B hears it. Also: does a GET on B right after A's
-    answer show the call?"""
+    """A clerk on A calls; a screen and the ticket's phone page on B hear it. Also: does a
+    GET on B right after A's answer show the call?"""
     async with httpx.AsyncClient(timeout=30) as client:
         headers = await login(client, a)
         token = headers["Authorization"].removeprefix("Bearer ")
         await client.post(f"{a}/api/halls/weiyang/windows/1/open", headers=headers)
         latencies: list[float] = []
+        phone_latencies: list[float] = []
         current = 0
+        # Nobody else waits: each call calls the ticket just issued, whose phone page is open.
+        await _call_everyone(client, a, headers)
         async with websockets.connect(f"ws://127.0.0.1:{b.port}/ws/halls/weiyang?token={token}") as screen:
             await screen.recv()
             for _ in range(calls):
-                await client.post(a + ISSUE, json={"category": "tax"}, headers=headers)
-                heard = asyncio.create_task(_next_call(screen))
-                sent = time.monotonic()
-                called = await client.post(f"{a}/api/halls/weiyang/windows/1/call-next", headers=headers)
-                ticket = called.json()["ticket"]  # the longest waiting, left from the load
-                seen = (await client.get(f"{b.url}{ISSUE}/{ticket['id']}")).json()
-                current += seen["status"] == "called"
-                ticket_id, at = await heard
-                assert ticket_id == ticket["id"]
-                latencies.append((at - sent) * 1000)
+                issued = (await client.post(a + ISSUE, json={"category": "tax"}, headers=headers)).json()
+                async with websockets.connect(f"ws://127.0.0.1:{b.port}/t/{issued['id']}/ws") as phone:
+                    await phone.recv()
+                    heard = asyncio.create_task(_next_call(screen))
+                    phoned = asyncio.create_task(_called_on_phone(phone))
+                    sent = time.monotonic()
+                    called = await client.post(f"{a}/api/halls/weiyang/windows/1/call-next", headers=headers)
+                    ticket = called.json()["ticket"]
+                    seen = (await client.get(f"{b.url}{ISSUE}/{ticket['id']}")).json()
+                    current += seen["status"] == "called"
+                    ticket_id, at = await heard
+                    assert ticket_id == ticket["id"] == issued["id"]
+                    latencies.append((at - sent) * 1000)
+                    phone_latencies.append((await phoned - sent) * 1000)
                 await client.post(f"{a}/api/halls/weiyang/windows/1/no-show", headers=headers)
     return {
         "p50": statistics.median(latencies),
         "p99": pct(latencies, 0.99),
+        "phone_p50": statistics.median(phone_latencies),
+        "phone_p99": pct(phone_latencies, 0.99),
         "current": current,
         "calls": calls,
     }
+
+
+async def _call_everyone(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+    """Window 1 calls (and marks no-show) whoever the load left waiting."""
+    while (await client.post(f"{url}/api/halls/weiyang/windows/1/call-next", headers=headers)).json()[
+        "ticket"
+    ]:
+        await client.post(f"{url}/api/halls/weiyang/windows/1/no-show", headers=headers)
+
+
+async def _called_on_phone(phone: Any) -> float:
+    while True:
+        message = json.loads(await asyncio.wait_for(phone.recv(), 10))
+        if message.get("kind") == "ticket" and message["ticket"]["status"] == "called":
+            return time.monotonic()
 
 
 async def _next_call(screen: Any) -> tuple[str, float]:
@@ -179,28 +245,30 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
     print(
-        "| processes | steps/s | step p50 / p99 ms | errors "
-        "| call → screen on another process p50 / p99 ms | GET on B current |"
+        "| processes | steps/s | step p50 / p99 ms | errors | server CPU s per 1,000 steps "
+        "| collisions per 1,000 steps | commits/s, mean ms | call → screen on another process p50 / p99 ms "
+        "| call → phone page on another process p50 / p99 ms | GET on B current |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for count in args.processes:
         with tempfile.TemporaryDirectory() as tmp:
             config = fresh_config(Path(tmp))
             running = start(config, count)
             try:
-                load = asyncio.run(throughput([s.url for s in running], args.seconds))
-                crossing = "-"
-                current = "-"
+                load = asyncio.run(throughput(running, args.seconds))
+                crossing = phoning = current = "-"
                 if count >= 2:
                     seen = asyncio.run(call_to_screen(running[0].url, running[1], args.calls))
                     crossing = f"{seen['p50']:.1f} / {seen['p99']:.1f}"
+                    phoning = f"{seen['phone_p50']:.1f} / {seen['phone_p99']:.1f}"
                     current = f"{seen['current']}/{seen['calls']}"
             finally:
                 for server in running:
                     server.stop()
         print(
             f"| {count} | {load['steps_per_s']:.0f} | {load['p50']:.0f} / {load['p99']:.0f} "
-            f"| {load['errors']} | {crossing} | {current} |",
+            f"| {load['errors']} | {load['cpu_per_1000']:.1f} | {load['collisions_per_1000']:.0f} "
+            f"| {load['commits_per_s']:.0f}, {load['commit_ms']:.0f} | {crossing} | {phoning} | {current} |",
             flush=True,
         )
     with tempfile.TemporaryDirectory() as tmp:

@@ -16,10 +16,11 @@ from starlette.routing import Route
 
 from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
 from clerk_console.context import settings
-from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody, TransferBody
+from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
 from clerk_console.views import board_view, console_view
 from queue_server import ratings
 from queue_server.api.deps import bearer_token, body, principal, service, window_number
+from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.errors import Forbidden
 from queue_server.domain.hall import HallState
@@ -113,7 +114,7 @@ async def ticket_history(request: Request) -> JSONResponse:
 
 async def transfer_ticket(request: Request) -> JSONResponse:
     hall, ticket_id = _hall(request), request.path_params["ticket"]
-    data = await body(request, TransferBody)
+    data = await body(request, TransferTarget)
     view = await service(request).transfer_ticket(
         hall,
         ticket_id,

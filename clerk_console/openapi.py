@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from clerk_console.schemas import (
-    NewUserBody,
-    NoticeBody,
-    PrioritiseBody,
-    RatingBody,
-    TransferBody,
-)
-from queue_server.api.openapi import ApiDoc
+from clerk_console.schemas import NewUserBody, NoticeBody, PrioritiseBody, RatingBody
+from clerk_console.settings import console_settings
+from queue_server.api.openapi import HALL_PARAM, WINDOW_PARAM, ApiDoc, HallValues, model_schemas
+from queue_server.config import Settings
 
-SCHEMAS: dict[str, Any] = {
-    model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for model in (RatingBody, TransferBody, PrioritiseBody, NoticeBody, NewUserBody)
-}
+SCHEMAS = model_schemas(RatingBody, PrioritiseBody, NoticeBody, NewUserBody)
 
 
-def _path_param(name: str, kind: str = "string") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+def _path_param(name: str) -> dict[str, Any]:
+    known = {"hall": HALL_PARAM, "window": WINDOW_PARAM}
+    return known.get(name) or {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _values(settings: Settings) -> HallValues:
+    return {"rating-reasons": sorted(console_settings(settings).reason_codes())}
 
 
 def _op(
@@ -28,7 +26,7 @@ def _op(
 ) -> Any:
     operation: dict[str, Any] = {
         "summary": summary,
-        "parameters": [_path_param(p, "integer" if p == "window" else "string") for p in params],
+        "parameters": [_path_param(p) for p in params],
         "responses": {
             ok: {"description": "OK", "content": {"application/json": {}}},
             "4XX": {
@@ -62,7 +60,7 @@ PATHS: dict[str, Any] = {
         "get": _op("Every ledger entry of a ticket (staff)", ["hall", "ticket"])
     },
     f"{_H}/tickets/{{ticket}}/transfer": {
-        "post": _op("Move a ticket (managers)", ["hall", "ticket"], "TransferBody")
+        "post": _op("Move a ticket (managers)", ["hall", "ticket"], "TransferTarget")
     },
     f"{_H}/tickets/{{ticket}}/prioritise": {
         "post": _op("Set a waiting ticket's priority (managers)", ["hall", "ticket"], "PrioritiseBody")
@@ -82,4 +80,4 @@ PATHS: dict[str, Any] = {
     },
 }
 
-DOC = ApiDoc(PATHS, SCHEMAS)
+DOC = ApiDoc(PATHS, SCHEMAS, _values)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from queue_server.api.schemas import hall_values
 from queue_server.domain.hall import HallState
 from queue_server.ratings import COMMENT_MAX_CHARS
 
@@ -15,22 +16,40 @@ class _Body(BaseModel):
 
 
 class RatingBody(_Body):
+    # A bad rating (2 or 1) needs a reason or a comment (`ratings.check_rating`).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"level": {"enum": [1, 2]}}, "required": ["level"]},
+            "then": {
+                "anyOf": [
+                    {"properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+                    {
+                        "properties": {"comment": {"type": "string", "pattern": r"\S"}},
+                        "required": ["comment"],
+                    },
+                ]
+            },
+        }
+    )
+
     # Refused outside 1 … 5 by the rating rules with a worded message; the document states the range.
     level: int = Field(
         json_schema_extra={"minimum": 1, "maximum": 5},
         description="5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意",
     )
-    reason: str | None = Field(default=None, max_length=64, description="A configured reason code")
+    reason: str | None = Field(
+        default=None,
+        max_length=64,
+        description="A configured reason code",
+        json_schema_extra=hall_values("rating-reasons"),
+    )
     comment: str | None = Field(default=None, max_length=COMMENT_MAX_CHARS)
 
 
-class TransferBody(_Body):
-    to_category: str | None = Field(default=None, max_length=32)
-    to_window: int | None = Field(default=None, ge=1)
-
-
 class PrioritiseBody(_Body):
-    priority: str = Field(min_length=1, max_length=32)
+    priority: str = Field(
+        min_length=1, max_length=32, json_schema_extra=hall_values("priority-classes", "normal", "green")
+    )
 
 
 class NoticeBody(_Body):

@@ -18,8 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from displays.announce import NUMBER
-from displays.messages import MESSAGES, both, translate
 from displays.synth import Announcer
+from page_kit.messages import both, page_strings, page_words, translate
 from queue_server.api.deps import principal, service, window_number
 from queue_server.auth import NotAuthenticated
 from queue_server.domain.errors import DomainError, NotFound
@@ -28,6 +28,7 @@ from queue_server.messages import translate as server_translate
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+SCREEN_WORDS = page_words("screen")
 
 
 def announcer(request: Request) -> Announcer:
@@ -75,7 +76,7 @@ def _page_config(request: Request, hall: str, screen: str, window: int | None) -
         "repeat": int(repeat) if repeat in {"1", "2", "3", "4", "5"} else settings.repeat,
         # Window screens stay silent unless asked: the hall screen speaks for the hall.
         "sound": query.get("sound", "1" if screen == "hall" else "0") == "1",
-        "strings": {key: both(key) for key in MESSAGES if not key.startswith("error.")},
+        "strings": page_strings("screen"),
     }
 
 
@@ -83,7 +84,7 @@ def _error_page(request: Request, error: _PageError) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": both("error.page"), "message": error.message},
+        {"title": both("screen.error.page"), "message": error.message},
         status_code=error.status,
     )
 
@@ -99,7 +100,7 @@ async def hall_screen(request: Request) -> Response:
     config = _page_config(request, hall, "hall", None)
     # Once the page is sent: a screen that speaks has its voice prepare the first calls.
     ahead = BackgroundTask(_say_ahead, request, hall, tuple(config["languages"])) if config["sound"] else None
-    context = {"spec": spec, "t": both, "config": config}
+    context = {"spec": spec, "t": SCREEN_WORDS, "config": config}
     return templates.TemplateResponse(request, "hall.html", context, background=ahead)
 
 
@@ -111,7 +112,7 @@ async def window_screen(request: Request) -> Response:
         await _authorise(request, hall)
         window = _window(request, hall)
         if variant not in ("full", "led"):
-            raise _PageError(400, translate("error.bad_variant", language, variant=variant))
+            raise _PageError(400, translate("screen.error.bad_variant", language, variant=variant))
     except _PageError as error:
         return _error_page(request, error)
     spec = service(request).settings.hall(hall)
@@ -124,7 +125,7 @@ async def window_screen(request: Request) -> Response:
             "spec": spec,
             "window": window_spec,
             "variant": variant,
-            "t": both,
+            "t": SCREEN_WORDS,
             "config": _page_config(request, hall, "led" if variant == "led" else "window", window),
         },
     )
@@ -139,7 +140,7 @@ def _window(request: Request, hall: str) -> int:
     except NotFound:
         number = -1
     if spec is None or number not in {w.number for w in spec.windows}:
-        raise _PageError(404, translate("error.bad_window", language, window=raw))
+        raise _PageError(404, translate("screen.error.bad_window", language, window=raw))
     return number
 
 
@@ -170,13 +171,13 @@ def led_lines(window: dict[str, Any], language: str) -> tuple[str, str]:
     current = window.get("current")
     number = current["number"] if current else ""
     if window["state"] != "open":
-        second = translate(f"state.{window['state']}", language)
+        second = translate(f"screen.state.{window['state']}", language)
     elif current is None:
-        second = translate("state.open", language)
+        second = translate("screen.state.open", language)
     elif current["status"] == "serving":
-        second = f"{translate('serving', language)} {number}"
+        second = f"{translate('screen.serving', language)} {number}"
     else:
-        second = translate("called", language, number=number)
+        second = translate("screen.called", language, number=number)
     return f"{name} {number}".strip(), second
 
 
@@ -210,12 +211,14 @@ async def announce_wav(request: Request) -> Response:
     number, window = query.get("number", "").upper(), query.get("window", "")
     burst = query.get("burst", "0") == "1"
     if not NUMBER.match(number) or not (window.isascii() and window.isdigit()) or len(window) > 4:
-        return JSONResponse({"error": {"message": translate("error.bad_call", language)}}, status_code=422)
+        return JSONResponse(
+            {"error": {"message": translate("screen.error.bad_call", language)}}, status_code=422
+        )
     languages = tuple(lang for lang in query.get("lang", "").split(",") if lang)
     languages = languages or voice.settings.languages
     for lang in languages:
         if lang not in voice.settings.templates or lang not in voice.settings.burst_templates:
-            message = translate("error.bad_language", language, code=lang)
+            message = translate("screen.error.bad_language", language, code=lang)
             return JSONResponse({"error": {"message": message}}, status_code=422)
     data = await voice.wav(number, int(window), languages, burst=burst)
     if data is None:

@@ -20,6 +20,7 @@ import clerk_console.routes
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
+import page_kit.routes
 from clerk_console.settings import ConsoleSettings, console_settings
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
@@ -157,7 +158,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(*API_DOCS),
+        *openapi.routes(settings, *API_DOCS),
+        *page_kit.routes.routes,
         *displays.routes.routes,
         *clerk_console.reports.routes.routes,
         *outbound_routes.routes,

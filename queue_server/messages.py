@@ -40,13 +40,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不支持的优先类别：{priority}（可选：{allowed}）",
         "en": "Unknown priority {priority} (one of: {allowed})",
     },
-    "error.unknown_verb": {
-        "zh-CN": "窗口没有这个操作：{verb}（可选：{allowed}）",
-        "en": "Unknown window action {verb} (one of: {allowed})",
-    },
     "error.appointment_needs_slot": {
-        "zh-CN": "预约票需要预约时段（appointment_start 与 appointment_end）",
-        "en": "An appointment ticket needs its slot (appointment_start and appointment_end)",
+        "zh-CN": "预约票需要预约时段（appointment：start 与 minutes）",
+        "en": "An appointment ticket needs its slot (appointment: start and minutes)",
     },
     "error.illegal_ticket_step": {
         "zh-CN": "{number} 号当前状态为「{status}」，不能执行「{verb}」",
@@ -251,6 +247,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约时段无效：{problem}",
         "en": "The booking slot is invalid: {problem}",
     },
+    "error.plan_no_history": {
+        "zh-CN": "{start} 至 {end} 没有取号记录，无法据此编排",
+        "en": "No tickets between {start} and {end} to plan from",
+    },
+    "error.booking_closed": {
+        "zh-CN": "该时段大厅不办理此事项：{problem}",
+        "en": "The hall does not serve this matter then: {problem}",
+    },
     # ---- clerk console, rating device, supervisor dashboard (clerk_console) ----
     "error.prioritise_not_waiting": {
         "zh-CN": "{number} 号当前状态为「{status}」，只有等候中的号可以设为优先",
@@ -300,198 +304,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.bad_param": {
         "zh-CN": "查询参数 {field} 无效：{problem}",
         "en": "Query parameter {field} is invalid: {problem}",
-    },
-    "reports.title": {"zh-CN": "统计报表", "en": "Reports"},
-    "reports.sign_in": {"zh-CN": "登录", "en": "Sign in"},
-    "reports.sign_out": {"zh-CN": "退出", "en": "Sign out"},
-    "reports.username": {"zh-CN": "用户名", "en": "User name"},
-    "reports.password": {"zh-CN": "密码", "en": "Password"},
-    "reports.sign_in_hint": {"zh-CN": "主管或管理员账号", "en": "A supervisor or admin account"},
-    "reports.from": {"zh-CN": "开始日期", "en": "From"},
-    "reports.to": {"zh-CN": "结束日期", "en": "To"},
-    "reports.category": {"zh-CN": "业务类别", "en": "Category"},
-    "reports.all_categories": {"zh-CN": "全部类别", "en": "All categories"},
-    "reports.apply": {"zh-CN": "查询", "en": "Show"},
-    "reports.export_csv": {"zh-CN": "导出 CSV", "en": "Export CSV"},
-    "reports.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
-    "reports.no_data": {"zh-CN": "所选日期没有取号记录", "en": "No tickets in the chosen dates"},
-    "reports.issued": {"zh-CN": "取号", "en": "Tickets"},
-    "reports.served": {"zh-CN": "办结", "en": "Served"},
-    "reports.no_show": {"zh-CN": "过号", "en": "No-shows"},
-    "reports.transferred": {"zh-CN": "转移", "en": "Transfers"},
-    "reports.cancelled": {"zh-CN": "取消", "en": "Cancelled"},
-    "reports.wait_mean": {"zh-CN": "平均等候", "en": "Mean wait"},
-    "reports.wait_median": {"zh-CN": "等候中位数", "en": "Median wait"},
-    "reports.wait_p90": {"zh-CN": "90% 等候不超过", "en": "90% waited at most"},
-    "reports.within_target": {
-        "zh-CN": "{minutes} 分钟内叫号",
-        "en": "Called within {minutes} min",
-    },
-    "reports.handling_mean": {"zh-CN": "平均办理时长", "en": "Mean handling"},
-    "reports.minutes": {"zh-CN": "分钟", "en": "min"},
-    "reports.per_day": {"zh-CN": "每日取号与等候", "en": "Tickets and waits per day"},
-    "reports.per_hour": {
-        "zh-CN": "各时段取号（合计）与平均等候",
-        "en": "Tickets per hour (total) and mean wait",
-    },
-    "reports.per_category": {"zh-CN": "各业务类别", "en": "By category"},
-    "reports.per_window": {"zh-CN": "各窗口", "en": "By window"},
-    "reports.per_clerk": {"zh-CN": "各工作人员", "en": "By clerk"},
-    "reports.heatmap": {
-        "zh-CN": "拥挤时段（星期 × 小时，日均取号）",
-        "en": "Crowded periods (weekday × hour, tickets per day)",
-    },
-    "reports.ratings": {"zh-CN": "好差评", "en": "Ratings"},
-    "reports.good_rate": {"zh-CN": "好评率", "en": "Good rate"},
-    "reports.active_rate": {"zh-CN": "主动评价率", "en": "Rating rate"},
-    "reports.bad_ratings": {"zh-CN": "差评及原因", "en": "Bad ratings and reasons"},
-    "reports.no_ratings": {"zh-CN": "暂无评价数据", "en": "No ratings recorded"},
-    "reports.extended": {"zh-CN": "延时服务", "en": "Extended service"},
-    "reports.extended_days": {"zh-CN": "延时天数", "en": "Days with extended service"},
-    "reports.extended_minutes": {
-        "zh-CN": "闭厅后累计分钟",
-        "en": "Minutes after closing (total)",
-    },
-    "reports.extended_tickets": {"zh-CN": "闭厅后办结", "en": "Tickets finished after closing"},
-    "reports.extended_max": {"zh-CN": "最长延时", "en": "Longest extension"},
-    "reports.minutes_after_closing": {"zh-CN": "闭厅后分钟", "en": "Minutes after closing"},
-    "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
-    "reports.plan_hint": {
-        "zh-CN": (
-            "根据所选日期的取号与窗口占用时长，按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
-        ),
-        "en": (
-            "Windows per half hour for the week, per kind of window, simulated from the "
-            "chosen dates' tickets and window times (never more than the hall has)"
-        ),
-    },
-    "reports.plan_run": {"zh-CN": "计算排班", "en": "Compute plan"},
-    "reports.plan_running": {
-        "zh-CN": "正在模拟计算（约半分钟）…",
-        "en": "Simulating (about half a minute)…",
-    },
-    "reports.weekday": {"zh-CN": "星期", "en": "Weekday"},
-    "reports.target_wait": {"zh-CN": "目标等候（分钟）", "en": "Target wait (min)"},
-    "reports.target_level": {"zh-CN": "达标比例", "en": "Target share"},
-    "reports.windows_plan": {"zh-CN": "建议窗口数", "en": "Planned windows"},
-    "reports.windows_all": {"zh-CN": "全部窗口", "en": "All windows"},
-    "reports.arrivals": {"zh-CN": "预计取号", "en": "Expected tickets"},
-    "reports.service_level": {"zh-CN": "达标率（模拟）", "en": "Service level (simulated)"},
-    "reports.staff_hours": {"zh-CN": "人时", "en": "Staff hours"},
-    "reports.option": {"zh-CN": "方案", "en": "Option"},
-    "reports.opt_all_windows": {"zh-CN": "全天开放全部窗口", "en": "Every window open all day"},
-    "reports.opt_plan": {"zh-CN": "按时段排班", "en": "Plan per half hour"},
-    "reports.opt_roster": {"zh-CN": "按班次排班", "en": "Shift roster"},
-    "reports.opt_weekend_all_windows": {
-        "zh-CN": "周末开放全部窗口",
-        "en": "Weekend, every window",
-    },
-    "reports.opt_weekend_plan": {"zh-CN": "周末排班", "en": "Weekend plan"},
-    "reports.mean_overtime": {"zh-CN": "平均延时（分钟）", "en": "Mean overtime (min)"},
-    "reports.roster": {"zh-CN": "班次", "en": "Shifts"},
-    "reports.clerks": {"zh-CN": "人数", "en": "Clerks"},
-    "reports.weekend": {"zh-CN": "周末不打烊", "en": "Weekend service"},
-    "reports.advice": {"zh-CN": "延时建议", "en": "Extended-hours advice"},
-    "reports.advice_none": {
-        "zh-CN": "按建议排班，平均延时在 {limit} 分钟以内",
-        "en": "With the plan, overtime stays within {limit} min on average",
-    },
-    "reports.advice_extra": {
-        "zh-CN": "闭厅前最后 {slots} 个半小时加开 {extra} 个窗口，平均延时约 {minutes} 分钟",
-        "en": "Open {extra} more windows in the last {slots} half hours: about {minutes} min after closing",
-    },
-    "reports.recorded_overtime": {
-        "zh-CN": "历史记录：{share} 的当日有延时，平均 {mean} 分钟",
-        "en": "Recorded: overtime on {share} of days, {mean} min on average",
-    },
-    "reports.weekdays": {"zh-CN": "一,二,三,四,五,六,日", "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun"},
-    "reports.error": {"zh-CN": "出错了", "en": "Something went wrong"},
-    "reports.window": {"zh-CN": "窗口", "en": "Window"},
-    "reports.clerk": {"zh-CN": "工作人员", "en": "Clerk"},
-    "reports.day": {"zh-CN": "日期", "en": "Day"},
-    "reports.reason": {"zh-CN": "原因", "en": "Reason"},
-    "reports.level": {"zh-CN": "评价", "en": "Rating"},
-    "reports.level_5": {"zh-CN": "非常满意", "en": "Very satisfied"},
-    "reports.level_4": {"zh-CN": "满意", "en": "Satisfied"},
-    "reports.level_3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
-    "reports.level_2": {"zh-CN": "不满意", "en": "Dissatisfied"},
-    "reports.level_1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
-    "reports.time": {"zh-CN": "时间", "en": "Time"},
-    "reports.plan_progress": {
-        "zh-CN": "正在模拟一周排班：{progress}（{step}）",
-        "en": "Simulating the week: {progress} ({step})",
-    },
-    "reports.slot": {"zh-CN": "时段", "en": "Half hour"},
-    "reports.windows_needed": {"zh-CN": "需要窗口", "en": "Windows needed"},
-    "reports.capacity": {"zh-CN": "大厅窗口数", "en": "Windows in the hall"},
-    "reports.plan_slots": {"zh-CN": "各时段排班与模拟达标率", "en": "Plan per half hour, simulated"},
-    "reports.overtime_forecast": {
-        "zh-CN": (
-            "延时预测：按排班模拟平均闭厅后 {mean} 分钟（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
-        ),
-        "en": (
-            "Overtime forecast: {mean} min after closing on average with the plan (p90 {p90} "
-            "min), limit {limit} min"
-        ),
-    },
-    "reports.advice_hours": {
-        "zh-CN": "窗口已开满仍超出上限：请安排延时服务，约 {minutes} 分钟",
-        "en": "Even with every window open it exceeds the limit: plan extended hours of about {minutes} min",
-    },
-    "reports.shortfall": {
-        "zh-CN": (
-            "{day}{pool}窗口不足：{slots} 需要 {needed} 个窗口，"
-            "只有 {capacity} 个，约 {visitors} 位办事群众超出接待能力"
-            "。建议：延时服务（约闭厅后 {overtime} 分钟）、周末不打烊（周末尚可接"
-            "待约 {spare} 位），或将约 {online} 的事项引导网上办理。"
-        ),
-        "en": (
-            "{day} {pool} windows short: {slots} need {needed} windows, the hall has "
-            "{capacity}; about {visitors} visitors beyond capacity. Advice: extended hours "
-            "(about {overtime} min after closing), weekend service (room for about {spare} "
-            "visitors), or move about {online} of the matters online."
-        ),
-    },
-    "reports.no_shortfall": {
-        "zh-CN": "各时段所需窗口均在大厅窗口数以内",
-        "en": "Every half hour's need fits within the hall's windows",
-    },
-    "reports.assumptions": {"zh-CN": "计算依据", "en": "Assumptions"},
-    "reports.window_time": {
-        "zh-CN": "窗口占用时长（叫号→办结，含走到窗口、过号等候与两位之间的间隔）",
-        "en": "Window time (call → release: walk-up, no-show holds and the gap between visitors included)",
-    },
-    "reports.wt_mean": {"zh-CN": "平均（秒）", "en": "Mean (s)"},
-    "reports.wt_walk": {"zh-CN": "走到窗口", "en": "Walk-up"},
-    "reports.wt_handling": {"zh-CN": "办理", "en": "Handling"},
-    "reports.wt_no_shows": {"zh-CN": "过号", "en": "No-shows"},
-    "reports.wt_gap": {"zh-CN": "间隔", "en": "Gap"},
-    "reports.wt_fit": {"zh-CN": "对数正态 σ / KS", "en": "Log-normal σ / KS"},
-    "reports.margin": {
-        "zh-CN": "按第 {q} 百分位的忙日排班（比平均日多 {extra}）",
-        "en": "Planned for the {q}th-percentile day ({extra} above the mean day)",
-    },
-    "reports.history_own": {
-        "zh-CN": "需求依据：本星期的历史 {days} 天（{first} 至 {last}）",
-        "en": "Demand from this weekday's own history: {days} days ({first} to {last})",
-    },
-    "reports.history_scaled": {
-        "zh-CN": "本星期历史不足：按星期 {sources} 的规律乘以 {ratio} 估算（{days} 天，{first} 至 {last}）",
-        "en": (
-            "Too little history for this weekday: weekdays {sources} scaled by {ratio} "
-            "({days} days, {first} to {last})"
-        ),
-    },
-    "reports.holidays_excluded": {
-        "zh-CN": "已排除节假日：{days}",
-        "en": "Holidays excluded: {days}",
-    },
-    "reports.week_total": {
-        "zh-CN": "全周：排班 {plan} 人时，全部窗口全天开放 {all} 人时；{met}/{judged} 个时段达标",
-        "en": (
-            "Week: {plan} staff hours planned, {all} with every window all day; {met} of "
-            "{judged} half hours meet the target"
-        ),
     },
 }
 
@@ -559,15 +371,23 @@ def pick_language(accept_language: str | None) -> str:
 
 def render(catalog: Mapping[str, Mapping[str, str]], key: str, language: str, **params: Any) -> str:
     """One entry of a catalog in a language (zh-CN when missing), its parameters filled in.
-    Every package keeps its own catalog and words it with this."""
+    The server's catalog and the pages' (page_kit/messages.py) are worded with this."""
     entry = catalog.get(key)
     if entry is None:
         return key
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
     try:
-        return template.format(**params)
-    except (KeyError, IndexError):
+        return template.format_map(_Shown(params))
+    except (IndexError, ValueError):
         return template
+
+
+class _Shown(dict[str, Any]):
+    """The parameters given; one not given shows as its {name} (the pages' formatter does the
+    same), so that a gap is seen rather than a sentence lost."""
+
+    def __missing__(self, name: str) -> str:
+        return f"{{{name}}}"
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:

@@ -188,6 +188,11 @@ class HallRuntime:
             # Collided with another process: from now on take turns with the others that
             # collided, instead of colliding again (optimistic writers still may go first).
             async with self._log.turn():
+                # One hall's commits follow each other (its seq row), so what limits its
+                # steps per second is how many each commit carries: the commands that came
+                # in while this batch waited are decided with it, not in a commit of their own.
+                batch.extend(self._pending)
+                self._pending.clear()
                 if await self._attempt(batch):
                     return
         log.warning("hall %s: %d attempts all found another process first", self.hall_id, MAX_ATTEMPTS)

@@ -234,6 +234,16 @@ class QueueService:
             return None
         return await self.ticket_view(hall_id, reply.ticket)
 
+    async def hall_of_ticket(self, ticket_id: str) -> str | None:
+        """The hall of a ticket: today's tickets are in memory, older ones in the store."""
+        for hall_id, runtime in self.halls.items():
+            if ticket_id in runtime.state.tickets:
+                return hall_id
+        for hall_id in self.halls:
+            if await self.store.get_ticket(hall_id, ticket_id) is not None:
+                return hall_id
+        return None
+
     async def changes(self, hall_id: str) -> AsyncIterator[None]:
         """Yields at once, then after each of the hall's events: for a page that shows a view
         of the hall rather than the events. One that fell behind a burst is subscribed again

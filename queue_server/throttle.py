@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from queue_server.clock import Clock
+from queue_server.scaleout.keys import login_key
 from queue_server.storage.base import StoreUnavailable
 
 CAP_S = 300
@@ -155,8 +156,6 @@ return n
 class RedisCounters:
     """Counters every server process shares, expiring by Redis's own clock."""
 
-    PREFIX = "ow:login:"
-
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._fail = redis.register_script(_FAIL)
@@ -165,28 +164,28 @@ class RedisCounters:
         with _unavailable():
             async with self._redis.pipeline(transaction=False) as pipe:
                 for key in keys:
-                    pipe.pttl(f"{self.PREFIX}wait:{key}")
+                    pipe.pttl(login_key(f"wait:{key}"))
                 ttls: list[int] = await pipe.execute()
         return max([0, *(math.ceil(ms / 1000) for ms in ttls if ms > 0)])
 
     async def fail(self, key: str, rule: Rule) -> None:
         with _unavailable():
             await self._fail(
-                keys=[f"{self.PREFIX}count:{key}", f"{self.PREFIX}wait:{key}"],
+                keys=[login_key(f"count:{key}"), login_key(f"wait:{key}")],
                 args=[FORGET_S, rule.free, CAP_S],
             )
 
     async def clear(self, key: str) -> None:
         with _unavailable():
-            await self._redis.delete(f"{self.PREFIX}count:{key}", f"{self.PREFIX}wait:{key}")
+            await self._redis.delete(login_key(f"count:{key}"), login_key(f"wait:{key}"))
 
     async def mark(self, key: str) -> None:
         with _unavailable():
-            await self._redis.set(f"{self.PREFIX}{key}", "1", ex=KNOWN_S)
+            await self._redis.set(login_key(key), "1", ex=KNOWN_S)
 
     async def marked(self, key: str) -> bool:
         with _unavailable():
-            return bool(await self._redis.exists(f"{self.PREFIX}{key}"))
+            return bool(await self._redis.exists(login_key(key)))
 
 
 @contextlib.contextmanager

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from clerk_console.reports.routes import DAY_PATTERN, DEFAULT_DAYS, MAX_DAYS
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, param, responses
+from queue_server.api.schemas import HALL_VALUES
 from queue_server.reports.report import CSV_TABLES
 
 
@@ -15,9 +17,20 @@ def _query(name: str, kind: str, description: str, **constraints: Any) -> dict[s
     return query
 
 
+def _json_or_csv(description: str) -> dict[str, Any]:
+    ok = {"description": description, "content": {"application/json": {}, "text/csv": {}}}
+    return {**responses("200", "401", "403", "404", "422"), "200": ok}
+
+
 _RANGE = [
-    _query("from", "string", "First hall-local day, YYYY-MM-DD", format="date"),
-    _query("to", "string", "Last hall-local day, YYYY-MM-DD", format="date"),
+    _query(
+        "from",
+        "string",
+        "First hall-local day, YYYY-MM-DD (default: the range ends today)",
+        format="date",
+        pattern=DAY_PATTERN,
+    ),
+    _query("days", "integer", f"How many days (default {DEFAULT_DAYS})", minimum=1, maximum=MAX_DAYS),
 ]
 
 DOC = ApiDoc(
@@ -28,11 +41,11 @@ DOC = ApiDoc(
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,
-                    _query("category", "string", "Only this category"),
+                    _query("category", "string", "Only this category", **{HALL_VALUES: "categories"}),
                     _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
                     _query("table", "string", "With csv: which table", enum=list(CSV_TABLES)),
                 ],
-                "responses": responses("200", "401", "403", "404", "422"),
+                "responses": _json_or_csv("The report (json), or one of its tables (csv)"),
             }
         },
         "/api/halls/{hall}/ratings/export": {
@@ -43,12 +56,14 @@ DOC = ApiDoc(
                     *_RANGE,
                     _query("format", "string", "json (default) or csv", enum=["json", "csv"]),
                 ],
-                "responses": responses("200", "401", "403", "404", "422"),
+                "responses": _json_or_csv("The ratings"),
             }
         },
         "/api/halls/{hall}/plan": {
             "get": {
                 "summary": "Staffing per slot, extended hours, weekend plan, roster; checked by simulation",
+                "description": "202 with the background job to poll while it is computed; "
+                "409 when the ledger holds no tickets in the range to plan from",
                 "parameters": [
                     HALL_PARAM,
                     *_RANGE,
@@ -69,8 +84,16 @@ DOC = ApiDoc(
                         minimum=0,
                         maximum=600,
                     ),
+                    _query("margin", "number", "Quantile of the staffing margin", minimum=0.5, maximum=0.99),
+                    _query("seed", "integer", "Random seed of the simulation"),
                 ],
-                "responses": responses("200", "401", "403", "404", "422"),
+                "responses": {
+                    **responses("200", "401", "403", "404", "409", "422"),
+                    "202": {
+                        "description": "Being computed: poll the job",
+                        "content": {"application/json": {}},
+                    },
+                },
             }
         },
         "/api/halls/{hall}/plan/jobs/{job}": {

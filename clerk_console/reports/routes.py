@@ -1,19 +1,20 @@
 """Report, plan and crowded-periods routes, and the supervisor's reports page.
 
-* `GET /api/halls/{hall}/reports?from=&to=&category=&format=json|csv&table=` (supervisor, admin)
-* `GET /api/halls/{hall}/plan?from=&to=&weekday=&target_wait=&target_level=&replications=`
+* `GET /api/halls/{hall}/reports?from=&days=&category=&format=json|csv&table=` (supervisor, admin)
+* `GET /api/halls/{hall}/plan?from=&days=&weekday=&target_wait=&target_level=&replications=`
   (supervisor, admin): the week plan (200) or its background job (202, `plan_jobs`)
 * `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
-* `GET /api/halls/{hall}/ratings/export?from=&to=&format=json|csv` (supervisor, admin): the
+* `GET /api/halls/{hall}/ratings/export?from=&days=&format=json|csv` (supervisor, admin): the
   好差评 export (queue_server.reports.rating_export, docs/RATING_EXPORT.md)
 * `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
-  API with the bearer token kept in localStorage)
+  API with the bearer token kept in sessionStorage)
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time as _time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -28,12 +29,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
+from page_kit.messages import MESSAGES
 from queue_server.api.deps import principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.auth import MANAGERS
-from queue_server.domain.errors import NotFound
+from queue_server.domain.errors import Conflict, NotFound
 from queue_server.domain.model import HallSpec
-from queue_server.messages import MESSAGES, pick_language
+from queue_server.messages import pick_language
 from queue_server.reports import rating_export
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
@@ -42,7 +44,11 @@ from queue_server.service import QueueService
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+# A range is a first day and a number of days, so that every range the document admits is
+# one the server reads: at most a year of the ledger, from a day of these years.
 MAX_DAYS = 366
+DEFAULT_DAYS = 30
+DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 _T = TypeVar("_T")
 _CROWDED_TTL_S = 600.0
 _crowded_cache: dict[tuple[int, str, date, int], tuple[float, dict[str, Any]]] = {}
@@ -56,7 +62,7 @@ def _bad(field: str, problem: str) -> BadRequest:
 
 def _param(request: Request, name: str, parse: Callable[[str], _T], default: _T, problem: str) -> _T:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         return parse(raw)
@@ -74,16 +80,24 @@ def _bounded(kind: Callable[[str], _T], low: Any, high: Any) -> Callable[[str], 
     return parse
 
 
+def _day(raw: str) -> date:
+    if re.fullmatch(DAY_PATTERN, raw) is None:
+        raise ValueError(raw)
+    return date.fromisoformat(raw)
+
+
 def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
-    today = datetime.now(spec.timezone).date()
-    problem = "YYYY-MM-DD"
-    end = _param(request, "to", date.fromisoformat, today, problem)
-    start = _param(request, "from", date.fromisoformat, end - timedelta(days=29), problem)
-    if start > end:
-        raise _bad("from", f"after to ({end})")
-    if (end - start).days >= MAX_DAYS:
-        raise _bad("to", f"at most {MAX_DAYS} days from {start}")
-    return start, end
+    """The first and last day: `days` days from `from`, or up to today without it."""
+    days = _param(request, "days", _bounded(int, 1, MAX_DAYS), DEFAULT_DAYS, f"1 … {MAX_DAYS}")
+    today = service(request).clock.now().astimezone(spec.timezone).date()
+    start = _param(
+        request,
+        "from",
+        _day,
+        today - timedelta(days=days - 1),
+        "YYYY-MM-DD, a day of 2000 … 2099",
+    )
+    return start, start + timedelta(days=days - 1)
 
 
 async def _manager_hall(request: Request) -> tuple[HallSpec, QueueService]:
@@ -104,9 +118,9 @@ def _spec_service(request: Request, hall: str) -> tuple[HallSpec, QueueService]:
 async def reports(request: Request) -> Response:
     spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
-    category = request.query_params.get("category") or None
+    category = request.query_params.get("category")
     if category is not None and spec.category(category) is None:
-        raise _bad("category", f"unknown category {category!r}")
+        raise NotFound("error.unknown_category", hall=spec.id, category=category)
     fmt = _format(request)
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
@@ -173,7 +187,8 @@ async def plan(request: Request) -> JSONResponse:
     )
     read = await read_ledger(svc.store, spec, start, end)
     if not read.records:
-        raise _bad("from", f"no tickets between {start} and {end}")
+        # Nothing to forecast from: the request is well formed, the ledger is empty there.
+        raise Conflict("error.plan_no_history", start=start.isoformat(), end=end.isoformat())
     calendar = hall_calendar(spec)
 
     def work(progress: Callable[[float, str], None]) -> dict[str, Any]:
@@ -222,7 +237,7 @@ async def crowded(request: Request) -> JSONResponse:
 
 
 def page_texts() -> dict[str, dict[str, str]]:
-    """The page's sentences, from the server's one catalog (keys `reports.*`)."""
+    """The page's own sentences, from the pages' catalog (keys `reports.*`), per language."""
     out: dict[str, dict[str, str]] = {}
     for key, entry in MESSAGES.items():
         if key.startswith("reports."):

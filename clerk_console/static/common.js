@@ -4,10 +4,11 @@
 // sent as an Authorization header; no cookie is ever set, so there is nothing for a forged
 // cross-site request to ride on (no CSRF token needed).
 
+import { HallStream } from "/kit/stream.js";
+
 export const config = JSON.parse(document.getElementById("config").textContent);
 const STRINGS = config.strings;
 const LANG_KEY = "onewindow.lang";
-const SESSION_KEY = "onewindow.session";
 
 export let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
 const languageListeners = [];
@@ -16,7 +17,7 @@ export function t(key, params = {}) {
   const entry = STRINGS[key];
   if (!entry) return key;
   const template = entry[lang] || entry["zh-CN"];
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return globalThis.kit.fill(template, params); // the kit's one formatter
 }
 
 // A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).
@@ -66,42 +67,18 @@ function switchLanguage() {
 
 // ---- the session ------------------------------------------------------------------------
 
-export function session() {
-  try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch { return null; }
-}
+// The session, sign-out and fetch are the kit's (/kit/kit.js): one sign-in serves every staff page.
+export const session = () => globalThis.kit.session();
 
 export async function signOut() {
-  const token = session()?.token;
-  sessionStorage.removeItem(SESSION_KEY);
-  if (token) {
-    // Ends the token on the server (on every process), not only in this tab.
-    try {
-      await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-    } catch { /* the server is unreachable: the token still expires */ }
-  }
+  await globalThis.kit.signOut();
   location.href = "/console";
 }
 
-export class ApiError extends Error {
-  constructor(status, message, code) { super(message); this.status = status; this.code = code; }
-}
+export const ApiError = globalThis.kit.ApiError;
 
-export async function api(method, path, body, token = session()?.token) {
-  const headers = { "Accept-Language": lang === "en" ? "en" : "zh-CN" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, t("offline"), "network");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = data.error || {};
-    throw new ApiError(response.status, error.message || `${response.status}`, error.code);
-  }
-  return data;
+export function api(method, path, body, token = session()?.token) {
+  return globalThis.kit.request(method, path, { body, token, lang, offline: t("offline") });
 }
 
 // ---- page chrome ------------------------------------------------------------------------
@@ -157,10 +134,9 @@ export function signedIn() {
       const button = form.querySelector("button");
       button.disabled = true;
       try {
-        const data = await api("POST", "/api/auth/login", {
-          username: form.username.value.trim(), password: form.password.value,
-        }, null);
-        sessionStorage.setItem(SESSION_KEY, JSON.stringify(data));
+        const data = await globalThis.kit.signIn(form.username.value.trim(), form.password.value, {
+          lang, offline: t("offline"),
+        });
         panel.hidden = true;
         clearError();
         showWho(data);
@@ -188,55 +164,21 @@ applyTexts();
 
 // ---- the live stream --------------------------------------------------------------------
 
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 5000;
-const WATCHDOG_MS = 25000; // the server sends a heartbeat every 10 s
-
 // The hall's events as "something changed" signals: every page re-reads its view from the
-// API after a change, so a missed or doubled event can never leave it wrong for long.
+// API after a change, so a missed or doubled event can never leave it wrong for long. The
+// connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
 export class LiveHall {
   constructor(hall, token, onMessage) {
-    this.hall = hall;
-    this.token = token;
-    this.onMessage = onMessage;
-    this.seq = null;
-    this.attempt = 0;
-    this.watchdog = null;
+    const where = { ws: `/ws/halls/${encodeURIComponent(hall)}`, token };
+    this.stream = new HallStream(where, null, {
+      snapshot: (msg) => onMessage(msg),
+      event: (msg) => onMessage(msg),
+      online: (online) => setLive(online),
+      refused: (msg) => { if (msg) showError(msg.message); },
+    });
   }
 
-  start() { this.connect(); }
-
-  connect() {
-    const url = new URL(`/ws/halls/${encodeURIComponent(this.hall)}`, location.href);
-    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("token", this.token);
-    if (this.seq !== null) url.searchParams.set("after", String(this.seq));
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    socket.onmessage = (message) => {
-      this.arm(socket);
-      const msg = JSON.parse(message.data);
-      if (msg.kind === "error") { showError(msg.message); return; }
-      this.attempt = 0;
-      setLive(true);
-      if (typeof msg.seq === "number") this.seq = msg.seq;
-      if (msg.kind !== "heartbeat") this.onMessage(msg);
-    };
-    socket.onclose = (closed) => {
-      if (socket !== this.socket) return;
-      clearTimeout(this.watchdog);
-      setLive(false);
-      if (closed.code === 4008) this.seq = null; // too far behind: start again from a snapshot
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt++);
-      setTimeout(() => this.connect(), closed.code >= 4400 && closed.code < 4500 ? 30000 : delay);
-    };
-    this.arm(socket);
-  }
-
-  arm(socket) {
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => socket.close(), WATCHDOG_MS);
-  }
+  start() { this.stream.start(); }
 }
 
 // Runs `work` at most once per `ms`, trailing: a burst of events makes one refetch.

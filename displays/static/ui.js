@@ -5,7 +5,7 @@ export const config = JSON.parse(document.getElementById("config").textContent);
 // A message in both languages: Chinese first and large, English after and small.
 export function words(key, params = {}) {
   const entry = config.strings[key] || { "zh-CN": key, en: key };
-  const fill = (text) => text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+  const fill = (text) => globalThis.kit.fill(text, params); // the kit's one formatter
   return { zh: fill(entry["zh-CN"]), en: fill(entry.en) };
 }
 

@@ -2,7 +2,7 @@
 
 import { Announcer } from "./announcer.js";
 import { HallModel } from "./model.js";
-import { HallStream } from "./stream.js";
+import { HallStream } from "/kit/stream.js";
 import {
   bilingual,
   config,

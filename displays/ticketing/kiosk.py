@@ -3,7 +3,6 @@ the hall's printers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -17,9 +16,7 @@ from displays.ticketing.views import hall_offer, visitor_view
 from queue_server.api.deps import body, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
-from queue_server.domain.errors import Conflict, Invalid, NotFound
-from queue_server.domain.hall import Appointment
-from queue_server.domain.model import APPOINTMENT, HallSpec
+from queue_server.domain.model import HallSpec
 from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
 
@@ -89,19 +86,7 @@ async def check_in(request: Request) -> JSONResponse:
     answered = await svc.answered(hall, key)
     if answered is not None:
         return await _issued(request, spec, answered, caller, data.language)
-    early = timedelta(minutes=tickets.settings.checkin_early_minutes)
-    async with tickets.locks.hold(hall, f"checkin:{data.code}"):
-        booking = await tickets.bookings.claim(spec, data.code, svc.clock.now(), early)
-        view = await svc.issue_for_visitor(
-            hall,
-            caller.actor,
-            category=booking.category,
-            priority=APPOINTMENT,
-            channel="appointment",
-            appointment=Appointment(booking.slot_start, booking.slot_end),
-            key=key,
-        )
-        await svc.store.use_booking(booking.code, view["id"], view["number"], svc.clock.now())
+    view = await tickets.check_in(hall, data.code, caller.actor, key)
     return await _issued(request, spec, view, caller, data.language)
 
 
@@ -115,22 +100,7 @@ async def reprint(request: Request) -> JSONResponse:
     data = await body(request, ReprintBody, optional=True)
     view = await svc.ticket_view(hall, ticket_id)
     tickets = ticketing(request)
-    earlier = await svc.store.print_jobs_of_ticket(ticket_id)
-    if caller.device is DeviceKind.KIOSK:
-        printer = tickets.settings.printer_for_kiosk(hall, caller.name)
-        if not any(job.kiosk == caller.name for job in earlier):
-            raise Conflict("error.reprint_not_own")
-        reprints = sum(1 for job in earlier if job.reprint)
-        if reprints >= tickets.settings.reprints_per_ticket:
-            raise Conflict("error.reprint_limit", number=view["number"], count=reprints)
-    elif data.printer is not None:
-        printer = tickets.settings.printer(data.printer)
-        if printer is None or printer.hall != hall:
-            raise NotFound("error.unknown_printer", hall=hall, printer=data.printer)
-    else:
-        printer = tickets.settings.printer(earlier[-1].printer) if earlier else None
-    if printer is None:
-        raise Invalid("error.no_printer")
+    printer = await tickets.reprint_printer(hall, view, caller, data.printer)
     printed = await tickets.print_ticket(
         spec,
         view,
@@ -149,20 +119,7 @@ async def hall_printers(request: Request) -> JSONResponse:
     svc = service(request)
     svc.hall(hall)
     (await principal(request)).require(hall, roles=STAFF, devices=_KIOSK)
-    tickets = ticketing(request)
-    counts = await svc.store.print_job_counts(hall)
-    printers = [
-        {
-            "name": p.name,
-            "kiosks": list(p.kiosks),
-            "paper_mm": p.layout.paper_mm,
-            **await tickets.dispatcher.condition(p.hall, p.name),
-            "jobs": {state: n for (name, state), n in counts.items() if name == p.name},
-        }
-        for p in tickets.settings.printers
-        if p.hall == hall
-    ]
-    return JSONResponse({"printers": printers})
+    return JSONResponse({"printers": await ticketing(request).printers(hall)})
 
 
 async def _issued(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from displays.ticketing.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
-from queue_server.api.openapi import ApiDoc
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas
 
-_HALL: Final = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
 _TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
@@ -21,17 +20,14 @@ def _responses(ok: str, *errors: str) -> dict[str, Any]:
     return {ok: {"description": "OK"}, **{code: {"description": code, **error} for code in errors}}
 
 
-SCHEMAS: Final[dict[str, Any]] = {
-    model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for model in (ReprintBody, OnlineIssueBody, BookingBody, KioskIssueBody, CheckInBody)
-}
+SCHEMAS: Final = model_schemas(ReprintBody, OnlineIssueBody, BookingBody, KioskIssueBody, CheckInBody)
 
 PATHS: Final[dict[str, Any]] = {
     # The kiosk's own API (kiosk device token): what its page offers, taking and checking in.
     "/kiosk/api/halls/{hall}": {
         "get": {
             "summary": "What this kiosk offers now: categories open for issuing, priority classes, printer",
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "responses": _responses("200", "401", "403", "404"),
         }
     },
@@ -39,7 +35,7 @@ PATHS: Final[dict[str, Any]] = {
         "post": {
             "summary": "Take a ticket and print it at this kiosk (normal or a priority class; never "
             "green channel or appointment: 403)",
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "requestBody": _body("KioskIssueBody"),
             "responses": _responses("201", "400", "401", "403", "404", "409", "422", "503"),
         }
@@ -47,7 +43,7 @@ PATHS: Final[dict[str, Any]] = {
     "/kiosk/api/halls/{hall}/check-in": {
         "post": {
             "summary": "A booking code becomes an appointment ticket for its slot, printed here",
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "requestBody": _body("CheckInBody"),
             "responses": _responses("201", "400", "401", "403", "404", "409", "422", "429", "503"),
         }
@@ -55,7 +51,7 @@ PATHS: Final[dict[str, Any]] = {
     "/api/halls/{hall}/tickets/{ticket}/reprint": {
         "post": {
             "summary": "Print a ticket again (staff on any printer, a kiosk its own tickets)",
-            "parameters": [_HALL, _TICKET],
+            "parameters": [HALL_PARAM, _TICKET],
             "requestBody": _body("ReprintBody", required=False),
             "responses": _responses("200", "400", "401", "403", "404", "409", "422"),
         }
@@ -63,7 +59,7 @@ PATHS: Final[dict[str, Any]] = {
     "/api/halls/{hall}/printers": {
         "get": {
             "summary": "The hall's ticket printers: state, connected agent, jobs per state",
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "responses": _responses("200", "401", "403", "404"),
         }
     },
@@ -71,7 +67,7 @@ PATHS: Final[dict[str, Any]] = {
         "get": {
             "summary": "Opening now and the categories a visitor may take a number for",
             "security": [],
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "responses": _responses("200", "404"),
         }
     },
@@ -79,17 +75,18 @@ PATHS: Final[dict[str, Any]] = {
         "post": {
             "summary": "Take a number online (per-address rate limit, per-phone daily limit)",
             "security": [],
-            "parameters": [_HALL],
+            "parameters": [HALL_PARAM],
             "requestBody": _body("OnlineIssueBody"),
             "responses": _responses("201", "400", "404", "409", "422", "429"),
         }
     },
     "/api/halls/{hall}/bookings": {
         "post": {
-            "summary": "Book a slot (staff); answers the booking code",
-            "parameters": [_HALL],
+            "summary": "Book a slot (staff); answers the booking code. 409 when the hall does not serve "
+            "the category then (closed, or a weekday-only matter at the weekend)",
+            "parameters": [HALL_PARAM],
             "requestBody": _body("BookingBody"),
-            "responses": _responses("201", "400", "401", "403", "404", "422"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422"),
         }
     },
 }

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from displays.ticketing.ui_text import UI_TEXT
+from page_kit.messages import page_strings
 from queue_server.domain.model import HallSpec
 
 _HERE: Final = Path(__file__).parent
@@ -32,5 +32,5 @@ def page(
         "timezone": spec.timezone.key,
         **(extra or {}),
     }
-    context = {"spec": spec, "kind": kind, "boot": boot, "text": UI_TEXT}
+    context = {"spec": spec, "kind": kind, "boot": boot, "text": page_strings("visitor")}
     return templates.TemplateResponse(request, template, context, status_code=status_code)

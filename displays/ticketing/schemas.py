@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from queue_server.api.schemas import AppointmentSlot, hall_values
+from queue_server.ticketing.online import PHONE_PATTERN
 from ticket_printer.messages import Language
+
+
+def _category() -> Any:
+    return Field(min_length=1, max_length=32, json_schema_extra=hall_values("categories"))
 
 
 class _Body(BaseModel):
@@ -14,8 +20,14 @@ class _Body(BaseModel):
 
 
 class KioskIssueBody(_Body):
-    category: str = Field(min_length=1, max_length=32)
-    priority: str = Field(default="normal", min_length=1, max_length=32)
+    category: str = _category()
+    # A kiosk offers the hall's priority classes; green channel and appointments are staff's (403).
+    priority: str = Field(
+        default="normal",
+        min_length=1,
+        max_length=32,
+        json_schema_extra=hall_values("priority-classes", "normal"),
+    )
     language: Language = "zh-CN"
 
 
@@ -30,9 +42,12 @@ class ReprintBody(_Body):
 
 
 class OnlineIssueBody(_Body):
-    category: str = Field(min_length=1, max_length=32)
-    phone: str = Field(min_length=1, max_length=32)
-    notify: bool = Field(
+    category: str = _category()
+    # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
+    # very pattern it checks.
+    phone: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
+    # true or false only (pydantic alone would also take 0, 1, "yes"...), as the document says.
+    notify: StrictBool = Field(
         default=False,
         description="The visitor agrees to a message (SMS/WeChat) when a few are ahead and when called",
     )
@@ -40,6 +55,5 @@ class OnlineIssueBody(_Body):
 
 
 class BookingBody(_Body):
-    category: str = Field(min_length=1, max_length=32)
-    slot_start: datetime
-    slot_end: datetime
+    category: str = _category()
+    slot: AppointmentSlot

@@ -35,21 +35,10 @@ WATCHERS_PER_TICKET: Final = 5
 CLOSE_NOT_FOUND, CLOSE_TOO_MANY = 4404, 4429
 
 
-async def find_hall(svc: QueueService, token: str) -> str | None:
-    """The hall of ticket `token`: today's tickets are in memory, older ones in the store."""
-    for hall_id, runtime in svc.halls.items():
-        if token in runtime.state.tickets:
-            return hall_id
-    for hall_id in svc.halls:
-        if await svc.store.get_ticket(hall_id, token) is not None:
-            return hall_id
-    return None
-
-
 async def ticket_page(request: Request) -> Response:
     svc = service(request)
     token = request.path_params["token"]
-    hall = await find_hall(svc, token)
+    hall = await svc.hall_of_ticket(token)
     if hall is None:
         spec = next(iter(svc.halls.values())).state.spec
         return page(request, "ticket.html", spec, "ticket", {"ticket": None}, status_code=404)
@@ -62,7 +51,7 @@ async def ticket_qr(request: Request) -> Response:
     """The ticket's tracking link as an SVG QR code, for the kiosk's on-screen fallback."""
     svc = service(request)
     token = request.path_params["token"]
-    if await find_hall(svc, token) is None:
+    if await svc.hall_of_ticket(token) is None:
         return error_response(request, 404, "error.unknown_ticket", {"ticket": token})
     url = ticketing(request).tracking_url(base_url(request), token)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
@@ -76,7 +65,7 @@ async def ticket_stream(ws: WebSocket) -> None:
     await ws.accept()
     svc = service(ws)
     token = ws.path_params["token"]
-    hall = await find_hall(svc, token)
+    hall = await svc.hall_of_ticket(token)
     if hall is None:
         await ws.close(code=CLOSE_NOT_FOUND, reason="unknown ticket")
         return
@@ -173,7 +162,7 @@ async def add_booking(request: Request) -> JSONResponse:
     caller.require(hall, roles=STAFF)
     data = await body(request, BookingBody)
     booking = await ticketing(request).bookings.add(
-        spec, data.category, data.slot_start, data.slot_end, caller.actor, svc.clock.now()
+        spec, data.category, data.slot.start, data.slot.end, caller.actor, svc.clock.now()
     )
     return JSONResponse(booking.public(spec), status_code=201)
 

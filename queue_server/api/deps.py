@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import HTTPConnection, Request
 
 from queue_server.api.errors import BadRequest
@@ -84,3 +87,20 @@ def window_number(request: Request) -> int:
     if number is None:
         raise NotFound("error.unknown_window", hall=hall, window=raw)
     return number
+
+
+def path_choices(name: str, choices: Iterable[str]) -> None:
+    """`{param:name}` matches only these segments. A route taking a verb as a path parameter
+    then leaves the other paths beside it alone: a POST to GET .../console is answered 405 with
+    its Allow header rather than by the verb route, and a made-up verb is a 404."""
+
+    class Choice(Convertor[str]):
+        regex = "|".join(re.escape(choice) for choice in choices)
+
+        def convert(self, value: str) -> str:
+            return value
+
+        def to_string(self, value: str) -> str:
+            return value
+
+    register_url_convertor(name, Choice())

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.schemas import IssueTicketBody, LoginBody, WindowActionBody
-from queue_server.service import WINDOW_VERBS
+from queue_server.api.schemas import (
+    HALL_VALUES,
+    IssueTicketBody,
+    LoginBody,
+    TransferTarget,
+    WindowActionBody,
+)
+from queue_server.api.tickets import TICKET_ACTIONS
+from queue_server.api.windows import OTHER_VERBS
+from queue_server.config import Settings
 
 _ERRORS = {
     "400": "Body is not a JSON object",
     "401": "No token, or a bad or expired one",
     "403": "Wrong role, hall or window",
     "404": "Unknown hall, category, window or ticket (named in the message)",
-    "409": "A step the ticket's or window's state does not allow",
+    "409": "A step the state does not allow: the ticket's or window's, the hall's opening hours, "
+    "the ledger's data",
     "413": "The body is larger than the server's limit ([server] max_body_bytes)",
     "422": "A field is missing or invalid (named in the message)",
     "429": "Too many failed sign-ins: wait the Retry-After seconds",
@@ -52,22 +64,87 @@ def param(name: str, where: str = "path", kind: str = "string", description: str
     }
 
 
-HALL_PARAM = param("hall", description="Hall id, e.g. weiyang")
+HALL_PARAM = {
+    **param("hall", description="Hall id, e.g. weiyang"),
+    "schema": {"type": "string", HALL_VALUES: "halls"},
+}
+WINDOW_PARAM = {
+    **param("window", kind="integer", description="Window number"),
+    "schema": {"type": "integer", HALL_VALUES: "windows"},
+}
+
+# Lists from the configuration, by the name a schema gives them in HALL_VALUES.
+HallValues = dict[str, list[Any]]
+
+
+def _configured_values(settings: Settings) -> HallValues:
+    """Every hall's values (one document for the server): with one hall, exactly its own. With
+    several, a category or window of another hall is answered 404, as documented, but a priority
+    class of another hall 422: halls that differ in priority classes are not described exactly."""
+
+    def union(values: list[Any]) -> list[Any]:
+        return sorted(set(values))
+
+    return {
+        "halls": [hall.id for hall in settings.halls],
+        "windows": union([w.number for hall in settings.halls for w in hall.windows]),
+        "categories": union([c.code for hall in settings.halls for c in hall.categories]),
+        "priority-classes": union([p.code for hall in settings.halls for p in hall.priorities]),
+    }
+
+
+def model_schemas(*models: type[BaseModel]) -> dict[str, Any]:
+    """The models' JSON Schemas as components, with the models they nest (pydantic's $defs)
+    as components of their own, where the references point."""
+    schemas: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
 
 
 @dataclass(frozen=True)
 class ApiDoc:
-    """What a package adds to the document: its /api paths and request schemas."""
+    """What a package adds to the document: its /api paths, request schemas and the configured
+    values its schemas name (HALL_VALUES)."""
 
     paths: dict[str, Any]
     schemas: dict[str, Any] = field(default_factory=dict)
+    values: Callable[[Settings], HallValues] | None = None
 
 
-def build_document(*parts: ApiDoc) -> dict[str, Any]:
-    schemas: dict[str, Any] = {
-        model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for model in (IssueTicketBody, WindowActionBody, LoginBody)
-    }
+def _restrict(schema: dict[str, Any], values: list[Any]) -> None:
+    """The configured values as the schema's enum: added to the fixed ones a schema lists
+    (normal, green...), through a nullable field's anyOf and into an array's items."""
+    if "anyOf" in schema:
+        for branch in schema["anyOf"]:
+            if branch.get("type") != "null":
+                _restrict(branch, values)
+    elif schema.get("type") == "array":
+        _restrict(schema.setdefault("items", {}), values)
+    else:
+        fixed = schema.get("enum", [])
+        schema["enum"] = [*fixed, *(v for v in values if v not in fixed)]
+
+
+def _fill_values(node: Any, values: HallValues) -> None:
+    if isinstance(node, dict):
+        kind = node.pop(HALL_VALUES, None)
+        if kind is not None:
+            _restrict(node, values[kind])
+        for child in node.values():
+            _fill_values(child, values)
+    elif isinstance(node, list):
+        for child in node:
+            _fill_values(child, values)
+
+
+def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
+    """The document for the halls of these settings: their ids, windows, categories and
+    priority classes are the enums, so that a request the document admits is one the server
+    can act on (or answers 404/409 for, as documented)."""
+    schemas = model_schemas(IssueTicketBody, WindowActionBody, TransferTarget, LoginBody)
     schemas["Error"] = {
         "type": "object",
         "properties": {
@@ -152,7 +229,7 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
                     "parameters": [
                         HALL_PARAM,
                         param("ticket"),
-                        {**param("action"), "schema": {"enum": ["cancel", "reactivate"]}},
+                        {**param("action"), "schema": {"enum": list(TICKET_ACTIONS)}},
                     ],
                     "responses": responses("200", "401", "403", "404", "409", "503"),
                 }
@@ -160,7 +237,7 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
             "/api/halls/{hall}/windows/{window}/call": {
                 "post": {
                     "summary": "Call a given number (特呼) at this window",
-                    "parameters": [HALL_PARAM, param("window", kind="integer")],
+                    "parameters": [HALL_PARAM, WINDOW_PARAM],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -176,14 +253,22 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
                     "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
                 }
             },
+            "/api/halls/{hall}/windows/{window}/transfer": {
+                "post": {
+                    "summary": "Transfer the window's current ticket to a category or a window (转移)",
+                    "parameters": [HALL_PARAM, WINDOW_PARAM],
+                    "requestBody": body("TransferTarget"),
+                    "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
+                }
+            },
             "/api/halls/{hall}/windows/{window}/{verb}": {
                 "post": {
                     "summary": "A clerk's verb or a window state change",
                     "description": 'call-next with nobody waiting answers {"ticket": null}',
                     "parameters": [
                         HALL_PARAM,
-                        param("window", kind="integer"),
-                        {**param("verb"), "schema": {"enum": [v for v in WINDOW_VERBS if v != "call"]}},
+                        WINDOW_PARAM,
+                        {**param("verb"), "schema": {"enum": list(OTHER_VERBS)}},
                     ],
                     "requestBody": body("WindowActionBody", required=False),
                     "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
@@ -194,14 +279,20 @@ def build_document(*parts: ApiDoc) -> dict[str, Any]:
             },
         },
     }
+    values = _configured_values(settings)
     for part in parts:
         document["paths"].update(part.paths)
         schemas.update(part.schemas)
+        if part.values is not None:
+            values.update(part.values(settings))
+    # A copy: the parts' paths and schemas are shared module data, filled anew per document.
+    document = copy.deepcopy(document)
+    _fill_values(document, values)
     return document
 
 
-def routes(*parts: ApiDoc) -> list[Route]:
-    document = build_document(*parts)
+def routes(settings: Settings, *parts: ApiDoc) -> list[Route]:
+    document = build_document(settings, *parts)
 
     async def openapi(request: Request) -> JSONResponse:
         return JSONResponse(document)

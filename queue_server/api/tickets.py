@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.deps import body, principal, service
+from queue_server.api.deps import body, path_choices, principal, service
 from queue_server.api.schemas import IssueTicketBody
-from queue_server.domain.errors import NotFound
 from queue_server.domain.hall import Appointment
 from queue_server.service import idempotency_key
+
+TICKET_ACTIONS = ("cancel", "reactivate")
 
 
 async def issue_ticket(request: Request) -> JSONResponse:
@@ -19,9 +20,8 @@ async def issue_ticket(request: Request) -> JSONResponse:
     svc.hall(hall)
     caller = await principal(request)
     data = await body(request, IssueTicketBody)
-    appointment = None
-    if data.appointment_start is not None and data.appointment_end is not None:
-        appointment = Appointment(data.appointment_start, data.appointment_end)
+    slot = data.appointment
+    appointment = None if slot is None else Appointment(slot.start, slot.end)
     ticket = await svc.issue_ticket(
         hall,
         caller,
@@ -45,16 +45,16 @@ async def get_ticket(request: Request) -> JSONResponse:
 async def ticket_action(request: Request) -> JSONResponse:
     hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
     action = request.path_params["action"]
-    if action not in ("cancel", "reactivate"):
-        raise NotFound("error.not_found", path=request.url.path)
     svc = service(request)
     svc.hall(hall)
     view = await svc.ticket_action(hall, ticket_id, action, await principal(request))
     return JSONResponse(view)
 
 
+path_choices("ticket_action", TICKET_ACTIONS)
+
 routes = [
     Route("/api/halls/{hall}/tickets", issue_ticket, methods=["POST"]),
     Route("/api/halls/{hall}/tickets/{ticket}", get_ticket, methods=["GET"]),
-    Route("/api/halls/{hall}/tickets/{ticket}/{action}", ticket_action, methods=["POST"]),
+    Route("/api/halls/{hall}/tickets/{ticket}/{action:ticket_action}", ticket_action, methods=["POST"]),
 ]

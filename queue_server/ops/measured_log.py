@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec
-from queue_server.ops.metrics import CALL_PUBLISH_SECONDS, STORE_COMMIT_SECONDS, count_committed
-from queue_server.runtime import HallLog, Replies
+from queue_server.ops.metrics import (
+    CALL_PUBLISH_SECONDS,
+    STORE_COLLISIONS,
+    STORE_COMMIT_SECONDS,
+    count_committed,
+)
+from queue_server.runtime import HallLog, Replies, StaleState
 from queue_server.storage.base import Reply
 
 
@@ -33,7 +38,8 @@ class MeasuredLog:
         self, state: HallState, outcomes: Sequence[Outcome], base_seq: int, replies: Sequence[Reply]
     ) -> None:
         committing = time.perf_counter()
-        await self._inner.append(state, outcomes, base_seq, replies)
+        with self._collisions():
+            await self._inner.append(state, outcomes, base_seq, replies)
         done = time.perf_counter()
         STORE_COMMIT_SECONDS.labels(self._hall).observe(done - committing)
         if count_committed(self._hall, outcomes):
@@ -43,7 +49,16 @@ class MeasuredLog:
         return self._inner.turn()
 
     async def confirm(self, base_seq: int) -> None:
-        await self._inner.confirm(base_seq)
+        with self._collisions():
+            await self._inner.confirm(base_seq)
+
+    @contextlib.contextmanager
+    def _collisions(self) -> Iterator[None]:
+        try:
+            yield
+        except StaleState:
+            STORE_COLLISIONS.labels(self._hall).inc()
+            raise
 
 
 def measured(hall_log: Callable[[HallSpec], HallLog]) -> Callable[[HallSpec], HallLog]:

@@ -49,6 +49,11 @@ STORE_COMMIT_SECONDS: Final = Histogram(
     ("hall",),
     buckets=_MILLISECONDS,
 )
+STORE_COLLISIONS: Final = Counter(
+    "onewindow_store_collisions",
+    "Batches refused because another process had committed first (decided again after catching up)",
+    ("hall",),
+)
 WEBSOCKET_CLIENTS: Final = Gauge(
     "onewindow_websocket_clients",
     "Open WebSocket connections to this process by kind (screen, kiosk, printer, staff, visitor)",

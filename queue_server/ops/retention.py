@@ -1,9 +1,13 @@
-"""Data retention: what online tickets' phone numbers left behind is erased once it is older
-than the hall's `phone_retention_days` (default 30), by a job that runs once a day.
+"""Data retention, by a job that runs once a day (docs/PRIVACY.md), through the Store:
 
-Only a keyed hash of a phone number is ever stored (queue_server/ticketing/online.py), with its
-ticket, to count a phone's tickets per day; after the retention period it is deleted through
-the Store. Every process runs the job (deleting twice deletes nothing more). docs/PRIVACY.md.
+- the keyed hash of an online ticket's phone number (queue_server/ticketing/online.py), kept to
+  count a phone's tickets per day, is erased once older than the hall's `phone_retention_days`
+  (default 30);
+- a phone number given with consent for notifications (queue_server/outbound/notifier.py) is
+  kept for its ticket's day only: the notifier erases earlier days' numbers as it runs, and
+  this job does too, so that none outlives its day while notifications are off.
+
+Every process runs the job (deleting twice deletes nothing more).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Final
 
 from queue_server.clock import Clock
 from queue_server.domain.model import HallSpec
+from queue_server.domain.numbering import service_day
 from queue_server.storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -32,18 +37,22 @@ class PhoneRetention:
         self._task: asyncio.Task[None] | None = None
 
     async def erase_expired(self) -> dict[str, int]:
-        """Erases, in every hall, what is older than the hall's retention; how many per hall."""
+        """Erases, in every hall, what is past its time; how many rows per hall."""
         now = self._clock.now()
         erased = {}
         for spec in self._halls:
-            erased[spec.id] = await self._store.erase_online_claims(spec.id, now - spec.phone_retention)
-            if erased[spec.id]:
+            hashes = await self._store.erase_online_claims(spec.id, now - spec.phone_retention)
+            numbers = await self._store.erase_visitor_contacts(spec.id, service_day(now, spec.timezone))
+            if hashes:
                 log.info(
                     "hall %s: erased %d online tickets' phone hashes older than %d days",
                     spec.id,
-                    erased[spec.id],
+                    hashes,
                     spec.phone_retention.days,
                 )
+            if numbers:
+                log.info("hall %s: erased %d phone numbers of earlier days' tickets", spec.id, numbers)
+            erased[spec.id] = hashes + numbers
         return erased
 
     async def run_if_due(self) -> dict[str, int] | None:

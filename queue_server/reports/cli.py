@@ -21,8 +21,7 @@ from queue_server.reports.demo import DemoDataError, fill_demo_month
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.planner import PlanOptions, format_plan, make_plan, pools_from_spec
 from queue_server.reports.report import CSV_TABLES, build_report, report_csv
-from queue_server.storage import open_store
-from queue_server.storage.sql import SqlStore
+from queue_server.storage import Store, open_store
 
 COMMANDS = ("report", "plan", "demo-data")
 _T = TypeVar("_T")
@@ -126,13 +125,9 @@ def _range(spec: HallSpec, start: date | None, end: date | None) -> tuple[date, 
     return first, last
 
 
-def _with_sql_store(
-    settings: Settings, work: Callable[[SqlStore], Awaitable[_T]], url: str | None = None
-) -> _T:
+def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]], url: str | None = None) -> _T:
     async def go() -> _T:
         store = open_store(url or settings.server.store)
-        if not isinstance(store, SqlStore):
-            raise CommandError("reports need the SQL store")
         await store.start()
         try:
             return await work(store)
@@ -145,7 +140,7 @@ def _with_sql_store(
 def _records(
     settings: Settings, spec: HallSpec, first: date, last: date, category: str | None
 ) -> tuple[list[VisitRecord], Any]:
-    read = _with_sql_store(settings, lambda store: read_ledger(store, spec, first, last, category=category))
+    read = _with_store(settings, lambda store: read_ledger(store, spec, first, last, category=category))
     return list(read.records), read
 
 
@@ -232,7 +227,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         ) from None
     started = datetime.now()
     try:
-        result = _with_sql_store(
+        result = _with_store(
             settings,
             lambda store: fill_demo_month(
                 store, spec, days=args.days, seed=args.seed, end=args.end, weekday_volume=args.volume

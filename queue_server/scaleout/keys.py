@@ -54,3 +54,9 @@ PRINTER_STATE_TTL_S = 30
 def printer_state_key(hall: str, printer: str) -> str:
     """Hash of a kiosk printer's state: state, message, paper_low, since, link, connected."""
     return f"ow:{{{hall}}}:printer:{printer}"
+
+
+def login_key(name: str) -> str:
+    """A login throttle counter (`count:…`, `wait:…`, `known:…` of an account or address).
+    Not a hall's: an account or an address may sign in to any hall."""
+    return f"ow:login:{name}"

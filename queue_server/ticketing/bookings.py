@@ -29,11 +29,13 @@ def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) ->
         raise Invalid("error.booking_slot", problem="times need a time zone")
     if end <= start:
         raise Invalid("error.booking_slot", problem="the slot ends before it starts")
+    # A well-formed slot when the hall is closed is a clash with the hall's calendar (409, as
+    # for taking a number outside the opening hours), not a malformed request.
     day = start.astimezone(spec.timezone).date()
     if is_weekend(day) and not cat.weekend:
-        raise Invalid("error.booking_slot", problem=f"{cat.name_en} is not served at weekends")
+        raise Conflict("error.booking_closed", problem=f"{cat.name_en} is not served at weekends")
     if not any(s <= start and end <= e for s, e in sessions(spec.hours, day, spec.timezone)):
-        raise Invalid("error.booking_slot", problem="the slot is not inside opening hours")
+        raise Conflict("error.booking_closed", problem="the slot is not inside opening hours")
 
 
 class Bookings:

@@ -11,8 +11,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from queue_server.domain.errors import Conflict, Invalid
-from queue_server.domain.model import NORMAL, HallSpec
+from queue_server.auth import DeviceKind, Principal
+from queue_server.domain.errors import Conflict, Invalid, NotFound
+from queue_server.domain.hall import Appointment
+from queue_server.domain.model import APPOINTMENT, NORMAL, HallSpec
 from queue_server.domain.numbering import service_day
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
@@ -107,6 +109,65 @@ class Ticketing:
         if notify and self.keep_contacts:
             await store.add_visitor_contact(VisitorContact(view["id"], hall, day, phone, language, now))
         return view
+
+    async def check_in(self, hall: str, code: str, actor: str, key: str | None) -> dict[str, Any]:
+        """预约签到: the booking of `code`, in its check-in time, becomes an appointment ticket
+        for its slot, once; the ticket's view."""
+        svc = self.service
+        spec = svc.hall(hall).state.spec
+        early = timedelta(minutes=self.settings.checkin_early_minutes)
+        async with self.locks.hold(hall, f"checkin:{code}"):
+            booking = await self.bookings.claim(spec, code, svc.clock.now(), early)
+            view = await svc.issue_for_visitor(
+                hall,
+                actor,
+                category=booking.category,
+                priority=APPOINTMENT,
+                channel="appointment",
+                appointment=Appointment(booking.slot_start, booking.slot_end),
+                key=key,
+            )
+            await svc.store.use_booking(booking.code, view["id"], view["number"], svc.clock.now())
+        return view
+
+    async def reprint_printer(
+        self, hall: str, view: dict[str, Any], caller: Principal, requested: str | None
+    ) -> PrinterEntry:
+        """Where a ticket is printed again: a kiosk on its own printer, its own tickets only and
+        at most `reprints_per_ticket` times; staff on the printer they name, else the ticket's
+        last printer."""
+        earlier = await self.service.store.print_jobs_of_ticket(view["id"])
+        if caller.device is DeviceKind.KIOSK:
+            printer = self.settings.printer_for_kiosk(hall, caller.name)
+            if not any(job.kiosk == caller.name for job in earlier):
+                raise Conflict("error.reprint_not_own")
+            reprints = sum(1 for job in earlier if job.reprint)
+            if reprints >= self.settings.reprints_per_ticket:
+                raise Conflict("error.reprint_limit", number=view["number"], count=reprints)
+        elif requested is not None:
+            printer = self.settings.printer(requested)
+            if printer is None or printer.hall != hall:
+                raise NotFound("error.unknown_printer", hall=hall, printer=requested)
+        else:
+            printer = self.settings.printer(earlier[-1].printer) if earlier else None
+        if printer is None:
+            raise Invalid("error.no_printer")
+        return printer
+
+    async def printers(self, hall: str) -> list[dict[str, Any]]:
+        """Every configured printer of the hall with its state and its jobs per state."""
+        counts = await self.service.store.print_job_counts(hall)
+        return [
+            {
+                "name": p.name,
+                "kiosks": list(p.kiosks),
+                "paper_mm": p.layout.paper_mm,
+                **await self.dispatcher.condition(p.hall, p.name),
+                "jobs": {state: n for (name, state), n in counts.items() if name == p.name},
+            }
+            for p in self.settings.printers
+            if p.hall == hall
+        ]
 
     def tracking_url(self, base_url: str, ticket_id: str) -> str:
         return f"{(self.settings.public_base_url or base_url).rstrip('/')}/t/{ticket_id}"

@@ -118,7 +118,7 @@ def test_the_export_of_a_known_day_field_by_field(hall: Hall, tmp_path: Path) ->
     expected = known_day(hall)
     supervisor = hall.auth("supervisor")
 
-    document = hall.client.get(f"{EXPORT}?from={MONDAY}&to={MONDAY}", headers=supervisor).json()
+    document = hall.client.get(f"{EXPORT}?from={MONDAY}&days=1", headers=supervisor).json()
     assert {k: v for k, v in document.items() if k != "ratings"} == {
         "layout": "onewindow.ratings/1",
         "hall": "weiyang",
@@ -131,7 +131,7 @@ def test_the_export_of_a_known_day_field_by_field(hall: Hall, tmp_path: Path) ->
     for got, want in zip(document["ratings"], expected, strict=True):
         assert got == want
 
-    response = hall.client.get(f"{EXPORT}?from={MONDAY}&to={MONDAY}&format=csv", headers=supervisor)
+    response = hall.client.get(f"{EXPORT}?from={MONDAY}&days=1&format=csv", headers=supervisor)
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
@@ -150,14 +150,14 @@ def test_the_export_of_a_known_day_field_by_field(hall: Hall, tmp_path: Path) ->
         as_csv_cells(r) for r in expected
     ]
 
-    two_days = hall.client.get(f"{EXPORT}?from={MONDAY}&to=2026-11-24", headers=supervisor).json()
+    two_days = hall.client.get(f"{EXPORT}?from={MONDAY}&days=2", headers=supervisor).json()
     assert two_days["count"] == 4 and two_days["ratings"][-1]["rated_at"] == "2026-11-24T10:05:00+08:00"
 
 
 def test_only_managers_export_and_bad_ranges_are_named(hall: Hall) -> None:
     assert hall.client.get(EXPORT, headers=hall.auth("clerk1")).status_code == 403
     assert hall.client.get(EXPORT).status_code == 401
-    bad = hall.client.get(f"{EXPORT}?from=2026-11-24&to={MONDAY}", headers=hall.auth("supervisor"))
-    assert bad.status_code == 422 and bad.json()["error"]["params"]["field"] == "from"
+    bad = hall.client.get(f"{EXPORT}?from={MONDAY}&days=367", headers=hall.auth("supervisor"))
+    assert bad.status_code == 422 and bad.json()["error"]["params"]["field"] == "days"
     bad = hall.client.get(f"{EXPORT}?format=xml", headers=hall.auth("admin"))
     assert bad.status_code == 422 and bad.json()["error"]["params"]["field"] == "format"

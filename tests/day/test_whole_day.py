@@ -465,7 +465,7 @@ def test_a_whole_hall_day_and_the_next_morning(day: Day, chromium: Any) -> None:
 
     phase("Tuesday's report")
     # ---- Tuesday's report, read on Wednesday, says what happened ----
-    report = day.get(f"/api/halls/weiyang/reports?from={TUESDAY}&to={TUESDAY}")
+    report = day.get(f"/api/halls/weiyang/reports?from={TUESDAY}&days=1")
     overall = report["overall"]
     assert overall["issued"] == len(called_numbers)
     assert overall["served"] == len(served)

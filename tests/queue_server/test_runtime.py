@@ -199,6 +199,27 @@ async def test_after_a_collision_the_step_is_decided_again_on_the_caught_up_stat
     assert await stored_numbers(hall.url, hall.spec) == sorted([other.ticket.number, outcome.ticket.number])
 
 
+async def test_steps_arriving_while_a_collided_batch_waits_are_decided_and_committed_with_it(
+    hall: Fixture,
+) -> None:
+    # One hall's commits follow each other: the more each carries, the more steps per second.
+    other_state = await hall.store.load_hall(hall.spec, service_day(MONDAY_10AM, hall.spec.timezone), 100)
+    other = other_state.issue("elsewhere", "business", NORMAL, "kiosk", MONDAY_10AM, "device:kiosk")
+    hall.log.gate.clear()
+    first = asyncio.create_task(hall.runtime.run(issue("first")))
+    await hall.log.writes_started(1)
+    await hall.store.commit([other])
+    hall.log.stale_next = True
+    later = [asyncio.create_task(hall.runtime.run(issue(name))) for name in ("second", "third")]
+    await asyncio.sleep(0)  # both are waiting for the next batch
+    hall.log.gate.set()
+    outcomes = [await first, *[await task for task in later]]
+    assert hall.log.batches == [1, 3]  # the refused write, then one commit with all three
+    numbers = [o.ticket.number for o in outcomes if o.ticket is not None]
+    assert other.ticket is not None and len(set(numbers)) == 3 and other.ticket.number not in numbers
+    assert await stored_numbers(hall.url, hall.spec) == sorted([other.ticket.number, *numbers])
+
+
 async def test_a_retried_key_answers_with_the_step_it_took_and_takes_no_other(hall: Fixture) -> None:
     first = await hall.runtime.run(issue("t1"), key="kiosk|k-1")
     retry = await hall.runtime.run(issue("t2"), key="kiosk|k-1")

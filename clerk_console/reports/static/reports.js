@@ -3,12 +3,11 @@
   "use strict";
   const cfg = JSON.parse(document.getElementById("config").textContent);
   const T = cfg.texts[cfg.lang];
-  const SESSION = "onewindow.session";  // as the console keeps it
   const $ = (id) => document.getElementById(id);
   const charts = {};
   const COLORS = { blue: "#2f6fb0", teal: "#1a9c8c", amber: "#d98a1c", red: "#c8102e", grey: "#9aa5b1" };
   const weekdays = T.weekdays.split(",");
-  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
+  const fmt = (s, p) => kit.fill(s, p); // the kit's one formatter
   const min = (s) => (s == null ? "–" : (s / 60).toFixed(1));
   const pct = (x) => (x == null ? "–" : (x * 100).toFixed(1) + "%");
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
@@ -19,11 +18,8 @@
   Chart.defaults.color = "#5f6b7a";
   Chart.defaults.animation = false;
 
-  // The console's session (sessionStorage: this tab only, gone when the tab closes), so a
-  // token never outlives the browser on a shared office PC.
-  function session() { try { return JSON.parse(sessionStorage.getItem(SESSION) || "null"); } catch (e) { return null; } }
-  function token() { const s = session(); return s ? s.token : null; }
-  function forget() { sessionStorage.removeItem(SESSION); }
+  // The kit's session (/kit/kit.js): signed in on the console or the dashboard, signed in here.
+  const session = () => kit.session();
   function showLogin() { $("login").hidden = false; $("main").hidden = true; $("sign-out").hidden = true; $("who").textContent = ""; }
   function showMain() {
     $("login").hidden = true; $("main").hidden = false; $("sign-out").hidden = false;
@@ -31,43 +27,36 @@
     $("who").textContent = s ? s.username + " (" + s.role + ")" : "";
   }
 
-  async function api(path, opts = {}) {
-    const headers = { "Accept-Language": cfg.lang, Authorization: "Bearer " + token(), ...(opts.headers || {}) };
-    const r = await fetch(path, { ...opts, headers });
-    if (r.status === 401) { forget(); showLogin(); throw new Error(T.sign_in); }
-    if (!r.ok) {
-      let msg = T.error;
-      try { msg = (await r.json()).error.message; } catch (e) { /* not JSON */ }
-      throw new Error(msg);
+  async function api(path) {
+    try {
+      return await kit.request("GET", path, { lang: cfg.lang, raw: true, offline: T.error });
+    } catch (error) {
+      if (error.status === 401) { kit.forget(); showLogin(); throw new Error(T.sign_in); }
+      throw error;
     }
-    return r;
   }
 
   $("login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
-    const r = await fetch("/api/auth/login", {
-      method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": cfg.lang },
-      body: JSON.stringify({ username: f.get("username"), password: f.get("password") }),
-    });
-    const body = await r.json();
-    if (!r.ok) { $("login-error").textContent = body.error ? body.error.message : T.error; return; }
-    sessionStorage.setItem(SESSION, JSON.stringify(body));
+    try {
+      await kit.signIn(f.get("username"), f.get("password"), { lang: cfg.lang, offline: T.error });
+    } catch (error) {
+      $("login-error").textContent = error.message || T.error;
+      return;
+    }
     start();
   });
   $("sign-out").addEventListener("click", async () => {
-    const t = token();
-    forget();
     showLogin();
-    if (t) {
-      // Ends the token on the server (on every process), not only in this tab.
-      try { await fetch("/api/auth/logout", { method: "POST", headers: { Authorization: "Bearer " + t } }); } catch (e) { /* it still expires */ }
-    }
+    await kit.signOut();
   });
 
   function query() {
     const f = new FormData($("filters"));
-    const q = new URLSearchParams({ from: f.get("from"), to: f.get("to") });
+    // The API takes a first day and a number of days (at most a year); the page shows both ends.
+    const days = Math.round((Date.parse(f.get("to")) - Date.parse(f.get("from"))) / 86400000) + 1;
+    const q = new URLSearchParams({ from: f.get("from"), days: String(days) });
     if (f.get("category")) q.set("category", f.get("category"));
     return q;
   }
@@ -225,7 +214,7 @@
       const r = await api(`/api/halls/${cfg.hall}/reports?` + q);
       const url = URL.createObjectURL(await r.blob());
       const a = document.createElement("a");
-      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${q.get("to")}.csv`;
+      a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${new FormData($("filters")).get("to")}.csv`;
       document.body.appendChild(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) { $("status").textContent = e.message; }
@@ -332,7 +321,7 @@
   }
 
   function start() {
-    if (!token()) { showLogin(); return; }
+    if (!session()) { showLogin(); return; }
     showMain();
     const f = $("filters");
     if (!f.elements.to.value) {

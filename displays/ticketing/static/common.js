@@ -11,7 +11,7 @@ const UI = {
     const entry = TEXT[key];
     if (!entry) return key;
     const template = entry[UI.lang] || entry["zh-CN"];
-    return template.replace(/\{(\w+)\}/g, (_, name) => (name in params ? params[name] : `{${name}}`));
+    return kit.fill(template, params); // the kit's one formatter
   },
 
   // Chinese first; English only where the visitor asks for it.

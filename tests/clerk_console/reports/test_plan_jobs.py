@@ -8,7 +8,7 @@ import time
 from tests.clerk_console.reports.test_reports_api import make_ledger
 from tests.conftest import Hall
 
-URL = "/api/halls/weiyang/plan?from=2026-11-23&to=2026-11-23&replications=3"
+URL = "/api/halls/weiyang/plan?from=2026-11-23&days=1&replications=3"
 
 
 def poll(hall: Hall, body: dict[str, object]) -> dict[str, object]:

@@ -128,7 +128,7 @@ def test_ratings_are_read_with_the_ledger(hall: Hall) -> None:
 
     asyncio.run(add_ratings())
     body = hall.client.get(
-        "/api/halls/weiyang/reports?from=2026-11-23&to=2026-11-23", headers=hall.auth("supervisor")
+        "/api/halls/weiyang/reports?from=2026-11-23&days=1", headers=hall.auth("supervisor")
     ).json()
     ratings = body["ratings"]
     assert ratings["rated"] == 2 and ratings["served"] == 2
@@ -139,7 +139,7 @@ def test_ratings_are_read_with_the_ledger(hall: Hall) -> None:
 def test_report_json_by_hand(hall: Hall) -> None:
     make_ledger(hall)
     response = hall.client.get(
-        "/api/halls/weiyang/reports?from=2026-11-23&to=2026-11-23", headers=hall.auth("supervisor")
+        "/api/halls/weiyang/reports?from=2026-11-23&days=1", headers=hall.auth("supervisor")
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -161,7 +161,7 @@ def test_report_json_by_hand(hall: Hall) -> None:
     cell = next(c for c in body["heatmap"] if c["weekday"] == 0 and c["hour"] == 10)
     assert cell["arrivals"] == 5
     admin = hall.client.get(
-        "/api/halls/weiyang/reports?from=2026-11-23&to=2026-11-23&category=tax", headers=hall.auth("admin")
+        "/api/halls/weiyang/reports?from=2026-11-23&days=1&category=tax", headers=hall.auth("admin")
     ).json()
     assert admin["overall"]["issued"] == 1
 
@@ -169,7 +169,7 @@ def test_report_json_by_hand(hall: Hall) -> None:
 def test_report_csv(hall: Hall) -> None:
     make_ledger(hall)
     response = hall.client.get(
-        "/api/halls/weiyang/reports?from=2026-11-23&to=2026-11-23&format=csv", headers=hall.auth("supervisor")
+        "/api/halls/weiyang/reports?from=2026-11-23&days=1&format=csv", headers=hall.auth("supervisor")
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -180,7 +180,7 @@ def test_report_csv(hall: Hall) -> None:
     assert any(line.startswith("category,tax,1,1,") for line in lines)
     ext = (
         hall.client.get(
-            "/api/halls/weiyang/reports?from=2026-11-23&to=2026-11-23&format=csv&table=extended",
+            "/api/halls/weiyang/reports?from=2026-11-23&days=1&format=csv&table=extended",
             headers=hall.auth("supervisor"),
         )
         .content.decode("utf-8-sig")
@@ -198,12 +198,13 @@ def test_report_refuses_who_and_what_is_wrong(hall: Hall) -> None:
     assert hall.client.get("/api/halls/nowhere/reports", headers=hall.auth("admin")).status_code == 404
     for query, name in [
         ("from=2026-13-01", "from"),
-        ("to=yesterday", "to"),
-        ("from=2026-11-24&to=2026-11-23", "from"),
+        ("from=yesterday", "from"),
+        ("from=20261123", "from"),
+        ("from=1999-12-31", "from"),
+        ("days=0", "days"),
+        ("days=367", "days"),
         ("format=xml", "format"),
-        ("category=nothing", "category"),
         ("table=secret", "table"),
-        ("from=2020-01-01&to=2026-11-23", "to"),
     ]:
         response = hall.client.get(
             f"{url}?{query}", headers={**hall.auth("supervisor"), "Accept-Language": "en"}
@@ -212,6 +213,13 @@ def test_report_refuses_who_and_what_is_wrong(hall: Hall) -> None:
         error = response.json()["error"]
         assert error["params"]["field"] == name, (query, error)
         assert f"Query parameter {name} is invalid" in error["message"]
+    unknown = hall.client.get(f"{url}?category=nothing", headers=hall.auth("supervisor"))
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_category"
+    # Any range the document admits is read, up to a year from the last year it admits.
+    longest = hall.client.get(f"{url}?from=2099-12-31&days=366", headers=hall.auth("supervisor"))
+    assert longest.status_code == 200 and longest.json()["to"] == "2100-12-31", longest.text
+    nothing = hall.client.get("/api/halls/weiyang/plan?from=2001-01-01", headers=hall.auth("supervisor"))
+    assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "plan_no_history"
     zh = hall.client.get(f"{url}?format=xml", headers=hall.auth("supervisor")).json()
     assert zh["error"]["message"].startswith("查询参数 format 无效")
     bad_plan = hall.client.get("/api/halls/weiyang/plan?weekday=9", headers=hall.auth("supervisor"))

@@ -89,4 +89,11 @@ def test_reports_page_renders_charts_and_a_plan(server: str) -> None:
         page.reload()
         page.wait_for_selector("#kpis .kpi", timeout=30_000)
         assert page.locator("#login").is_hidden()
+        # ...and nothing of it is in localStorage, which would outlive the browser on a shared
+        # office PC: another browser session on the same machine is asked to sign in.
+        assert page.evaluate("window.localStorage.length") == 0
+        assert "token" in page.evaluate("JSON.stringify(Object.assign({}, window.sessionStorage))")
+        other = browser.new_page()
+        other.goto(f"{server}/supervise/halls/weiyang/reports")
+        other.wait_for_selector("#login-form", state="visible", timeout=30_000)
     assert errors == []

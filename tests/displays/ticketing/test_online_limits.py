@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from queue_server.ticketing.online import normalise_phone
+from queue_server.ticketing.online import PHONE_PATTERN, normalise_phone
 from tests.ticket_printer.live import LiveHall
 
 
@@ -17,6 +19,13 @@ def test_full_width_and_arabic_indic_digits_are_the_same_phone() -> None:
         assert normalise_phone(raw) == "13800138000", raw
     assert normalise_phone("１２３") is None
     assert normalise_phone("13800138000²") is None
+
+
+@given(st.from_regex(PHONE_PATTERN, fullmatch=True))
+def test_every_phone_the_api_document_admits_is_a_phone(raw: str) -> None:
+    # The document's pattern for `phone` is PHONE_PATTERN: whatever it admits is taken.
+    digits = normalise_phone(raw)
+    assert digits is not None and len(digits) == 11 and digits.isascii() and digits.isdigit(), raw
 
 
 @pytest.mark.parametrize("ticketing_config", [{"online_daily_limit": 3, "online_per_ip_per_hour": 100}])

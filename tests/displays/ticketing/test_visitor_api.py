@@ -100,8 +100,7 @@ def test_a_booking_becomes_an_appointment_ticket_in_its_slot(live_hall: LiveHall
         "/api/halls/weiyang/bookings",
         "supervisor",
         category="realestate",
-        slot_start="2026-11-23T11:00:00+08:00",
-        slot_end="2026-11-23T11:30:00+08:00",
+        slot={"start": "2026-11-23T11:00:00+08:00", "minutes": 30},
     )
     assert booked.status_code == 201, booked.text
     code = booked.json()["code"]
@@ -123,10 +122,9 @@ def test_a_booking_must_lie_in_opening_hours(live_hall: LiveHall) -> None:
         "/api/halls/weiyang/bookings",
         "supervisor",
         category="tax",
-        slot_start="2026-11-28T10:00:00+08:00",  # a Saturday, and tax is weekdays only
-        slot_end="2026-11-28T10:30:00+08:00",
+        slot={"start": "2026-11-28T10:00:00+08:00", "minutes": 30},  # a Saturday: tax is weekdays only
     )
-    assert refused.status_code == 422 and "weekends" in refused.json()["error"]["message"]
+    assert refused.status_code == 409 and "weekends" in refused.json()["error"]["message"]
 
 
 def test_the_ticket_stream_follows_one_ticket_only(live_hall: LiveHall) -> None:

@@ -56,9 +56,14 @@ def test_messages_follow_accept_language(hall: Hall) -> None:
         (b'{"category": "business", "channel": "fax"}', 422, "channel"),
         (b'{"category": "business", "colour": "red"}', 422, "colour"),
         (
-            b'{"category": "business", "appointment_start": "2026-11-23T10:00:00+08:00"}',
+            b'{"category": "business", "appointment": {"start": "2026-11-23T10:00:00+08:00"}}',
             422,
-            "body",
+            "appointment.minutes",
+        ),
+        (
+            b'{"category": "business", "appointment": {"start": "2026-11-23T10:00:00", "minutes": 30}}',
+            422,
+            "appointment.start",
         ),
         (b'{"category": "business", "priority": "vip"}', 422, None),
     ],
@@ -83,7 +88,13 @@ def test_call_needs_a_number(hall: Hall) -> None:
 
 def test_unknown_verb_is_named(hall: Hall) -> None:
     r = hall.act(1, "teleport")
-    assert r.status_code == 422 and "teleport" in error(r)["message"]
+    assert r.status_code == 404 and "teleport" in error(r)["message"]
+
+
+def test_a_post_to_a_read_only_path_beside_the_verbs_is_405(hall: Hall) -> None:
+    for path in ("/api/halls/weiyang/windows/1/console", "/api/halls/weiyang/tickets/x/history"):
+        r = hall.client.post(path, headers=hall.auth("supervisor"))
+        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD", (path, r.status_code)
 
 
 def test_illegal_steps_are_409_with_a_message(hall: Hall) -> None:
@@ -191,8 +202,10 @@ field_names = st.sampled_from(
         "categories",
         "username",
         "password",
-        "appointment_start",
-        "appointment_end",
+        "appointment",
+        "start",
+        "minutes",
+        "slot",
     ]
 )
 bodies = st.dictionaries(field_names, json_values, max_size=5) | json_values

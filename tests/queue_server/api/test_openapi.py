@@ -28,4 +28,19 @@ def test_every_http_route_is_documented(hall: Hall) -> None:
 def test_request_schemas_name_their_fields(hall: Hall) -> None:
     schemas = hall.client.get("/api/openapi.json").json()["components"]["schemas"]
     assert schemas["IssueTicketBody"]["required"] == ["category"]
-    assert "to_category" in schemas["WindowActionBody"]["properties"]
+    assert set(schemas["TransferTarget"]["properties"]) == {"to_category", "to_window"}
+
+
+def test_the_document_lists_the_halls_configured_values(hall: Hall) -> None:
+    document = hall.client.get("/api/openapi.json").json()
+    spec = hall.settings.halls[0]
+    ticket = document["paths"]["/api/halls/{hall}/tickets"]["post"]
+    assert ticket["parameters"][0]["schema"]["enum"] == ["weiyang"]
+    issue = document["components"]["schemas"]["IssueTicketBody"]["properties"]
+    assert issue["category"]["enum"] == sorted(c.code for c in spec.categories)
+    assert issue["priority"]["enum"] == ["normal", "green", "appointment", *sorted(spec.priority_codes())]
+    window = document["paths"]["/api/halls/{hall}/windows/{window}/call"]["post"]["parameters"][1]
+    assert window["schema"]["enum"] == [w.number for w in spec.windows]
+    rating = document["components"]["schemas"]["RatingBody"]["properties"]["reason"]["anyOf"][0]
+    assert rating["enum"] == ["attitude", "not_done", "other", "slow", "unclear", "wait"]
+    assert "x-hall-values" not in str(document)

@@ -134,7 +134,7 @@ def test_list_halls(hall: Hall) -> None:
 
 
 def test_a_kiosk_token_cannot_issue_green_channel_or_appointment_tickets(hall: Hall) -> None:
-    slot = {"appointment_start": "2026-11-23T10:30:00+08:00", "appointment_end": "2026-11-23T11:00:00+08:00"}
+    slot = {"appointment": {"start": "2026-11-23T10:30:00+08:00", "minutes": 30}}
     for body in ({"priority": "green"}, {"priority": "appointment", **slot}, slot):
         r = hall.client.post(
             "/api/halls/weiyang/tickets",

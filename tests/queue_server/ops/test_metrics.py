@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 from websockets.sync.client import connect
 
+from tests.conftest import REPO
 from tests.queue_server.ops.conftest import Served, serve
 
 TOKEN = "scrape-token-0123456789"
@@ -96,6 +98,15 @@ def test_the_numbers_follow_a_known_morning(served: Served) -> None:
     assert value(families, "onewindow_printer_state", **printer, state="offline") == 1
     assert "onewindow_http_server_errors" in families  # declared, none yet
     assert families["onewindow_http_server_errors"] == []
+    # The dashboard shipped in docs/ asks for these metrics only.
+    dashboard = json.loads((REPO / "docs" / "grafana-onewindow.json").read_text(encoding="utf-8"))
+    asked = {
+        re.sub(r"_(bucket|sum|count|total)$", "", name)
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"onewindow_[a-z_]+", target["expr"])
+    }
+    assert asked and asked <= set(families)
     # Once they hung up (the server hears of it a moment later), they are no longer counted.
     deadline = time.monotonic() + 5
     while value(after := scrape(served), "onewindow_websocket_clients", kind="screen") and (

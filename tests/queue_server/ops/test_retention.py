@@ -15,7 +15,7 @@ from queue_server.clock import ManualClock
 from queue_server.config import ConfigError, parse_settings
 from queue_server.ops.retention import PhoneRetention
 from queue_server.storage import open_store
-from queue_server.storage.base import OnlineClaim
+from queue_server.storage.base import OnlineClaim, VisitorContact
 from tests.conftest import MONDAY_10AM, demo_config, make_settings
 from tests.queue_server.ops.conftest import serve
 
@@ -40,8 +40,17 @@ def test_claims_older_than_each_halls_retention_are_erased_once_a_day(
                     at = MONDAY_10AM - age_days * DAY
                     claim = OnlineClaim(f"{hall}-{phone}", hall, at.date(), phone, at)
                     await store.add_online_claim(claim)
+            # Numbers given for notifications: yesterday's goes, today's stays for its day.
+            for ticket, day in (("yesterday", MONDAY_10AM.date() - DAY), ("today", MONDAY_10AM.date())):
+                await store.add_visitor_contact(
+                    VisitorContact(f"contact-{ticket}", "weiyang", day, "13800138000", "zh-CN", MONDAY_10AM)
+                )
             retention = PhoneRetention(store, [weiyang, strict], clock)
-            assert await retention.run_if_due() == {"weiyang": 1, "strict": 2}
+            assert await retention.run_if_due() == {"weiyang": 2, "strict": 2}
+            assert [c.ticket_id for c in await store.visitor_contacts("weiyang", MONDAY_10AM.date())] == [
+                "contact-today"
+            ]
+            assert await store.visitor_contacts("weiyang", MONDAY_10AM.date() - DAY) == []
             for hall, phone, left in (
                 ("weiyang", "old", 0),
                 ("weiyang", "recent", 1),
@@ -55,7 +64,7 @@ def test_claims_older_than_each_halls_retention_are_erased_once_a_day(
             assert await retention.run_if_due() is None
             # Eleven days on, the 20-day-old claim of weiyang is 31 days old.
             clock.advance(11 * DAY)
-            assert await retention.run_if_due() == {"weiyang": 1, "strict": 1}
+            assert await retention.run_if_due() == {"weiyang": 2, "strict": 1}  # today's number too
         finally:
             await store.close()
 

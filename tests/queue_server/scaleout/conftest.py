@@ -17,7 +17,7 @@ import httpx2 as httpx
 import pytest
 from redis import Redis
 
-from queue_server.clock import SystemClock
+from queue_server.clock import TEST_CLOCK_ENV, SystemClock
 from queue_server.config import load_settings
 from tests.conftest import PASSWORD, POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_people
 from tests.queue_server.processes.conftest import write_config
@@ -25,6 +25,8 @@ from tests.server_process import ServerProcess, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 START_TIMEOUT_S = 120
+# A Wednesday, 10:00 in Shanghai: the hall is open and issues tickets.
+OPEN_HOURS = "2026-12-02T02:00:00+00:00"
 
 
 class RedisServer:
@@ -150,6 +152,14 @@ def own_postgres(scaled_config: Path) -> Iterator[PostgresCluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+def clocked_env(directory: Path, redis_url: str = REDIS_URL) -> dict[str, str]:
+    """For servers on the test's PostgreSQL database and `redis_url` whose clock (a file in
+    `directory`) stands at OPEN_HOURS."""
+    clock_file = directory / "clock.txt"
+    clock_file.write_text(OPEN_HOURS, encoding="utf-8")
+    return {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": redis_url, TEST_CLOCK_ENV: str(clock_file)}
 
 
 def servers(

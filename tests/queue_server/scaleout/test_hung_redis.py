@@ -12,17 +12,21 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from queue_server.clock import TEST_CLOCK_ENV, ManualClock
+from queue_server.clock import ManualClock
 from queue_server.config import load_settings
 from tests.conftest import PASSWORD, POSTGRES_URL, reset_scaled_backends, seed_people
 from tests.queue_server.processes.conftest import write_config
-from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, RedisServer, supervisor_headers
+from tests.queue_server.scaleout.conftest import (
+    OPEN_HOURS,
+    START_TIMEOUT_S,
+    RedisServer,
+    clocked_env,
+    supervisor_headers,
+)
 from tests.server_process import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-# A Wednesday, 10:00 in Shanghai: the hall is open.
-NOW = "2026-12-02T02:00:00+00:00"
 # Each request below makes a few Redis calls of ~1 s each at most; before, each waited 15 s
 # and more (the bus client's socket timeout, retried), so a request this client gave up on.
 ANSWER_WITHIN_S = 8.0
@@ -38,12 +42,11 @@ class Hall:
 def hall(tmp_path: Path) -> Iterator[Hall]:
     reset_scaled_backends()
     path = write_config(tmp_path, windows=4)
-    clock_file = tmp_path / "clock.txt"
-    clock_file.write_text(NOW, encoding="utf-8")
-    tokens = seed_people(load_settings(path), ManualClock(datetime.fromisoformat(NOW)), store=POSTGRES_URL)
+    tokens = seed_people(
+        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
+    )
     redis = RedisServer(tmp_path).start()
-    env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": redis.url, TEST_CLOCK_ENV: str(clock_file)}
-    server = ServerProcess(path, env=env).launch()
+    server = ServerProcess(path, env=clocked_env(tmp_path, redis.url)).launch()
     try:
         hall = Hall(server.wait_ready(START_TIMEOUT_S), redis, tokens)
         yield hall

@@ -17,12 +17,12 @@ import tomli_w
 
 from queue_server.accounts import add_device
 from queue_server.auth import DeviceKind
-from queue_server.clock import TEST_CLOCK_ENV, SystemClock
+from queue_server.clock import SystemClock
 from queue_server.config import load_settings
 from queue_server.storage import open_store
-from tests.conftest import POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_people
+from tests.conftest import POSTGRES_URL, reset_scaled_backends, seed_people
 from tests.queue_server.processes.conftest import write_config
-from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, supervisor_headers
+from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, clocked_env, supervisor_headers
 from tests.server_process import ServerProcess
 from tests.ticket_printer.fake_printer import FakeNetworkPrinter
 from tests.ticket_printer.live import AgentThread
@@ -92,11 +92,7 @@ def hall(tmp_path: Path, fake_printer: FakeNetworkPrinter) -> Iterator[Hall]:
     path.write_bytes(tomli_w.dumps(raw).encode())
     tokens = seed_people(load_settings(path), SystemClock(), store=POSTGRES_URL)
     tokens["printer"] = seed_printer(path)
-    # The servers' clock: a Wednesday, 10:00 in Shanghai (the hall issues tickets).
-    clock_file = tmp_path / "clock.txt"
-    clock_file.write_text("2026-12-02T02:00:00+00:00", encoding="utf-8")
-    env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL, TEST_CLOCK_ENV: str(clock_file)}
-    running = [ServerProcess(path, env=env).launch() for _ in range(2)]
+    running = [ServerProcess(path, env=clocked_env(tmp_path)).launch() for _ in range(2)]
     try:
         a, b = (server.wait_ready(START_TIMEOUT_S) for server in running)
         yield Hall(a, b, tokens)

@@ -14,17 +14,15 @@ import pytest
 import tomli_w
 import websockets
 
-from queue_server.clock import TEST_CLOCK_ENV, ManualClock
+from queue_server.clock import ManualClock
 from queue_server.config import load_settings
-from tests.conftest import POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_people
+from tests.conftest import POSTGRES_URL, reset_scaled_backends, seed_people
 from tests.queue_server.processes.conftest import write_config
-from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, supervisor_headers
+from tests.queue_server.scaleout.conftest import OPEN_HOURS, START_TIMEOUT_S, clocked_env, supervisor_headers
 from tests.server_process import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-# A Wednesday, 10:00 in Shanghai: the hall is open.
-NOW = "2026-12-02T02:00:00+00:00"
 PER_ADDRESS = 3
 
 
@@ -41,10 +39,10 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     config = tomllib.loads(path.read_text(encoding="utf-8"))
     config.setdefault("ticketing", {})["online_per_ip_per_hour"] = PER_ADDRESS
     path.write_bytes(tomli_w.dumps(config).encode())
-    clock_file = directory / "clock.txt"
-    clock_file.write_text(NOW, encoding="utf-8")
-    tokens = seed_people(load_settings(path), ManualClock(datetime.fromisoformat(NOW)), store=POSTGRES_URL)
-    env = {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL, TEST_CLOCK_ENV: str(clock_file)}
+    tokens = seed_people(
+        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
+    )
+    env = clocked_env(directory)
     running = [ServerProcess(path, env=env).launch() for _ in range(2)]
     try:
         a, b = (server.wait_ready(START_TIMEOUT_S) for server in running)
@@ -94,8 +92,7 @@ async def test_one_booking_checked_in_on_two_processes_at_once_gives_one_ticket(
         f"{pair.a.url}/api/halls/weiyang/bookings",
         json={
             "category": "realestate",
-            "slot_start": "2026-12-02T10:15:00+08:00",
-            "slot_end": "2026-12-02T10:45:00+08:00",
+            "slot": {"start": "2026-12-02T10:15:00+08:00", "minutes": 30},
         },
         headers=headers,
     )

@@ -1,6 +1,8 @@
-// The hall's event stream for a screen: never miss a call, never apply one twice.
+// The hall's event stream (WS /ws/halls/{hall}) for every page that follows a hall, the screens
+// and the staff pages alike (served once at /kit/stream.js): never miss an event, never apply
+// one twice.
 //
-// - The last seq is kept in memory and in localStorage. Reconnects inside a page resume with
+// - The last seq is kept in memory and, given a storage key, in localStorage. Reconnects inside a page resume with
 //   ?after=seq and get exactly the missed events (or a snapshot when the server no longer has
 //   them). A freshly loaded page has no state to resume onto, so it asks for a snapshot and
 //   the stored seq tells it which calls in that snapshot it has not announced yet.
@@ -20,7 +22,7 @@ export class HallStream {
     this.config = config;
     this.storageKey = storageKey;
     this.handlers = handlers; // {snapshot(msg, previousSeq), event(msg), online(bool), refused(msg)}
-    this.stored = Number(localStorage.getItem(storageKey) || 0) || null;
+    this.stored = storageKey ? Number(localStorage.getItem(storageKey) || 0) || null : null;
     this.seq = null; // null until this page has a snapshot to apply events onto
     this.attempt = 0;
     this.socket = null;
@@ -90,7 +92,7 @@ export class HallStream {
     this.stored = seq;
     document.body.dataset.seq = String(seq);
     try {
-      localStorage.setItem(this.storageKey, String(seq));
+      if (this.storageKey) localStorage.setItem(this.storageKey, String(seq));
     } catch {
       // Storage full or disabled: resuming still works for the life of the page.
     }
@@ -137,14 +139,16 @@ export class HallStream {
     clearTimeout(this.offlineTimer);
     if (online) {
       document.body.dataset.online = "true";
-      document.getElementById("offline").hidden = true;
+      const badge = document.getElementById("offline");
+      if (badge) badge.hidden = true;
       this.handlers.online(true);
       return;
     }
     document.body.dataset.online = "false";
     // A resync reconnects within milliseconds; only a real outage should show the badge.
     this.offlineTimer = setTimeout(() => {
-      document.getElementById("offline").hidden = false;
+      const badge = document.getElementById("offline");
+      if (badge) badge.hidden = false;
       this.handlers.online(false);
     }, OFFLINE_AFTER_MS);
   }

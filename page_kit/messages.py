@@ -1,0 +1,677 @@
+"""The pages' one catalog: every sentence a page shows, Simplified Chinese first, English second.
+
+The server's catalog (queue_server/messages.py) words what the API answers, errors above all;
+this one holds what the pages themselves show. Each key is here once. The staff pages' words
+have bare keys; the words only one family of pages shows carry its prefix (`screen.`,
+`visitor.`, `reports.`). A page gets its family's view (`page_strings`): the bare keys with its
+own laid over them, prefix removed, so a word the pages share is written once.
+
+The ticket's printed words stay with the renderer (ticket_printer/messages.py): the print agent
+installs alone on a kiosk PC, without the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from queue_server.messages import render, worded
+
+DEFAULT_LANGUAGE: Final = "zh-CN"
+LANGUAGES: Final = ("zh-CN", "en")
+FAMILIES: Final = ("screen", "visitor", "reports")
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # ---- staff pages (clerk_console), and every page's fallback ----
+    "app.name": {"zh-CN": "一窗通", "en": "OneWindow"},
+    "lang.switch": {"zh-CN": "English", "en": "中文"},
+    "signin.title": {"zh-CN": "工作人员登录", "en": "Staff sign-in"},
+    "signin.username": {"zh-CN": "用户名", "en": "User name"},
+    "signin.password": {"zh-CN": "密码", "en": "Password"},
+    "signin.submit": {"zh-CN": "登录", "en": "Sign in"},
+    "signout": {"zh-CN": "退出登录", "en": "Sign out"},
+    "online": {"zh-CN": "已连接", "en": "Live"},
+    "offline": {"zh-CN": "连接中断，正在重连…", "en": "Connection lost, reconnecting…"},
+    "refused.supervisor": {
+        "zh-CN": "此页面仅限主管使用。",
+        "en": "This page is for supervisors only.",
+    },
+    "refused.admin": {"zh-CN": "此页面仅限管理员使用。", "en": "This page is for admins only."},
+    "minutes": {"zh-CN": "{n} 分钟", "en": "{n} min"},
+    "none": {"zh-CN": "无", "en": "None"},
+    "cancel": {"zh-CN": "取消", "en": "Cancel"},
+    "confirm": {"zh-CN": "确定", "en": "OK"},
+    "close": {"zh-CN": "关闭", "en": "Close"},
+    "state.open": {"zh-CN": "开放", "en": "Open"},
+    "state.paused": {"zh-CN": "暂停", "en": "Paused"},
+    "state.closed": {"zh-CN": "关闭", "en": "Closed"},
+    "status.waiting": {"zh-CN": "等候中", "en": "Waiting"},
+    "status.called": {"zh-CN": "已呼叫", "en": "Called"},
+    "status.serving": {"zh-CN": "办理中", "en": "Serving"},
+    "status.held": {"zh-CN": "挂起", "en": "On hold"},
+    "status.done": {"zh-CN": "已办结", "en": "Done"},
+    "status.no_show": {"zh-CN": "过号", "en": "No-show"},
+    "status.cancelled": {"zh-CN": "已取消", "en": "Cancelled"},
+    "status.expired": {"zh-CN": "已过期", "en": "Expired"},
+    "comprehensive": {"zh-CN": "综合窗口（全部业务）", "en": "Comprehensive (all matters)"},
+    # Who did a step, as the ledger names them ("clerk:clerk1", "device:kiosk-1", "system").
+    "actor.device": {"zh-CN": "设备", "en": "Device"},
+    "actor.system": {"zh-CN": "系统", "en": "System"},
+    "actor.visitor": {"zh-CN": "办事群众", "en": "Visitor"},
+    "actor.online": {"zh-CN": "线上取号", "en": "Online ticket"},
+    "actor.window": {"zh-CN": "{window} 号窗口", "en": "window {window}"},
+    "device.kiosk": {"zh-CN": "自助取号机", "en": "Kiosk"},
+    "device.screen": {"zh-CN": "显示屏", "en": "Screen"},
+    "device.printer": {"zh-CN": "打印机", "en": "Printer"},
+    "printer.ok": {"zh-CN": "正常", "en": "Ready"},
+    "printer.offline": {"zh-CN": "离线", "en": "Offline"},
+    "printer.paper_out": {"zh-CN": "缺纸", "en": "Out of paper"},
+    "printer.cover_open": {"zh-CN": "纸仓盖未关", "en": "Cover open"},
+    "printer.error": {"zh-CN": "故障", "en": "Fault"},
+    # Ledger entries (服务日志台账) as the dashboard's history lists them.
+    "event.ticket.issued": {"zh-CN": "取号", "en": "Ticket issued"},
+    "event.ticket.called": {"zh-CN": "叫号", "en": "Called"},
+    "event.ticket.recalled": {"zh-CN": "重呼", "en": "Called again"},
+    "event.ticket.started": {"zh-CN": "开始办理", "en": "Service started"},
+    "event.ticket.finished": {"zh-CN": "办结", "en": "Finished"},
+    "event.ticket.no_show": {"zh-CN": "过号", "en": "No-show"},
+    "event.ticket.reactivated": {"zh-CN": "过号后恢复排队", "en": "Back in the queue after a no-show"},
+    "event.ticket.held": {"zh-CN": "挂起", "en": "Put on hold"},
+    "event.ticket.called_back": {"zh-CN": "回呼", "en": "Called back"},
+    "event.ticket.transferred": {"zh-CN": "转移", "en": "Transferred"},
+    "event.ticket.cancelled": {"zh-CN": "取消", "en": "Cancelled"},
+    "event.ticket.expired": {"zh-CN": "过期", "en": "Expired"},
+    "event.ticket.prioritised": {"zh-CN": "设为优先", "en": "Prioritised"},
+    "event.ticket.rated": {"zh-CN": "评价", "en": "Rated"},
+    "event.window.opened": {"zh-CN": "窗口开启", "en": "Window opened"},
+    "event.window.paused": {"zh-CN": "窗口暂停", "en": "Window paused"},
+    "event.window.resumed": {"zh-CN": "窗口恢复", "en": "Window resumed"},
+    "event.window.closed": {"zh-CN": "窗口关闭", "en": "Window closed"},
+    "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
+    "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
+    # ---- the clerk's console ----
+    "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
+    "console.pick": {"zh-CN": "选择窗口", "en": "Choose a window"},
+    "console.open": {"zh-CN": "开启此窗口", "en": "Open this window"},
+    "console.continue": {"zh-CN": "进入我的窗口", "en": "Go to my window"},
+    "console.taken": {"zh-CN": "{clerk} 正在使用", "en": "In use by {clerk}"},
+    "console.hall": {"zh-CN": "大厅", "en": "Hall"},
+    "console.current": {"zh-CN": "当前号码", "en": "Current number"},
+    "console.idle": {"zh-CN": "空闲，请叫号", "en": "Free: call the next number"},
+    "console.timer.called": {"zh-CN": "已呼叫", "en": "Called"},
+    "console.timer.serving": {"zh-CN": "已办理", "en": "Serving for"},
+    "console.calls": {"zh-CN": "呼叫 {n} 次", "en": "Called {n}×"},
+    "console.queue": {"zh-CN": "本窗口可办业务", "en": "This window's queue"},
+    "console.waiting": {"zh-CN": "等候人数", "en": "Waiting"},
+    "console.longest": {"zh-CN": "最长等候", "en": "Longest wait"},
+    "console.held": {"zh-CN": "挂起的号", "en": "On hold"},
+    "console.held.none": {"zh-CN": "没有挂起的号", "en": "Nobody on hold"},
+    "console.stats": {"zh-CN": "我的今日数据", "en": "My day"},
+    "console.served": {"zh-CN": "已办结", "en": "Served"},
+    "console.avg": {"zh-CN": "平均办理", "en": "Avg. handling"},
+    "console.ratings": {"zh-CN": "评价", "en": "Ratings"},
+    "console.ratings_value": {
+        "zh-CN": "{count}（均 {average}）",
+        "en": "{count} (avg. {average})",
+    },
+    "console.good_share": {"zh-CN": "好评率", "en": "Rated good"},
+    "console.no_shows": {"zh-CN": "过号", "en": "No-shows"},
+    "console.rated": {"zh-CN": "{number} 号评价：{level}", "en": "{number} rated: {level}"},
+    "console.not_mine": {
+        "zh-CN": "此窗口由 {clerk} 开启，您不能在此操作。",
+        "en": "This window was opened by {clerk}; you cannot act on it.",
+    },
+    "console.paused_banner": {"zh-CN": "窗口已暂停：{reason}", "en": "Window paused: {reason}"},
+    "verb.call-next": {"zh-CN": "叫号", "en": "Call next"},
+    "verb.recall": {"zh-CN": "重呼", "en": "Recall"},
+    "verb.start": {"zh-CN": "开始办理", "en": "Start"},
+    "verb.finish": {"zh-CN": "办结", "en": "Finish"},
+    "verb.no-show": {"zh-CN": "过号", "en": "No-show"},
+    "verb.hold": {"zh-CN": "挂起", "en": "Hold"},
+    "verb.call": {"zh-CN": "特呼", "en": "Call number"},
+    "verb.call-back": {"zh-CN": "回呼", "en": "Call back"},
+    "verb.transfer": {"zh-CN": "转移", "en": "Transfer"},
+    "verb.pause": {"zh-CN": "暂停", "en": "Pause"},
+    "verb.resume": {"zh-CN": "恢复", "en": "Resume"},
+    "verb.open": {"zh-CN": "开启", "en": "Open"},
+    "verb.close": {"zh-CN": "关闭窗口", "en": "Close window"},
+    "verb.set-services": {"zh-CN": "调整业务", "en": "Set categories"},
+    "call.number": {"zh-CN": "号码，如 A012", "en": "Number, e.g. A012"},
+    "transfer.category": {"zh-CN": "转到业务类别", "en": "To category"},
+    "transfer.window": {"zh-CN": "转到窗口", "en": "To window"},
+    "pause.reason": {"zh-CN": "暂停原因", "en": "Reason"},
+    "pause.lunch": {"zh-CN": "午休", "en": "Lunch"},
+    "pause.meeting": {"zh-CN": "会议", "en": "Meeting"},
+    "pause.fault": {"zh-CN": "系统故障", "en": "System fault"},
+    "pause.other": {"zh-CN": "其他", "en": "Other"},
+    "shortcuts": {
+        "zh-CN": "快捷键：F1 叫号 · F2 重呼 · F3 开始 · F4 办结 · F5 过号",
+        "en": "Keys: F1 call next · F2 recall · F3 start · F4 finish · F5 no-show",
+    },
+    # ---- the rating device ----
+    "rate.title": {"zh-CN": "服务评价", "en": "Rate our service"},
+    "rate.idle": {
+        "zh-CN": "欢迎办事，请您对我们的服务进行评价",
+        "en": "Welcome: please rate our service",
+    },
+    "rate.idle.sub": {
+        "zh-CN": "办结后请在此评价本窗口的服务",
+        "en": "When your matter is done, please rate this window here",
+    },
+    "rate.ask": {"zh-CN": "请对 {number} 号的办理进行评价", "en": "How was the service for {number}?"},
+    "rate.level.5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "rate.level.4": {"zh-CN": "满意", "en": "Satisfied"},
+    "rate.level.3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "rate.level.2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "rate.level.1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
+    "rate.reason": {
+        "zh-CN": "请选择不满意的原因",
+        "en": "Please tell us what went wrong",
+    },
+    "rate.comment": {"zh-CN": "补充说明（选填）", "en": "Anything else (optional)"},
+    "rate.submit": {"zh-CN": "提交评价", "en": "Submit"},
+    "rate.back": {"zh-CN": "返回", "en": "Back"},
+    "rate.thanks": {"zh-CN": "感谢您的评价！", "en": "Thank you for your rating!"},
+    "rate.followup": {
+        "zh-CN": "我们会认真核实并回访改进。",
+        "en": "We will look into it and follow up.",
+    },
+    "reason.wait": {"zh-CN": "等候时间太长", "en": "Waited too long"},
+    "reason.attitude": {"zh-CN": "服务态度不好", "en": "Unfriendly service"},
+    "reason.unclear": {"zh-CN": "告知不清楚、多次跑", "en": "Unclear instructions, had to come back"},
+    "reason.slow": {"zh-CN": "办理效率低", "en": "Slow handling"},
+    "reason.not_done": {"zh-CN": "事项未办成", "en": "Matter not resolved"},
+    "reason.other": {"zh-CN": "其他原因", "en": "Other"},
+    # ---- the supervisor's dashboard ----
+    "board.title": {"zh-CN": "大厅监控", "en": "Hall dashboard"},
+    "board.alerts": {"zh-CN": "预警", "en": "Alerts"},
+    "board.alerts.none": {"zh-CN": "当前没有预警", "en": "No alerts"},
+    "board.windows": {"zh-CN": "窗口", "en": "Windows"},
+    "board.window": {"zh-CN": "窗口", "en": "Window"},
+    "board.state": {"zh-CN": "状态", "en": "State"},
+    "board.clerk": {"zh-CN": "工作人员", "en": "Clerk"},
+    "board.serves": {"zh-CN": "办理业务", "en": "Serves"},
+    "board.ticket": {"zh-CN": "当前号", "en": "Ticket"},
+    "board.elapsed": {"zh-CN": "用时", "en": "Elapsed"},
+    "board.actions": {"zh-CN": "操作", "en": "Actions"},
+    "board.categories": {"zh-CN": "各业务等候", "en": "Waiting by category"},
+    "board.category": {"zh-CN": "业务", "en": "Category"},
+    "board.queue": {"zh-CN": "等候中的号", "en": "Waiting tickets"},
+    "board.number": {"zh-CN": "号码", "en": "Number"},
+    "board.priority": {"zh-CN": "优先类别", "en": "Priority"},
+    "board.waited": {"zh-CN": "已等候", "en": "Waited"},
+    "board.devices": {"zh-CN": "设备", "en": "Devices"},
+    "board.device.connected": {"zh-CN": "在线", "en": "Online"},
+    "board.device.offline": {"zh-CN": "离线", "en": "Offline"},
+    "board.device.last_seen": {"zh-CN": "最后在线", "en": "Last seen"},
+    "board.printers": {"zh-CN": "打印机", "en": "Printers"},
+    "board.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
+    "board.notice.post": {"zh-CN": "发布到大厅屏", "en": "Post to hall screens"},
+    "board.notice.posted": {"zh-CN": "公告已发布", "en": "Notice posted"},
+    "board.extended": {"zh-CN": "延时服务", "en": "Extended service"},
+    "board.extended.none": {"zh-CN": "未到闭厅时间或无延时窗口", "en": "No window in extended service"},
+    "board.extended.since": {
+        "zh-CN": "今日 {end} 闭厅，已延时 {minutes} 分钟：",
+        "en": "Closed at {end}; {minutes} min of extended service at:",
+    },
+    "board.history": {"zh-CN": "办理记录", "en": "History"},
+    "board.prioritise": {"zh-CN": "设为优先", "en": "Prioritise"},
+    "board.cancel_ticket": {"zh-CN": "取消此号", "en": "Cancel ticket"},
+    "board.move": {"zh-CN": "转移", "en": "Move"},
+    "board.services.save": {"zh-CN": "保存业务范围", "en": "Save categories"},
+    "board.services.all": {"zh-CN": "全部业务（综合窗口）", "en": "All (comprehensive)"},
+    "board.confirm_cancel": {"zh-CN": "确定取消 {number} 号？", "en": "Cancel ticket {number}?"},
+    "priority.normal": {"zh-CN": "普通", "en": "Normal"},
+    "priority.green": {"zh-CN": "绿色通道", "en": "Green channel"},
+    "priority.appointment": {"zh-CN": "预约", "en": "Appointment"},
+    # ---- alerts (clerk_console.alerts) ----
+    "alert.long_wait": {
+        "zh-CN": "{category}：{count} 人等候超过 {limit} 分钟，最长 {minutes} 分钟（{number}）",
+        "en": "{category_en}: {count} waiting over {limit} min, longest {minutes} min ({number})",
+    },
+    "alert.long_handling": {
+        "zh-CN": "{window} 号窗口办理 {number} 已 {minutes} 分钟，超过时限 {limit} 分钟",
+        "en": "Window {window} has served {number} for {minutes} min (limit {limit} min)",
+    },
+    "alert.long_pause": {
+        "zh-CN": "{window} 号窗口已暂停 {minutes} 分钟（{reason}），超过 {limit} 分钟",
+        "en": "Window {window} paused for {minutes} min ({reason}), over {limit} min",
+    },
+    "alert.device_offline": {
+        "zh-CN": "设备 {device}（{kind}）离线，最后在线：{last_seen}",
+        "en": "Device {device} ({kind}) is offline; last seen: {last_seen}",
+    },
+    "alert.webhook_disabled": {
+        "zh-CN": "Webhook {url} 连续投递失败一天，已于 {at} 停用；修复接收方后由管理员重新启用",
+        "en": "Webhook {url} failed for a day and was disabled at {at}; an admin re-enables it",
+    },
+    "alert.never": {"zh-CN": "从未连接", "en": "never"},
+    # ---- admin ----
+    "admin.title": {"zh-CN": "账号管理", "en": "Accounts"},
+    "admin.role": {"zh-CN": "角色", "en": "Role"},
+    "admin.hall": {"zh-CN": "大厅", "en": "Hall"},
+    "admin.created": {"zh-CN": "创建时间", "en": "Created"},
+    "admin.add": {"zh-CN": "添加账号", "en": "Add account"},
+    "admin.added": {"zh-CN": "已添加 {username}", "en": "Added {username}"},
+    "role.clerk": {"zh-CN": "窗口人员", "en": "Clerk"},
+    "role.supervisor": {"zh-CN": "主管", "en": "Supervisor"},
+    "role.admin": {"zh-CN": "管理员", "en": "Admin"},
+    # ---- admin: webhooks ----
+    "admin.webhooks": {"zh-CN": "Webhook（向其他系统推送事件）", "en": "Webhooks (events to other systems)"},
+    "admin.webhook.url": {"zh-CN": "接收地址", "en": "Receiver URL"},
+    "admin.webhook.events": {"zh-CN": "事件", "en": "Events"},
+    "admin.webhook.state": {"zh-CN": "状态", "en": "State"},
+    "admin.webhook.delivered": {"zh-CN": "已投递至", "en": "Delivered up to"},
+    "admin.webhook.add": {"zh-CN": "添加 Webhook", "en": "Add webhook"},
+    "admin.webhook.secret": {
+        "zh-CN": "签名密钥（只显示这一次）：",
+        "en": "Signing secret (shown this once):",
+    },
+    "admin.webhook.ok": {"zh-CN": "正常", "en": "Working"},
+    "admin.webhook.failing": {
+        "zh-CN": "投递失败，重试中（{attempts} 次）",
+        "en": "Failing, retrying ({attempts} tries)",
+    },
+    "admin.webhook.disabled": {"zh-CN": "已停用（失败超过一天）", "en": "Disabled (failed for a day)"},
+    "admin.webhook.enable": {"zh-CN": "重新启用", "en": "Enable again"},
+    "admin.webhook.remove": {"zh-CN": "删除", "en": "Remove"},
+    "admin.event.ticket.issued": {"zh-CN": "取号", "en": "Ticket issued"},
+    "admin.event.ticket.called": {"zh-CN": "叫号", "en": "Ticket called"},
+    "admin.event.ticket.finished": {"zh-CN": "办结", "en": "Ticket finished"},
+    "admin.event.ticket.rated": {"zh-CN": "评价", "en": "Rating given"},
+    "admin.event.window.paused": {"zh-CN": "窗口暂停", "en": "Window paused"},
+    "admin.event.window.resumed": {"zh-CN": "窗口恢复", "en": "Window resumed"},
+    "admin.event.hall.alert": {"zh-CN": "预警", "en": "Alert raised"},
+    # ---- hall and window screens (displays): screen.* ----
+    "screen.now_calling": {"zh-CN": "正在呼叫", "en": "Now calling"},
+    "screen.go_to_window": {"zh-CN": "请到 {window} 号窗口", "en": "Please go to window {window}"},
+    "screen.no_call_yet": {"zh-CN": "请留意叫号", "en": "Please watch for your number"},
+    "screen.recent_calls": {"zh-CN": "最近呼叫", "en": "Recent calls"},
+    "screen.windows": {"zh-CN": "窗口", "en": "Windows"},
+    "screen.waiting": {"zh-CN": "等候人数", "en": "Waiting"},
+    "screen.waiting_unit": {"zh-CN": "人", "en": "waiting"},
+    "screen.window_label": {"zh-CN": "{window} 号窗口", "en": "Window {window}"},
+    "screen.state.open": {"zh-CN": "等待叫号", "en": "Open"},
+    "screen.state.paused": {"zh-CN": "暂停服务", "en": "Paused"},
+    "screen.state.closed": {"zh-CN": "未开放", "en": "Closed"},
+    "screen.serving": {"zh-CN": "正在办理", "en": "Now serving"},
+    "screen.called": {"zh-CN": "请 {number} 号办理", "en": "Number {number}, please"},
+    "screen.no_windows_open": {"zh-CN": "窗口暂未开放", "en": "No window is open yet"},
+    "screen.offline": {"zh-CN": "离线 · 正在重连", "en": "Offline · reconnecting"},
+    "screen.sound_blocked": {"zh-CN": "请点击屏幕以启用语音", "en": "Click the screen to enable sound"},
+    "screen.error.page": {"zh-CN": "无法显示此屏幕", "en": "This screen cannot be shown"},
+    "screen.error.bad_window": {"zh-CN": "没有这个窗口：{window}", "en": "No such window: {window}"},
+    "screen.error.bad_variant": {
+        "zh-CN": "不支持的显示样式：{variant}",
+        "en": "Unknown screen variant: {variant}",
+    },
+    "screen.error.bad_call": {
+        "zh-CN": "号码或窗口格式不正确",
+        "en": "The number or window is not well formed",
+    },
+    "screen.error.bad_language": {
+        "zh-CN": "不支持的播报语言：{code}",
+        "en": "Unsupported announcement language: {code}",
+    },
+    # ---- kiosk, phone page and online tickets (displays/ticketing): visitor.* ----
+    "visitor.lang_switch": {"zh-CN": "English", "en": "中文"},
+    "visitor.choose_category": {"zh-CN": "请选择办理业务", "en": "Choose your matter"},
+    "visitor.waiting_n": {"zh-CN": "等候 {n} 人", "en": "{n} waiting"},
+    "visitor.weekday_only": {"zh-CN": "仅工作日办理", "en": "Weekdays only"},
+    "visitor.priority_title": {
+        "zh-CN": "您是否属于以下优先服务人群？",
+        "en": "Do you need priority service?",
+    },
+    "visitor.priority_none": {"zh-CN": "否，普通取号", "en": "No, a regular number"},
+    "visitor.back": {"zh-CN": "返回", "en": "Back"},
+    "visitor.your_number": {"zh-CN": "您的号码", "en": "Your number"},
+    "visitor.ahead": {"zh-CN": "前面还有 {n} 人", "en": "{n} people ahead of you"},
+    "visitor.wait": {"zh-CN": "预计等待约 {m} 分钟", "en": "Estimated wait: about {m} min"},
+    "visitor.take_ticket": {"zh-CN": "请取走打印的号票", "en": "Please take your printed ticket"},
+    "visitor.scan_hint": {
+        "zh-CN": "手机扫码可随时查看叫号进度",
+        "en": "Scan with your phone to follow the queue",
+    },
+    "visitor.photo_title": {"zh-CN": "请拍照保存", "en": "Please photograph this screen"},
+    "visitor.photo_hint": {
+        "zh-CN": "号票未能打印，您的号码有效，凭此号码办理",
+        "en": "The ticket could not be printed; your number is valid",
+    },
+    "visitor.done": {"zh-CN": "完成", "en": "Done"},
+    "visitor.printing": {"zh-CN": "正在出号，请稍候…", "en": "Issuing your number…"},
+    "visitor.returning": {"zh-CN": "{s} 秒后返回首页", "en": "Back to the start in {s} s"},
+    "visitor.closed_title": {"zh-CN": "当前不在取号时间", "en": "Numbers are not issued now"},
+    "visitor.ended_title": {"zh-CN": "今日取号已结束", "en": "No more numbers today"},
+    "visitor.ended_hint": {
+        "zh-CN": "窗口继续为已取号的群众办理",
+        "en": "Windows go on serving everyone who has a number",
+    },
+    "visitor.next_opening": {"zh-CN": "下次取号时间：{when}", "en": "Next opening: {when}"},
+    "visitor.no_next_opening": {"zh-CN": "请关注大厅公告", "en": "Please see the hall's notices"},
+    "visitor.hours_today": {"zh-CN": "今日取号时间 {hours}", "en": "Today's hours {hours}"},
+    "visitor.weekend_banner": {
+        "zh-CN": "周末服务：仅办理高频事项",
+        "en": "Weekend service: frequent matters only",
+    },
+    "visitor.checkin": {"zh-CN": "预约签到", "en": "Booking check-in"},
+    "visitor.checkin_title": {"zh-CN": "请输入预约码", "en": "Enter your booking code"},
+    "visitor.clear": {"zh-CN": "清除", "en": "Clear"},
+    "visitor.confirm": {"zh-CN": "确认", "en": "Confirm"},
+    "visitor.not_registered": {
+        "zh-CN": "本机未登记，请联系工作人员",
+        "en": "This kiosk is not registered; please ask staff",
+    },
+    "visitor.printer_banner": {
+        "zh-CN": "打印机暂停服务（{state}），取号后请拍照保存号码",
+        "en": "Printer unavailable ({state}): photograph your number after taking it",
+    },
+    "visitor.printer.ok": {"zh-CN": "正常", "en": "ready"},
+    "visitor.printer.paper_out": {"zh-CN": "缺纸", "en": "out of paper"},
+    "visitor.printer.cover_open": {"zh-CN": "纸仓盖未关", "en": "cover open"},
+    "visitor.printer.offline": {"zh-CN": "未连接", "en": "not connected"},
+    "visitor.printer.error": {"zh-CN": "故障", "en": "fault"},
+    "visitor.printer.unknown": {"zh-CN": "检测中", "en": "checking"},
+    "visitor.error_generic": {
+        "zh-CN": "操作未成功，请重试或咨询工作人员",
+        "en": "That did not work; please try again or ask staff",
+    },
+    "visitor.appointment": {"zh-CN": "预约", "en": "Appointment"},
+    "visitor.my_ticket": {"zh-CN": "我的排队号", "en": "My queue number"},
+    "visitor.status.called": {"zh-CN": "请到窗口办理", "en": "Called: please go to the window"},
+    "visitor.status.serving": {"zh-CN": "正在办理", "en": "Being served"},
+    "visitor.status.held": {
+        "zh-CN": "已挂起：补齐材料后请回原窗口",
+        "en": "On hold: return to the window with the missing papers",
+    },
+    "visitor.status.done": {"zh-CN": "已办结，感谢您的耐心", "en": "Done. Thank you for waiting"},
+    "visitor.status.no_show": {
+        "zh-CN": "已过号，请咨询工作人员或重新取号",
+        "en": "Missed: ask staff or take a new number",
+    },
+    "visitor.ahead_label": {"zh-CN": "前面人数", "en": "People ahead"},
+    "visitor.wait_label": {"zh-CN": "预计等待（分钟）", "en": "Estimated wait (min)"},
+    "visitor.position": {"zh-CN": "您排在第 {n} 位", "en": "You are number {n} in line"},
+    "visitor.called_banner": {
+        "zh-CN": "请 {number} 号到 {window} 办理",
+        "en": "Number {number}, please go to {window}",
+    },
+    "visitor.called_status": {"zh-CN": "请到 {window} 办理", "en": "Please go to {window}"},
+    "visitor.soon_banner": {
+        "zh-CN": "前面只剩 {n} 人，请到等候区留意叫号",
+        "en": "Only {n} ahead of you: please wait near the windows",
+    },
+    "visitor.enable_alerts": {"zh-CN": "开启叫号提醒", "en": "Turn on call alerts"},
+    "visitor.rate_title": {"zh-CN": "请为本次服务评价", "en": "Please rate this service"},
+    "visitor.rate.5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "visitor.rate.4": {"zh-CN": "满意", "en": "Satisfied"},
+    "visitor.rate.3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "visitor.rate.2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "visitor.rate.1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
+    "visitor.rate_reason": {
+        "zh-CN": "请告诉我们哪里做得不好，我们会跟进处理",
+        "en": "Please tell us what went wrong; every bad rating is followed up",
+    },
+    "visitor.rate_send": {"zh-CN": "提交评价", "en": "Send"},
+    "visitor.rate_thanks": {"zh-CN": "感谢您的评价", "en": "Thank you for your rating"},
+    "visitor.rate_chosen": {"zh-CN": "您的评价：{level}", "en": "Your rating: {level}"},
+    "visitor.alerts_on": {"zh-CN": "叫号提醒已开启", "en": "Call alerts are on"},
+    "visitor.alerts_blocked": {
+        "zh-CN": "浏览器未允许通知，请留意本页提示",
+        "en": "Notifications are blocked; keep this page open",
+    },
+    "visitor.live": {"zh-CN": "实时更新中", "en": "Live"},
+    "visitor.reconnecting": {"zh-CN": "连接中断，正在重连…", "en": "Connection lost, reconnecting…"},
+    "visitor.issued_at": {"zh-CN": "取号时间 {time}", "en": "Issued at {time}"},
+    "visitor.online_title": {"zh-CN": "线上取号", "en": "Take a number online"},
+    "visitor.phone_label": {"zh-CN": "手机号码", "en": "Mobile number"},
+    "visitor.phone_hint": {
+        "zh-CN": "仅用于限制每日取号次数，不会显示或保存原号码",
+        "en": "Only used to limit numbers per day; never shown or stored as typed",
+    },
+    "visitor.take_number": {"zh-CN": "取号", "en": "Take a number"},
+    "visitor.unknown_ticket": {
+        "zh-CN": "没有找到这张号票，请确认链接完整",
+        "en": "This ticket was not found; check the link is complete",
+    },
+    # ---- reports and plans page (clerk_console/reports): reports.* ----
+    "reports.title": {"zh-CN": "统计报表", "en": "Reports"},
+    "reports.sign_in": {"zh-CN": "登录", "en": "Sign in"},
+    "reports.sign_out": {"zh-CN": "退出", "en": "Sign out"},
+    "reports.username": {"zh-CN": "用户名", "en": "User name"},
+    "reports.password": {"zh-CN": "密码", "en": "Password"},
+    "reports.sign_in_hint": {"zh-CN": "主管或管理员账号", "en": "A supervisor or admin account"},
+    "reports.from": {"zh-CN": "开始日期", "en": "From"},
+    "reports.to": {"zh-CN": "结束日期", "en": "To"},
+    "reports.category": {"zh-CN": "业务类别", "en": "Category"},
+    "reports.all_categories": {"zh-CN": "全部类别", "en": "All categories"},
+    "reports.apply": {"zh-CN": "查询", "en": "Show"},
+    "reports.export_csv": {"zh-CN": "导出 CSV", "en": "Export CSV"},
+    "reports.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
+    "reports.no_data": {"zh-CN": "所选日期没有取号记录", "en": "No tickets in the chosen dates"},
+    "reports.issued": {"zh-CN": "取号", "en": "Tickets"},
+    "reports.served": {"zh-CN": "办结", "en": "Served"},
+    "reports.no_show": {"zh-CN": "过号", "en": "No-shows"},
+    "reports.transferred": {"zh-CN": "转移", "en": "Transfers"},
+    "reports.cancelled": {"zh-CN": "取消", "en": "Cancelled"},
+    "reports.wait_mean": {"zh-CN": "平均等候", "en": "Mean wait"},
+    "reports.wait_median": {"zh-CN": "等候中位数", "en": "Median wait"},
+    "reports.wait_p90": {"zh-CN": "90% 等候不超过", "en": "90% waited at most"},
+    "reports.within_target": {
+        "zh-CN": "{minutes} 分钟内叫号",
+        "en": "Called within {minutes} min",
+    },
+    "reports.handling_mean": {"zh-CN": "平均办理时长", "en": "Mean handling"},
+    "reports.minutes": {"zh-CN": "分钟", "en": "min"},
+    "reports.per_day": {"zh-CN": "每日取号与等候", "en": "Tickets and waits per day"},
+    "reports.per_hour": {
+        "zh-CN": "各时段取号（合计）与平均等候",
+        "en": "Tickets per hour (total) and mean wait",
+    },
+    "reports.per_category": {"zh-CN": "各业务类别", "en": "By category"},
+    "reports.per_window": {"zh-CN": "各窗口", "en": "By window"},
+    "reports.per_clerk": {"zh-CN": "各工作人员", "en": "By clerk"},
+    "reports.heatmap": {
+        "zh-CN": "拥挤时段（星期 × 小时，日均取号）",
+        "en": "Crowded periods (weekday × hour, tickets per day)",
+    },
+    "reports.ratings": {"zh-CN": "好差评", "en": "Ratings"},
+    "reports.good_rate": {"zh-CN": "好评率", "en": "Good rate"},
+    "reports.active_rate": {"zh-CN": "主动评价率", "en": "Rating rate"},
+    "reports.bad_ratings": {"zh-CN": "差评及原因", "en": "Bad ratings and reasons"},
+    "reports.no_ratings": {"zh-CN": "暂无评价数据", "en": "No ratings recorded"},
+    "reports.extended": {"zh-CN": "延时服务", "en": "Extended service"},
+    "reports.extended_days": {"zh-CN": "延时天数", "en": "Days with extended service"},
+    "reports.extended_minutes": {
+        "zh-CN": "闭厅后累计分钟",
+        "en": "Minutes after closing (total)",
+    },
+    "reports.extended_tickets": {"zh-CN": "闭厅后办结", "en": "Tickets finished after closing"},
+    "reports.extended_max": {"zh-CN": "最长延时", "en": "Longest extension"},
+    "reports.minutes_after_closing": {"zh-CN": "闭厅后分钟", "en": "Minutes after closing"},
+    "reports.plan": {"zh-CN": "窗口排班建议", "en": "Staffing plan"},
+    "reports.plan_hint": {
+        "zh-CN": (
+            "根据所选日期的取号与窗口占用时长，按窗口类别模拟计算一周各时段需开窗口数（不超过大厅窗口数）"
+        ),
+        "en": (
+            "Windows per half hour for the week, per kind of window, simulated from the "
+            "chosen dates' tickets and window times (never more than the hall has)"
+        ),
+    },
+    "reports.plan_run": {"zh-CN": "计算排班", "en": "Compute plan"},
+    "reports.plan_running": {
+        "zh-CN": "正在模拟计算（约半分钟）…",
+        "en": "Simulating (about half a minute)…",
+    },
+    "reports.weekday": {"zh-CN": "星期", "en": "Weekday"},
+    "reports.target_wait": {"zh-CN": "目标等候（分钟）", "en": "Target wait (min)"},
+    "reports.target_level": {"zh-CN": "达标比例", "en": "Target share"},
+    "reports.windows_plan": {"zh-CN": "建议窗口数", "en": "Planned windows"},
+    "reports.windows_all": {"zh-CN": "全部窗口", "en": "All windows"},
+    "reports.arrivals": {"zh-CN": "预计取号", "en": "Expected tickets"},
+    "reports.service_level": {"zh-CN": "达标率（模拟）", "en": "Service level (simulated)"},
+    "reports.staff_hours": {"zh-CN": "人时", "en": "Staff hours"},
+    "reports.option": {"zh-CN": "方案", "en": "Option"},
+    "reports.opt_all_windows": {"zh-CN": "全天开放全部窗口", "en": "Every window open all day"},
+    "reports.opt_plan": {"zh-CN": "按时段排班", "en": "Plan per half hour"},
+    "reports.opt_roster": {"zh-CN": "按班次排班", "en": "Shift roster"},
+    "reports.opt_weekend_all_windows": {
+        "zh-CN": "周末开放全部窗口",
+        "en": "Weekend, every window",
+    },
+    "reports.opt_weekend_plan": {"zh-CN": "周末排班", "en": "Weekend plan"},
+    "reports.mean_overtime": {"zh-CN": "平均延时（分钟）", "en": "Mean overtime (min)"},
+    "reports.roster": {"zh-CN": "班次", "en": "Shifts"},
+    "reports.clerks": {"zh-CN": "人数", "en": "Clerks"},
+    "reports.weekend": {"zh-CN": "周末不打烊", "en": "Weekend service"},
+    "reports.advice": {"zh-CN": "延时建议", "en": "Extended-hours advice"},
+    "reports.advice_none": {
+        "zh-CN": "按建议排班，平均延时在 {limit} 分钟以内",
+        "en": "With the plan, overtime stays within {limit} min on average",
+    },
+    "reports.advice_extra": {
+        "zh-CN": "闭厅前最后 {slots} 个半小时加开 {extra} 个窗口，平均延时约 {minutes} 分钟",
+        "en": "Open {extra} more windows in the last {slots} half hours: about {minutes} min after closing",
+    },
+    "reports.recorded_overtime": {
+        "zh-CN": "历史记录：{share} 的当日有延时，平均 {mean} 分钟",
+        "en": "Recorded: overtime on {share} of days, {mean} min on average",
+    },
+    "reports.weekdays": {"zh-CN": "一,二,三,四,五,六,日", "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun"},
+    "reports.error": {"zh-CN": "出错了", "en": "Something went wrong"},
+    "reports.window": {"zh-CN": "窗口", "en": "Window"},
+    "reports.clerk": {"zh-CN": "工作人员", "en": "Clerk"},
+    "reports.day": {"zh-CN": "日期", "en": "Day"},
+    "reports.reason": {"zh-CN": "原因", "en": "Reason"},
+    "reports.level": {"zh-CN": "评价", "en": "Rating"},
+    "reports.level_5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "reports.level_4": {"zh-CN": "满意", "en": "Satisfied"},
+    "reports.level_3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "reports.level_2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "reports.level_1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
+    "reports.time": {"zh-CN": "时间", "en": "Time"},
+    "reports.plan_progress": {
+        "zh-CN": "正在模拟一周排班：{progress}（{step}）",
+        "en": "Simulating the week: {progress} ({step})",
+    },
+    "reports.slot": {"zh-CN": "时段", "en": "Half hour"},
+    "reports.windows_needed": {"zh-CN": "需要窗口", "en": "Windows needed"},
+    "reports.capacity": {"zh-CN": "大厅窗口数", "en": "Windows in the hall"},
+    "reports.plan_slots": {"zh-CN": "各时段排班与模拟达标率", "en": "Plan per half hour, simulated"},
+    "reports.overtime_forecast": {
+        "zh-CN": (
+            "延时预测：按排班模拟平均闭厅后 {mean} 分钟（90% 的日子不超过 {p90} 分钟），上限 {limit} 分钟"
+        ),
+        "en": (
+            "Overtime forecast: {mean} min after closing on average with the plan (p90 {p90} "
+            "min), limit {limit} min"
+        ),
+    },
+    "reports.advice_hours": {
+        "zh-CN": "窗口已开满仍超出上限：请安排延时服务，约 {minutes} 分钟",
+        "en": "Even with every window open it exceeds the limit: plan extended hours of about {minutes} min",
+    },
+    "reports.shortfall": {
+        "zh-CN": (
+            "{day}{pool}窗口不足：{slots} 需要 {needed} 个窗口，"
+            "只有 {capacity} 个，约 {visitors} 位办事群众超出接待能力"
+            "。建议：延时服务（约闭厅后 {overtime} 分钟）、周末不打烊（周末尚可接"
+            "待约 {spare} 位），或将约 {online} 的事项引导网上办理。"
+        ),
+        "en": (
+            "{day} {pool} windows short: {slots} need {needed} windows, the hall has "
+            "{capacity}; about {visitors} visitors beyond capacity. Advice: extended hours "
+            "(about {overtime} min after closing), weekend service (room for about {spare} "
+            "visitors), or move about {online} of the matters online."
+        ),
+    },
+    "reports.no_shortfall": {
+        "zh-CN": "各时段所需窗口均在大厅窗口数以内",
+        "en": "Every half hour's need fits within the hall's windows",
+    },
+    "reports.assumptions": {"zh-CN": "计算依据", "en": "Assumptions"},
+    "reports.window_time": {
+        "zh-CN": "窗口占用时长（叫号→办结，含走到窗口、过号等候与两位之间的间隔）",
+        "en": "Window time (call → release: walk-up, no-show holds and the gap between visitors included)",
+    },
+    "reports.wt_mean": {"zh-CN": "平均（秒）", "en": "Mean (s)"},
+    "reports.wt_walk": {"zh-CN": "走到窗口", "en": "Walk-up"},
+    "reports.wt_handling": {"zh-CN": "办理", "en": "Handling"},
+    "reports.wt_no_shows": {"zh-CN": "过号", "en": "No-shows"},
+    "reports.wt_gap": {"zh-CN": "间隔", "en": "Gap"},
+    "reports.wt_fit": {"zh-CN": "对数正态 σ / KS", "en": "Log-normal σ / KS"},
+    "reports.margin": {
+        "zh-CN": "按第 {q} 百分位的忙日排班（比平均日多 {extra}）",
+        "en": "Planned for the {q}th-percentile day ({extra} above the mean day)",
+    },
+    "reports.history_own": {
+        "zh-CN": "需求依据：本星期的历史 {days} 天（{first} 至 {last}）",
+        "en": "Demand from this weekday's own history: {days} days ({first} to {last})",
+    },
+    "reports.history_scaled": {
+        "zh-CN": "本星期历史不足：按星期 {sources} 的规律乘以 {ratio} 估算（{days} 天，{first} 至 {last}）",
+        "en": (
+            "Too little history for this weekday: weekdays {sources} scaled by {ratio} "
+            "({days} days, {first} to {last})"
+        ),
+    },
+    "reports.holidays_excluded": {
+        "zh-CN": "已排除节假日：{days}",
+        "en": "Holidays excluded: {days}",
+    },
+    "reports.week_total": {
+        "zh-CN": "全周：排班 {plan} 人时，全部窗口全天开放 {all} 人时；{met}/{judged} 个时段达标",
+        "en": (
+            "Week: {plan} staff hours planned, {all} with every window all day; {met} of "
+            "{judged} half hours meet the target"
+        ),
+    },
+}
+
+# What the voice says for one call, per announcement language: short, so that a hall hears its
+# calls while they are fresh. Halls may override these in config.toml ([displays.templates]);
+# {number} and {window} are the only placeholders.
+ANNOUNCE_TEMPLATES: Final[dict[str, str]] = {
+    "zh-CN": "请{number}号到{window}号窗口",
+    "en": "Number {number}, please go to window {window}",
+    "yue": "請{number}號到{window}號窗口",
+}
+
+# A call that follows another without a pause (a burst: "请A001号到3号窗口，B002到5号，…"):
+# the chime and the "please" were said once for the whole burst. [displays.burst_templates].
+BURST_TEMPLATES: Final[dict[str, str]] = {
+    "zh-CN": "{number}到{window}号",
+    "en": "{number}, window {window}",
+    "yue": "{number}到{window}號",
+}
+
+
+def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """One entry in `language` (zh-CN when it has none), codes in `params` put in words."""
+    return render(MESSAGES, key, language, **worded(params, language))
+
+
+def both(key: str, **params: Any) -> dict[str, str]:
+    """One entry in every page language, for pages that show or switch both."""
+    return {language: translate(key, language, **params) for language in LANGUAGES}
+
+
+def page_strings(family: str | None = None) -> dict[str, dict[str, str]]:
+    """What a page's script gets: the bare keys, with `family`'s own laid over them."""
+    strings = {key: entry for key, entry in MESSAGES.items() if key.split(".", 1)[0] not in FAMILIES}
+    if family is not None:
+        prefix = f"{family}."
+        strings |= {
+            key.removeprefix(prefix): entry for key, entry in MESSAGES.items() if key.startswith(prefix)
+        }
+    return strings
+
+
+def page_words(family: str | None = None) -> Callable[..., dict[str, str]]:
+    """The templates' `t`: an entry of `family`'s view (page_strings) in every page language."""
+    strings = page_strings(family)
+
+    def words(key: str, **params: Any) -> dict[str, str]:
+        return {lang: render(strings, key, lang, **worded(params, lang)) for lang in LANGUAGES}
+
+    return words

