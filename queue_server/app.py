@@ -17,6 +17,7 @@ import clerk_console.openapi
 import clerk_console.reports.openapi
 import clerk_console.reports.routes
 import clerk_console.routes
+import displays.crowded
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
     displays.ticketing.openapi.DOC,
+    displays.crowded.DOC,
     clerk_console.reports.openapi.DOC,
     clerk_console.openapi.DOC,
     outbound_openapi.DOC,
@@ -161,6 +163,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *openapi.routes(settings, *API_DOCS),
         *page_kit.routes.routes,
         *displays.routes.routes,
+        *displays.crowded.routes,
         *clerk_console.reports.routes.routes,
         *outbound_routes.routes,
         *clerk_console.routes.page_routes,

@@ -60,7 +60,7 @@ class StoreLock:
     Released when the process ends, however it ends. Other stores are not locked here."""
 
     def __init__(self, store_url: str, *, exclusive: bool) -> None:
-        self.path = _sqlite_file(store_url)
+        self.path = sqlite_file(store_url)
         self._fd: int | None = None
         if self.path is None:
             return
@@ -79,7 +79,8 @@ class StoreLock:
             self._fd = None
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///` store URL; None for other stores and in-memory SQLite."""
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
         return None
     return Path(url.removeprefix("sqlite:///"))

@@ -42,6 +42,7 @@ PUBLIC = (
     "queue_server.api.openapi",
     "queue_server.api.schemas",
     "queue_server.api.websockets",
+    "queue_server.api.query",
     "queue_server.messages",
     "queue_server.config",
     "queue_server.accounts",
@@ -54,6 +55,7 @@ PUBLIC = (
     "queue_server.reports.planner",
     "queue_server.reports.plan_jobs",
     "queue_server.reports.clerk_stats",
+    "queue_server.reports.crowded",
     "queue_server.reports.rating_export",
     "queue_server.outbound.webhooks",
 )

@@ -106,13 +106,5 @@ DOC = ApiDoc(
                 "responses": responses("200", "401", "403", "404"),
             }
         },
-        "/api/halls/{hall}/crowded-periods": {
-            "get": {
-                "summary": "Public: arrivals and waits by weekday and hour (办事拥挤时段)",
-                "security": [],
-                "parameters": [HALL_PARAM, _query("weeks", "integer", "1 … 12", minimum=1, maximum=12)],
-                "responses": responses("200", "404", "422"),
-            }
-        },
     }
 )

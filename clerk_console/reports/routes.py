@@ -1,4 +1,4 @@
-"""Report, plan and crowded-periods routes, and the supervisor's reports page.
+"""Report, plan and rating-export routes, and the supervisor's reports page.
 
 * `GET /api/halls/{hall}/reports?from=&days=&category=&format=json|csv&table=` (supervisor, admin)
 * `GET /api/halls/{hall}/plan?from=&days=&weekday=&target_wait=&target_level=&replications=`
@@ -6,7 +6,6 @@
 * `GET /api/halls/{hall}/plan/jobs/{job}` — the job's progress, and the plan once done
 * `GET /api/halls/{hall}/ratings/export?from=&days=&format=json|csv` (supervisor, admin): the
   好差评 export (queue_server.reports.rating_export, docs/RATING_EXPORT.md)
-* `GET /api/halls/{hall}/crowded-periods?weeks=` (public, aggregates only: 办事拥挤时段)
 * `GET /supervise/halls/{hall}/reports` — the page (a shell; it signs in itself and calls the
   API with the bearer token kept in sessionStorage)
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time as _time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,7 +29,7 @@ from starlette.templating import Jinja2Templates
 from clerk_console.context import settings
 from page_kit.messages import MESSAGES
 from queue_server.api.deps import principal, service
-from queue_server.api.errors import BadRequest
+from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS
 from queue_server.domain.errors import Conflict, NotFound
 from queue_server.domain.model import HallSpec
@@ -39,7 +37,7 @@ from queue_server.messages import pick_language
 from queue_server.reports import rating_export
 from queue_server.reports.ledger import hall_calendar, read_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
-from queue_server.reports.report import CSV_TABLES, build_report, crowded_periods, report_csv
+from queue_server.reports.report import CSV_TABLES, build_report, report_csv
 from queue_server.service import QueueService
 
 HERE = Path(__file__).resolve().parent
@@ -50,34 +48,6 @@ MAX_DAYS = 366
 DEFAULT_DAYS = 30
 DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 _T = TypeVar("_T")
-_CROWDED_TTL_S = 600.0
-_crowded_cache: dict[tuple[int, str, date, int], tuple[float, dict[str, Any]]] = {}
-
-
-def _bad(field: str, problem: str) -> BadRequest:
-    return BadRequest(
-        422, "error.bad_param", [{"field": field, "problem": problem}], field=field, problem=problem
-    )
-
-
-def _param(request: Request, name: str, parse: Callable[[str], _T], default: _T, problem: str) -> _T:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return parse(raw)
-    except ValueError:
-        raise _bad(name, problem) from None
-
-
-def _bounded(kind: Callable[[str], _T], low: Any, high: Any) -> Callable[[str], _T]:
-    def parse(raw: str) -> _T:
-        value = kind(raw)
-        if not low <= value <= high:
-            raise ValueError(raw)
-        return value
-
-    return parse
 
 
 def _day(raw: str) -> date:
@@ -88,9 +58,9 @@ def _day(raw: str) -> date:
 
 def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
     """The first and last day: `days` days from `from`, or up to today without it."""
-    days = _param(request, "days", _bounded(int, 1, MAX_DAYS), DEFAULT_DAYS, f"1 … {MAX_DAYS}")
+    days = query_param(request, "days", bounded(int, 1, MAX_DAYS), DEFAULT_DAYS, f"1 … {MAX_DAYS}")
     today = service(request).clock.now().astimezone(spec.timezone).date()
-    start = _param(
+    start = query_param(
         request,
         "from",
         _day,
@@ -124,7 +94,7 @@ async def reports(request: Request) -> Response:
     fmt = _format(request)
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
-        raise _bad("table", " | ".join(CSV_TABLES))
+        raise bad_param("table", " | ".join(CSV_TABLES))
     read = await read_ledger(svc.store, spec, start, end, category=category)
     calendar = hall_calendar(spec)
     report = await anyio.to_thread.run_sync(
@@ -139,7 +109,7 @@ async def reports(request: Request) -> Response:
 def _format(request: Request) -> str:
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "csv"):
-        raise _bad("format", "json or csv")
+        raise bad_param("format", "json or csv")
     return fmt
 
 
@@ -169,18 +139,22 @@ async def plan(request: Request) -> JSONResponse:
 
     spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
-    weekday = _param(request, "weekday", _bounded(int, 0, 6), None, "0 (Monday) … 6 (Sunday)")
+    weekday = query_param(request, "weekday", bounded(int, 0, 6), None, "0 (Monday) … 6 (Sunday)")
     options = PlanOptions(
         weekday=weekday,
-        target_wait=_param(request, "target_wait", _bounded(float, 10, 7200), 900.0, "seconds, 10 … 7200"),
-        target_level=_param(
-            request, "target_level", _bounded(float, 0.05, 0.999), 0.8, "a share between 0.05 and 0.999"
+        target_wait=query_param(
+            request, "target_wait", bounded(float, 10, 7200), 900.0, "seconds, 10 … 7200"
         ),
-        replications=_param(request, "replications", _bounded(int, 1, 100), 30, "1 … 100"),
-        seed=_param(request, "seed", int, 0, "an integer"),
-        overtime_limit=_param(request, "overtime_limit", _bounded(float, 0, 600), 15.0, "minutes, 0 … 600"),
-        margin_quantile=_param(
-            request, "margin", _bounded(float, 0.5, 0.99), 0.8, "a quantile between 0.5 and 0.99"
+        target_level=query_param(
+            request, "target_level", bounded(float, 0.05, 0.999), 0.8, "a share between 0.05 and 0.999"
+        ),
+        replications=query_param(request, "replications", bounded(int, 1, 100), 30, "1 … 100"),
+        seed=query_param(request, "seed", int, 0, "an integer"),
+        overtime_limit=query_param(
+            request, "overtime_limit", bounded(float, 0, 600), 15.0, "minutes, 0 … 600"
+        ),
+        margin_quantile=query_param(
+            request, "margin", bounded(float, 0.5, 0.99), 0.8, "a quantile between 0.5 and 0.99"
         ),
         pools=pools_from_spec(spec),
         weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
@@ -214,26 +188,6 @@ async def plan_job(request: Request) -> JSONResponse:
     if job.status == "done":
         body["result"] = job.result
     return JSONResponse(body)
-
-
-async def crowded(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    service(request).hall(hall)
-    spec, svc = _spec_service(request, hall)
-    weeks = _param(request, "weeks", _bounded(int, 1, 12), 4, "1 … 12")
-    end = datetime.now(spec.timezone).date() - timedelta(days=1)
-    start = end - timedelta(days=7 * weeks - 1)
-    key = (id(svc.store), hall, end, weeks)
-    hit = _crowded_cache.get(key)
-    if hit is not None and _time.monotonic() - hit[0] < _CROWDED_TTL_S:
-        return JSONResponse(hit[1])
-    read = await read_ledger(svc.store, spec, start, end)
-    calendar = hall_calendar(spec)
-    body = await anyio.to_thread.run_sync(
-        lambda: crowded_periods(list(read.records), spec, calendar, start, end)
-    )
-    _crowded_cache[key] = (_time.monotonic(), body)
-    return JSONResponse(body, headers={"Cache-Control": "public, max-age=600"})
 
 
 def page_texts() -> dict[str, dict[str, str]]:
@@ -275,7 +229,6 @@ routes: list[BaseRoute] = [
     Route("/api/halls/{hall}/reports", reports, methods=["GET"]),
     Route("/api/halls/{hall}/plan", plan, methods=["GET"]),
     Route("/api/halls/{hall}/plan/jobs/{job}", plan_job, methods=["GET"]),
-    Route("/api/halls/{hall}/crowded-periods", crowded, methods=["GET"]),
     Route("/api/halls/{hall}/ratings/export", ratings_export, methods=["GET"]),
     Route("/supervise/halls/{hall}/reports", reports_page, methods=["GET"]),
     Mount("/reports/static", app=StaticFiles(directory=HERE / "static"), name="reports-static"),

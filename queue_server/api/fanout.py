@@ -3,23 +3,35 @@
 A process subscribes to a hall's events once, however many screens watch it, and writes
 the same text (`Event.wire` for staff, `Event.device_wire` for screens and kiosks, made
 once per event) to every socket in turn. A write never waits (see `Screen`): a screen that
-backs up is cut loose, and its own handler closes it with 4008 so that it resyncs. One slow
-screen never holds back the others.
+backs up is cut loose and closed with 4008 so that it resyncs. One slow screen never holds
+back the others. The hall's heartbeat is one timer too: every HEARTBEAT_S it checks each
+screen's token again and says its seq. So a screen costs its socket and its handler, which
+only reads until the client hangs up: no task, queue or timer of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import weakref
 from collections import deque
-from collections.abc import Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 from starlette.websockets import WebSocket
 
+from queue_server.api.websockets import close_quietly
 from queue_server.bus.base import EventBus, SubscriberOverflow, Subscription
 from queue_server.domain.events import Event
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 10.0
+CLOSE_RESYNC = 4008
+# What a screen's token check answers: None to keep it, else the close code and reason.
+Check = Callable[[], Awaitable[tuple[int, str] | None]]
 
 
 class _Started:
@@ -56,15 +68,16 @@ class Screen:
     is cut loose and resyncs.
     """
 
-    def __init__(self, ws: WebSocket, *, device: bool, last: int, backlog: int) -> None:
-        self.ws, self.device, self.last = ws, device, last
-        self.cut_loose = asyncio.Event()
+    def __init__(self, ws: WebSocket, *, device: bool, last: int, backlog: int, check: Check) -> None:
+        self.ws, self.device, self.last, self.check = ws, device, last, check
+        self.cut_loose = False
         self._limit = backlog
         self._queued: deque[str] = deque()
         self._flushing: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
 
     def send(self, message: str) -> bool:
-        if self.cut_loose.is_set():
+        if self.cut_loose:
             return False
         if self._flushing is not None:
             if len(self._queued) >= self._limit:
@@ -85,9 +98,15 @@ class Screen:
         if self._flushing is not None:
             self._flushing.cancel()
 
-    def _give_up(self) -> bool:
-        self.cut_loose.set()
+    def close(self, code: int, reason: str) -> None:
+        """Cuts the screen loose and closes its socket; its handler then sees the hang-up."""
+        self.cut_loose = True
         self.stop()
+        if self._closing is None:
+            self._closing = asyncio.create_task(close_quietly(self.ws, code, reason))
+
+    def _give_up(self) -> bool:
+        self.close(CLOSE_RESYNC, "resync")
         return False
 
     async def _flush(self, started: _Started) -> None:
@@ -96,7 +115,7 @@ class Screen:
             while self._queued:
                 await self.ws.send_text(self._queued.popleft())
         except Exception:
-            self.cut_loose.set()
+            self.cut_loose = True
         finally:
             self._flushing = None
 
@@ -108,6 +127,7 @@ class HallFanout:
         self._joining = 0
         self._subscription: asyncio.Task[Subscription] | None = None
         self._loop: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
 
     async def started(self) -> None:
         """Subscribes once per hall; a screen's own catch-up subscription comes after this."""
@@ -121,6 +141,7 @@ class HallFanout:
             raise
         if self._loop is None:
             self._loop = asyncio.create_task(self._run(subscription))
+            self._beat = asyncio.create_task(self._heartbeats())
 
     def join(self, screen: Screen) -> None:
         """Called with nothing between it and the screen's catch-up having been sent."""
@@ -135,6 +156,8 @@ class HallFanout:
             self._screens.discard(screen)
         if not self._screens and self._joining == 0 and self._registry.get(self.hall) is self:
             del self._registry[self.hall]
+            if self._beat is not None:
+                self._beat.cancel()
             if self._loop is not None:
                 self._loop.cancel()
             elif self._subscription is not None:
@@ -147,8 +170,10 @@ class HallFanout:
         except SubscriberOverflow:
             # The hall's own subscription fell behind (or its bus went away): everyone resyncs.
             for screen in list(self._screens):
-                screen.cut_loose.set()
+                self._drop(screen, CLOSE_RESYNC, "resync")
             self._registry.pop(self.hall, None)
+            if self._beat is not None:
+                self._beat.cancel()
         finally:
             with contextlib.suppress(Exception):
                 await subscription.close()
@@ -163,8 +188,34 @@ class HallFanout:
             ):
                 screen.last = event.seq
             else:
-                screen.cut_loose.set()
-                self._screens.discard(screen)
+                self._drop(screen, CLOSE_RESYNC, "resync")
+
+    async def _heartbeats(self) -> None:
+        """Every HEARTBEAT_S, each screen's token is checked again (a revoked device or
+        account is cut off) and the screen is told its seq, one frame text per seq."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            frames: dict[int, str] = {}
+            for screen in list(self._screens):
+                try:
+                    refusal = await screen.check()
+                except Exception:
+                    log.exception("checking a screen of hall %s failed", self.hall)
+                    refusal = (1011, "internal error")
+                if screen not in self._screens:
+                    continue  # it left, or was cut loose, meanwhile
+                if refusal is not None:
+                    self._drop(screen, *refusal)
+                    continue
+                frame = frames.get(screen.last)
+                if frame is None:
+                    frame = frames[screen.last] = json.dumps({"kind": "heartbeat", "seq": screen.last})
+                if not screen.send(frame):
+                    self._screens.discard(screen)
+
+    def _drop(self, screen: Screen, code: int, reason: str) -> None:
+        screen.close(code, reason)
+        self._screens.discard(screen)
 
 
 _halls: weakref.WeakKeyDictionary[Any, dict[str, HallFanout]] = weakref.WeakKeyDictionary()

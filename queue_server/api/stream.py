@@ -8,8 +8,6 @@ full snapshot first and the events after it. A client that cannot keep up is clo
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,8 +16,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
-from queue_server.api.fanout import HallFanout, Screen, hall_fanout
-from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
+from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Screen, hall_fanout
+from queue_server.api.websockets import close_quietly, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
@@ -29,13 +27,12 @@ from queue_server.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_S = 10.0
 SEND_TIMEOUT_S = 10.0
 CLOSE_BAD_REQUEST, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4400, 4401, 4403, 4404
-CLOSE_RESYNC = 4008
 CLOSE_TRY_AGAIN = 1013
 # Said with 1013, so that screens come back as soon as the store does, not after a back-off.
 RETRY_AFTER_MS = 1000
+STORE_UNAVAILABLE = f"store unavailable; retry_after_ms={RETRY_AFTER_MS}"
 
 
 async def hall_stream(ws: WebSocket) -> None:
@@ -74,20 +71,19 @@ async def hall_stream(ws: WebSocket) -> None:
         # published in between is missed by both.
         await fanout.started()
         subscription, last = await _open(svc, runtime, hall, after, ws, device)
-        screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue)
+        check = _still_allowed(ws, svc.authenticate)
+        screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue, check)
         await subscription.close()
         fanout.join(screen)
-        # Every heartbeat checks the token again: a revoked device or account is cut off.
-        await first_to_finish(
-            _heartbeat(screen, lambda: svc.authenticate(bearer_token(ws))), until_hang_up(ws)
-        )
+        # From here the hall's fan-out sends, beats and closes; the handler only reads.
+        await until_hang_up(ws)
     except NotAuthenticated as exc:
         await close_quietly(ws, CLOSE_UNAUTHORIZED, translate(exc.key, "en"))
     except SubscriberOverflow:
         await close_quietly(ws, CLOSE_RESYNC, "resync")
     except StoreUnavailable:
         # The store or the bus is out of reach: the client retries with its seq, soon.
-        await close_quietly(ws, CLOSE_TRY_AGAIN, f"store unavailable; retry_after_ms={RETRY_AFTER_MS}")
+        await close_quietly(ws, CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
     except (TimeoutError, WebSocketDisconnect, ConnectionError, RuntimeError):
         await close_quietly(ws, 1001, "going away")
     finally:
@@ -142,7 +138,7 @@ async def _open(
 
 
 async def _catch_up(
-    ws: WebSocket, subscription: Subscription, last: int, device: bool, backlog: int
+    ws: WebSocket, subscription: Subscription, last: int, device: bool, backlog: int, check: Check
 ) -> Screen:
     """Sends what the screen's own subscription holds until it is empty, then hands over:
     from its last seq on, the hall's fan-out sends it every event."""
@@ -151,19 +147,23 @@ async def _catch_up(
             if event.seq > last:
                 await _send(ws, event.device_wire if device else event.wire)
                 last = event.seq
-    return Screen(ws, device=device, last=last, backlog=backlog)
+    return Screen(ws, device=device, last=last, backlog=backlog, check=check)
 
 
-async def _heartbeat(screen: Screen, still_allowed: Callable[[], Awaitable[object]]) -> None:
-    """Says the screen's seq every few seconds, and ends it once the fan-out cut it loose."""
-    while True:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(HEARTBEAT_S):
-                await screen.cut_loose.wait()
-        if screen.cut_loose.is_set():
-            raise SubscriberOverflow("screen fell behind")
-        await still_allowed()
-        screen.send(json.dumps({"kind": "heartbeat", "seq": screen.last}))
+def _still_allowed(ws: WebSocket, authenticate: Callable[[str | None], Awaitable[object]]) -> Check:
+    """The screen's check at every heartbeat: its token again, so that a revoked device or
+    account is cut off; the close code and reason if it is not allowed any more."""
+
+    async def check() -> tuple[int, str] | None:
+        try:
+            await authenticate(bearer_token(ws))
+        except NotAuthenticated as exc:
+            return CLOSE_UNAUTHORIZED, translate(exc.key, "en")
+        except StoreUnavailable:
+            return CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
+        return None
+
+    return check
 
 
 routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]

@@ -499,19 +499,14 @@ class HallState:
         return {c.code: len(self._queue_order.get(c.code, ())) for c in self.spec.categories}
 
     def snapshot(self) -> dict[str, Any]:
-        # One pass each over the held and the waiting tickets, not one per window or category.
-        held: dict[int, list[Ticket]] = {}
-        for ticket in self.tickets.values():
-            if ticket.status is TicketStatus.HELD and ticket.window is not None:
-                held.setdefault(ticket.window, []).append(ticket)
         windows = []
         for window in self.windows.values():
             entry = window.public()
             current = self.tickets.get(window.current_ticket or "")
             entry["current"] = None if current is None else current.public()
-            in_hold = sorted(held.get(window.number, ()), key=_held_since)
-            entry["held"] = [t.number for t in in_hold]
+            entry["held"] = [t.number for t in self.held_at(window.number)]
             windows.append(entry)
+        # One pass over the waiting tickets, not one per category.
         oldest: dict[str, datetime] = {}
         for ticket in self._waiting.values():
             if ticket.category not in oldest or ticket.issued_at < oldest[ticket.category]:

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Final
 
-from queue_server.files import PRIVATE_FILE, private_file
+from queue_server.files import PRIVATE_FILE, private_file, sqlite_file
 
 # Tables every OneWindow store has: a file without them is not one of its backups.
 _MARK_TABLES: Final = {"alembic_version", "ticket", "ledger", "account"}
@@ -22,12 +22,6 @@ _MARK_TABLES: Final = {"alembic_version", "ticket", "ledger", "account"}
 
 class BackupError(Exception):
     """What went wrong, in words for the operator."""
-
-
-def sqlite_file(url: str) -> Path | None:
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url.removeprefix("sqlite:///"))
-    return None
 
 
 def backup(store_url: str, target: Path) -> str:

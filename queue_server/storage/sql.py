@@ -850,17 +850,17 @@ class _Rows:
         if self.keys:
             conn.execute(_KEYS.insert(), self.keys)
 
-    def sqlite_statements(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
-        """The same writes as `write`, as SQLite text and parameter tuples for sqlite3."""
+    def sqlite_statements(self) -> list[tuple[str, list[Any]]]:
+        """The same writes as `write`, as SQLite text and bound values for sqlite3."""
         statements = []
         for table, rows, keys, newer in self._upserts():
             if rows:
                 upsert = _upsert_statement("sqlite", table, keys, newer)
-                statements.append(_SqliteStatement.of(upsert, table, tuple(rows[0])).bind(rows))
+                statements += _SqliteStatement.of(upsert, table, tuple(rows[0])).bind(rows)
         ledger = _insert_new_statement("sqlite", _LEDGER, ("hall", "seq"))
-        statements.append(_SqliteStatement.of(ledger, _LEDGER, tuple(self.ledger[0])).bind(self.ledger))
+        statements += _SqliteStatement.of(ledger, _LEDGER, tuple(self.ledger[0])).bind(self.ledger)
         if self.keys:
-            statements.append(_SqliteStatement.of(_KEYS.insert(), _KEYS, tuple(self.keys[0])).bind(self.keys))
+            statements += _SqliteStatement.of(_KEYS.insert(), _KEYS, tuple(self.keys[0])).bind(self.keys)
         return statements
 
     def _upserts(self) -> tuple[tuple[Table, list[dict[str, Any]], tuple[str, ...], str], ...]:
@@ -875,12 +875,19 @@ class _Rows:
 
 class _SqliteStatement:
     """A statement compiled once for SQLite, with the type conversions SQLAlchemy would
-    apply to each column, so a group commit can run on plain sqlite3."""
+    apply to each column, so a group commit can run on plain sqlite3. Rows go in one
+    multi-row VALUES per statement (a group commit's rows have distinct keys): sqlite3 lets
+    go of the GIL and takes it back around every step, so one step per table instead of one
+    per row spares the writer thread waiting for a busy event loop's GIL at every row."""
 
     _DIALECT = sqlite.dialect()
+    ROWS_PER_STATEMENT = 256  # 256 × 20 columns: well under SQLite's 32,766 bound values
 
     def __init__(self, sql: str, columns: tuple[tuple[str, Any], ...]) -> None:
-        self.sql, self.columns = sql, columns
+        self.columns = columns
+        self._values = "(" + ", ".join("?" * len(columns)) + ")"
+        self._head, self._tail = sql.split(self._values)  # exactly one VALUES group
+        self._texts: dict[int, str] = {}
 
     @classmethod
     @functools.cache
@@ -892,12 +899,24 @@ class _SqliteStatement:
         )
         return cls(compiled.string, columns)
 
-    def bind(self, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
-        columns = self.columns
-        return self.sql, [
-            tuple(row[name] if convert is None else convert(row[name]) for name, convert in columns)
-            for row in rows
-        ]
+    def bind(self, rows: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+        """The statements (text and bound values) that write `rows`."""
+        columns, statements = self.columns, []
+        for start in range(0, len(rows), self.ROWS_PER_STATEMENT):
+            chunk = rows[start : start + self.ROWS_PER_STATEMENT]
+            values = [
+                row[name] if convert is None else convert(row[name])
+                for row in chunk
+                for name, convert in columns
+            ]
+            statements.append((self._text(len(chunk)), values))
+        return statements
+
+    def _text(self, rows: int) -> str:
+        text = self._texts.get(rows)
+        if text is None:
+            text = self._texts[rows] = self._head + ", ".join([self._values] * rows) + self._tail
+        return text
 
 
 class _SqliteCommits:
@@ -907,7 +926,9 @@ class _SqliteCommits:
     on the event loop beforehand, so the thread holds the GIL only between sqlite3 calls."""
 
     def __init__(self, path: str) -> None:
-        self._conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False, cached_statements=512
+        )
         _sqlite_pragmas(self._conn, None)
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
 
@@ -918,12 +939,12 @@ class _SqliteCommits:
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(str(exc)) from exc
 
-    def _write(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    def _write(self, statements: list[tuple[str, list[Any]]]) -> None:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for sql, params in statements:
-                conn.executemany(sql, params)
+            for sql, values in statements:
+                conn.execute(sql, values)
             conn.execute("COMMIT")  # synchronous=FULL: the WAL is fsync'd before this returns
         except BaseException:
             if conn.in_transaction:

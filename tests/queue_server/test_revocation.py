@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from queue_server.accounts import add_user, disable_user, remove_device
-from queue_server.api import stream
+from queue_server.api import fanout
 from queue_server.app import create_app
 from queue_server.auth import Role
 from queue_server.service import REVOCATION_CHECK_S
@@ -91,7 +91,7 @@ def test_a_password_reset_or_a_disabled_account_ends_its_tokens(hall: Hall) -> N
 def test_a_removed_device_is_refused_and_its_stream_closed(
     hall: Hall, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(stream, "HEARTBEAT_S", 0.3)
+    monkeypatch.setattr(fanout, "HEARTBEAT_S", 0.3)
     with hall.client.websocket_connect(f"/ws/halls/weiyang?token={hall.tokens['screen']}") as ws:
         assert ws.receive_json()["kind"] == "snapshot"
         on_store(hall, lambda store: remove_device(store, hall.settings, "screen-1", "weiyang"))

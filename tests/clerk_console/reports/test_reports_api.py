@@ -227,18 +227,6 @@ def test_report_refuses_who_and_what_is_wrong(hall: Hall) -> None:
     assert hall.client.get("/api/halls/weiyang/plan", headers=hall.auth("clerk1")).status_code == 403
 
 
-def test_crowded_periods_are_public_and_anonymous(hall: Hall) -> None:
-    make_ledger(hall)
-    response = hall.client.get("/api/halls/weiyang/crowded-periods?weeks=1")
-    assert response.status_code == 200
-    body = response.json()
-    assert [d["weekday"] for d in body["weekdays"]] == list(range(7))
-    monday = body["weekdays"][0]
-    assert [h["hour"] for h in monday["hours"]] == [9, 10, 11, 13, 14, 15, 16, 17]
-    assert '"ticket"' not in response.text and "clerk1" not in response.text
-    assert hall.client.get("/api/halls/weiyang/crowded-periods?weeks=99").status_code == 422
-
-
 def test_reports_page_is_served(hall: Hall) -> None:
     page = hall.client.get("/supervise/halls/weiyang/reports?lang=en")
     assert page.status_code == 200 and "Reports" in page.text

@@ -1,4 +1,5 @@
-"""One loop per hall: every screen gets every frame once, in order; a stuck one is cut loose."""
+"""One loop per hall: every screen gets every frame once, in order; a stuck one is closed
+with 4008; heartbeats come from the hall's timer and a refused token closes its screen."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from starlette.websockets import WebSocket
+import pytest
+from starlette.websockets import WebSocket, WebSocketState
 
+from queue_server.api import fanout as fanout_module
 from queue_server.api.fanout import Screen, hall_fanout
 from queue_server.bus import MemoryBus
 from queue_server.domain.events import Event, EventType
@@ -23,14 +26,24 @@ class Socket:
         self.frames: list[dict[str, Any]] = []
         self.unstuck = asyncio.Event()
         self.unstuck.set()
+        self.closed: tuple[int, str] | None = None
+        self.application_state = self.client_state = WebSocketState.CONNECTED
 
     async def send_text(self, text: str) -> None:
         await self.unstuck.wait()
         self.frames.append(json.loads(text))
 
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+        self.application_state = WebSocketState.DISCONNECTED
 
-def screen(socket: Socket, *, device: bool = False, backlog: int = 3) -> Screen:
-    return Screen(cast(WebSocket, socket), device=device, last=0, backlog=backlog)
+
+async def allowed() -> tuple[int, str] | None:
+    return None
+
+
+def screen(socket: Socket, *, device: bool = False, backlog: int = 3, check: Any = allowed) -> Screen:
+    return Screen(cast(WebSocket, socket), device=device, last=0, backlog=backlog, check=check)
 
 
 async def publish(bus: MemoryBus, first: int, last: int) -> None:
@@ -69,11 +82,12 @@ async def test_a_stuck_screen_is_cut_loose_and_never_holds_back_the_others() -> 
     fanout.join(slow)
     fanout.join(quick)
     await publish(bus, 1, 3)
-    assert not slow.cut_loose.is_set()  # one frame waiting, two queued behind it: within bounds
+    assert stuck.closed is None  # one frame waiting, two queued behind it: within bounds
     await publish(bus, 4, 10)
-    assert slow.cut_loose.is_set()
+    assert stuck.closed == (4008, "resync")
     assert [f["seq"] for f in fine.frames] == list(range(1, 11))
     assert stuck.frames == []
+    assert fine.closed is None
     fanout.left(slow)
     fanout.left(quick)
     await asyncio.sleep(0)
@@ -84,7 +98,37 @@ async def test_a_screen_that_missed_an_event_resyncs_rather_than_skip_it() -> No
     bus = MemoryBus(retention=10, client_queue=50)
     fanout = hall_fanout(bus, "h")
     await fanout.started()
-    behind = Screen(cast(WebSocket, Socket()), device=False, last=0, backlog=3)
-    fanout.join(behind)
+    socket = Socket()
+    fanout.join(screen(socket))
     await publish(bus, 2, 2)
-    assert behind.cut_loose.is_set()
+    assert socket.closed == (4008, "resync") and socket.frames == []
+
+
+async def test_one_timer_beats_for_the_hall_and_closes_a_screen_whose_token_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fanout_module, "HEARTBEAT_S", 0.05)
+    bus = MemoryBus(retention=10, client_queue=50)
+    fanout = hall_fanout(bus, "h")
+    await fanout.started()
+    await fanout.started()
+    kept, revoked = Socket(), Socket()
+    refusals: list[tuple[int, str] | None] = [None]
+
+    async def check() -> tuple[int, str] | None:
+        return refusals[-1]
+
+    fanout.join(screen(kept))
+    fanout.join(screen(revoked, check=check))
+    await publish(bus, 1, 2)
+    await asyncio.sleep(0.12)
+    assert {"kind": "heartbeat", "seq": 2} in kept.frames and {
+        "kind": "heartbeat",
+        "seq": 2,
+    } in revoked.frames
+    refusals.append((4401, "token revoked"))
+    await asyncio.sleep(0.12)
+    assert revoked.closed == (4401, "token revoked") and kept.closed is None
+    beats = len(kept.frames)
+    await publish(bus, 3, 3)
+    assert kept.frames[beats]["seq"] == 3 and revoked.frames[-1]["kind"] == "heartbeat"

@@ -76,7 +76,8 @@ def serve(
         write_config(directory, **sections)
         devices = seed_people(load_settings(config), ManualClock(MONDAY_10AM))
     clock = ClockFile(directory / "clock.txt", start)
-    process = ServerProcess(config, env={TEST_CLOCK_ENV: str(clock.path)}, args=args).start()
+    # A loaded machine (six engineers on two cores) takes its time to import and migrate.
+    process = ServerProcess(config, env={TEST_CLOCK_ENV: str(clock.path)}, args=args).start(timeout=120)
     try:
         with httpx.Client(base_url=process.url, timeout=10) as client:
             yield Served(process, clock, devices, client)

@@ -129,7 +129,7 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
 
 
 def _wait_until_answering(url: str, systemd: Systemd) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a loaded machine takes its time to import and migrate
     while time.monotonic() < deadline:
         assert systemd.process is not None and systemd.process.poll() is None, systemd.log.read_text()
         try:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from queue_server.storage import migrate
-from tests.conftest import POSTGRES_URL, reset_scaled_backends
+from tests.conftest import POSTGRES_URL, REDIS_URL, reset_scaled_backends
 from tests.queue_server.ops.conftest import Served, serve
-from tests.queue_server.scaleout.conftest import RedisServer
+from tests.queue_server.scaleout.conftest import PostgresCluster, RedisServer
 
 
 def test_a_running_server_is_healthy_and_ready_and_says_so_in_its_api_document(served: Served) -> None:
@@ -69,6 +69,38 @@ def test_a_server_whose_redis_is_gone_is_not_ready_until_it_is_back(
     assert zh.startswith("消息总线（Redis）无法访问")
     redis.start()
     # A connection the old Redis closed may fail one more ping, as it would fail one probe.
+    deadline = time.monotonic() + 10
+    while (ready := served.client.get("/readyz")).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+
+
+@pytest.fixture
+def own_store(tmp_path: Path) -> Iterator[tuple[Served, PostgresCluster]]:
+    reset_scaled_backends()  # the shared Redis database of this run, clean
+    cluster = PostgresCluster().start()
+    try:
+        for served in serve(tmp_path, server={"store": cluster.url, "bus": REDIS_URL}):
+            yield served, cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_server_whose_postgresql_is_down_is_not_ready_until_it_is_back(
+    own_store: tuple[Served, PostgresCluster],
+) -> None:
+    served, cluster = own_store
+    assert served.client.get("/readyz").status_code == 200
+    cluster.stop()
+    ready = served.client.get("/readyz", headers={"Accept-Language": "en"})
+    assert ready.status_code == 503
+    assert [r["code"] for r in ready.json()["reasons"]] == ["store_unreachable"]
+    assert ready.json()["reasons"][0]["message"].startswith("The store cannot be reached: ")
+    assert served.client.get("/healthz").status_code == 200
+    cluster.start()
     deadline = time.monotonic() + 10
     while (ready := served.client.get("/readyz")).status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
