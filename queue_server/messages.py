@@ -377,7 +377,7 @@ def pick_language(accept_language: str | None) -> str:
 
 def render(catalog: Mapping[str, Mapping[str, str]], key: str, language: str, **params: Any) -> str:
     """One entry of a catalog in a language (zh-CN when missing), its parameters filled in.
-    The server's catalog and the pages' (page_kit/messages.py) are worded with this."""
+    The server's catalog and the pages' (displays/kit/messages.py) are worded with this."""
     entry = catalog.get(key)
     if entry is None:
         return key
