@@ -19,7 +19,6 @@ COPY queue_server ./queue_server
 COPY displays ./displays
 COPY clerk_console ./clerk_console
 COPY ticket_printer ./ticket_printer
-COPY page_kit ./page_kit
 RUN pip install --no-cache-dir /opt/onewindow
 
 USER 10001:10001

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from page_kit.messages import translate
+from displays.kit.messages import translate
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
 
 LANGUAGES = ("zh-CN", "en")

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
-from page_kit.messages import both, page_strings
+from displays.kit.messages import both, page_strings
 from queue_server.api.deps import principal, service, window_number
 from queue_server.auth import MANAGERS, DeviceKind, NotAuthenticated
 from queue_server.domain.errors import DomainError, NotFound

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from page_kit.messages import both
+from displays.kit.messages import both
 from queue_server.config import ConfigError, Settings
 
 # A window paused longer than this raises an alert (a lunch break is the usual longest pause).

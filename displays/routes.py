@@ -18,8 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from displays.announce import NUMBER
+from displays.kit.messages import both, page_strings, page_words, translate
 from displays.synth import Announcer
-from page_kit.messages import both, page_strings, page_words, translate
 from queue_server.api.deps import principal, service, window_number
 from queue_server.auth import NotAuthenticated
 from queue_server.domain.errors import DomainError, NotFound

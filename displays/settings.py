@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from page_kit.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
+from displays.kit.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
 from queue_server.config import ConfigError, Settings
 
 _MEMORY_SOURCE = "<memory>"

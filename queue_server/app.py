@@ -18,10 +18,10 @@ import clerk_console.reports.openapi
 import clerk_console.reports.routes
 import clerk_console.routes
 import displays.crowded
+import displays.kit.routes
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
-import page_kit.routes
 from clerk_console.settings import ConsoleSettings, console_settings
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
@@ -161,7 +161,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *windows.routes,
         *stream.routes,
         *openapi.routes(settings, *API_DOCS),
-        *page_kit.routes.routes,
+        *displays.kit.routes.routes,
         *displays.routes.routes,
         *displays.crowded.routes,
         *clerk_console.reports.routes.routes,

@@ -19,6 +19,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} has no window {window}",
     },
     "error.unknown_ticket": {"zh-CN": "没有这张票：{ticket}", "en": "Unknown ticket: {ticket}"},
+    # The 好差评 levels in words (queue_server.reports.rating_export).
+    "rating.level.5": {"zh-CN": "非常满意", "en": "Very satisfied"},
+    "rating.level.4": {"zh-CN": "满意", "en": "Satisfied"},
+    "rating.level.3": {"zh-CN": "基本满意", "en": "Fairly satisfied"},
+    "rating.level.2": {"zh-CN": "不满意", "en": "Dissatisfied"},
+    "rating.level.1": {"zh-CN": "非常不满意", "en": "Very dissatisfied"},
     # Visitor notifications (queue_server.outbound.notifier); a hall may word its own.
     "notify.ahead": {
         "zh-CN": "【{hall}】您的 {number} 号前面还有 {ahead} 位，请回到大厅留意叫号。",
@@ -371,7 +377,7 @@ def pick_language(accept_language: str | None) -> str:
 
 def render(catalog: Mapping[str, Mapping[str, str]], key: str, language: str, **params: Any) -> str:
     """One entry of a catalog in a language (zh-CN when missing), its parameters filled in.
-    The server's catalog and the pages' (page_kit/messages.py) are worded with this."""
+    The server's catalog and the pages' (displays/kit/messages.py) are worded with this."""
     entry = catalog.get(key)
     if entry is None:
         return key

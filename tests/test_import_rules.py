@@ -5,7 +5,7 @@
 * The page packages, `displays` (visitors) and `clerk_console` (staff), import the queue server
   only through its public modules (PUBLIC) and do not import each other.
 * `queue_server` has no pages: only the module that assembles the app imports the page packages.
-* `page_kit`, the front-end kit both page packages use (the pages' catalog), imports the queue
+* `displays.kit`, the front-end kit both page packages use (the pages' catalog), imports the queue
   server only through its public modules and none of the page packages; only the pages and the
   app assembly import it.
 
@@ -23,8 +23,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("queue_server", "displays", "clerk_console", "ticket_printer", "page_kit")
-KIT = "page_kit"
+PACKAGES = ("queue_server", "displays", "clerk_console", "ticket_printer")
+# The kit lives inside `displays` but is a unit of its own for these rules.
+KIT = "displays.kit"
 PAGES = ("displays", "clerk_console")
 
 # What of the queue server the pages use: the service and its view models (the domain core),
@@ -98,10 +99,15 @@ def within(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == p or name.startswith(f"{p}.") for p in prefixes)
 
 
+def unit(module: str) -> str:
+    """The part of the tree a module belongs to for these rules: the kit or its top-level package."""
+    return KIT if within(module, (KIT,)) else module.split(".")[0]
+
+
 def broken_rule(importer: str, name: str) -> str | None:
     """Why `importer` may not import `name`, or None when it may."""
-    source, target = importer.split(".")[0], name.split(".")[0]
-    if target not in PACKAGES or source == target:
+    source, target = unit(importer), unit(name)
+    if target not in (*PACKAGES, KIT) or source == target:
         return None
     if source == "ticket_printer":
         return "the print agent imports nothing of the server or the pages"
@@ -157,10 +163,11 @@ def test_the_checker_catches_each_broken_rule() -> None:
     assert check("ticket_printer/agent.py", "import displays.ticketing.kiosk")
     # The pages importing each other; the server importing a page outside the app assembly.
     assert check("displays/routes.py", "from clerk_console.pages import reports_page")
+    assert check("clerk_console/pages.py", "from displays.routes import routes")
     # The kit importing a page package or the server's internals; the server importing the kit.
-    assert check("page_kit/messages.py", "from displays.routes import routes")
-    assert check("page_kit/messages.py", "from queue_server.storage import open_store")
-    assert check("queue_server/service.py", "from page_kit.messages import translate")
+    assert check("displays/kit/messages.py", "from displays.routes import routes")
+    assert check("displays/kit/messages.py", "from queue_server.storage import open_store")
+    assert check("queue_server/service.py", "from displays.kit.messages import translate")
     assert check("queue_server/service.py", "from displays.ticketing.views import visitor_view")
     assert check("queue_server/ticketing/ticketing.py", "from . import settings\nfrom displays import routes")
     # A relative import is resolved against the importing module's package.
@@ -173,8 +180,8 @@ def test_the_checker_catches_each_broken_rule() -> None:
 
 def test_what_the_rules_allow_passes() -> None:
     assert check("displays/routes.py", "from queue_server.service import QueueService") == []
-    assert check("clerk_console/pages.py", "from page_kit.messages import page_strings") == []
-    assert check("page_kit/messages.py", "from queue_server.messages import render") == []
+    assert check("clerk_console/pages.py", "from displays.kit.messages import page_strings") == []
+    assert check("displays/kit/messages.py", "from queue_server.messages import render") == []
     assert check("clerk_console/pages.py", "from queue_server.domain.model import HallSpec") == []
     assert check("clerk_console/api.py", "from queue_server import ratings") == []
     assert check("displays/ticketing/kiosk.py", "from ticket_printer.messages import Language") == []

@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
-from page_kit.messages import MESSAGES
+from displays.kit.messages import MESSAGES
 from queue_server.api.deps import principal, service
 from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from page_kit.messages import page_strings
+from displays.kit.messages import page_strings
 from queue_server.domain.model import HallSpec
 
 _HERE: Final = Path(__file__).parent

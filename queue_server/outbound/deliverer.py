@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Ledger events read per look: a webhook that asked for few types skips the rest in pages.
 PAGE = 200
+# A batch's progress is written at least this often, so the log and the cursor stay current.
+BATCH_S = 1.0
 ERROR_CHARS = 500
 
 # (hall, alert kind, params): raises the alert in the hall's ledger.
@@ -117,54 +119,77 @@ class WebhookDeliverer:
             log.exception("webhook %s: delivering failed; will retry", webhook_id)
 
     async def deliver_next(self, webhook_id: str) -> bool | None:
-        """One step for the webhook: True if it moved on, False if there is nothing to do yet,
-        None if it is gone or disabled."""
+        """One batch for the webhook: True if it moved on, False if there is nothing to do yet,
+        None if it is gone or disabled.
+
+        Events are POSTed as soon as they are read; the attempts and the moved cursor are
+        written together once per batch (about BATCH_S): one store write a second, not one per
+        event, keeps the deliverer off the queue's own commits. A process that dies mid-batch
+        sends that batch again after its restart (at least once)."""
         webhook = await self._store.get_webhook(webhook_id)
         if webhook is None or not webhook.enabled:
             return None
-        now = self._clock.now()
-        if webhook.next_attempt_at is not None and now < webhook.next_attempt_at:
+        if webhook.next_attempt_at is not None and self._clock.now() < webhook.next_attempt_at:
             return False
-        events = await self._store.events_after(webhook.hall, webhook.delivered_seq, PAGE)
-        event = next((e for e in events if e.type.value in webhook.events), None)
-        if event is None:
-            if not events:
-                return False
-            skipped = replace(webhook, delivered_seq=events[-1].seq)
-            return await self._save(webhook, skipped, None)
-        attempt = await self._post(webhook, event, now)
-        if attempt.error is None:
-            done = replace(
-                webhook, delivered_seq=event.seq, attempts=0, failing_since=None, next_attempt_at=None
-            )
-            return await self._save(webhook, done, attempt)
-        return await self._failed(webhook, attempt, now)
+        attempts: list[DeliveryAttempt] = []
+        cursor, started = webhook.delivered_seq, time.monotonic()
+        while True:
+            events = await self._store.events_after(webhook.hall, cursor, PAGE)
+            for event in events:
+                if event.type.value in webhook.events:
+                    now = self._clock.now()
+                    # The failures so far count for the first event only: the others are new.
+                    attempt = await self._post(
+                        replace(webhook, attempts=0) if attempts else webhook, event, now
+                    )
+                    attempts.append(attempt)
+                    if attempt.error is not None:
+                        # What went before it is delivered; this one holds the later ones back.
+                        so_far = replace(webhook, delivered_seq=cursor)
+                        if len(attempts) > 1:
+                            so_far = replace(so_far, attempts=0, failing_since=None, next_attempt_at=None)
+                        return await self._failed(webhook, so_far, attempts, now)
+                cursor = event.seq
+            if time.monotonic() - started >= BATCH_S or not (events or attempts):
+                break
+            if len(events) < PAGE:  # caught up: gather what comes next before writing
+                await asyncio.sleep(min(self._settings.poll_s, BATCH_S / 10))
+        if cursor == webhook.delivered_seq:
+            return False
+        delivered = replace(webhook, delivered_seq=cursor)
+        if attempts:
+            delivered = replace(delivered, attempts=0, failing_since=None, next_attempt_at=None)
+        return await self._save(webhook, delivered, attempts)
 
-    async def _failed(self, webhook: Webhook, attempt: DeliveryAttempt, now: datetime) -> bool:
-        failing_since = webhook.failing_since or now
+    async def _failed(
+        self, before: Webhook, after: Webhook, attempts: list[DeliveryAttempt], now: datetime
+    ) -> bool:
+        """`after` has the cursor just before the failed event (the last of `attempts`)."""
+        failed = attempts[-1]
+        failing_since = after.failing_since or now
         if now - failing_since >= self._settings.give_up_after:
-            disabled = replace(webhook, enabled=False, attempts=attempt.attempt, disabled_at=now)
-            saved = await self._save(webhook, disabled, attempt)
+            disabled = replace(after, enabled=False, attempts=failed.attempt, disabled_at=now)
+            saved = await self._save(before, disabled, attempts)
             if saved:
                 log.warning(
-                    "webhook %s (%s) disabled after failing since %s", webhook.id, webhook.url, failing_since
+                    "webhook %s (%s) disabled after failing since %s", after.id, after.url, failing_since
                 )
                 await self._raise_alert(
-                    webhook.hall,
+                    after.hall,
                     "webhook_disabled",
-                    {"webhook": webhook.id, "url": webhook.url, "since": failing_since.isoformat()},
+                    {"webhook": after.id, "url": after.url, "since": failing_since.isoformat()},
                 )
             return saved
         retry = replace(
-            webhook,
-            attempts=attempt.attempt,
+            after,
+            attempts=failed.attempt,
             failing_since=failing_since,
-            next_attempt_at=now + retry_delay(self._settings, attempt.attempt),
+            next_attempt_at=now + retry_delay(self._settings, failed.attempt),
         )
-        return await self._save(webhook, retry, attempt)
+        return await self._save(before, retry, attempts)
 
-    async def _save(self, before: Webhook, after: Webhook, attempt: DeliveryAttempt | None) -> bool:
-        saved = await self._store.save_webhook_progress(after, before.delivered_seq, attempt)
+    async def _save(self, before: Webhook, after: Webhook, attempts: list[DeliveryAttempt]) -> bool:
+        saved = await self._store.save_webhook_progress(after, before.delivered_seq, attempts)
         if not saved:
             log.warning("webhook %s: another deliverer moved it on; leaving it", before.id)
         return saved

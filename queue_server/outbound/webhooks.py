@@ -73,7 +73,7 @@ async def enable(svc: QueueService, hall: str, webhook_id: str, who: Principal) 
             "disabled_at": None,
         }
     )
-    await svc.store.save_webhook_progress(again, webhook.delivered_seq, None)
+    await svc.store.save_webhook_progress(again, webhook.delivered_seq, ())
     return again
 
 

@@ -61,7 +61,7 @@ def day_range(spec: HallSpec, first: date, last: date) -> tuple[datetime, dateti
 def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, RatingReason]) -> dict[str, Any]:
     rating = rated.rating
     category = spec.category(rated.category or "")
-    level = f"reports.level_{rating.level}"
+    level = f"rating.level.{rating.level}"
     reason = reasons.get(rating.reason or "")
     return {
         "hall": rating.hall,

@@ -391,9 +391,9 @@ class Store(Protocol):
         """Forgets a webhook and its delivery log; False if the hall had none of that id."""
 
     async def save_webhook_progress(
-        self, webhook: Webhook, previous_seq: int, attempt: DeliveryAttempt | None
+        self, webhook: Webhook, previous_seq: int, attempts: Sequence[DeliveryAttempt]
     ) -> bool:
-        """Writes the webhook's progress and the attempt that made it, together; only if its
+        """Writes the webhook's progress and the attempts that made it, together; only if its
         `delivered_seq` is still `previous_seq` (False: another deliverer moved it)."""
 
     async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:

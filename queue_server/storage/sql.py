@@ -647,7 +647,7 @@ class SqlStore:
         return bool(result.rowcount)
 
     async def save_webhook_progress(
-        self, webhook: Webhook, previous_seq: int, attempt: DeliveryAttempt | None
+        self, webhook: Webhook, previous_seq: int, attempts: Sequence[DeliveryAttempt]
     ) -> bool:
         async with self._begin() as conn:
             result = await conn.execute(
@@ -657,8 +657,8 @@ class SqlStore:
             )
             if not result.rowcount:
                 return False
-            if attempt is not None:
-                await conn.execute(_DELIVERIES.insert(), [attempt.__dict__])
+            if attempts:
+                await conn.execute(_DELIVERIES.insert(), [a.__dict__ for a in attempts])
         return True
 
     async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from displays.announce import announcement, number_words, window_words
+from displays.kit.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
 from displays.settings import parse_display_settings
-from page_kit.messages import ANNOUNCE_TEMPLATES, BURST_TEMPLATES
 from queue_server.config import ConfigError
 
 

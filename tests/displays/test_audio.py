@@ -15,9 +15,9 @@ import pytest
 
 from displays.announce import announcement
 from displays.audio import Clip, VoicePack, VoicePackError, chime, concatenate, read_wav
+from displays.kit.messages import ANNOUNCE_TEMPLATES
 from displays.settings import DisplaySettings
 from displays.synth import Announcer
-from page_kit.messages import ANNOUNCE_TEMPLATES
 
 RATE = 16000
 

@@ -90,7 +90,18 @@ def test_events_of_the_asked_types_arrive_signed_in_seq_order(hall: Hall) -> Non
         first = receiver.deliveries[0].headers
         assert first["OneWindow-Event"] == "ticket.called"
         assert first["OneWindow-Delivery"] == f"{hook['id']}.{seqs[0]}"
-        log = hall.client.get(f"{HOOKS}/{hook['id']}/deliveries", headers=hall.auth("admin")).json()
+        # The log is written with the cursor, once per batch (a second at most after the POSTs).
+        log = wait_for(
+            lambda: (
+                (
+                    reply := hall.client.get(
+                        f"{HOOKS}/{hook['id']}/deliveries", headers=hall.auth("admin")
+                    ).json()
+                )["deliveries"]
+                and len(reply["deliveries"]) == 6
+                and reply
+            )
+        )
         assert [d["seq"] for d in log["deliveries"]] == seqs[::-1]
         assert {d["status"] for d in log["deliveries"]} == {204}
         assert log["webhook"]["delivered_seq"] >= seqs[-1]

@@ -41,7 +41,7 @@ class Served:
     http: httpx.Client | None = None
 
     def start(self) -> None:
-        self.server.start()
+        self.server.start(timeout=120)  # a shared machine may be slow to start a process
         self.http = httpx.Client(base_url=self.server.url, timeout=15)
 
     def restart(self) -> None:
@@ -177,7 +177,12 @@ def test_every_event_arrives_once_in_order_after_an_outage_and_a_restart(served:
     assert [(e["seq"], e["type"]) for e in got] == [(e.seq, e.type.value) for e in expected]
     assert len(expected) == 7 + 3 + 2
     assert all(d.signed for d in receiver.deliveries)
-    retried = [d for d in served.get(log, admin)["deliveries"] if d["seq"] == failed[-1]["seq"]]
+
+    # The log is written with the cursor, once per batch: wait for the retry's success in it.
+    def attempts_at(seq: int) -> list[dict[str, Any]]:
+        return [d for d in served.get(log, admin)["deliveries"] if d["seq"] == seq]
+
+    retried = until(lambda: (found := attempts_at(failed[-1]["seq"])) and found[0]["ok"] and found, served)
     assert retried[0]["ok"] and not retried[-1]["ok"]  # newest first: failed, then delivered
 
 

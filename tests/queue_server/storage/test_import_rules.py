@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("queue_server", "clerk_console", "displays", "ticket_printer", "page_kit")
+PACKAGES = ("queue_server", "clerk_console", "displays", "ticket_printer")
 STORAGE = ROOT / "queue_server" / "storage"
 DATABASE_LIBRARIES = {"sqlalchemy", "sqlmodel", "alembic"}
 SQL_STORE = "queue_server.storage.sql"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import string
 
-from page_kit.messages import LANGUAGES, MESSAGES, page_strings, translate
+from displays.kit.messages import LANGUAGES, MESSAGES, page_strings, translate
 from queue_server.messages import MESSAGES as SERVER_MESSAGES
 
 
