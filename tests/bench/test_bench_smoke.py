@@ -59,7 +59,10 @@ def test_call_rate_smoke() -> None:
 @pytest.mark.postgres
 def test_scaleout_smoke() -> None:
     rows = run("bench/scaleout.py", "--processes", "2", "--seconds", "2", "--calls", "5")
-    processes, steps, _, errors, crossing, current = cells(rows[1])
-    assert processes == "2" and float(steps) > 0 and errors == "0"
-    assert float(crossing.split("/")[1]) > 0 and current == "5/5"
+    row = dict(zip(cells(rows[0]), cells(rows[1]), strict=True))  # by column name
+    assert row["processes"] == "2" and float(row["steps/s"]) > 0 and row["errors"] == "0"
+    for crossing in ("call → screen", "call → phone page"):
+        (p99,) = (value.split("/")[1] for name, value in row.items() if name.startswith(crossing))
+        assert float(p99) > 0, row
+    assert row["GET on B current"] == "5/5"
     assert rows[-1].startswith("| Redis restarted empty")
