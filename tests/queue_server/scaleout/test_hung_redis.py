@@ -64,8 +64,7 @@ def test_a_hung_redis_holds_no_request_up(hall: Hall) -> None:
         "/api/halls/weiyang/bookings",
         json={
             "category": "realestate",
-            "slot_start": "2026-12-02T10:15:00+08:00",
-            "slot_end": "2026-12-02T10:45:00+08:00",
+            "slot": {"start": "2026-12-02T10:15:00+08:00", "minutes": 30},
         },
         headers=staff,
     )
