@@ -10,11 +10,11 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from queue_server.domain.model import HallSpec
 from queue_server.messages import translate
-from queue_server.ratings import is_bad
+from queue_server.ratings import RatingReason, is_bad
 from queue_server.storage.base import RatedTicket, Store
 
 LAYOUT = "onewindow.ratings/1"
@@ -39,17 +39,6 @@ FIELDS = (
     "channel",
     "follow_up",
 )
-
-
-class RatingReason(Protocol):
-    """A configured reason of a bad rating ([console] rating_reasons), in both languages."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def name_en(self) -> str: ...
 
 
 def day_range(spec: HallSpec, first: date, last: date) -> tuple[datetime, datetime]:
