@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约码 {code} 已签到（{number} 号）",
         "en": "Booking code {code} was already checked in (number {number})",
     },
+    "error.booking_needs_phone": {
+        "zh-CN": "预约需要填写手机号码（工作人员请先登录）",
+        "en": "A booking needs your mobile number (staff: please sign in)",
+    },
     "error.booking_too_early": {
         "zh-CN": "预约时段为 {start}–{end}，签到时间未到，请于 {opens} 后再来签到",
         "en": "Your slot is {start}-{end}; check-in opens at {opens}, please come back then",

@@ -491,8 +491,10 @@ class SqlStore:
             return False
         return True
 
-    async def book(self, booking: Booking, now: datetime, since: datetime, admit: BookingAdmission) -> bool:
-        row = {**booking.__dict__, "created_by": "visitor", "created_at": now}
+    async def book(
+        self, booking: Booking, created_by: str, now: datetime, since: datetime, admit: BookingAdmission
+    ) -> bool:
+        row = {**booking.__dict__, "created_by": created_by, "created_at": now}
         try:
             async with self._begin() as conn:
                 await _lock_bookings(conn, booking.hall)

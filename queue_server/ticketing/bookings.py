@@ -25,6 +25,7 @@ from queue_server.ticketing.booking_rules import (
     SLOT,
     BookingRules,
     admit,
+    bookable_days,
     day_refusal,
     day_slots,
     places,
@@ -90,6 +91,13 @@ class Bookings:
     ) -> Booking:
         return await add_staff_booking(self._store, spec, category, start, end, by, now)
 
+    def days(self, spec: HallSpec, category: str, now: datetime) -> list[tuple[date, bool]]:
+        """The days a visitor may choose from, each with whether `category` can be booked then."""
+        rules = self.rules(spec.id)
+        return [
+            (d, day_refusal(spec, category, d, now, rules) is None) for d in bookable_days(spec, now, rules)
+        ]
+
     async def slots(self, spec: HallSpec, category: str, day: date, now: datetime) -> list[SlotPlaces]:
         """The day's slots of `category` with the places left (raises when the day cannot be
         booked for it)."""
@@ -110,9 +118,11 @@ class Bookings:
         raw_phone: str,
         notify: bool,
         language: str,
+        by: str,
         now: datetime,
     ) -> Booking:
-        """A visitor's booking of one of the day's slots, within the hall's rules."""
+        """A visitor's booking of one of the day's slots, within the hall's rules (`by`: the
+        visitor, or staff booking for them by phone)."""
         phone = _phone(raw_phone)
         local = start.astimezone(spec.timezone)
         rules = self._bookable(spec, category, local.date(), now)
@@ -126,7 +136,7 @@ class Bookings:
             booking = Booking(
                 _code(), spec.id, category, start, start + SLOT, None, None, digest, kept, language
             )
-            if await self._store.book(booking, now, rules.history(now), admit(spec, booking, rules, now)):
+            if await self._store.book(booking, by, now, rules.history(now), admit(spec, booking, rules, now)):
                 return booking
 
     async def cancel(self, spec: HallSpec, code: str, raw_phone: str, now: datetime) -> Booking:
