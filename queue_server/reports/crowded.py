@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import anyio.to_thread
 
-from queue_server.reports.ledger import hall_calendar, read_ledger
+from queue_server.reports.ledger import hall_calendar, hall_ledger
 from queue_server.reports.report import crowded_periods
 from queue_server.service import QueueService
 
@@ -26,7 +26,7 @@ async def crowded_weeks(svc: QueueService, hall: str, weeks: int) -> dict[str, A
     hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < TTL_S:
         return hit[1]
-    read = await read_ledger(svc.store, spec, start, end)
+    read = await hall_ledger(svc, spec, start, end)
     calendar = hall_calendar(spec)
     body = await anyio.to_thread.run_sync(
         lambda: crowded_periods(list(read.records), spec, calendar, start, end)
