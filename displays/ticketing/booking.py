@@ -155,7 +155,7 @@ def _public(spec: HallSpec, booking: Any) -> dict[str, Any]:
 
 
 routes = [
-    Route("/book/halls/{hall}", booking_page, methods=["GET"]),
+    # the page: next step
     Route("/book/qr/{code}.svg", code_qr, methods=["GET"]),
     Route("/api/halls/{hall}/booking-slots", booking_slots, methods=["GET"]),
     Route("/api/halls/{hall}/bookings", add_booking, methods=["POST"]),
