@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser import chromium
 from tests.displays.ticketing.test_browser_pages import PHONE, shot
@@ -28,7 +28,7 @@ def phone_page(browser: Browser, hall: LiveHall, locale: str) -> Page:
     return page
 
 
-def slot(page: Page, time: str) -> object:
+def slot(page: Page, time: str) -> Locator:
     return page.locator(f'#slots [data-slot="{time}"]')
 
 
@@ -42,7 +42,7 @@ def test_book_see_the_code_and_cancel_on_a_phone(browser: Browser, live_hall: Li
     expect(page.locator('#days [data-day="2026-11-28"]')).to_be_disabled()  # Saturday: no tax
     expect(slot(page, "09:30")).to_have_count(0)  # begun: no longer offered
     expect(slot(page, "11:00")).to_contain_text("余 2 个")
-    slot(page, "11:00").click()  # type: ignore[attr-defined]
+    slot(page, "11:00").click()
     page.locator("#phone").fill("138 0013 8000")
     shot(page, "book-phone.png")
     page.locator("#submit").click()
@@ -79,7 +79,7 @@ def test_in_english_a_refusal_is_shown_in_words(browser: Browser, live_hall: Liv
     page = phone_page(browser, live_hall, "en-GB")
     expect(page.locator("h1")).to_have_text("Book a visit")
     page.locator('[data-category="business"]').click()
-    slot(page, "14:00").click()  # type: ignore[attr-defined]
+    slot(page, "14:00").click()
     page.locator("#phone").fill("12345")
     page.locator("#submit").click()
     expect(page.locator("#error")).to_have_text("Please enter an 11-digit mobile number")
