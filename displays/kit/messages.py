@@ -433,6 +433,44 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "没有找到这张号票，请确认链接完整",
         "en": "This ticket was not found; check the link is complete",
     },
+    # Booking a slot from the phone (线上预约, /book/halls/{hall}): visitor.book.*
+    "visitor.book.title": {"zh-CN": "预约办事", "en": "Book a visit"},
+    "visitor.book.crowded": {"zh-CN": "看看什么时候人少（办事拥挤时段）", "en": "See when the hall is busy"},
+    "visitor.book.day": {"zh-CN": "请选择日期", "en": "Choose a day"},
+    "visitor.book.slot": {"zh-CN": "请选择时段", "en": "Choose a time"},
+    "visitor.book.left": {"zh-CN": "余 {n} 个", "en": "{n} left"},
+    "visitor.book.full": {"zh-CN": "已约满", "en": "Full"},
+    "visitor.book.no_slots": {"zh-CN": "当天没有可预约的时段", "en": "No times left to book that day"},
+    "visitor.book.choose": {"zh-CN": "请选择事项、日期和时段", "en": "Choose a matter, a day and a time"},
+    "visitor.book.phone_hint": {
+        "zh-CN": "用于签到、取消和预约次数限制；只保存加密摘要，不保存原号码",
+        "en": "For check-in, cancelling and the booking limits; only a keyed hash is kept, not the number",
+    },
+    "visitor.book.notify": {
+        "zh-CN": "快轮到我时发短信提醒（大厅开通时）",
+        "en": "Text me when my turn nears (where the hall offers it)",
+    },
+    "visitor.book.submit": {"zh-CN": "预约", "en": "Book"},
+    "visitor.book.done": {"zh-CN": "预约成功", "en": "Booked"},
+    "visitor.book.code": {"zh-CN": "预约码", "en": "Booking code"},
+    "visitor.book.when": {
+        "zh-CN": "{day} {start}–{end} · {category}",
+        "en": "{day} {start}–{end} · {category}",
+    },
+    "visitor.book.how": {
+        "zh-CN": "请在时段开始前 {early} 分钟内到大厅自助机签到：输入预约码、扫描二维码或输入手机号",
+        "en": "Check in at a kiosk in the hall from {early} min before your time: type the code, "
+        "scan the QR code or enter your phone number",
+    },
+    "visitor.book.save": {"zh-CN": "请截图保存预约码", "en": "Take a screenshot to keep the code"},
+    "visitor.book.cancel_title": {"zh-CN": "取消预约", "en": "Cancel a booking"},
+    "visitor.book.cancel_hint": {
+        "zh-CN": "请输入预约码和预约时填写的手机号",
+        "en": "Enter the booking code and the phone number you booked with",
+    },
+    "visitor.book.cancel": {"zh-CN": "取消预约", "en": "Cancel booking"},
+    "visitor.book.cancelled": {"zh-CN": "预约 {code} 已取消", "en": "Booking {code} is cancelled"},
+    "visitor.book.another": {"zh-CN": "再预约一个", "en": "Book another"},
     # The crowded periods (办事拥挤时段, /crowded/halls/{hall}): visitor.crowded.*
     "visitor.crowded.title": {"zh-CN": "办事拥挤时段", "en": "When the hall is busy"},
     "visitor.crowded.subtitle": {
