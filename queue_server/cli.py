@@ -278,7 +278,9 @@ def _import_config(settings: Settings, source: Path) -> int:
     try:
         imported = _with_store(
             settings,
-            lambda store: config_transfer.import_halls(store, settings, incoming, clock_from_environment(), actor),
+            lambda store: config_transfer.import_halls(
+                store, settings, incoming, clock_from_environment(), actor
+            ),
         )
     except config_transfer.ImportRefused as exc:
         print(f"onewindow config import: {exc}. Nothing was changed.", file=sys.stderr)
