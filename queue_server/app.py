@@ -19,13 +19,15 @@ import clerk_console.reports.routes
 import clerk_console.routes
 import displays.crowded
 import displays.kit.routes
+import displays.rating
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
 from clerk_console.settings import ConsoleSettings, console_settings
+from displays.rating import RatingDevice
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
-from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
+from queue_server.api import accounts, hall_settings, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
+    hall_settings.DOC,
     displays.ticketing.openapi.DOC,
     displays.crowded.DOC,
     clerk_console.reports.openapi.DOC,
@@ -67,6 +70,7 @@ class AppState(TypedDict):
     ticketing: Ticketing
     announcer: Announcer  # the screens' voice, with the [displays] settings
     console: ConsoleSettings  # the [console] settings
+    rating_device: RatingDevice  # what the rating device offers, from the [console] settings
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,11 @@ def package_settings(settings: Settings) -> PackageSettings:
         display_settings(settings),
         console_settings(settings),
     )
+
+
+def rating_device(console: ConsoleSettings) -> RatingDevice:
+    """The rating device's part of the [console] table, in the form the displays page takes."""
+    return RatingDevice(console.rating_reasons, console.rating_timeout_s)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
@@ -139,6 +148,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "ticketing": ticketing,
                 "announcer": announcer,
                 "console": sections.console,
+                "rating_device": rating_device(sections.console),
             }
         finally:
             await retention.stop()
@@ -157,12 +167,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
+        *hall_settings.routes,
         *tickets.routes,
         *windows.routes,
         *stream.routes,
         *openapi.routes(settings, *API_DOCS),
         *displays.kit.routes.routes,
         *displays.routes.routes,
+        *displays.rating.routes,
         *displays.crowded.routes,
         *clerk_console.reports.routes.routes,
         *outbound_routes.routes,
