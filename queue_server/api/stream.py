@@ -78,6 +78,7 @@ async def hall_stream(ws: WebSocket) -> None:
         check = _still_allowed(ws, svc.authenticate)
         screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue, check)
         await subscription.close()
+        subscription = None  # with its queue, not kept for the socket's life
         fanout.join(screen)
         # From here the hall's fan-out sends, beats and closes; the handler only reads.
         await until_hang_up(ws)
