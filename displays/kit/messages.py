@@ -423,6 +423,99 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "没有找到这张号票，请确认链接完整",
         "en": "This ticket was not found; check the link is complete",
     },
+    # Booking a slot from the phone (线上预约, /book/halls/{hall}): visitor.book.*
+    "visitor.book.title": {"zh-CN": "预约办事", "en": "Book a visit"},
+    "visitor.book.crowded": {"zh-CN": "看看什么时候人少（办事拥挤时段）", "en": "See when the hall is busy"},
+    "visitor.book.day": {"zh-CN": "请选择日期", "en": "Choose a day"},
+    "visitor.book.slot": {"zh-CN": "请选择时段", "en": "Choose a time"},
+    "visitor.book.left": {"zh-CN": "余 {n} 个", "en": "{n} left"},
+    "visitor.book.full": {"zh-CN": "已约满", "en": "Full"},
+    "visitor.book.no_slots": {"zh-CN": "当天没有可预约的时段", "en": "No times left to book that day"},
+    "visitor.book.choose": {"zh-CN": "请选择事项、日期和时段", "en": "Choose a matter, a day and a time"},
+    "visitor.book.phone_hint": {
+        "zh-CN": "用于签到、取消和预约次数限制；只保存加密摘要，不保存原号码",
+        "en": "For check-in, cancelling and the booking limits; only a keyed hash is kept, not the number",
+    },
+    "visitor.book.notify": {
+        "zh-CN": "快轮到我时发短信提醒（大厅开通时）",
+        "en": "Text me when my turn nears (where the hall offers it)",
+    },
+    "visitor.book.submit": {"zh-CN": "预约", "en": "Book"},
+    "visitor.book.done": {"zh-CN": "预约成功", "en": "Booked"},
+    "visitor.book.code": {"zh-CN": "预约码", "en": "Booking code"},
+    "visitor.book.when": {
+        "zh-CN": "{day} {start}–{end} · {category}",
+        "en": "{day} {start}–{end} · {category}",
+    },
+    "visitor.book.how": {
+        "zh-CN": "请在时段开始前 {early} 分钟内到大厅自助机签到：输入预约码、扫描二维码或输入手机号",
+        "en": "Check in at a kiosk in the hall from {early} min before your time: type the code, "
+        "scan the QR code or enter your phone number",
+    },
+    "visitor.book.save": {"zh-CN": "请截图保存预约码", "en": "Take a screenshot to keep the code"},
+    "visitor.book.cancel_title": {"zh-CN": "取消预约", "en": "Cancel a booking"},
+    "visitor.book.cancel_hint": {
+        "zh-CN": "请输入预约码和预约时填写的手机号",
+        "en": "Enter the booking code and the phone number you booked with",
+    },
+    "visitor.book.cancel": {"zh-CN": "取消预约", "en": "Cancel booking"},
+    "visitor.book.cancelled": {"zh-CN": "预约 {code} 已取消", "en": "Booking {code} is cancelled"},
+    "visitor.book.another": {"zh-CN": "再预约一个", "en": "Book another"},
+    # The crowded periods (办事拥挤时段, /crowded/halls/{hall}): visitor.crowded.*
+    "visitor.crowded.title": {"zh-CN": "办事拥挤时段", "en": "When the hall is busy"},
+    "visitor.crowded.subtitle": {
+        "zh-CN": "错峰前来，少排队",
+        "en": "Come at a quiet time and wait less",
+    },
+    "visitor.crowded.link": {"zh-CN": "查看办事拥挤时段", "en": "See when the hall is busy"},
+    "visitor.crowded.back": {"zh-CN": "返回取号", "en": "Back to the kiosk"},
+    "visitor.crowded.busiest": {"zh-CN": "最拥挤：{day} {hour}", "en": "Busiest: {day} {hour}"},
+    "visitor.crowded.busiest_detail": {
+        "zh-CN": "平均每天这一小时约 {n} 人取号",
+        "en": "About {n} numbers taken in that hour on an average day",
+    },
+    "visitor.crowded.quiet_hours": {"zh-CN": "较空闲：{hours}", "en": "Quieter: {hours}"},
+    "visitor.crowded.today": {"zh-CN": "{day}（今天）", "en": "{day} (today)"},
+    "visitor.crowded.closed_day": {"zh-CN": "{day}不办公", "en": "Closed on {day}"},
+    "visitor.crowded.people": {"zh-CN": "约 {n} 人", "en": "about {n}"},
+    "visitor.crowded.wait": {"zh-CN": "等候约 {m} 分钟", "en": "wait about {m} min"},
+    "visitor.crowded.no_wait": {"zh-CN": "无等候记录", "en": "no waits recorded"},
+    "visitor.crowded.week": {
+        "zh-CN": "一周概览（格中数字：平均等候分钟）",
+        "en": "The week at a glance (figures: mean wait in minutes)",
+    },
+    "visitor.crowded.level.quiet": {"zh-CN": "空闲", "en": "Quiet"},
+    "visitor.crowded.level.moderate": {"zh-CN": "较忙", "en": "Busy"},
+    "visitor.crowded.level.crowded": {"zh-CN": "拥挤", "en": "Crowded"},
+    "visitor.crowded.explain": {
+        "zh-CN": (
+            "依据最近 {weeks} 周（{from} 至 {to}）的取号记录：人数是该小时在一个开放日里平均的取号人数，"
+            "等候是从取号到叫号的平均分钟数。拥挤：达到一周中最忙时段的 80% 以上；空闲：不到 50%。"
+        ),
+        "en": (
+            "From the tickets of the last {weeks} weeks ({from} to {to}): people is the average "
+            "number of tickets taken in that hour on an open day; wait is the mean time in "
+            "minutes from taking a number to being called. Crowded: 80 % or more of the week's "
+            "busiest hour; quiet: below 50 %."
+        ),
+    },
+    "visitor.crowded.days_counted": {
+        "zh-CN": "{day}：共统计 {n} 个开放日",
+        "en": "{day}: {n} open days counted",
+    },
+    "visitor.crowded.no_data": {
+        "zh-CN": "最近 {weeks} 周没有取号记录，暂无拥挤时段",
+        "en": "No tickets in the last {weeks} weeks, so no busy times to show yet",
+    },
+    "visitor.crowded.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
+    "visitor.crowded.weekdays": {
+        "zh-CN": "周一,周二,周三,周四,周五,周六,周日",
+        "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
+    "visitor.crowded.weekdays_short": {
+        "zh-CN": "一,二,三,四,五,六,日",
+        "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    },
     # ---- reports and plans page (clerk_console/reports): reports.* ----
     "reports.title": {"zh-CN": "统计报表", "en": "Reports"},
     "reports.sign_out": {"zh-CN": "退出", "en": "Sign out"},

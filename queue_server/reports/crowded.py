@@ -4,7 +4,7 @@ only, kept ten minutes per hall, last day and weeks (they change once a day at m
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Final
 
 import anyio.to_thread
@@ -20,7 +20,7 @@ _cache: dict[tuple[int, str, date, int], tuple[float, dict[str, Any]]] = {}
 async def crowded_weeks(svc: QueueService, hall: str, weeks: int) -> dict[str, Any]:
     """Arrivals and waits by weekday and hour over the `weeks` weeks up to yesterday."""
     spec = svc.hall(hall).state.spec
-    end = datetime.now(spec.timezone).date() - timedelta(days=1)
+    end = svc.clock.now().astimezone(spec.timezone).date() - timedelta(days=1)
     start = end - timedelta(days=7 * weeks - 1)
     key = (id(svc.store), hall, end, weeks)
     hit = _cache.get(key)
