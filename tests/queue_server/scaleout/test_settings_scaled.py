@@ -120,7 +120,7 @@ def test_two_changes_at_once_on_two_processes_both_apply_in_one_order(hall: Hall
     on_a = {**base, "notice": "A 的公告", "priority_ratio": 3}
     on_b = {**base, "notice": "B 的公告", "aging_minutes": 60}
 
-    async def both() -> list[httpx.Response]:
+    async def both() -> tuple[httpx.Response, httpx.Response]:
         async with httpx.AsyncClient(timeout=60, headers=hall.auth) as client:
             return await asyncio.gather(
                 client.put(f"{hall.a.url}/api/halls/weiyang/settings", json=on_a),
