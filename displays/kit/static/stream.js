@@ -81,6 +81,12 @@ export class HallStream {
       }
       this.handlers.event(msg);
       this.remember(msg.seq);
+      if (msg.type === "hall.configured") {
+        // The hall's settings changed (categories, windows, names): redraw from a snapshot of
+        // the hall as it is now rather than patch the old layout.
+        this.seq = null;
+        socket.close();
+      }
     } else if (msg.kind === "heartbeat" && this.seq !== null && msg.seq > this.seq) {
       // The server is ahead of what reached us: resume from what we have.
       socket.close();

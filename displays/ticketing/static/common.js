@@ -26,7 +26,7 @@ const UI = {
       el.textContent = UI.pick(BOOT.hall_name, BOOT.hall_name_en);
     });
     const toggle = document.getElementById("lang");
-    if (toggle) toggle.textContent = UI.t("lang_switch");
+    if (toggle) toggle.textContent = UI.t("lang.switch");
   },
 
   // A moment in the hall's own time zone, e.g. "11月24日周二 09:00" / "Tue 24 Nov, 09:00".

@@ -134,7 +134,7 @@ const Ticket = {
       Ticket.render();
       return;
     }
-    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("reconnecting");
+    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("offline");
     error.hidden = false;
   },
 
@@ -170,12 +170,12 @@ const Ticket = {
     // The level this phone sent (unknown when it was rated on the window's device).
     const chosen = document.getElementById("rate-chosen");
     chosen.hidden = !(Ticket.rated && Ticket.level);
-    if (Ticket.level) chosen.textContent = UI.t("rate_chosen", { level: UI.t(`rate.${Ticket.level}`) });
+    if (Ticket.level) chosen.textContent = UI.t("rate_chosen", { level: UI.t(`rate.level.${Ticket.level}`) });
   },
 
   connection(live) {
     const el = document.getElementById("connection");
-    el.textContent = UI.t(live ? "live" : "reconnecting");
+    el.textContent = UI.t(live ? "live" : "offline");
     el.className = `connection ${live ? "live" : "down"}`;
   },
 };
