@@ -245,8 +245,9 @@ class QueueService:
             spec = read_hall({**document, "id": hall_id}, "settings")
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
-        await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
-        return {"settings": hall_document(runtime.state.spec), "seq": runtime.state.seq}
+        outcome = await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
+        seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
+        return {"settings": hall_document(spec), "seq": seq}
 
     async def devices(self, hall_id: str) -> list[dict[str, Any]]:
         """Every registered device of the hall, with whether it is connected and last seen."""

@@ -16,6 +16,7 @@ from displays.ticketing.views import hall_offer, visitor_view
 from queue_server.api.deps import body, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
+from queue_server.domain.errors import Invalid
 from queue_server.domain.model import HallSpec
 from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
@@ -70,7 +71,8 @@ async def kiosk_issue(request: Request) -> JSONResponse:
 
 
 async def check_in(request: Request) -> JSONResponse:
-    """A booking code becomes an appointment ticket for its slot, printed at this kiosk."""
+    """A booking (by its code, or today's booking of a phone) becomes an appointment ticket for
+    its slot, printed at this kiosk."""
     hall = request.path_params["hall"]
     svc = service(request)
     spec = svc.hall(hall).state.spec
@@ -81,12 +83,14 @@ async def check_in(request: Request) -> JSONResponse:
     if wait:
         return error_response(request, 429, "error.rate_limited", {"seconds": wait})
     data = await body(request, CheckInBody)
+    if (data.code is None) == (data.phone is None):
+        raise Invalid("error.checkin_code_or_phone")
     key = idempotency_key(caller.actor, request.headers.get("idempotency-key"))
     # A retry of a check-in that went through: the same ticket, not "booking already used".
     answered = await svc.answered(hall, key)
     if answered is not None:
         return await _issued(request, spec, answered, caller, data.language)
-    view = await tickets.check_in(hall, data.code, None, caller.actor, key)
+    view = await tickets.check_in(hall, data.code, data.phone, caller.actor, key)
     return await _issued(request, spec, view, caller, data.language)
 
 

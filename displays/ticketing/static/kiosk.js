@@ -7,6 +7,8 @@ const POLL_MS = 15000;
 const IDLE_MS = 45000; // an abandoned choice goes back to the start
 const PRINTED_SHOW_S = 20;
 const FALLBACK_SHOW_S = 90; // long enough to find the phone and take a photo
+const CODE_DIGITS = 8; // a booking code (queue_server.ticketing.bookings.CODE_DIGITS)
+const PHONE_DIGITS = 11; // a mainland mobile number
 
 const Kiosk = {
   token: null,
@@ -28,6 +30,7 @@ const Kiosk = {
     Kiosk.token = localStorage.getItem(TOKEN_KEY);
     document.addEventListener("contextmenu", (e) => e.preventDefault());
     document.addEventListener("pointerdown", () => Kiosk.touched(), true);
+    document.addEventListener("keydown", (event) => Kiosk.typed(event));
     document.getElementById("lang").addEventListener("click", () => {
       UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
       Kiosk.translate();
@@ -43,12 +46,13 @@ const Kiosk = {
 
   async refresh() {
     if (!Kiosk.token) return;
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}`, { token: Kiosk.token }).catch(() => null);
-    if (!reply) return;
-    if (reply.status === 401 || reply.status === 403) { Kiosk.token = null; return; }
-    if (!reply.ok) return;
-    Kiosk.offer = reply.data;
-    Kiosk.clockOffset = Date.parse(reply.data.now) - Date.now();
+    try {
+      Kiosk.offer = await Kiosk.request("GET", `/kiosk/api/halls/${BOOT.hall}`);
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) Kiosk.token = null;
+      return;
+    }
+    Kiosk.clockOffset = Date.parse(Kiosk.offer.now) - Date.now();
     Kiosk.tick();
     Kiosk.renderBars();
     // The start screen follows opening hours as they change; other screens are left alone.
@@ -163,21 +167,27 @@ const Kiosk = {
     Kiosk.show("priority");
   },
 
-  async issue(priority) {
-    Kiosk.busy(true);
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/tickets`, {
-      method: "POST", token: Kiosk.token,
-      body: { category: Kiosk.category.code, priority, language: UI.lang },
-    }).catch(() => null);
-    Kiosk.busy(false);
-    Kiosk.afterIssue(reply);
+  // The kiosk's token on every request; a refusal in the server's words, in the visitor's language.
+  request(method, path, body) {
+    return kit.request(method, path, { body, token: Kiosk.token, lang: UI.lang, offline: UI.t("error_generic") });
   },
 
-  afterIssue(reply) {
-    if (reply && reply.status === 201) return Kiosk.issued(reply.data);
-    if (reply && reply.status === 409) Kiosk.refresh();
-    const message = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("error_generic");
-    Kiosk.message(message, true);
+  issue(priority) {
+    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/tickets`, { category: Kiosk.category.code, priority, language: UI.lang });
+  },
+
+  // A ticket taken or checked in: printed and shown, or the refusal on the message screen
+  // (read from a step back, in large type; the kit's error box is for the phone pages).
+  async issueBy(path, body) {
+    Kiosk.busy(true);
+    try {
+      Kiosk.issued(await Kiosk.request("POST", path, body));
+    } catch (error) {
+      if (error.status === 409) Kiosk.refresh();
+      Kiosk.message(error.message || UI.t("error_generic"), true);
+    } finally {
+      Kiosk.busy(false);
+    }
   },
 
   issued(data) {
@@ -237,22 +247,41 @@ const Kiosk = {
   press(key) {
     if (key === "clear") Kiosk.code = "";
     else if (key === "confirm") return Kiosk.submitCode();
-    else if (Kiosk.code.length < 8) Kiosk.code += key;
+    else if (Kiosk.code.length < PHONE_DIGITS) Kiosk.code += key;
     Kiosk.renderCode();
   },
 
-  renderCode() {
-    document.getElementById("code").textContent = Kiosk.code.padEnd(8, "·");
+  // A booking's QR code scanner is a keyboard to the kiosk: it types the code and Enter. Typed
+  // digits open the check-in screen from the start screen too.
+  typed(event) {
+    const screen = Kiosk.current();
+    if (!["start", "closed", "checkin"].includes(screen) || document.body.classList.contains("busy")) return;
+    if (/^\d$/.test(event.key)) {
+      if (screen !== "checkin") Kiosk.checkin();
+      Kiosk.press(event.key);
+    } else if (screen === "checkin" && event.key === "Enter") {
+      Kiosk.submitCode();
+    } else if (screen === "checkin" && event.key === "Backspace") {
+      Kiosk.code = Kiosk.code.slice(0, -1);
+      Kiosk.renderCode();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    Kiosk.touched();
   },
 
+  renderCode() {
+    document.getElementById("code").textContent = Kiosk.code.padEnd(CODE_DIGITS, "·");
+  },
+
+  // Eight digits are a booking code, eleven a mobile number (today's booking of that phone).
   async submitCode() {
     if (Kiosk.code.length < 4) return;
-    Kiosk.busy(true);
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/check-in`, {
-      method: "POST", token: Kiosk.token, body: { code: Kiosk.code, language: UI.lang },
-    }).catch(() => null);
-    Kiosk.busy(false);
-    Kiosk.afterIssue(reply);
+    const body = Kiosk.code.length === PHONE_DIGITS
+      ? { phone: Kiosk.code, language: UI.lang }
+      : { code: Kiosk.code, language: UI.lang };
+    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/check-in`, body);
   },
 
   message(text, canGoBack) {
