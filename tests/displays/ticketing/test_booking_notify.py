@@ -3,6 +3,7 @@ checked-in booking is called; a booking without consent keeps no number and is t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tests.conftest import Hall
@@ -13,6 +14,7 @@ __all__ = ["gateway", "notifying"]  # the notifier tests' hall and gateway recei
 
 
 def book_and_check_in(hall: Hall, phone: str, **consent: Any) -> dict[str, Any]:
+    hall.clock.advance(timedelta(seconds=1))  # visitors come one after the other
     booked = hall.client.post(
         "/api/halls/weiyang/bookings",
         json={
