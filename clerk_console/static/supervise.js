@@ -278,26 +278,19 @@ async function refresh() {
   }
 }
 
-async function pollPrinters() {
+// The hall's printers and the day's bookings (线上预约) come from the ticketing API, looked at
+// less often than the board.
+async function pollList(path, keep) {
   try {
-    printers = (await api("GET", `${base}/printers`)).printers;
-    renderDevices();
+    keep((await api("GET", `${base}/${path}`))[path]);
   } catch (error) {
-    if (error.status === 404) return; // no printer service in this server
-    printers = null;
+    if (error.status === 404) return; // no ticketing service in this server
+    keep(null);
   }
 }
 
-// The day's bookings (线上预约), from the ticketing API: a small list beside the queue.
-async function pollBookings() {
-  try {
-    bookings = (await api("GET", `${base}/bookings`)).bookings;
-    renderBookings();
-  } catch (error) {
-    if (error.status === 404) return; // no booking service in this server
-    bookings = null;
-  }
-}
+const pollPrinters = () => pollList("printers", (list) => { printers = list; renderDevices(); });
+const pollBookings = () => pollList("bookings", (list) => { bookings = list; renderBookings(); });
 
 async function main() {
   const who = await signedIn();
