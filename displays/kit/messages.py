@@ -523,6 +523,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     # Booking a slot from the phone (线上预约, /book/halls/{hall}): visitor.book.*
     "visitor.book.title": {"zh-CN": "预约办事", "en": "Book a visit"},
+    "visitor.book.link": {"zh-CN": "不想排队？预约办事时段", "en": "Rather not queue? Book a time"},
     "visitor.book.crowded": {"zh-CN": "看看什么时候人少（办事拥挤时段）", "en": "See when the hall is busy"},
     "visitor.book.day": {"zh-CN": "请选择日期", "en": "Choose a day"},
     "visitor.book.slot": {"zh-CN": "请选择时段", "en": "Choose a time"},
