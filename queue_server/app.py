@@ -119,7 +119,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
-    retention = PhoneRetention(service.store, settings.halls, clock)
+    retention = PhoneRetention(service.store, lambda: service.settings.halls, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
