@@ -12,6 +12,7 @@ const POLL_MS = 5000;
 const PRINTER_POLL_MS = 15000;
 let board = null;
 let printers = null;
+let bookings = null;
 let busy = false;
 
 const byCode = Object.fromEntries(config.categories.map((c) => [c.code, c]));
@@ -52,6 +53,7 @@ function render() {
   renderCategories();
   renderWaiting();
   renderDevices();
+  renderBookings();
 }
 
 function renderAlerts() {
@@ -155,6 +157,23 @@ function renderDevices() {
     const state = p.state || p.status || (p.online === false ? "offline" : "ok");
     printerList.append(el("li", { class: ["ok", "online", "ready"].includes(String(state)) ? "ok" : "down" },
       el("span", { class: "dot" }), `${p.name} · ${config.strings[`printer.${state}`] ? t(`printer.${state}`) : state}`));
+  }
+}
+
+function renderBookings() {
+  const body = document.querySelector("#bookings tbody");
+  clear(body);
+  const list = bookings || [];
+  document.getElementById("bookings-none").hidden = list.length > 0;
+  document.getElementById("bookings").hidden = list.length === 0;
+  const time = (iso) => new Date(iso).toLocaleTimeString(lang(), { timeZone: config.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  for (const b of list) {
+    body.append(el("tr", { class: `booking-${b.status}` },
+      el("td", { class: "num" }, `${time(b.slot_start)}–${time(b.slot_end)}`),
+      el("td", {}, categoryName(b.category)),
+      el("td", { class: "num" }, b.code),
+      el("td", {}, t(`board.bookings.${b.status}`)),
+      el("td", { class: "num" }, b.number || "")));
   }
 }
 
@@ -269,6 +288,17 @@ async function pollPrinters() {
   }
 }
 
+// The day's bookings (线上预约), from the ticketing API: a small list beside the queue.
+async function pollBookings() {
+  try {
+    bookings = (await api("GET", `${base}/bookings`)).bookings;
+    renderBookings();
+  } catch (error) {
+    if (error.status === 404) return; // no booking service in this server
+    bookings = null;
+  }
+}
+
 async function main() {
   const who = await signedIn();
   if (who.role === "clerk") {
@@ -282,6 +312,8 @@ async function main() {
   setInterval(refresh, POLL_MS);
   pollPrinters();
   setInterval(pollPrinters, PRINTER_POLL_MS);
+  pollBookings();
+  setInterval(pollBookings, PRINTER_POLL_MS);
 }
 
 onLanguage(render);

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from queue_server.api.schemas import AppointmentSlot, hall_values
 from queue_server.ticketing.online import PHONE_PATTERN
@@ -38,7 +39,16 @@ class KioskIssueBody(_Body):
 
 
 class CheckInBody(_Body):
-    code: str = Field(pattern=r"^\d{4,16}$")
+    """预约签到 by the booking code (typed, or scanned from its QR code) or by the phone the
+    booking was made with: exactly one of them."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["code"]}, {"required": ["phone"]}]})
+
+    # Absent, not null: the document's oneOf names the one that is given.
+    code: Annotated[str, StringConstraints(pattern=r"^\d{4,16}$")] | SkipJsonSchema[None] = None
+    phone: Annotated[str, StringConstraints(min_length=1, max_length=32)] | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra={"pattern": PHONE_PATTERN.pattern}
+    )
     language: Language = "zh-CN"
 
 

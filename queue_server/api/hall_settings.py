@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.deps import body, principal, service, ticketing
+from queue_server.api.deps import body, in_hall, ticketing
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, responses
 from queue_server.api.openapi import body as request_body
+from queue_server.auth import MANAGERS
 
 
 class _Part(BaseModel):
@@ -111,10 +112,7 @@ class HallSettingsBody(_Part):
 
 
 async def hall_settings(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)
-    caller = await principal(request)
+    hall, svc, _, caller = await in_hall(request, roles=MANAGERS)
     if request.method == "GET":
         return JSONResponse(await svc.hall_settings(hall, caller))
     data = await body(request, HallSettingsBody)
