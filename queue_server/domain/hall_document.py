@@ -120,7 +120,7 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
         special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
     )
-    _unique(reader, f"{path}.hours", "special", "date", [d.day for d in hours.special])
+    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
     policy = HallPolicy(
         max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
         no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
