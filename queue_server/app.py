@@ -33,8 +33,10 @@ from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.domain.alerts import AlertLimits
 from queue_server.ops import health, metrics_route
 from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.alerts import AlertWatcher
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
@@ -119,6 +121,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
 
     retention = PhoneRetention(service.store, settings.halls, clock)
+    # The dashboard's limits ([console]) decide when an alert is raised for the webhooks too.
+    limits = AlertLimits(sections.console.pause_limit, sections.console.device_grace)
+    alert_watcher = AlertWatcher(service, limits, sections.outbound.alert_poll_s)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -137,6 +142,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         if notifications is not None:
             await notifications.start()
         retention.start()  # erases expired phone hashes once a day
+        alert_watcher.start()  # the hall's alerts into its ledger, once each
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -150,6 +156,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "rating_device": rating_device(sections.console),
             }
         finally:
+            await alert_watcher.stop()
             await retention.stop()
             await deliverer.stop()
             if notifications is not None:

@@ -8,7 +8,7 @@ import functools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from queue_server.domain.events import Event
+from queue_server.domain.events import Event, EventType
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
@@ -181,6 +181,19 @@ class SqlStore:
             ).mappings()
             loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
             events = await self._recent(conn, spec.id, recent)
+            # Today's alerts as well, however far back: the hall remembers which it has raised.
+            day_start = datetime.combine(today, time.min, tzinfo=spec.timezone)
+            alerts = await conn.execute(
+                select(_LEDGER)
+                .where(
+                    _LEDGER.c.hall == spec.id,
+                    _LEDGER.c.type == EventType.HALL_ALERT.value,
+                    _LEDGER.c.at >= day_start,
+                )
+                .order_by(_LEDGER.c.seq)
+            )
+            known_seqs = {event.seq for event in events}
+            earlier = [e for e in map(event_from_row, alerts.mappings()) if e.seq not in known_seqs]
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
             spec,
@@ -188,7 +201,7 @@ class SqlStore:
             windows=loaded_windows,
             counters=loaded_counters,
             seq=seq or 0,
-            recent_events=events,
+            recent_events=[*earlier, *events],
             today=today,
         )
 
