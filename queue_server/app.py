@@ -27,7 +27,7 @@ from clerk_console.settings import ConsoleSettings, console_settings
 from displays.rating import RatingDevice
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
-from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
+from queue_server.api import accounts, hall_settings, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
+    hall_settings.DOC,
     displays.ticketing.openapi.DOC,
     displays.crowded.DOC,
     clerk_console.reports.openapi.DOC,
@@ -173,6 +174,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
+        *hall_settings.routes,
         *tickets.routes,
         *windows.routes,
         *stream.routes,

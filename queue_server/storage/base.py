@@ -126,10 +126,13 @@ class Booking:
 
     def public(self, spec: HallSpec) -> dict[str, Any]:
         tz = spec.timezone
+        category = spec.category(self.category)
         return {
             "code": self.code,
             "hall": self.hall,
             "category": self.category,
+            "category_name": None if category is None else category.name,
+            "category_name_en": None if category is None else category.name_en,
             "slot_start": self.slot_start.astimezone(tz).isoformat(),
             "slot_end": self.slot_end.astimezone(tz).isoformat(),
             "status": self.status,
@@ -294,7 +297,8 @@ class Store(Protocol):
         """The migration the schema is at."""
 
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
-        """The live state of a hall as last acknowledged, with its `recent` latest events."""
+        """The live state of a hall as last acknowledged, with its `recent` latest events; with
+        the newest settings its ledger holds (`hall.configured`), else `spec` (config.toml's)."""
 
     async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
         """Make the outcomes durable, all or nothing, before anyone is told of them."""
@@ -362,7 +366,9 @@ class Store(Protocol):
 
     async def get_booking(self, hall: str, code: str) -> Booking | None: ...
 
-    async def book(self, booking: Booking, now: datetime, since: datetime, admit: BookingAdmission) -> bool:
+    async def book(
+        self, booking: Booking, created_by: str, now: datetime, since: datetime, admit: BookingAdmission
+    ) -> bool:
         """Stores a visitor's booking if `admit` lets it, atomically: no other booking of the hall
         is decided meanwhile, on any process. `admit` gets the places taken in the slot (of its
         category, not cancelled) and the phone's bookings whose slot ends after `since`, and

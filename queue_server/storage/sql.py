@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from queue_server.domain.events import Event, EventType
 from queue_server.domain.hall import HallState, Outcome
+from queue_server.domain.hall_document import read_hall, settings_after
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
@@ -194,6 +195,7 @@ class SqlStore:
             )
             known_seqs = {event.seq for event in events}
             earlier = [e for e in map(event_from_row, alerts.mappings()) if e.seq not in known_seqs]
+            spec = await self._configured(conn, spec)
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
             spec,
@@ -270,6 +272,7 @@ class SqlStore:
                 return None
             if not events:
                 return Catchup(Outcome(), [])
+            spec = settings_after(spec, events)  # the windows as the caught-up settings have them
             tickets = [
                 ticket_from_row(row)
                 for row in (
@@ -504,8 +507,10 @@ class SqlStore:
             return False
         return True
 
-    async def book(self, booking: Booking, now: datetime, since: datetime, admit: BookingAdmission) -> bool:
-        row = {**booking.__dict__, "created_by": "visitor", "created_at": now}
+    async def book(
+        self, booking: Booking, created_by: str, now: datetime, since: datetime, admit: BookingAdmission
+    ) -> bool:
+        row = {**booking.__dict__, "created_by": created_by, "created_at": now}
         try:
             async with self._begin() as conn:
                 await _lock_bookings(conn, booking.hall)
@@ -864,6 +869,18 @@ class SqlStore:
             .limit(limit)
         )
         return [event_from_row(row) for row in rows.mappings()]
+
+    async def _configured(self, conn: AsyncConnection, spec: HallSpec) -> HallSpec:
+        """The hall's newest settings in the ledger; `spec` (config.toml's) if never changed."""
+        row = (
+            await conn.execute(
+                select(_LEDGER.c.data)
+                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.type == EventType.HALL_CONFIGURED.value)
+                .order_by(_LEDGER.c.seq.desc())
+                .limit(1)
+            )
+        ).first()
+        return spec if row is None else read_hall(row[0]["settings"])
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(

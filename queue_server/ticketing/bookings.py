@@ -25,6 +25,7 @@ from queue_server.ticketing.booking_rules import (
     SLOT,
     BookingRules,
     admit,
+    bookable_days,
     day_refusal,
     day_slots,
     places,
@@ -69,7 +70,8 @@ async def add_staff_booking(
 class SlotPlaces:
     start: datetime
     places: int
-    left: int  # 0 also once the slot has begun: it can no longer be booked
+    left: int  # 0 also once the slot has begun
+    begun: bool  # it can no longer be booked
 
 
 class Bookings:
@@ -90,6 +92,13 @@ class Bookings:
     ) -> Booking:
         return await add_staff_booking(self._store, spec, category, start, end, by, now)
 
+    def days(self, spec: HallSpec, category: str, now: datetime) -> list[tuple[date, bool]]:
+        """The days a visitor may choose from, each with whether `category` can be booked then."""
+        rules = self.rules(spec.id)
+        return [
+            (d, day_refusal(spec, category, d, now, rules) is None) for d in bookable_days(spec, now, rules)
+        ]
+
     async def slots(self, spec: HallSpec, category: str, day: date, now: datetime) -> list[SlotPlaces]:
         """The day's slots of `category` with the places left (raises when the day cannot be
         booked for it)."""
@@ -99,7 +108,9 @@ class Bookings:
             return []
         taken = await self._store.booked_places(spec.id, category, starts[0], starts[-1] + SLOT)
         total = places(spec, category, rules)
-        return [SlotPlaces(s, total, 0 if s <= now else max(total - taken.get(s, 0), 0)) for s in starts]
+        return [
+            SlotPlaces(s, total, 0 if s <= now else max(total - taken.get(s, 0), 0), s <= now) for s in starts
+        ]
 
     async def book(
         self,
@@ -110,9 +121,11 @@ class Bookings:
         raw_phone: str,
         notify: bool,
         language: str,
+        by: str,
         now: datetime,
     ) -> Booking:
-        """A visitor's booking of one of the day's slots, within the hall's rules."""
+        """A visitor's booking of one of the day's slots, within the hall's rules (`by`: the
+        visitor, or staff booking for them by phone)."""
         phone = _phone(raw_phone)
         local = start.astimezone(spec.timezone)
         rules = self._bookable(spec, category, local.date(), now)
@@ -126,7 +139,7 @@ class Bookings:
             booking = Booking(
                 _code(), spec.id, category, start, start + SLOT, None, None, digest, kept, language
             )
-            if await self._store.book(booking, now, rules.history(now), admit(spec, booking, rules, now)):
+            if await self._store.book(booking, by, now, rules.history(now), admit(spec, booking, rules, now)):
                 return booking
 
     async def cancel(self, spec: HallSpec, code: str, raw_phone: str, now: datetime) -> Booking:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from queue_server.domain.errors import Conflict
 from queue_server.storage import open_store
-from queue_server.storage.base import Booking, Store
+from queue_server.storage.base import Booking, BookingAdmission, Store
 from tests.conftest import MONDAY_10AM
 
 SLOT = MONDAY_10AM + timedelta(hours=2)
@@ -19,7 +19,7 @@ def booking(code: str, phone: str) -> Booking:
     return Booking(code, "weiyang", "tax", SLOT, SLOT + timedelta(minutes=30), phone_hash=phone)
 
 
-def at_most(capacity: int) -> object:
+def at_most(capacity: int) -> BookingAdmission:
     def admit(taken: int, _phone: Sequence[Booking]) -> None:
         if taken >= capacity:
             raise Conflict("error.booking_full")
@@ -29,7 +29,9 @@ def at_most(capacity: int) -> object:
 
 async def try_book(store: Store, code: str, capacity: int) -> bool:
     try:
-        return await store.book(booking(code, f"phone-{code}"), MONDAY_10AM, MONDAY_10AM, at_most(capacity))  # type: ignore[arg-type]
+        return await store.book(
+            booking(code, f"phone-{code}"), "visitor", MONDAY_10AM, MONDAY_10AM, at_most(capacity)
+        )
     except Conflict:
         return False
 
@@ -71,10 +73,14 @@ def test_the_phone_s_bookings_are_handed_to_the_rules(backend: dict[str, str]) -
         await store.start()
         try:
             for code in ("00000001", "00000002"):
-                assert await store.book(booking(code, "same-phone"), MONDAY_10AM, MONDAY_10AM, record)
-            await store.book(booking("00000003", "other-phone"), MONDAY_10AM, MONDAY_10AM, record)
+                assert await store.book(
+                    booking(code, "same-phone"), "visitor", MONDAY_10AM, MONDAY_10AM, record
+                )
+            await store.book(booking("00000003", "other-phone"), "visitor", MONDAY_10AM, MONDAY_10AM, record)
             # a code already taken writes nothing
-            assert not await store.book(booking("00000001", "same-phone"), MONDAY_10AM, MONDAY_10AM, record)
+            assert not await store.book(
+                booking("00000001", "same-phone"), "visitor", MONDAY_10AM, MONDAY_10AM, record
+            )
             # the phone's bookings are erased with its hash
             assert await store.erase_booking_phones("weiyang", SLOT + timedelta(hours=1), MONDAY_10AM) == 3
             assert (
