@@ -14,10 +14,7 @@ export let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
 const languageListeners = [];
 
 export function t(key, params = {}) {
-  const entry = STRINGS[key];
-  if (!entry) return key;
-  const template = entry[lang] || entry["zh-CN"];
-  return globalThis.kit.fill(template, params); // the kit's one formatter
+  return globalThis.kit.text(STRINGS, key, lang, params); // the kit's one lookup and formatter
 }
 
 // A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).
@@ -52,8 +49,7 @@ export function pauseReason(text) {
 
 export function applyTexts(root = document) {
   document.documentElement.lang = lang;
-  root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  root.querySelectorAll("[data-t-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.tPlaceholder); });
+  globalThis.kit.applyTexts(t, root);
 }
 
 export function onLanguage(listener) { languageListeners.push(listener); }
@@ -83,17 +79,9 @@ export function api(method, path, body, token = session()?.token) {
 
 // ---- page chrome ------------------------------------------------------------------------
 
-const errorBox = document.getElementById("error");
-let errorTimer = null;
-
-export function showError(message) {
-  errorBox.textContent = message;
-  errorBox.hidden = false;
-  clearTimeout(errorTimer);
-  errorTimer = setTimeout(() => { errorBox.hidden = true; }, 8000);
-}
-
-export function clearError() { errorBox.hidden = true; }
+// Refusals show in the kit's one error box (#error in base.html).
+export const showError = (message) => globalThis.kit.showError(message);
+export const clearError = () => globalThis.kit.clearError();
 
 const toastBox = document.getElementById("toast");
 let toastTimer = null;
@@ -161,6 +149,32 @@ document.getElementById("lang").addEventListener("click", switchLanguage);
 document.getElementById("sign-out").addEventListener("click", signOut);
 onLanguage(() => { const who = session(); if (who && !document.getElementById("who").hidden) showWho(who); });
 applyTexts();
+
+// The pause dialog of the console and the dashboard (dialogs.html pause_dialog): one of the
+// hall's reasons, or one's own words for "other". `pause` gets the reason in words, in the hall's
+// language, so that the ledger reads plainly.
+export function askPauseReason(pause) {
+  const dialog = document.getElementById("pause-dialog");
+  const form = dialog.querySelector("form");
+  const box = document.getElementById("pause-reasons");
+  const other = form.other;
+  clear(box);
+  config.pause_reasons.forEach((code, i) => {
+    box.append(el("label", { class: "choice" },
+      el("input", { type: "radio", name: "reason", value: code, checked: i === 0,
+        onchange: () => { other.hidden = code !== "other"; if (code === "other") other.focus(); } }),
+      el("span", {}, t(`pause.${code}`))));
+  });
+  other.hidden = true;
+  other.value = "";
+  dialog.onclose = () => {
+    if (dialog.returnValue !== "ok") return;
+    const code = form.querySelector("input[name=reason]:checked")?.value || "other";
+    const hallWords = (key) => STRINGS[key]["zh-CN"];
+    pause(code === "other" ? other.value.trim() || hallWords("pause.other") : hallWords(`pause.${code}`));
+  };
+  dialog.showModal();
+}
 
 // ---- the live stream --------------------------------------------------------------------
 
