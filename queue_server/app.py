@@ -25,8 +25,10 @@ import displays.ticketing.routes
 from clerk_console.settings import ConsoleSettings, console_settings
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
-from queue_server.api import accounts, halls, openapi, print_agent, stream, tickets, windows
+from queue_server.administration import Administration
+from queue_server.api import accounts, devices, halls, openapi, print_agent, stream, tickets, windows
 from queue_server.api.errors import EXCEPTION_HANDLERS
+from queue_server.api.fanout import check_every_screen
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
@@ -64,6 +66,7 @@ class AppState(TypedDict):
     """What every route finds on `request.state`: made once at start, from settings read once."""
 
     service: QueueService
+    administration: Administration  # accounts and devices, for the admin pages
     ticketing: Ticketing
     announcer: Announcer  # the screens' voice, with the [displays] settings
     console: ConsoleSettings  # the [console] settings
@@ -111,6 +114,18 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
 
     retention = PhoneRetention(service.store, settings.halls, clock)
+    # After the service's own listener (which forgets what it read): the screens of this
+    # process whose access was taken away are cut off now, not at their next heartbeat.
+    backends.notices.listen(lambda _: check_every_screen(service.bus))
+    administration = Administration(
+        service.store,
+        settings,
+        clock,
+        backends.notices,
+        lambda hall, name: any(
+            p.hall == hall and (p.name == name or name in p.kiosks) for p in sections.ticketing.printers
+        ),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -136,6 +151,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         try:
             yield {
                 "service": service,
+                "administration": administration,
                 "ticketing": ticketing,
                 "announcer": announcer,
                 "console": sections.console,
@@ -157,6 +173,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
+        *devices.routes,
         *tickets.routes,
         *windows.routes,
         *stream.routes,

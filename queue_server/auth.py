@@ -109,11 +109,11 @@ def needs_rehash(stored: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused (too short, too common), or None."""
+    """The message key of why a new password is refused (too short, too common), or None."""
     if len(password) < MIN_PASSWORD_CHARS:
-        return f"the password must have at least {MIN_PASSWORD_CHARS} characters"
+        return "error.password_short"
     if password.strip().lower() in _common_passwords():
-        return "the password is one of the most common passwords: choose another"
+        return "error.password_common"
     return None
 
 

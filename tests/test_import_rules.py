@@ -46,7 +46,7 @@ PUBLIC = (
     "queue_server.api.query",
     "queue_server.messages",
     "queue_server.config",
-    "queue_server.accounts",
+    "queue_server.administration",
     "queue_server.ratings",
     "queue_server.ticketing.ticketing",
     "queue_server.ticketing.online",
@@ -64,7 +64,7 @@ PUBLIC = (
 ASSEMBLY = ("queue_server.app",)
 # Pages that still read the store through the service (accounts, a clerk's figures and the
 # webhooks of the alerts, the reports' ledger reader): each wants a verb of the service.
-STORE_READERS_NOT_YET = {"clerk_console/api.py", "clerk_console/reports/routes.py", "clerk_console/users.py"}
+STORE_READERS_NOT_YET = {"clerk_console/api.py", "clerk_console/reports/routes.py"}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
