@@ -154,6 +154,14 @@ async def admin_users(request: Request) -> Response:
     return _render(request, "admin.html", {"page": "admin", "halls": halls})
 
 
+async def admin_devices(request: Request) -> Response:
+    halls = [
+        {"id": h.id, "name": h.name, "windows": [w.number for w in h.windows]}
+        for h in service(request).settings.halls
+    ]
+    return _render(request, "devices.html", {"page": "devices", "halls": halls})
+
+
 FAVICON = (HERE / "static" / "favicon.svg").read_bytes()
 
 
@@ -171,5 +179,6 @@ routes: list[BaseRoute] = [
     Route("/supervise/halls/{hall}", supervise, methods=["GET"]),
     Route("/rate/halls/{hall}/windows/{window}", rating_device, methods=["GET"]),
     Route("/admin/users", admin_users, methods=["GET"]),
+    Route("/admin/devices", admin_devices, methods=["GET"]),
     Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
 ]
