@@ -24,8 +24,8 @@ from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.errors import Forbidden
 from queue_server.domain.hall import HallState
-from queue_server.domain.numbering import service_day
-from queue_server.reports.clerk_stats import clerk_figures, day_start, steps_since
+from queue_server.outbound import webhooks
+from queue_server.reports.clerk_stats import clerk_day
 from queue_server.service import QueueService
 
 
@@ -57,12 +57,7 @@ async def clerk_stats(request: Request) -> JSONResponse:
     caller.require(hall, roles=STAFF)
     if caller.role is Role.CLERK and caller.name != clerk:
         raise Forbidden("error.forbidden_clerk_stats")
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    start = day_start(service_day(svc.clock.now(), spec.timezone), spec.timezone)
-    figures = clerk_figures(
-        clerk, await steps_since(svc.store, hall, start), await ratings.since(svc.store, hall, start)
-    )
+    start, figures = await clerk_day(service(request), hall, clerk)
     return JSONResponse({"clerk": clerk, "since": start.isoformat(), **figures.public()})
 
 
@@ -76,8 +71,8 @@ async def _alerts_and_devices(
         for d in devices
     ]
     limits = AlertLimits(settings(request).pause_limit, settings(request).device_grace)
-    webhooks = await svc.store.webhooks(hall)
-    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits, webhooks)
+    hooks = await webhooks.of_hall(svc, hall)
+    alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits, hooks)
     return alerts, extended_service(state.spec, state.windows.values(), now), devices
 
 

@@ -1,4 +1,4 @@
-"""The pages: clerk console, supervisor dashboard, rating device and account admin.
+"""The pages: clerk console, supervisor dashboard and account admin.
 
 Staff pages are shells. The bearer token lives in the tab's sessionStorage and every request
 sends it as an Authorization header (never a cookie), so a forged cross-site request carries
@@ -6,8 +6,7 @@ no credential and needs no CSRF token; the pages forbid inline script (Content-S
 so that an injected script cannot read the token either. Each page asks the API for its data
 and shows the API's refusal in words, so a clerk opening the dashboard sees it refused.
 
-The rating device is a screen: its device token comes in the URL like the hall screens', and
-the page is only given out for a token valid in the hall.
+The rating device, a screen facing the visitor, is displays/rating.py.
 """
 
 from __future__ import annotations
@@ -21,11 +20,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from clerk_console.context import settings
 from displays.kit.messages import both, page_strings
-from queue_server.api.deps import principal, service, window_number
-from queue_server.auth import MANAGERS, DeviceKind, NotAuthenticated
-from queue_server.domain.errors import DomainError, NotFound
+from queue_server.api.deps import service, window_number
+from queue_server.domain.errors import NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import pick_language, translate
 
@@ -122,33 +119,6 @@ async def supervise(request: Request) -> Response:
     return _render(request, "supervise.html", {**_hall_config(spec), "page": "supervise"})
 
 
-async def rating_device(request: Request) -> Response:
-    language = pick_language(request.headers.get("accept-language"))
-    try:
-        spec = _spec(request)
-        number = _window(request, spec)
-        try:
-            caller = await principal(request)
-            caller.require(spec.id, roles=MANAGERS, devices=(DeviceKind.SCREEN,))
-        except NotAuthenticated as exc:
-            raise _PageError(401, translate(exc.key, language)) from None
-        except DomainError as exc:
-            raise _PageError(403, translate(exc.key, language, **exc.params)) from None
-    except _PageError as error:
-        return _error(request, error)
-    console = settings(request)
-    config = {
-        "hall": spec.id,
-        "page": "rate",
-        "window": number,
-        "window_name": next(w.name for w in spec.windows if w.number == number),
-        "token": request.query_params.get("token", ""),
-        "reasons": [r.public() for r in console.rating_reasons],
-        "timeout_s": console.rating_timeout_s,
-    }
-    return _render(request, "rate.html", config)
-
-
 async def admin_users(request: Request) -> Response:
     halls = [{"id": h.id, "name": h.name} for h in service(request).settings.halls]
     return _render(request, "admin.html", {"page": "admin", "halls": halls})
@@ -177,7 +147,6 @@ routes: list[BaseRoute] = [
     Route("/console", sign_in_and_pick, methods=["GET"]),
     Route("/console/halls/{hall}/windows/{window}", window_console, methods=["GET"]),
     Route("/supervise/halls/{hall}", supervise, methods=["GET"]),
-    Route("/rate/halls/{hall}/windows/{window}", rating_device, methods=["GET"]),
     Route("/admin/users", admin_users, methods=["GET"]),
     Route("/admin/devices", admin_devices, methods=["GET"]),
     Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),

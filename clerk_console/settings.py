@@ -13,6 +13,7 @@ from typing import Any
 
 from displays.kit.messages import both
 from queue_server.config import ConfigError, Settings
+from queue_server.ratings import RatingReason
 
 # A window paused longer than this raises an alert (a lunch break is the usual longest pause).
 DEFAULT_PAUSE_LIMIT = timedelta(minutes=30)
@@ -21,16 +22,6 @@ DEFAULT_DEVICE_GRACE = timedelta(seconds=60)
 # The rating device goes back to idle when the visitor walks away without rating.
 DEFAULT_RATING_TIMEOUT_S = 60
 _DEFAULT_REASONS = ("wait", "attitude", "unclear", "slow", "not_done", "other")
-
-
-@dataclass(frozen=True)
-class RatingReason:
-    code: str
-    name: str
-    name_en: str
-
-    def public(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "name_en": self.name_en}
 
 
 def _default_reasons() -> tuple[RatingReason, ...]:

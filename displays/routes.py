@@ -21,7 +21,7 @@ from displays.announce import NUMBER
 from displays.kit.messages import both, page_strings, page_words, translate
 from displays.synth import Announcer
 from queue_server.api.deps import principal, service, window_number
-from queue_server.auth import NotAuthenticated
+from queue_server.auth import DeviceKind, NotAuthenticated, Role
 from queue_server.domain.errors import DomainError, NotFound
 from queue_server.messages import pick_language
 from queue_server.messages import translate as server_translate
@@ -37,29 +37,36 @@ def announcer(request: Request) -> Announcer:
     return voice
 
 
-class _PageError(Exception):
+class PageError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
 
 
-async def _authorise(request: Request, hall: str) -> None:
-    """The screen's token must be valid for the hall before the page is given out."""
+async def authorise(
+    request: Request, hall: str, *, roles: tuple[Role, ...] = (), devices: tuple[DeviceKind, ...] = ()
+) -> None:
+    """The screen's token must be valid for the hall before the page is given out (and be one
+    of `roles` or `devices` when a page names them)."""
     language = pick_language(request.headers.get("accept-language"))
     try:
         service(request).hall(hall)
-        (await principal(request)).require_hall(hall)
+        caller = await principal(request)
+        if roles or devices:
+            caller.require(hall, roles=roles, devices=devices)
+        else:
+            caller.require_hall(hall)
     except NotAuthenticated as exc:
-        raise _PageError(401, server_translate(exc.key, language)) from None
+        raise PageError(401, server_translate(exc.key, language)) from None
     except DomainError as exc:
         status = 404 if isinstance(exc, NotFound) else 403
-        raise _PageError(status, server_translate(exc.key, language, **exc.params)) from None
+        raise PageError(status, server_translate(exc.key, language, **exc.params)) from None
 
 
 def _page_config(request: Request, hall: str, screen: str, window: int | None) -> dict[str, Any]:
     settings = announcer(request).settings
     spec = service(request).settings.hall(hall)
-    assert spec is not None  # _authorise checked the hall
+    assert spec is not None  # authorise checked the hall
     query = request.query_params
     repeat = query.get("repeat", "")
     languages = [lang for lang in query.get("lang", "").split(",") if lang]
@@ -80,7 +87,7 @@ def _page_config(request: Request, hall: str, screen: str, window: int | None) -
     }
 
 
-def _error_page(request: Request, error: _PageError) -> Response:
+def error_page(request: Request, error: PageError) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
@@ -92,11 +99,11 @@ def _error_page(request: Request, error: _PageError) -> Response:
 async def hall_screen(request: Request) -> Response:
     hall = request.path_params["hall"]
     try:
-        await _authorise(request, hall)
-    except _PageError as error:
-        return _error_page(request, error)
+        await authorise(request, hall)
+    except PageError as error:
+        return error_page(request, error)
     spec = service(request).settings.hall(hall)
-    assert spec is not None  # _authorise checked the hall
+    assert spec is not None  # authorise checked the hall
     config = _page_config(request, hall, "hall", None)
     # Once the page is sent: a screen that speaks has its voice prepare the first calls.
     ahead = BackgroundTask(_say_ahead, request, hall, tuple(config["languages"])) if config["sound"] else None
@@ -109,12 +116,12 @@ async def window_screen(request: Request) -> Response:
     language = pick_language(request.headers.get("accept-language"))
     variant = request.query_params.get("variant", "full")
     try:
-        await _authorise(request, hall)
-        window = _window(request, hall)
+        await authorise(request, hall)
+        window = page_window(request, hall)
         if variant not in ("full", "led"):
-            raise _PageError(400, translate("screen.error.bad_variant", language, variant=variant))
-    except _PageError as error:
-        return _error_page(request, error)
+            raise PageError(400, translate("screen.error.bad_variant", language, variant=variant))
+    except PageError as error:
+        return error_page(request, error)
     spec = service(request).settings.hall(hall)
     assert spec is not None
     window_spec = next(w for w in spec.windows if w.number == window)
@@ -131,7 +138,8 @@ async def window_screen(request: Request) -> Response:
     )
 
 
-def _window(request: Request, hall: str) -> int:
+def page_window(request: Request, hall: str) -> int:
+    """The window of the page's path, a 404 page for a window the hall does not have."""
     spec = service(request).settings.hall(hall)
     raw = request.path_params["window"]
     language = pick_language(request.headers.get("accept-language"))
@@ -139,8 +147,10 @@ def _window(request: Request, hall: str) -> int:
         number = window_number(request)
     except NotFound:
         number = -1
-    if spec is None or number not in {w.number for w in spec.windows}:
-        raise _PageError(404, translate("screen.error.bad_window", language, window=raw))
+    if spec is None:
+        raise PageError(404, server_translate("error.unknown_hall", language, hall=hall))
+    if number not in {w.number for w in spec.windows}:
+        raise PageError(404, translate("screen.error.bad_window", language, window=raw))
     return number
 
 
@@ -149,9 +159,9 @@ async def led_text(request: Request) -> Response:
     controllers that only take GB text, ?lang=en for English."""
     hall = request.path_params["hall"]
     try:
-        await _authorise(request, hall)
-        window = _window(request, hall)
-    except _PageError as error:
+        await authorise(request, hall)
+        window = page_window(request, hall)
+    except PageError as error:
         return PlainTextResponse(error.message, status_code=error.status)
     snapshot = await service(request).snapshot(hall)
     entry = next(w for w in snapshot["windows"] if w["number"] == window)
@@ -203,8 +213,8 @@ async def announce_wav(request: Request) -> Response:
     hall = request.path_params["hall"]
     language = pick_language(request.headers.get("accept-language"))
     try:
-        await _authorise(request, hall)
-    except _PageError as error:
+        await authorise(request, hall)
+    except PageError as error:
         return JSONResponse({"error": {"message": error.message}}, status_code=error.status)
     voice = announcer(request)
     query = request.query_params

@@ -19,10 +19,12 @@ import clerk_console.reports.routes
 import clerk_console.routes
 import displays.crowded
 import displays.kit.routes
+import displays.rating
 import displays.routes
 import displays.ticketing.openapi
 import displays.ticketing.routes
 from clerk_console.settings import ConsoleSettings, console_settings
+from displays.rating import RatingDevice
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
 from queue_server.administration import Administration
@@ -70,6 +72,7 @@ class AppState(TypedDict):
     ticketing: Ticketing
     announcer: Announcer  # the screens' voice, with the [displays] settings
     console: ConsoleSettings  # the [console] settings
+    rating_device: RatingDevice  # what the rating device offers, from the [console] settings
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,11 @@ def package_settings(settings: Settings) -> PackageSettings:
         display_settings(settings),
         console_settings(settings),
     )
+
+
+def rating_device(console: ConsoleSettings) -> RatingDevice:
+    """The rating device's part of the [console] table, in the form the displays page takes."""
+    return RatingDevice(console.rating_reasons, console.rating_timeout_s)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
@@ -155,6 +163,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "ticketing": ticketing,
                 "announcer": announcer,
                 "console": sections.console,
+                "rating_device": rating_device(sections.console),
             }
         finally:
             await retention.stop()
@@ -180,6 +189,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *openapi.routes(settings, *API_DOCS),
         *displays.kit.routes.routes,
         *displays.routes.routes,
+        *displays.rating.routes,
         *displays.crowded.routes,
         *clerk_console.reports.routes.routes,
         *outbound_routes.routes,

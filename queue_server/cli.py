@@ -41,7 +41,7 @@ from queue_server.reports import rating_export
 from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.storage.backup import BackupError, backup, restore
-from queue_server.ticketing.bookings import Bookings
+from queue_server.ticketing.bookings import add_staff_booking
 
 # Who the audit says made a change from the command line (the server's shell, not a person).
 CLI_ACTOR = "system:cli"
@@ -241,7 +241,9 @@ def _add_booking(settings: Settings, args: argparse.Namespace) -> int:
     try:
         booking = _with_store(
             settings,
-            lambda store: Bookings(store).add(spec, args.category, start, end, "cli", SystemClock().now()),
+            lambda store: add_staff_booking(
+                store, spec, args.category, start, end, "cli", SystemClock().now()
+            ),
         )
     except DomainError as exc:
         print(f"onewindow booking: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)

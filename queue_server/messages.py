@@ -245,9 +245,65 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约码 {code} 已签到（{number} 号）",
         "en": "Booking code {code} was already checked in (number {number})",
     },
-    "error.booking_not_now": {
-        "zh-CN": "预约时段为 {start}–{end}，请在时段开始前 {early} 分钟内签到",
-        "en": "Your slot is {start}-{end}; check in at most {early} min before it starts",
+    "error.booking_needs_phone": {
+        "zh-CN": "预约需要填写手机号码（工作人员请先登录）",
+        "en": "A booking needs your mobile number (staff: please sign in)",
+    },
+    "error.booking_too_early": {
+        "zh-CN": "预约时段为 {start}–{end}，签到时间未到，请于 {opens} 后再来签到",
+        "en": "Your slot is {start}-{end}; check-in opens at {opens}, please come back then",
+    },
+    "error.booking_missed": {
+        "zh-CN": "预约时段 {start}–{end} 已过，签到已截止，请重新取号或预约",
+        "en": "Your slot {start}-{end} is over and check-in has closed; please take a number or book again",
+    },
+    "error.booking_cancelled": {
+        "zh-CN": "预约码 {code} 已取消",
+        "en": "Booking code {code} was cancelled",
+    },
+    "error.no_booking_today": {
+        "zh-CN": "此手机号今日没有预约",
+        "en": "This phone number has no booking today",
+    },
+    "error.booking_not_yours": {
+        "zh-CN": "没有用此手机号预约的预约码 {code}",
+        "en": "There is no booking {code} made with this phone number",
+    },
+    "error.booking_over": {
+        "zh-CN": "预约码 {code} 的时段已过，无需取消",
+        "en": "The slot of booking {code} is over; there is nothing to cancel",
+    },
+    "error.booking_day": {
+        "zh-CN": "只能预约 {first} 至 {last} 的时段",
+        "en": "Slots can be booked from {first} to {last} only",
+    },
+    "error.booking_hall_closed": {
+        "zh-CN": "大厅 {day} 不办公，请选择其他日期",
+        "en": "The hall is closed on {day}; please choose another day",
+    },
+    "error.booking_not_a_slot": {
+        "zh-CN": "{start} 起 {minutes} 分钟不是可预约的时段（每个时段 30 分钟，在办公时间内）",
+        "en": "{start} for {minutes} min is not a bookable slot (slots are 30 min, inside opening hours)",
+    },
+    "error.booking_started": {
+        "zh-CN": "{start} 的时段已开始，请选择之后的时段",
+        "en": "The {start} slot has begun; please choose a later one",
+    },
+    "error.booking_full": {
+        "zh-CN": "该时段已约满，请选择其他时段",
+        "en": "This slot is fully booked; please choose another",
+    },
+    "error.booking_per_day": {
+        "zh-CN": "此手机号当天已有 {limit} 个预约，已达上限",
+        "en": "This phone number already has {limit} booking(s) that day, the limit",
+    },
+    "error.booking_open": {
+        "zh-CN": "此手机号已有 {limit} 个未使用的预约，请先签到或取消",
+        "en": "This phone number already has {limit} unused booking(s); check in or cancel one first",
+    },
+    "error.booking_blocked": {
+        "zh-CN": "此手机号 {days} 天内 {misses} 次预约未到，{until} 前不能预约",
+        "en": "This phone missed {misses} bookings within {days} days; it may book again after {until}",
     },
     "error.booking_slot": {
         "zh-CN": "预约时段无效：{problem}",

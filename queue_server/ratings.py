@@ -22,6 +22,18 @@ COMMENT_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
+class RatingReason:
+    """A reason a visitor may give for a bad rating ([console] rating_reasons), in both languages."""
+
+    code: str
+    name: str
+    name_en: str
+
+    def public(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "name_en": self.name_en}
+
+
+@dataclass(frozen=True)
 class Rating(RatingRecord):
     """A stored rating, with the hall's rule for what counts as bad."""
 

@@ -35,7 +35,7 @@ from queue_server.domain.errors import Conflict, NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.messages import pick_language
 from queue_server.reports import rating_export
-from queue_server.reports.ledger import hall_calendar, read_ledger
+from queue_server.reports.ledger import hall_calendar, hall_ledger
 from queue_server.reports.plan_jobs import jobs as plan_jobs
 from queue_server.reports.report import CSV_TABLES, build_report, report_csv
 from queue_server.service import QueueService
@@ -95,7 +95,7 @@ async def reports(request: Request) -> Response:
     table = request.query_params.get("table", "summary")
     if table not in CSV_TABLES:
         raise bad_param("table", " | ".join(CSV_TABLES))
-    read = await read_ledger(svc.store, spec, start, end, category=category)
+    read = await hall_ledger(svc, spec, start, end, category=category)
     calendar = hall_calendar(spec)
     report = await anyio.to_thread.run_sync(
         lambda: build_report(read, spec, calendar, start, end, category=category)
@@ -126,7 +126,7 @@ async def ratings_export(request: Request) -> Response:
     spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
     fmt = _format(request)
-    rows = await rating_export.export_rows(svc.store, spec, start, end, settings(request).rating_reasons)
+    rows = await rating_export.hall_export_rows(svc, spec, start, end, settings(request).rating_reasons)
     if fmt == "json":
         return JSONResponse(rating_export.export_document(spec, start, end, rows))
     return _csv_download(rating_export.export_csv(rows), f"onewindow-{spec.id}-ratings-{start}-{end}.csv")
@@ -159,7 +159,7 @@ async def plan(request: Request) -> JSONResponse:
         pools=pools_from_spec(spec),
         weekend_eligible=frozenset(c.code for c in spec.categories if c.weekend),
     )
-    read = await read_ledger(svc.store, spec, start, end)
+    read = await hall_ledger(svc, spec, start, end)
     if not read.records:
         # Nothing to forecast from: the request is well formed, the ledger is empty there.
         raise Conflict("error.plan_no_history", start=start.isoformat(), end=end.isoformat())
@@ -170,7 +170,7 @@ async def plan(request: Request) -> JSONResponse:
         result["from"], result["to"] = start.isoformat(), end.isoformat()
         return result
 
-    key = (id(svc.store), spec.id, start, end, options, read.tickets, read.events, read.open_legs)
+    key = (id(svc), spec.id, start, end, options, read.tickets, read.events, read.open_legs)
     job = plan_jobs.start(key, spec.id, work)
     await asyncio.sleep(0)  # a cached job answers at once
     if job.status == "done":

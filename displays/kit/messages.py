@@ -489,6 +489,61 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "没有找到这张号票，请确认链接完整",
         "en": "This ticket was not found; check the link is complete",
     },
+    # The crowded periods (办事拥挤时段, /crowded/halls/{hall}): visitor.crowded.*
+    "visitor.crowded.title": {"zh-CN": "办事拥挤时段", "en": "When the hall is busy"},
+    "visitor.crowded.subtitle": {
+        "zh-CN": "错峰前来，少排队",
+        "en": "Come at a quiet time and wait less",
+    },
+    "visitor.crowded.link": {"zh-CN": "查看办事拥挤时段", "en": "See when the hall is busy"},
+    "visitor.crowded.back": {"zh-CN": "返回取号", "en": "Back to the kiosk"},
+    "visitor.crowded.busiest": {"zh-CN": "最拥挤：{day} {hour}", "en": "Busiest: {day} {hour}"},
+    "visitor.crowded.busiest_detail": {
+        "zh-CN": "平均每天这一小时约 {n} 人取号",
+        "en": "About {n} numbers taken in that hour on an average day",
+    },
+    "visitor.crowded.quiet_hours": {"zh-CN": "较空闲：{hours}", "en": "Quieter: {hours}"},
+    "visitor.crowded.today": {"zh-CN": "{day}（今天）", "en": "{day} (today)"},
+    "visitor.crowded.closed_day": {"zh-CN": "{day}不办公", "en": "Closed on {day}"},
+    "visitor.crowded.people": {"zh-CN": "约 {n} 人", "en": "about {n}"},
+    "visitor.crowded.wait": {"zh-CN": "等候约 {m} 分钟", "en": "wait about {m} min"},
+    "visitor.crowded.no_wait": {"zh-CN": "无等候记录", "en": "no waits recorded"},
+    "visitor.crowded.week": {
+        "zh-CN": "一周概览（格中数字：平均等候分钟）",
+        "en": "The week at a glance (figures: mean wait in minutes)",
+    },
+    "visitor.crowded.level.quiet": {"zh-CN": "空闲", "en": "Quiet"},
+    "visitor.crowded.level.moderate": {"zh-CN": "较忙", "en": "Busy"},
+    "visitor.crowded.level.crowded": {"zh-CN": "拥挤", "en": "Crowded"},
+    "visitor.crowded.explain": {
+        "zh-CN": (
+            "依据最近 {weeks} 周（{from} 至 {to}）的取号记录：人数是该小时在一个开放日里平均的取号人数，"
+            "等候是从取号到叫号的平均分钟数。拥挤：达到一周中最忙时段的 80% 以上；空闲：不到 50%。"
+        ),
+        "en": (
+            "From the tickets of the last {weeks} weeks ({from} to {to}): people is the average "
+            "number of tickets taken in that hour on an open day; wait is the mean time in "
+            "minutes from taking a number to being called. Crowded: 80 % or more of the week's "
+            "busiest hour; quiet: below 50 %."
+        ),
+    },
+    "visitor.crowded.days_counted": {
+        "zh-CN": "{day}：共统计 {n} 个开放日",
+        "en": "{day}: {n} open days counted",
+    },
+    "visitor.crowded.no_data": {
+        "zh-CN": "最近 {weeks} 周没有取号记录，暂无拥挤时段",
+        "en": "No tickets in the last {weeks} weeks, so no busy times to show yet",
+    },
+    "visitor.crowded.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
+    "visitor.crowded.weekdays": {
+        "zh-CN": "周一,周二,周三,周四,周五,周六,周日",
+        "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
+    "visitor.crowded.weekdays_short": {
+        "zh-CN": "一,二,三,四,五,六,日",
+        "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    },
     # ---- reports and plans page (clerk_console/reports): reports.* ----
     "reports.title": {"zh-CN": "统计报表", "en": "Reports"},
     "reports.sign_in": {"zh-CN": "登录", "en": "Sign in"},

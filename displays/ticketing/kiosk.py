@@ -86,7 +86,7 @@ async def check_in(request: Request) -> JSONResponse:
     answered = await svc.answered(hall, key)
     if answered is not None:
         return await _issued(request, spec, answered, caller, data.language)
-    view = await tickets.check_in(hall, data.code, caller.actor, key)
+    view = await tickets.check_in(hall, data.code, None, caller.actor, key)
     return await _issued(request, spec, view, caller, data.language)
 
 

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from displays.ticketing.schemas import BookingBody, CheckInBody, KioskIssueBody, OnlineIssueBody, ReprintBody
-from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas
+from displays.ticketing.booking import DAY_PATTERN
+from displays.ticketing.schemas import (
+    BookingBody,
+    CancelBookingBody,
+    CheckInBody,
+    KioskIssueBody,
+    OnlineIssueBody,
+    ReprintBody,
+)
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, param
+from queue_server.api.schemas import HALL_VALUES
 
 _TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
+_CODE: Final = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query(name: str, description: str, required: bool = False, **constraints: Any) -> dict[str, Any]:
+    query = param(name, where="query", description=description)
+    query["schema"].update(constraints)
+    return {**query, "required": required}
 
 
 def _body(name: str, required: bool = True) -> dict[str, Any]:
@@ -20,7 +36,9 @@ def _responses(ok: str, *errors: str) -> dict[str, Any]:
     return {ok: {"description": "OK"}, **{code: {"description": code, **error} for code in errors}}
 
 
-SCHEMAS: Final = model_schemas(ReprintBody, OnlineIssueBody, BookingBody, KioskIssueBody, CheckInBody)
+SCHEMAS: Final = model_schemas(
+    ReprintBody, OnlineIssueBody, BookingBody, CancelBookingBody, KioskIssueBody, CheckInBody
+)
 
 PATHS: Final[dict[str, Any]] = {
     # The kiosk's own API (kiosk device token): what its page offers, taking and checking in.
@@ -80,13 +98,44 @@ PATHS: Final[dict[str, Any]] = {
             "responses": _responses("201", "400", "404", "409", "422", "429"),
         }
     },
+    "/api/halls/{hall}/booking-slots": {
+        "get": {
+            "summary": "Public: the days a category can be booked on, and one day's 30-minute slots "
+            "with the places left (409 when the day cannot be booked for it)",
+            "security": [],
+            "parameters": [
+                HALL_PARAM,
+                _query("category", "Category code", required=True, **{HALL_VALUES: "categories"}),
+                _query(
+                    "date",
+                    "Hall-local day, YYYY-MM-DD (default: the first bookable day)",
+                    format="date",
+                    pattern=DAY_PATTERN,
+                ),
+            ],
+            "responses": _responses("200", "404", "409", "422"),
+        }
+    },
     "/api/halls/{hall}/bookings": {
         "post": {
-            "summary": "Book a slot (staff); answers the booking code. 409 when the hall does not serve "
-            "the category then (closed, or a weekday-only matter at the weekend)",
+            "summary": "Book a slot; answers the booking code. Anonymous with the visitor's phone (one of "
+            "the day's 30-minute slots, within the hall's places and per-phone rules, limited per "
+            "address: 429), or staff (any slot inside a session). 409 when the hall does not serve the "
+            "category then, the slot is full or the phone is over a limit",
+            "security": [{}, {"bearer": []}],
             "parameters": [HALL_PARAM],
             "requestBody": _body("BookingBody"),
-            "responses": _responses("201", "400", "401", "403", "404", "409", "422"),
+            "responses": _responses("201", "400", "401", "403", "404", "409", "422", "429"),
+        }
+    },
+    "/api/halls/{hall}/bookings/{code}": {
+        "delete": {
+            "summary": "Public: cancel a booking with the phone it was made with (404 for an unknown code "
+            "and another phone alike; limited per address: 429)",
+            "security": [],
+            "parameters": [HALL_PARAM, _CODE],
+            "requestBody": _body("CancelBookingBody"),
+            "responses": _responses("200", "400", "404", "409", "422", "429"),
         }
     },
 }

@@ -15,6 +15,12 @@ def _category() -> Any:
     return Field(min_length=1, max_length=32, json_schema_extra=hall_values("categories"))
 
 
+def _phone() -> Any:
+    # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
+    # very pattern it checks.
+    return Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,9 +49,7 @@ class ReprintBody(_Body):
 
 class OnlineIssueBody(_Body):
     category: str = _category()
-    # Checked by `online.normalise_phone` (a worded 422 naming the phone); the document states the
-    # very pattern it checks.
-    phone: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": PHONE_PATTERN.pattern})
+    phone: str = _phone()
     # true or false only (pydantic alone would also take 0, 1, "yes"...), as the document says.
     notify: StrictBool = Field(
         default=False,
@@ -57,3 +61,20 @@ class OnlineIssueBody(_Body):
 class BookingBody(_Body):
     category: str = _category()
     slot: AppointmentSlot
+    phone: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="The visitor's mobile number: required without a staff token (401 otherwise); "
+        "a visitor's booking is one of the day's 30-minute slots, held to the hall's rules",
+        json_schema_extra={"pattern": PHONE_PATTERN.pattern},
+    )
+    notify: StrictBool = Field(
+        default=False,
+        description="With a phone: the visitor agrees to a message when a few are ahead and when called",
+    )
+    language: Language = Field(default="zh-CN", description="The messages' language")
+
+
+class CancelBookingBody(_Body):
+    phone: str = _phone()

@@ -1,5 +1,5 @@
 """The visitor's side: the ticket page a printed QR code opens (/t/{token}) with its live stream,
-taking a number online, and staff creating bookings.
+and taking a number online (bookings: displays.ticketing.booking).
 
 The token is the ticket id: 128 random bits, so holding it is what lets a visitor follow the
 ticket. The stream sends that one ticket's view and nothing of any other ticket.
@@ -20,12 +20,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from displays.ticketing.deps import base_url, client_address
 from displays.ticketing.pages import page
-from displays.ticketing.schemas import BookingBody, OnlineIssueBody
+from displays.ticketing.schemas import OnlineIssueBody
 from displays.ticketing.views import hall_offer, visitor_view
-from queue_server.api.deps import body, principal, service, ticketing
+from queue_server.api.deps import body, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.websockets import first_to_finish, until_hang_up
-from queue_server.auth import STAFF
 from queue_server.service import QueueService, idempotency_key
 
 HEARTBEAT_S: Final = 20.0
@@ -154,19 +153,6 @@ def _online_issued(request: Request, svc: QueueService, hall: str, view: dict[st
     )
 
 
-async def add_booking(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, roles=STAFF)
-    data = await body(request, BookingBody)
-    booking = await ticketing(request).bookings.add(
-        spec, data.category, data.slot.start, data.slot.end, caller.actor, svc.clock.now()
-    )
-    return JSONResponse(booking.public(spec), status_code=201)
-
-
 routes = [
     Route("/t/{token}", ticket_page, methods=["GET"]),
     Route("/t/{token}/qr.svg", ticket_qr, methods=["GET"]),
@@ -174,5 +160,4 @@ routes = [
     Route("/online/halls/{hall}", online_page, methods=["GET"]),
     Route("/api/halls/{hall}/online", online_offer, methods=["GET"]),
     Route("/api/halls/{hall}/online-tickets", online_issue, methods=["POST"]),
-    Route("/api/halls/{hall}/bookings", add_booking, methods=["POST"]),
 ]

@@ -5,7 +5,10 @@
   (default 30);
 - a phone number given with consent for notifications (queue_server/outbound/notifier.py) is
   kept for its ticket's day only: the notifier erases earlier days' numbers as it runs, and
-  this job does too, so that none outlives its day while notifications are off.
+  this job does too, so that none outlives its day while notifications are off;
+- a booking's phone hash (its limits, no-shows and cancelling) goes like an online ticket's,
+  `phone_retention_days` after its slot ended, and a number it kept for notifications once
+  its slot is over.
 
 Every process runs the job (deleting twice deletes nothing more).
 """
@@ -43,6 +46,9 @@ class PhoneRetention:
         for spec in self._halls:
             hashes = await self._store.erase_online_claims(spec.id, now - spec.phone_retention)
             numbers = await self._store.erase_visitor_contacts(spec.id, service_day(now, spec.timezone))
+            # A booking's phone hash goes like an online ticket's, counted from its slot's end;
+            # a number kept for notifications once the slot is over (the ticket has its own).
+            bookings = await self._store.erase_booking_phones(spec.id, now - spec.phone_retention, now)
             if hashes:
                 log.info(
                     "hall %s: erased %d online tickets' phone hashes older than %d days",
@@ -52,7 +58,9 @@ class PhoneRetention:
                 )
             if numbers:
                 log.info("hall %s: erased %d phone numbers of earlier days' tickets", spec.id, numbers)
-            erased[spec.id] = hashes + numbers
+            if bookings:
+                log.info("hall %s: erased %d phone hashes or numbers of past bookings", spec.id, bookings)
+            erased[spec.id] = hashes + numbers + bookings
         return erased
 
     async def run_if_due(self) -> dict[str, int] | None:

@@ -180,6 +180,9 @@ class HeatCell:
 @dataclass(frozen=True)
 class HeatMap:
     cells: tuple[HeatCell, ...]
+    # Open days of each weekday (Monday first) between the first and the last ticket: what
+    # each cell's arrivals_per_day divides by.
+    open_days: tuple[int, ...]
 
     def to_rows(self) -> list[Row]:
         return [
@@ -353,7 +356,7 @@ def heat_map(records: Iterable[VisitRecord], calendar: HallCalendar) -> HeatMap:
             cells.append(
                 HeatCell(wd, hour, n, n / ndays if ndays else 0.0, statistics.fmean(ws) if ws else None)
             )
-    return HeatMap(tuple(cells))
+    return HeatMap(tuple(cells), tuple(days_per_weekday.get(wd, 0) for wd in range(7)))
 
 
 def hall_report(

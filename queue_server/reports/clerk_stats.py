@@ -13,7 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from queue_server.domain.events import EventType
-from queue_server.ratings import Rating
+from queue_server.domain.numbering import service_day
+from queue_server.ratings import Rating, since
+from queue_server.service import QueueService
 from queue_server.storage.base import Store
 
 _COUNTED = (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value)
@@ -73,6 +75,15 @@ def day_start(day: date, timezone: ZoneInfo) -> datetime:
 
 async def steps_since(store: Store, hall: str, start: datetime) -> list[Step]:
     return [_step(e.type.value, e.data) for e in await store.events_since(hall, start, _COUNTED)]
+
+
+async def clerk_day(svc: QueueService, hall: str, clerk: str) -> tuple[datetime, ClerkFigures]:
+    """`clerk`'s figures since the start of the hall's service day, and that start."""
+    spec = svc.hall(hall).state.spec
+    start = day_start(service_day(svc.clock.now(), spec.timezone), spec.timezone)
+    return start, clerk_figures(
+        clerk, await steps_since(svc.store, hall, start), await since(svc.store, hall, start)
+    )
 
 
 def _step(kind: str, data: dict[str, Any]) -> Step:

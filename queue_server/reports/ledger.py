@@ -36,6 +36,7 @@ from typing import Any
 
 from queue_server.domain.model import HallSpec
 from queue_server.planning.model import HallCalendar, Outcome, VisitRecord
+from queue_server.service import QueueService
 from queue_server.storage.base import Store
 
 
@@ -194,3 +195,10 @@ async def read_ledger(
     records.sort(key=lambda r: r.issued_at)
     # The store's schema always has the rating table.
     return LedgerRead(tuple(records), len(ids), events, open_legs, True, skipped)
+
+
+async def hall_ledger(
+    svc: QueueService, spec: HallSpec, start: date, end: date, *, category: str | None = None
+) -> LedgerRead:
+    """`read_ledger` of the service's store: what the pages read (the store is the server's)."""
+    return await read_ledger(svc.store, spec, start, end, category=category)

@@ -10,11 +10,12 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from queue_server.domain.model import HallSpec
 from queue_server.messages import translate
-from queue_server.ratings import is_bad
+from queue_server.ratings import RatingReason, is_bad
+from queue_server.service import QueueService
 from queue_server.storage.base import RatedTicket, Store
 
 LAYOUT = "onewindow.ratings/1"
@@ -39,17 +40,6 @@ FIELDS = (
     "channel",
     "follow_up",
 )
-
-
-class RatingReason(Protocol):
-    """A configured reason of a bad rating ([console] rating_reasons), in both languages."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def name_en(self) -> str: ...
 
 
 def day_range(spec: HallSpec, first: date, last: date) -> tuple[datetime, datetime]:
@@ -95,6 +85,13 @@ async def export_rows(
     start, end = day_range(spec, first, last)
     by_code = {reason.code: reason for reason in reasons}
     return [export_row(rated, spec, by_code) for rated in await store.rated_tickets(spec.id, start, end)]
+
+
+async def hall_export_rows(
+    svc: QueueService, spec: HallSpec, first: date, last: date, reasons: Sequence[RatingReason]
+) -> list[dict[str, Any]]:
+    """`export_rows` of the service's store: what the reports page exports."""
+    return await export_rows(svc.store, spec, first, last, reasons)
 
 
 def export_document(spec: HallSpec, first: date, last: date, rows: list[dict[str, Any]]) -> dict[str, Any]:

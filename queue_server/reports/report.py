@@ -166,21 +166,25 @@ def crowded_periods(
     start: date,
     end: date,
 ) -> Row:
-    """Per weekday and open hour: average tickets per open day, the typical wait and a level
-    (crowded ≥ 80 % of the busiest hour of the week, quiet < 50 %). Aggregates only."""
-    cells = heat_map(records, calendar).cells
+    """Per weekday and open hour: average tickets per open day, the mean wait and a level
+    (crowded ≥ 80 % of the busiest hour of the week, quiet < 50 %); the busiest hour itself and
+    how many open days of each weekday the averages are over. Aggregates only."""
+    heat = heat_map(records, calendar)
     open_hours: dict[int, list[int]] = {}
     for wd in range(7):
         open_set: set[int] = set()
         for a, b in intervals_to_minutes(calendar.weekday_intervals(wd)):
             open_set.update(range(a // 60, (b + 59) // 60))
         open_hours[wd] = sorted(open_set)
-    peak = max((c.arrivals_per_day for c in cells if c.hour in open_hours[c.weekday]), default=0.0)
+    open_cells = [c for c in heat.cells if c.hour in open_hours[c.weekday]]
+    # The first of equals, Monday morning first, so that the answer is the same every time.
+    top = max(open_cells, key=lambda c: c.arrivals_per_day, default=None)
+    peak = top.arrivals_per_day if top is not None else 0.0
     days = []
     for wd in range(7):
         hours: list[Row] = []
-        for c in cells:
-            if c.weekday != wd or c.hour not in open_hours[wd]:
+        for c in open_cells:
+            if c.weekday != wd:
                 continue
             share = c.arrivals_per_day / peak if peak else 0.0
             level = CROWDED if share >= 0.8 else MODERATE if share >= 0.5 else QUIET
@@ -195,6 +199,29 @@ def crowded_periods(
             )
         quiet = [h["label"] for h in sorted(hours, key=lambda h: h["tickets_per_day"])[:2]]
         days.append(
-            {"weekday": wd, "open": bool(hours), "hours": hours, "best_hours": quiet if hours else []}
+            {
+                "weekday": wd,
+                "open": bool(hours),
+                "days": heat.open_days[wd],
+                "hours": hours,
+                "best_hours": quiet if hours else [],
+            }
         )
-    return {"hall": hall_info(spec), "from": start.isoformat(), "to": end.isoformat(), "weekdays": days}
+    busiest = (
+        None
+        if top is None or not peak
+        else {
+            "weekday": top.weekday,
+            "hour": top.hour,
+            "label": f"{top.hour:02d}:00",
+            "tickets_per_day": round(top.arrivals_per_day, 1),
+        }
+    )
+    return {
+        "hall": hall_info(spec),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "weeks": ((end - start).days + 1) // 7,
+        "busiest": busiest,
+        "weekdays": days,
+    }

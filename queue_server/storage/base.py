@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -122,18 +122,40 @@ class Booking:
     slot_end: datetime
     ticket_id: str | None = None
     number: str | None = None
+    # A visitor's booking: the keyed hash of their phone (limits, no-shows, cancelling; erased
+    # after `phone_retention_days`) and, with consent to notifications, the number itself until
+    # the slot ends (docs/PRIVACY.md). Staff bookings have neither.
+    phone_hash: str | None = None
+    notify_phone: str | None = None
+    language: str = "zh-CN"
+    cancelled_at: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        if self.ticket_id is not None:
+            return "checked_in"
+        return "booked" if self.cancelled_at is None else "cancelled"
 
     def public(self, spec: HallSpec) -> dict[str, Any]:
         tz = spec.timezone
+        category = spec.category(self.category)
         return {
             "code": self.code,
             "hall": self.hall,
             "category": self.category,
+            "category_name": None if category is None else category.name,
+            "category_name_en": None if category is None else category.name_en,
             "slot_start": self.slot_start.astimezone(tz).isoformat(),
             "slot_end": self.slot_end.astimezone(tz).isoformat(),
+            "status": self.status,
             "ticket": self.ticket_id,
             "number": self.number,
         }
+
+
+# Called by `Store.book` inside its transaction with the places taken in the booking's slot and
+# the phone's bookings: raises to refuse the booking.
+BookingAdmission = Callable[[int, Sequence[Booking]], None]
 
 
 @dataclass(frozen=True)
@@ -355,8 +377,36 @@ class Store(Protocol):
 
     async def get_booking(self, hall: str, code: str) -> Booking | None: ...
 
+    async def book(
+        self, booking: Booking, created_by: str, now: datetime, since: datetime, admit: BookingAdmission
+    ) -> bool:
+        """Stores a visitor's booking if `admit` lets it, atomically: no other booking of the hall
+        is decided meanwhile, on any process. `admit` gets the places taken in the slot (of its
+        category, not cancelled) and the phone's bookings whose slot ends after `since`, and
+        raises to refuse. False (nothing written) if the code is taken."""
+
+    async def booked_places(
+        self, hall: str, category: str, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
+        """Places taken (bookings not cancelled) per slot start, of slots starting in [start, end)."""
+
+    async def bookings_between(self, hall: str, start: datetime, end: datetime) -> list[Booking]:
+        """The hall's bookings of slots starting in [start, end), by slot and code."""
+
+    async def bookings_of_phone(
+        self, hall: str, phone_hash: str, start: datetime, end: datetime
+    ) -> list[Booking]:
+        """The phone's bookings of slots starting in [start, end), by slot."""
+
+    async def cancel_booking(self, hall: str, code: str, now: datetime) -> bool:
+        """Cancels the booking unless it was checked in or cancelled; False then."""
+
+    async def erase_booking_phones(self, hall: str, hashes_before: datetime, numbers_before: datetime) -> int:
+        """Forgets the phone hashes of bookings whose slot ended before `hashes_before` and the
+        notification numbers of those whose slot ended before `numbers_before`; how many."""
+
     async def use_booking(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
-        """Records the booking's ticket; False if another check-in got there first."""
+        """Records the booking's ticket; False if another check-in (or a cancel) got there first."""
 
     async def online_claims(self, hall: str, day: date, phone_hash: str) -> int:
         """How many online tickets the phone took that service day."""

@@ -28,6 +28,7 @@ from queue_server.storage import migrate
 from queue_server.storage.base import (
     AuditEntry,
     Booking,
+    BookingAdmission,
     Catchup,
     DeliveryAttempt,
     DeviceRecord,
@@ -94,6 +95,8 @@ _WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
 _DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
 # The advisory-lock namespace of delivery leases (the two-key form, apart from the halls' locks).
 _DELIVERY_LOCKS = "onewindow.outbound"
+# The advisory-lock namespace of a hall's visitor bookings (Store.book).
+_BOOKING_LOCKS = "onewindow.booking"
 _PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
 _PENDING = (JobState.QUEUED.value, JobState.SENT.value)
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
@@ -491,29 +494,127 @@ class SqlStore:
             return False
         return True
 
-    async def get_booking(self, hall: str, code: str) -> Booking | None:
+    async def book(
+        self, booking: Booking, created_by: str, now: datetime, since: datetime, admit: BookingAdmission
+    ) -> bool:
+        row = {**booking.__dict__, "created_by": created_by, "created_at": now}
+        try:
+            async with self._begin() as conn:
+                await _lock_bookings(conn, booking.hall)
+                taken = await conn.execute(
+                    select(func.count()).where(
+                        _BOOKINGS.c.hall == booking.hall,
+                        _BOOKINGS.c.category == booking.category,
+                        _BOOKINGS.c.slot_start == booking.slot_start,
+                        _BOOKINGS.c.cancelled_at.is_(None),
+                    )
+                )
+                earlier: list[Booking] = []
+                if booking.phone_hash is not None:
+                    rows = await conn.execute(
+                        select(_BOOKINGS)
+                        .where(
+                            _BOOKINGS.c.hall == booking.hall,
+                            _BOOKINGS.c.phone_hash == booking.phone_hash,
+                            _BOOKINGS.c.slot_end > since,
+                        )
+                        .order_by(_BOOKINGS.c.slot_start)
+                    )
+                    earlier = [_booking(r) for r in rows.mappings()]
+                admit(int(taken.scalar() or 0), earlier)
+                await conn.execute(_BOOKINGS.insert(), [row])
+        except IntegrityError:
+            return False
+        return True
+
+    async def booked_places(
+        self, hall: str, category: str, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
         async with self._connect() as conn:
             rows = await conn.execute(
-                select(_BOOKINGS).where(_BOOKINGS.c.hall == hall, _BOOKINGS.c.code == code)
+                select(_BOOKINGS.c.slot_start, func.count())
+                .where(
+                    _BOOKINGS.c.hall == hall,
+                    _BOOKINGS.c.category == category,
+                    _BOOKINGS.c.slot_start >= start,
+                    _BOOKINGS.c.slot_start < end,
+                    _BOOKINGS.c.cancelled_at.is_(None),
+                )
+                .group_by(_BOOKINGS.c.slot_start)
             )
-            row = rows.mappings().first()
-        if row is None:
-            return None
-        return Booking(
-            row["code"],
-            row["hall"],
-            row["category"],
-            row["slot_start"],
-            row["slot_end"],
-            row["ticket_id"],
-            row["number"],
+            return {slot: int(count) for slot, count in rows}
+
+    async def bookings_between(self, hall: str, start: datetime, end: datetime) -> list[Booking]:
+        return await self._bookings(
+            _BOOKINGS.c.hall == hall, _BOOKINGS.c.slot_start >= start, _BOOKINGS.c.slot_start < end
         )
+
+    async def bookings_of_phone(
+        self, hall: str, phone_hash: str, start: datetime, end: datetime
+    ) -> list[Booking]:
+        return await self._bookings(
+            _BOOKINGS.c.hall == hall,
+            _BOOKINGS.c.phone_hash == phone_hash,
+            _BOOKINGS.c.slot_start >= start,
+            _BOOKINGS.c.slot_start < end,
+        )
+
+    async def _bookings(self, *where: Any) -> list[Booking]:
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(_BOOKINGS).where(*where).order_by(_BOOKINGS.c.slot_start, _BOOKINGS.c.code)
+            )
+            return [_booking(r) for r in rows.mappings()]
+
+    async def get_booking(self, hall: str, code: str) -> Booking | None:
+        found = await self._bookings(_BOOKINGS.c.hall == hall, _BOOKINGS.c.code == code)
+        return found[0] if found else None
+
+    async def cancel_booking(self, hall: str, code: str, now: datetime) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(
+                _BOOKINGS.update()
+                .where(
+                    _BOOKINGS.c.hall == hall,
+                    _BOOKINGS.c.code == code,
+                    _BOOKINGS.c.ticket_id.is_(None),
+                    _BOOKINGS.c.cancelled_at.is_(None),
+                )
+                .values(cancelled_at=now)
+            )
+            return bool(result.rowcount)
+
+    async def erase_booking_phones(self, hall: str, hashes_before: datetime, numbers_before: datetime) -> int:
+        async with self._begin() as conn:
+            hashes = await conn.execute(
+                _BOOKINGS.update()
+                .where(
+                    _BOOKINGS.c.hall == hall,
+                    _BOOKINGS.c.slot_end < hashes_before,
+                    _BOOKINGS.c.phone_hash.is_not(None),
+                )
+                .values(phone_hash=None)
+            )
+            numbers = await conn.execute(
+                _BOOKINGS.update()
+                .where(
+                    _BOOKINGS.c.hall == hall,
+                    _BOOKINGS.c.slot_end < numbers_before,
+                    _BOOKINGS.c.notify_phone.is_not(None),
+                )
+                .values(notify_phone=None)
+            )
+            return int(hashes.rowcount) + int(numbers.rowcount)
 
     async def use_booking(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
         async with self._begin() as conn:
             result = await conn.execute(
                 _BOOKINGS.update()
-                .where(_BOOKINGS.c.code == code, _BOOKINGS.c.ticket_id.is_(None))
+                .where(
+                    _BOOKINGS.c.code == code,
+                    _BOOKINGS.c.ticket_id.is_(None),
+                    _BOOKINGS.c.cancelled_at.is_(None),
+                )
                 .values(ticket_id=ticket_id, number=number, checked_in_at=now)
             )
             return bool(result.rowcount)
@@ -811,6 +912,34 @@ def _print_job(row: Any) -> PrintJob:
         attempts=int(row["attempts"]),
         error=row["error"],
     )
+
+
+def _booking(row: Any) -> Booking:
+    return Booking(
+        code=row["code"],
+        hall=row["hall"],
+        category=row["category"],
+        slot_start=row["slot_start"],
+        slot_end=row["slot_end"],
+        ticket_id=row["ticket_id"],
+        number=row["number"],
+        phone_hash=row["phone_hash"],
+        notify_phone=row["notify_phone"],
+        language=row["language"],
+        cancelled_at=row["cancelled_at"],
+    )
+
+
+async def _lock_bookings(conn: AsyncConnection, hall: str) -> None:
+    """Holds the hall's bookings until the transaction ends: its places and a phone's limits are
+    counted and the booking written by one booking at a time, on every process."""
+    if conn.dialect.name == "postgresql":
+        keys = {"space": _BOOKING_LOCKS, "hall": hall}
+        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:space), hashtext(:hall))"), keys)
+    else:
+        # SQLite's driver begins lazily, at the first write; the counts must be read under the
+        # database's write lock, which BEGIN IMMEDIATE takes (other writers wait for it).
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _webhook(row: Any) -> Webhook:

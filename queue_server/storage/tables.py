@@ -201,7 +201,10 @@ class PrintJobRow(SQLModel, table=True):
 
 class BookingRow(SQLModel, table=True):
     __tablename__ = "booking"
-    __table_args__ = (Index("ix_booking_hall_slot", "hall", "slot_start"),)
+    __table_args__ = (
+        Index("ix_booking_hall_slot", "hall", "slot_start"),
+        Index("ix_booking_phone", "hall", "phone_hash"),
+    )
 
     code: str = Field(primary_key=True, max_length=16)
     hall: str = Field(max_length=32)
@@ -213,6 +216,12 @@ class BookingRow(SQLModel, table=True):
     ticket_id: str | None = Field(default=None, max_length=40)
     number: str | None = Field(default=None, max_length=16)
     checked_in_at: datetime | None = _utc(default=None, nullable=True)
+    # A visitor's booking (docs/PRIVACY.md): the phone's keyed hash, the number itself only with
+    # consent to notifications; both erased by the retention job.
+    phone_hash: str | None = Field(default=None, max_length=64)
+    notify_phone: str | None = Field(default=None, max_length=32)
+    language: str = Field(default="zh-CN", max_length=8)
+    cancelled_at: datetime | None = _utc(default=None, nullable=True)
 
 
 class OnlineClaimRow(SQLModel, table=True):

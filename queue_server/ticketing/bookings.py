@@ -1,20 +1,36 @@
 """Bookings (线上预约): a code a visitor brings to the kiosk and turns into an appointment ticket.
 
-A booking names a category and a slot inside one opening session; checking in is possible from
-`early` before the slot starts until it ends, once. The ticket gets priority "appointment" with
-the slot, so that dispatch serves it first while the slot lasts.
+Staff book any slot inside one opening session (`add`); visitors book a 30-minute slot from
+their phone within the hall's rules (`book`, queue_server.ticketing.booking_rules), see the
+places left (`slots`) and cancel with the phone they booked with (`cancel`). Checking in is
+possible from `early` before the slot starts until `late` after it ends, once, by the code (or
+the QR code carrying it) or by the phone. The ticket gets priority "appointment" with the slot,
+so that dispatch serves it first while the slot lasts.
 """
 
 from __future__ import annotations
 
+import hmac
 import secrets
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.domain.opening import is_weekend, sessions
 from queue_server.storage.base import Booking, Store
+from queue_server.ticketing.booking_rules import (
+    SLOT,
+    BookingRules,
+    admit,
+    bookable_days,
+    day_refusal,
+    day_slots,
+    places,
+)
+from queue_server.ticketing.online import normalise_phone, phone_hash
 
 # Eight digits: typed on the kiosk's keypad; guessing is bounded by the kiosk's rate limit.
 CODE_DIGITS: Final = 8
@@ -38,35 +54,169 @@ def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) ->
         raise Conflict("error.booking_closed", problem="the slot is not inside opening hours")
 
 
-class Bookings:
-    """Making bookings and checking them at the kiosk; the store keeps them."""
+async def add_staff_booking(
+    store: Store, spec: HallSpec, category: str, start: datetime, end: datetime, by: str, now: datetime
+) -> Booking:
+    """A booking by staff (API or CLI): any slot inside a session, not held to the places."""
+    check_slot(spec, category, start, end)
+    while True:
+        booking = Booking(_code(), spec.id, category, start, end)
+        if await store.add_booking(booking, by, now):
+            return booking
+        # the code is taken: draw another
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+
+@dataclass(frozen=True)
+class SlotPlaces:
+    start: datetime
+    places: int
+    left: int  # 0 also once the slot has begun: it can no longer be booked
+
+
+class Bookings:
+    """Making bookings, cancelling them and checking them at the kiosk; the store keeps them."""
+
+    def __init__(
+        self, store: Store, phone_key: bytes, rules: Mapping[str, BookingRules], keep_numbers: bool
+    ) -> None:
+        self._store, self._phone_key, self._rules = store, phone_key, rules
+        # Notifications are on: a number given with consent is kept until the slot ends.
+        self._keep_numbers = keep_numbers
+
+    def rules(self, hall: str) -> BookingRules:
+        return self._rules.get(hall, BookingRules())
 
     async def add(
         self, spec: HallSpec, category: str, start: datetime, end: datetime, by: str, now: datetime
     ) -> Booking:
-        check_slot(spec, category, start, end)
+        return await add_staff_booking(self._store, spec, category, start, end, by, now)
+
+    def days(self, spec: HallSpec, category: str, now: datetime) -> list[tuple[date, bool]]:
+        """The days a visitor may choose from, each with whether `category` can be booked then."""
+        rules = self.rules(spec.id)
+        return [
+            (d, day_refusal(spec, category, d, now, rules) is None) for d in bookable_days(spec, now, rules)
+        ]
+
+    async def slots(self, spec: HallSpec, category: str, day: date, now: datetime) -> list[SlotPlaces]:
+        """The day's slots of `category` with the places left (raises when the day cannot be
+        booked for it)."""
+        rules = self._bookable(spec, category, day, now)
+        starts = day_slots(spec, day)
+        if not starts:
+            return []
+        taken = await self._store.booked_places(spec.id, category, starts[0], starts[-1] + SLOT)
+        total = places(spec, category, rules)
+        return [SlotPlaces(s, total, 0 if s <= now else max(total - taken.get(s, 0), 0)) for s in starts]
+
+    async def book(
+        self,
+        spec: HallSpec,
+        category: str,
+        start: datetime,
+        minutes: int,
+        raw_phone: str,
+        notify: bool,
+        language: str,
+        by: str,
+        now: datetime,
+    ) -> Booking:
+        """A visitor's booking of one of the day's slots, within the hall's rules (`by`: the
+        visitor, or staff booking for them by phone)."""
+        phone = _phone(raw_phone)
+        local = start.astimezone(spec.timezone)
+        rules = self._bookable(spec, category, local.date(), now)
+        if minutes != SLOT.total_seconds() // 60 or local not in day_slots(spec, local.date()):
+            raise Invalid("error.booking_not_a_slot", start=f"{local:%Y-%m-%d %H:%M}", minutes=minutes)
+        if start <= now:
+            raise Conflict("error.booking_started", start=f"{local:%H:%M}")
+        digest = phone_hash(self._phone_key, phone)
+        kept = phone if notify and self._keep_numbers else None
         while True:
-            code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-            booking = Booking(code, spec.id, category, start, end)
-            if await self._store.add_booking(booking, by, now):
+            booking = Booking(
+                _code(), spec.id, category, start, start + SLOT, None, None, digest, kept, language
+            )
+            if await self._store.book(booking, by, now, rules.history(now), admit(spec, booking, rules, now)):
                 return booking
-            # the code is taken: draw another
+
+    async def cancel(self, spec: HallSpec, code: str, raw_phone: str, now: datetime) -> Booking:
+        """Cancels the visitor's booking: only with the phone it was made with (an unknown code
+        and another phone are the same refusal, so that codes cannot be probed)."""
+        booking = await self._store.get_booking(spec.id, code)
+        digest = phone_hash(self._phone_key, _phone(raw_phone))
+        if (
+            booking is None
+            or booking.phone_hash is None
+            or not hmac.compare_digest(booking.phone_hash, digest)
+        ):
+            raise NotFound("error.booking_not_yours", code=code)
+        if booking.status == "cancelled":
+            return booking  # cancelling twice: the same answer
+        if booking.ticket_id is not None:
+            raise Conflict("error.booking_used", code=code, number=booking.number)
+        if booking.slot_end + self.rules(spec.id).late <= now:
+            raise Conflict("error.booking_over", code=code)
+        if not await self._store.cancel_booking(spec.id, code, now):
+            return await self.cancel(spec, code, raw_phone, now)  # checked in meanwhile: say so
+        return Booking(**{**booking.__dict__, "cancelled_at": now})
 
     async def claim(self, spec: HallSpec, code: str, now: datetime, early: timedelta) -> Booking:
         """The booking, checked as usable now (raises otherwise); not yet marked as used."""
         booking = await self._store.get_booking(spec.id, code)
         if booking is None:
             raise NotFound("error.unknown_booking", code=code)
+        return self._usable(spec, booking, now, early)
+
+    async def claim_by_phone(
+        self, spec: HallSpec, raw_phone: str, now: datetime, early: timedelta
+    ) -> Booking:
+        """The phone's booking of today to check in now: the one whose check-in is open, else
+        the next one (raising "too early"), else the reason there is none."""
+        digest = phone_hash(self._phone_key, _phone(raw_phone))
+        day = now.astimezone(spec.timezone).date()
+        midnight = datetime.combine(day, datetime.min.time(), tzinfo=spec.timezone)
+        today = await self._store.bookings_of_phone(spec.id, digest, midnight, midnight + timedelta(days=1))
+        live = [b for b in today if b.status == "booked"]
+        late = self.rules(spec.id).late
+        candidates = [b for b in live if now < b.slot_end + late] or live or today
+        if not candidates:
+            raise NotFound("error.no_booking_today")
+        return self._usable(spec, candidates[0], now, early)
+
+    async def of_day(self, spec: HallSpec, day: date) -> list[Booking]:
+        midnight = datetime.combine(day, datetime.min.time(), tzinfo=spec.timezone)
+        return await self._store.bookings_between(spec.id, midnight, midnight + timedelta(days=1))
+
+    def _bookable(self, spec: HallSpec, category: str, day: date, now: datetime) -> BookingRules:
+        if spec.category(category) is None:
+            raise NotFound("error.unknown_category", hall=spec.id, category=category)
+        rules = self.rules(spec.id)
+        refusal = day_refusal(spec, category, day, now, rules)
+        if refusal is not None:
+            raise refusal
+        return rules
+
+    def _usable(self, spec: HallSpec, booking: Booking, now: datetime, early: timedelta) -> Booking:
+        tz = spec.timezone
+        start, end = booking.slot_start.astimezone(tz), booking.slot_end.astimezone(tz)
+        slot = {"start": f"{start:%m-%d %H:%M}", "end": f"{end:%H:%M}"}
         if booking.ticket_id is not None:
-            raise Conflict("error.booking_used", code=code, number=booking.number)
-        if not booking.slot_start - early <= now < booking.slot_end:
-            raise Conflict(
-                "error.booking_not_now",
-                start=f"{booking.slot_start.astimezone(spec.timezone):%m-%d %H:%M}",
-                end=f"{booking.slot_end.astimezone(spec.timezone):%H:%M}",
-                early=int(early.total_seconds() // 60),
-            )
+            raise Conflict("error.booking_used", code=booking.code, number=booking.number)
+        if booking.cancelled_at is not None:
+            raise Conflict("error.booking_cancelled", code=booking.code)
+        if now < start - early:
+            raise Conflict("error.booking_too_early", **slot, opens=f"{start - early:%H:%M}")
+        if now >= end + self.rules(spec.id).late:
+            raise Conflict("error.booking_missed", **slot)
         return booking
+
+
+def _code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def _phone(raw: str) -> str:
+    phone = normalise_phone(raw)
+    if phone is None:
+        raise Invalid("error.bad_phone")
+    return phone

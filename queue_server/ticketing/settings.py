@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from queue_server.config import ConfigError, Settings
+from queue_server.ticketing.booking_rules import BookingRules, parse_booking_rules
 from ticket_printer.connections import PrinterConfig
 from ticket_printer.layout import TicketLayout
 
@@ -51,8 +52,11 @@ class TicketingSettings:
     reprints_per_ticket: int = 3
     online_daily_limit: int = 3
     online_per_ip_per_hour: int = 30
+    booking_per_ip_per_hour: int = 20  # visitors' bookings and cancellations from one address
     checkin_early_minutes: int = 30
     printers: tuple[PrinterEntry, ...] = field(default=())
+    # Visitors' bookings per hall ([ticketing.booking], queue_server.ticketing.booking_rules).
+    booking: Mapping[str, BookingRules] = field(default_factory=dict)
 
     def printer(self, name: str) -> PrinterEntry | None:
         return next((p for p in self.printers if p.name == name), None)
@@ -70,6 +74,7 @@ _NUMBERS: Final[Mapping[str, type]] = {
     "reprints_per_ticket": int,
     "online_daily_limit": int,
     "online_per_ip_per_hour": int,
+    "booking_per_ip_per_hour": int,
     "checkin_early_minutes": int,
 }
 _TEXTS: Final = ("public_base_url", "footer", "footer_en")
@@ -79,15 +84,21 @@ _PRINTER_KEYS: Final = frozenset({"name", "hall", "kiosks", "paper_mm", "mode", 
 def load_ticketing(settings: Settings) -> TicketingSettings:
     """The section of `settings`; defaults when there is none."""
     section = dict(settings.section(SECTION))
-    return parse_ticketing(section, {h.id for h in settings.halls}, settings.source)
+    retention = {h.id: h.phone_retention.days for h in settings.halls}
+    return parse_ticketing(section, set(retention), settings.source, retention)
 
 
-def parse_ticketing(raw: Any, halls: set[str], source: str = "<memory>") -> TicketingSettings:
+def parse_ticketing(
+    raw: Any, halls: set[str], source: str = "<memory>", retention_days: Mapping[str, int] | None = None
+) -> TicketingSettings:
+    """The section; `retention_days` is each hall's `phone_retention_days` (default 30)."""
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise TicketingConfigError(source, [f"{SECTION}: expected a table"])
     values: dict[str, Any] = {}
-    for key in sorted(set(raw) - set(_NUMBERS) - set(_TEXTS) - {"printers"}):
+    retention = retention_days if retention_days is not None else dict.fromkeys(halls, 30)
+    values["booking"] = parse_booking_rules(raw.get("booking", {}), retention, f"{SECTION}.booking", problems)
+    for key in sorted(set(raw) - set(_NUMBERS) - set(_TEXTS) - {"printers", "booking"}):
         problems.append(f"{SECTION}.{key}: unknown setting")
     for key in _TEXTS:
         if key in raw:

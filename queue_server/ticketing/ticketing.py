@@ -18,7 +18,7 @@ from queue_server.domain.model import APPOINTMENT, NORMAL, HallSpec
 from queue_server.domain.numbering import service_day
 from queue_server.ephemeral import rate_limit, short_locks
 from queue_server.service import QueueService
-from queue_server.storage.base import JobState, OnlineClaim, PrintJob, VisitorContact
+from queue_server.storage.base import Booking, JobState, OnlineClaim, PrintJob, VisitorContact
 from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
 from queue_server.ticketing.online import normalise_phone, phone_hash
@@ -51,7 +51,10 @@ class Ticketing:
         self.dispatcher = PrintDispatcher(
             service.store, service.clock, open_printer_states(redis, service.clock)
         )
-        self.bookings = Bookings(service.store)
+        self.bookings = Bookings(service.store, phone_key, settings.booking, keep_contacts)
+        self.booking_limiter = rate_limit(
+            redis, "booking", settings.booking_per_ip_per_hour, timedelta(hours=1)
+        )
         self.online_limiter = rate_limit(redis, "online", settings.online_per_ip_per_hour, timedelta(hours=1))
         # A kiosk keypad is slow; more tries than this from one kiosk is someone guessing codes.
         self.checkin_limiter = rate_limit(redis, "checkin", 30, timedelta(minutes=10))
@@ -110,12 +113,17 @@ class Ticketing:
             await store.add_visitor_contact(VisitorContact(view["id"], hall, day, phone, language, now))
         return view
 
-    async def check_in(self, hall: str, code: str, actor: str, key: str | None) -> dict[str, Any]:
-        """预约签到: the booking of `code`, in its check-in time, becomes an appointment ticket
-        for its slot, once; the ticket's view."""
+    async def check_in(
+        self, hall: str, code: str | None, raw_phone: str | None, actor: str, key: str | None
+    ) -> dict[str, Any]:
+        """预约签到: the booking of `code` (or of the phone, today's), in its check-in time,
+        becomes an appointment ticket for its slot, once; the ticket's view. A number given
+        with consent to notifications goes with the ticket to the notifier."""
         svc = self.service
         spec = svc.hall(hall).state.spec
         early = timedelta(minutes=self.settings.checkin_early_minutes)
+        if code is None:
+            code = (await self.bookings.claim_by_phone(spec, raw_phone or "", svc.clock.now(), early)).code
         async with self.locks.hold(hall, f"checkin:{code}"):
             booking = await self.bookings.claim(spec, code, svc.clock.now(), early)
             view = await svc.issue_for_visitor(
@@ -127,8 +135,19 @@ class Ticketing:
                 appointment=Appointment(booking.slot_start, booking.slot_end),
                 key=key,
             )
-            await svc.store.use_booking(booking.code, view["id"], view["number"], svc.clock.now())
+            now = svc.clock.now()
+            await svc.store.use_booking(booking.code, view["id"], view["number"], now)
+        if booking.notify_phone is not None and self.keep_contacts:
+            day = service_day(now, spec.timezone)
+            contact = VisitorContact(view["id"], hall, day, booking.notify_phone, booking.language, now)
+            await svc.store.add_visitor_contact(contact)
         return view
+
+    async def cancel_booking(self, hall: str, code: str, raw_phone: str) -> Booking:
+        """A visitor cancels with the phone they booked with; never beside its check-in."""
+        spec = self.service.hall(hall).state.spec
+        async with self.locks.hold(hall, f"checkin:{code}"):
+            return await self.bookings.cancel(spec, code, raw_phone, self.service.clock.now())
 
     async def reprint_printer(
         self, hall: str, view: dict[str, Any], caller: Principal, requested: str | None

@@ -75,12 +75,12 @@ class LiveHall:
 
 
 @contextlib.contextmanager
-def serve(config: Path) -> Iterator[LiveHall]:
+def serve(config: Path, env: dict[str, str] | None = None) -> Iterator[LiveHall]:
     """A real `onewindow serve` process on the config, with its staff and devices."""
     # Seeding runs its own event loop; Playwright's sync API already runs one in this thread.
     with ThreadPoolExecutor(1) as pool:
         tokens = pool.submit(seed_people, load_settings(config), SystemClock()).result()
-    server = ServerProcess(config).start()
+    server = ServerProcess(config, env=env).start()
     hall = LiveHall(server, tokens, {})
     hall.login()
     try:

@@ -10,6 +10,7 @@ from tests.conftest import REPO, Hall
 
 PAGE_SHEETS = [
     "displays/static/screen.css",
+    "displays/static/rate.css",
     "displays/ticketing/static/ticketing.css",
     "clerk_console/static/console.css",
     "clerk_console/reports/static/reports.css",
@@ -24,6 +25,7 @@ def test_every_page_family_loads_the_kit_from_one_place(hall: Hall) -> None:
     pages = [
         f"/display/halls/weiyang?token={hall.tokens['screen']}",
         f"/kiosk/halls/weiyang?token={hall.tokens['kiosk']}",
+        f"/rate/halls/weiyang/windows/1?token={hall.tokens['rater']}",
         "/console",
         "/supervise/halls/weiyang/reports",
     ]

@@ -105,7 +105,7 @@ def test_a_booking_becomes_an_appointment_ticket_in_its_slot(live_hall: LiveHall
     assert booked.status_code == 201, booked.text
     code = booked.json()["code"]
     early = live_hall.post("/kiosk/api/halls/weiyang/check-in", "kiosk", code=code)
-    assert early.status_code == 409 and early.json()["error"]["code"] == "booking_not_now"
+    assert early.status_code == 409 and early.json()["error"]["code"] == "booking_too_early"
     live_hall.clock.advance(timedelta(minutes=40))  # 10:40, inside the 30 minutes before
     checked = live_hall.post("/kiosk/api/halls/weiyang/check-in", "kiosk", code=code)
     assert checked.status_code == 201, checked.text

@@ -1,7 +1,14 @@
 // The rating device (评价器) facing the visitor at one window. After a finish at this window
 // it offers the five levels; a bad rating asks for a reason. Idle again after the rating,
 // after a timeout, or as soon as the window calls the next visitor.
-import { LiveHall, api, clear, config, el, named, onLanguage, showError, t } from "./common.js";
+import { HallStream } from "/kit/stream.js";
+
+const kit = globalThis.kit;
+const config = JSON.parse(document.getElementById("config").textContent);
+// The language the device was last switched to stays (the device is this window's only).
+const LANG_KEY = "onewindow.lang";
+let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
+const t = (key, params) => kit.text(config.strings, key, lang, params);
 
 const THANKS_MS = 5000;
 const screens = ["rate-idle", "rate-ask", "rate-reason", "rate-thanks"];
@@ -10,6 +17,7 @@ let level = null;
 let reason = null;
 let idleTimer = null;
 let sending = false;
+let online = false;
 
 function show(id, idleAfterMs) {
   for (const screen of screens) document.getElementById(screen).hidden = screen !== id;
@@ -29,19 +37,21 @@ function ask(ticket) {
   pending = { number: ticket.number };
   level = null;
   reason = null;
-  document.getElementById("rate-question").textContent = t("rate.ask", { number: ticket.number });
+  render();
   show("rate-ask", config.timeout_s * 1000);
 }
 
 function renderReasons() {
   const box = document.getElementById("reasons");
-  clear(box);
-  for (const r of config.reasons) {
-    box.append(el("button", {
-      type: "button", class: `reason${reason === r.code ? " chosen" : ""}`, "aria-pressed": String(reason === r.code),
-      onclick: () => { reason = reason === r.code ? null : r.code; renderReasons(); },
-    }, named(r)));
-  }
+  box.replaceChildren(...config.reasons.map((r) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = `reason${reason === r.code ? " chosen" : ""}`;
+    button.setAttribute("aria-pressed", String(reason === r.code));
+    button.textContent = r[lang] || r["zh-CN"];
+    button.addEventListener("click", () => { reason = reason === r.code ? null : r.code; renderReasons(); });
+    return button;
+  }));
   updateSubmit();
 }
 
@@ -60,16 +70,16 @@ async function submit() {
     const comment = document.getElementById("comment").value.trim();
     if (comment) body.comment = comment;
   }
+  const path = `/api/halls/${encodeURIComponent(config.hall)}/tickets/${encodeURIComponent(pending.number)}/rating`;
   try {
-    await api("POST", `/api/halls/${encodeURIComponent(config.hall)}/tickets/${encodeURIComponent(pending.number)}/rating`, body, config.token);
+    await kit.request("POST", path, { body, token: config.token, lang, offline: t("offline") });
     document.getElementById("rate-followup").hidden = level > 2;
     show("rate-thanks", THANKS_MS);
-    pending = null;
   } catch (error) {
-    showError(error.message);
+    kit.showError(error.message);
     show("rate-idle");
-    pending = null;
   } finally {
+    pending = null;
     sending = false;
   }
 }
@@ -89,6 +99,12 @@ document.querySelectorAll("button.level").forEach((button) => {
 document.getElementById("reason-back").addEventListener("click", () => show("rate-ask", config.timeout_s * 1000));
 document.getElementById("reason-submit").addEventListener("click", submit);
 document.getElementById("comment").addEventListener("input", updateSubmit);
+document.getElementById("lang").addEventListener("click", () => {
+  lang = lang === "en" ? "zh-CN" : "en";
+  localStorage.setItem(LANG_KEY, lang);
+  render();
+  renderReasons();
+});
 
 function onMessage(msg) {
   if (msg.kind !== "event" || msg.window !== config.window) return;
@@ -98,7 +114,26 @@ function onMessage(msg) {
   if (msg.type === "ticket.rated" && pending && msg.data.ticket?.number === pending.number) idle();
 }
 
-document.getElementById("window-title").textContent = config.window_name || String(config.window);
-onLanguage(() => { if (pending) document.getElementById("rate-question").textContent = t("rate.ask", { number: pending.number }); renderReasons(); });
+function setLive(live) {
+  online = live;
+  document.getElementById("live").dataset.state = live ? "on" : "off";
+  document.getElementById("live-text").textContent = t(live ? "online" : "offline");
+}
+
+function render() {
+  document.documentElement.lang = lang;
+  kit.applyTexts(t);
+  document.getElementById("window-title").textContent = config.window_name[lang] || config.window_name["zh-CN"];
+  if (pending) document.getElementById("rate-question").textContent = t("rate.ask", { number: pending.number });
+  setLive(online);
+}
+
+render();
 idle();
-new LiveHall(config.hall, config.token, onMessage).start();
+// The window's events, from the kit's one stream client (resume, back-off, watchdog).
+new HallStream(config, null, {
+  snapshot: onMessage,
+  event: onMessage,
+  online: setLive,
+  refused: (msg) => { if (msg) kit.showError(msg.message); },
+}).start();
