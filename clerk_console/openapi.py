@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clerk_console.audit import DAY_PATTERN, FILTER_MAX_CHARS
 from clerk_console.schemas import (
     AccountChange,
     NewPassword,
@@ -96,6 +97,29 @@ PATHS: dict[str, Any] = {
         "post": _op("Disable an account: its tokens and open consoles stop at once", ["username"])
     },
     "/api/users/{username}/enable": {"post": _op("Let a disabled account sign in again", ["username"])},
+    "/api/audit": {
+        "get": {
+            **_op("The day's changes to accounts, devices and halls, newest first (managers)", []),
+            "parameters": [
+                {
+                    "name": "day",
+                    "in": "query",
+                    "schema": {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+                    "description": "The hall's local day, 2000-01-01 … 2999-12-31 (default today)",
+                },
+                {
+                    "name": "actor",
+                    "in": "query",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": FILTER_MAX_CHARS},
+                },
+                {
+                    "name": "kind",
+                    "in": "query",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": FILTER_MAX_CHARS},
+                },
+            ],
+        }
+    },
     "/api/users/{username}/password": {
         "post": _op("Set a new password; the account's tokens stop working", ["username"], "NewPassword")
     },

@@ -132,6 +132,20 @@ async def admin_devices(request: Request) -> Response:
     return _render(request, "devices.html", {"page": "devices", "halls": halls})
 
 
+async def admin_audit(request: Request) -> Response:
+    halls = [
+        {
+            "id": h.id,
+            "name": h.name,
+            "name_en": h.name_en,
+            "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in h.categories],
+            "priorities": {p.code: {"zh-CN": p.name, "en": p.name_en} for p in h.priorities},
+        }
+        for h in service(request).settings.halls
+    ]
+    return _render(request, "audit.html", {"page": "audit", "halls": halls})
+
+
 FAVICON = (HERE / "static" / "favicon.svg").read_bytes()
 
 
@@ -149,5 +163,6 @@ routes: list[BaseRoute] = [
     Route("/supervise/halls/{hall}", supervise, methods=["GET"]),
     Route("/admin/users", admin_users, methods=["GET"]),
     Route("/admin/devices", admin_devices, methods=["GET"]),
+    Route("/admin/audit", admin_audit, methods=["GET"]),
     Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
 ]

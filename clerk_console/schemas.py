@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.config import JsonDict
+from pydantic.config import JsonDict, JsonValue
 
 from queue_server.api.schemas import hall_values
-from queue_server.auth import MIN_PASSWORD_CHARS
+from queue_server.auth import MIN_PASSWORD_CHARS, common_passwords
 from queue_server.domain.hall import HallState
 from queue_server.ratings import COMMENT_MAX_CHARS
 
@@ -61,9 +61,12 @@ class NoticeBody(_Body):
 
 
 _Role = Literal["clerk", "supervisor", "admin"]
-# A shorter (or common) password is refused by the policy with a worded message, not by the
-# model; the document states the policy's length.
-PASSWORD_POLICY: Final[JsonDict] = {"minLength": MIN_PASSWORD_CHARS}
+# A short or common password is refused by the policy with a worded message, not by the model;
+# the document states the policy.
+PASSWORD_POLICY: Final[JsonDict] = {
+    "minLength": MIN_PASSWORD_CHARS,
+    "not": {"enum": list[JsonValue](sorted(common_passwords()))},
+}
 
 
 class NewUserBody(_Body):

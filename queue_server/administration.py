@@ -10,6 +10,7 @@ halls are changed by admins only. Every change is written to the audit with who 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from queue_server import accounts
@@ -18,7 +19,13 @@ from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, NotFound
 from queue_server.notices import Notices
-from queue_server.storage.base import DeviceRecord, Store, UserRecord
+from queue_server.storage.base import AuditEntry, DeviceRecord, Store, UserRecord
+
+# The hall ledger's events that are staff changes rather than service (the audit page shows
+# them beside the accounts' and devices'): a hall's settings, a window's categories, a ticket
+# made a priority, a notice to the screens.
+AUDITED_EVENTS = ("hall.configured", "window.services_changed", "ticket.prioritised", "hall.notice")
+NOTICE_SHOWN_CHARS = 80
 
 # Whether a device's name is written in the configuration (a kiosk or printer of [ticketing]
 # printers): renaming it in the store alone would break its printing.
@@ -120,6 +127,47 @@ class Administration:
         if not others:
             raise Conflict("error.last_admin", username=user.username, action=verb)
 
+    # ---- the audit ----------------------------------------------------------------------
+
+    async def audit(
+        self, caller: Principal, day: date | None, actor: str | None, kind: str | None
+    ) -> dict[str, Any]:
+        """The day's changes, newest first: an admin's of every hall and account, a supervisor's
+        of their own hall. `actors` and `kinds` are those of the whole day, to filter by."""
+        _require_manager(caller)
+        home = self.settings.hall(caller.hall or "") or self.settings.halls[0]
+        zone = home.timezone
+        day = day or self.clock.now().astimezone(zone).date()
+        start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        # Oldest first, so that of two changes in the same instant the later stays later.
+        entries = [
+            _audit_view(entry)
+            for entry in reversed(await self.store.audit(start, end))
+            if caller.role is Role.ADMIN or entry.hall == caller.hall
+        ]
+        for spec in self.settings.halls:
+            if caller.in_hall(spec.id):
+                for event in await self.store.events_since(spec.id, start, AUDITED_EVENTS):
+                    if event.at < end and event.actor is not None:
+                        entries.append(
+                            _event_view(event.hall, event.type.value, event.at, event.actor, event.data)
+                        )
+        entries.sort(key=lambda entry: str(entry["at"]))
+        entries.reverse()
+        shown = [
+            e
+            for e in entries
+            if (actor is None or e["actor"] == actor) and (kind is None or e["kind"] == kind)
+        ]
+        return {
+            "day": day.isoformat(),
+            "timezone": zone.key,
+            "entries": shown,
+            "actors": sorted({e["actor"] for e in entries}),
+            "kinds": sorted({e["kind"] for e in entries}),
+        }
+
     # ---- devices ----------------------------------------------------------------------
 
     async def add_device(
@@ -161,6 +209,40 @@ class Administration:
         if self.settings.hall(hall) is None:
             raise NotFound("error.unknown_hall", hall=hall)
         caller.require(hall, roles=MANAGERS)
+
+
+def _audit_view(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "hall": entry.hall,
+        "subject": entry.subject,
+        "data": entry.data,
+    }
+
+
+def _event_view(hall: str, kind: str, at: datetime, actor: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A ledger event as an audit entry: what it changed, named for a person."""
+    window, ticket = data.get("window") or {}, data.get("ticket") or {}
+    subject = {
+        "window.services_changed": str(window.get("number", "")),
+        "ticket.prioritised": str(ticket.get("number", "")),
+        "hall.notice": str(data.get("text", ""))[:NOTICE_SHOWN_CHARS],
+    }.get(kind, hall)
+    details: dict[str, Any] = {}
+    if kind == "window.services_changed":
+        details["categories"] = window.get("categories")
+    elif kind == "ticket.prioritised":
+        details["priority"] = [data.get("previous"), ticket.get("priority")]
+    return {
+        "at": at.isoformat(),
+        "actor": actor,
+        "kind": kind,
+        "hall": hall,
+        "subject": subject,
+        "data": details,
+    }
 
 
 def _require_manager(caller: Principal) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.clerk_console.conftest import LiveHall, open_console, sign_in
 from tests.conftest import PASSWORD
@@ -85,3 +86,39 @@ def test_a_supervisor_sees_only_their_halls_clerks(context: Any, live: LiveHall)
     assert page.locator("#add-user select[name=role] option").evaluate_all("os => os.map(o => o.value)") == [
         "clerk"
     ]
+
+
+def test_the_audit_page_lists_the_changes_with_who_made_them(context: Any, live: LiveHall) -> None:
+    def post(path: str, who: str, **body: Any) -> None:
+        response = httpx.post(f"{live.url}{path}", json=body or None, headers=live.auth(who), timeout=10)
+        assert response.status_code in (200, 201), response.text
+
+    post("/api/users", "admin", username="clerk5", role="clerk", hall="weiyang", password=PASSWORD)
+    post("/api/users/clerk5/disable", "supervisor")
+    page = context.new_page()
+    page.goto(f"{live.url}/admin/audit")
+    sign_in(page, "admin")
+    page.wait_for_selector("#audit-page:not([hidden])")
+    created = page.locator("#audit tr[data-kind='account.created']", has_text="clerk5")
+    assert created.locator(".actor").inner_text() == "管理员 admin"
+    assert created.locator(".kind").inner_text() == "创建账号"
+    assert created.locator(".details").inner_text() == "角色：窗口人员"
+    assert created.locator(".at").inner_text() == "10:00:00"  # the hall's time, the test clock's
+    disabled = page.locator("#audit tr[data-kind='account.disabled']", has_text="clerk5")
+    assert disabled.locator(".actor").inner_text() == "主管 supervisor"
+    # Newest first: the disabling is above the creation.
+    kinds = page.locator("#audit tbody tr").evaluate_all("rows => rows.map(r => r.dataset.kind)")
+    assert kinds.index("account.disabled") < kinds.index("account.created")
+
+    rows = page.locator("#audit tbody tr")
+    page.select_option("#audit-filter select[name=actor]", "supervisor:supervisor")
+    expect(rows).to_have_count(1)  # the supervisor made one change
+    expect(rows.locator(".actor")).to_have_text(["主管 supervisor"])
+    page.select_option("#audit-filter select[name=actor]", "")
+    page.select_option("#audit-filter select[name=kind]", "account.created")
+    expect(rows.locator(".subject")).to_have_text(["clerk5"])
+    page.click("#lang")
+    page.wait_for_selector("#audit tr[data-kind='account.created'] .kind:has-text('Account created')")
+    page.fill("#audit-filter input[name=day]", "2026-11-22")
+    page.dispatch_event("#audit-filter input[name=day]", "change")
+    page.wait_for_selector("#audit-empty:not([hidden])")

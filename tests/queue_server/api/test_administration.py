@@ -7,6 +7,7 @@ import asyncio
 import copy
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +315,68 @@ def test_a_disabled_account_is_refused_at_once_on_every_process(hall: Hall) -> N
                 ws.receive_json()
         assert other.get(CONSOLE, headers=headers).status_code == 401
         assert closed_after < REVOCATION_CHECK_S
+
+
+def test_every_change_is_audited_with_who_and_when_newest_first(hall: Hall) -> None:
+    admin = hall.auth("admin")
+    body = {"username": "clerk9", "role": "clerk", "hall": "weiyang", "password": PASSWORD}
+    hall.client.post("/api/users", json=body, headers=admin)
+    hall.clock.advance(timedelta(minutes=1))
+    hall.client.post("/api/users/clerk9/disable", headers=hall.auth("supervisor"))
+    hall.clock.advance(timedelta(minutes=1))
+    hall.client.patch("/api/users/clerk9", json={"role": "supervisor", "hall": "weiyang"}, headers=admin)
+    hall.clock.advance(timedelta(minutes=1))
+    screen = device_id(hall, "screen-1")
+    hall.client.patch(f"{DEVICES}/{screen}", json={"name": "lobby"}, headers=admin)
+    hall.client.post(f"{DEVICES}/{screen}/token", headers=admin)
+    hall.clock.advance(timedelta(minutes=1))
+    hall.ok(3, "set-services", who="supervisor", categories=["business"])
+    hall.client.post(
+        "/api/halls/weiyang/notices", json={"text": "今日延时服务至 19:00"}, headers=hall.auth("supervisor")
+    )
+
+    r = hall.client.get("/api/audit", headers=admin)
+    assert (
+        r.status_code == 200 and r.json()["day"] == "2026-11-23" and r.json()["timezone"] == "Asia/Shanghai"
+    )
+    entries = r.json()["entries"]
+    assert [(e["kind"], e["actor"], e["subject"]) for e in entries] == [
+        ("hall.notice", "supervisor:supervisor", "今日延时服务至 19:00"),
+        ("window.services_changed", "supervisor:supervisor", "3"),
+        ("device.token_reissued", "admin:admin", "lobby"),
+        ("device.renamed", "admin:admin", "lobby"),
+        ("account.changed", "admin:admin", "clerk9"),
+        ("account.disabled", "supervisor:supervisor", "clerk9"),
+        ("account.created", "admin:admin", "clerk9"),
+    ]
+    assert entries[-1]["at"] == MONDAY_10AM.isoformat()
+    assert entries[1]["data"] == {"categories": ["business"]}
+    assert entries[3]["data"] == {"kind": "screen", "before": "screen-1"}
+    assert entries[4]["data"] == {"role": ["clerk", "supervisor"], "hall": ["weiyang", "weiyang"]}
+
+    by_supervisor = hall.client.get(
+        "/api/audit", params={"actor": "supervisor:supervisor"}, headers=admin
+    ).json()
+    assert [e["kind"] for e in by_supervisor["entries"]] == [
+        "hall.notice",
+        "window.services_changed",
+        "account.disabled",
+    ]
+    assert "admin:admin" in by_supervisor["actors"]  # the filter's choices are the whole day's
+    renames = hall.client.get("/api/audit", params={"kind": "device.renamed"}, headers=admin).json()[
+        "entries"
+    ]
+    assert len(renames) == 1
+    assert hall.client.get("/api/audit", params={"day": "2026-11-22"}, headers=admin).json()["entries"] == []
+    r = hall.client.get("/api/audit", params={"day": "23.11.2026"}, headers=as_(hall, "admin"))
+    assert r.status_code == 422 and "day" in error(r)["message"]
+    assert hall.client.get("/api/audit", headers=hall.auth("clerk1")).status_code == 403
+
+
+def test_a_supervisor_audits_only_their_own_hall(two_halls: Hall) -> None:
+    hall = two_halls
+    hall.client.post("/api/users/beilin-clerk/disable", headers=hall.auth("admin"))
+    hall.client.post("/api/users/clerk1/disable", headers=hall.auth("admin"))
+    seen = hall.client.get("/api/audit", headers=hall.auth("supervisor")).json()["entries"]
+    assert [(e["subject"], e["hall"]) for e in seen] == [("clerk1", "weiyang")]
+    assert len(hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]) == 2
