@@ -122,9 +122,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
 
     retention = PhoneRetention(service.store, settings.halls, clock)
-    # After the service's own listener (which forgets what it read): the screens of this
-    # process whose access was taken away are cut off now, not at their next heartbeat.
+    # After the service's own listener (which forgets what it read): the screens and print
+    # agents of this process whose access was taken away are cut off now, not at their next
+    # heartbeat or connection.
     backends.notices.listen(lambda _: check_every_screen(service.bus))
+    backends.notices.listen(lambda _: print_agent.check_every_agent())
     administration = Administration(
         service.store,
         settings,

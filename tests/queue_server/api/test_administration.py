@@ -380,3 +380,15 @@ def test_a_supervisor_audits_only_their_own_hall(two_halls: Hall) -> None:
     seen = hall.client.get("/api/audit", headers=hall.auth("supervisor")).json()["entries"]
     assert [(e["subject"], e["hall"]) for e in seen] == [("clerk1", "weiyang")]
     assert len(hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]) == 2
+
+
+def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
+    r = hall.client.post(DEVICES, json={"name": "printer-9", "kind": "printer"}, headers=hall.auth("admin"))
+    printer = r.json()
+    with hall.client.websocket_connect(f"/print/agent?token={printer['token']}") as agent:
+        assert agent.receive_json()["type"] == "hello"
+        assert hall.client.delete(f"{DEVICES}/{printer['id']}", headers=hall.auth("admin")).status_code == 204
+        assert agent.receive_json() == {"type": "error", "code": "device_not_registered"}
+        with pytest.raises(WebSocketDisconnect) as closed:
+            agent.receive_json()
+        assert closed.value.code == 4401
