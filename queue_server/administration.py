@@ -88,7 +88,7 @@ class Administration:
     async def set_disabled(self, caller: Principal, name: str, disabled: bool) -> dict[str, Any]:
         user = await self._managed(caller, name)
         if disabled and user.role == Role.ADMIN and not user.disabled:
-            await self._keep_an_admin(user, "disable")
+            await self._keep_an_admin(user)
         changed = await accounts.set_disabled(self.store, self.clock, name, disabled, actor=caller.actor)
         await self.notices.revoked(name)
         return account_view(changed)
@@ -104,7 +104,7 @@ class Administration:
             raise Forbidden("error.forbidden_role", role=caller.label)
         user = await accounts.existing_user(self.store, name)
         if user.role == Role.ADMIN and role is not Role.ADMIN and not user.disabled:
-            await self._keep_an_admin(user, "demote")
+            await self._keep_an_admin(user)
         changed = await accounts.change_role(
             self.store, self.settings, self.clock, name, role, hall, actor=caller.actor
         )
@@ -117,7 +117,7 @@ class Administration:
         _may_manage(caller, Role(user.role), user.hall)
         return user
 
-    async def _keep_an_admin(self, user: UserRecord, verb: str) -> None:
+    async def _keep_an_admin(self, user: UserRecord) -> None:
         """The last enabled admin stays one: nobody could manage the accounts after it."""
         others = [
             u
@@ -125,7 +125,7 @@ class Administration:
             if u.role == Role.ADMIN and not u.disabled and u.username != user.username
         ]
         if not others:
-            raise Conflict("error.last_admin", username=user.username, action=verb)
+            raise Conflict("error.last_admin", username=user.username)
 
     # ---- the audit ----------------------------------------------------------------------
 
