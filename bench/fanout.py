@@ -19,9 +19,11 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2 as httpx
@@ -32,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.call_rate import Floor  # noqa: E402
+from bench.issuers import TICKET  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
 from queue_server.clock import SystemClock  # noqa: E402
@@ -41,7 +44,6 @@ from tests.conftest import PASSWORD, demo_config  # noqa: E402
 from tests.server_process import ServerProcess  # noqa: E402
 
 HALL = "hall000"
-ISSUERS = 0  # clients issuing tickets as fast as they can while the calls are measured (--issuers)
 
 
 def write_config(directory: Path, screens: int) -> Path:
@@ -100,55 +102,88 @@ async def last_arrival(screens: list[websockets.ClientConnection], kind: str) ->
     return max(await asyncio.gather(*(one(ws) for ws in screens)))
 
 
-async def measure(
-    base: str, ws_url: str, pid: int, count: int, calls: int, call: object, kind: str, issue: object = None
-) -> tuple[list[float], float]:
+@dataclass
+class Run:
+    latencies: list[float]  # call → last screen, s
+    kib_per_screen: float
+    issued_per_s: float = 0.0  # by the issuers, while the calls were measured
+
+
+async def measure(ws_url: str, pid: int, count: int, calls: int, call: object, issue: Issue | None) -> Run:
     before = resident_kib(pid)
     screens = await open_screens(ws_url, count)
     await asyncio.sleep(1.0)
-    per_connection = (resident_kib(pid) - before) / count
+    run = Run([], (resident_kib(pid) - before) / count)
     gc.collect()
     gc.freeze()
-    latencies = []
-    stop = asyncio.Event()
-
-    async def issuer() -> None:
-        while not stop.is_set():
-            await issue()  # type: ignore[misc, operator]
-
-    issuers = [asyncio.create_task(issuer()) for _ in range(ISSUERS if issue is not None else 0)]
+    issuers = None if issue is None else issue.start()
+    started_issuing = time.perf_counter()
     try:
         await asyncio.sleep(0.5 if issuers else 0)
         for _ in range(calls):
-            arrived = asyncio.create_task(last_arrival(screens, kind))
+            arrived = asyncio.create_task(last_arrival(screens, "ticket.called"))
             await asyncio.sleep(0.05)
             started = time.perf_counter()
             await call()  # type: ignore[operator]
-            latencies.append((await asyncio.wait_for(arrived, 60)) - started)
+            run.latencies.append((await asyncio.wait_for(arrived, 60)) - started)
             await asyncio.sleep(0.1)
     finally:
-        stop.set()
-        await asyncio.gather(*issuers, return_exceptions=True)
+        if issue is not None and issuers is not None:
+            issued = issue.stop(issuers)
+            run.issued_per_s = issued / (time.perf_counter() - started_issuing)
         gc.unfreeze()
         await asyncio.gather(*(ws.close() for ws in screens), return_exceptions=True)
-    return latencies, per_connection
+    return run
 
 
-async def run_floor(floor: Floor, count: int, calls: int) -> tuple[list[float], float]:
+class Issue:
+    """`bench/issuers.py` issuing tickets to `url` in a process of its own while it runs."""
+
+    def __init__(self, url: str, clients: int, token: str | None = None) -> None:
+        self.url, self.clients, self.token = url, clients, token
+
+    def start(self) -> subprocess.Popen[str]:
+        token = [] if self.token is None else ["--token", self.token]
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(REPO / "bench" / "issuers.py"),
+                self.url,
+                f"--clients={self.clients}",
+                *token,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "ready":
+            process.kill()
+            raise RuntimeError("the issuers did not start")
+        return process
+
+    def stop(self, process: subprocess.Popen[str]) -> int:
+        """How many tickets were issued (refusals would make the figure meaningless)."""
+        output, _ = process.communicate(input="", timeout=60)
+        issued, refused = (int(n) for n in output.split())
+        if refused:
+            raise RuntimeError(f"{refused} of the issuers' tickets were refused")
+        return issued
+
+
+async def run_floor(floor: Floor, count: int, calls: int, issuers: int) -> Run:
     async with httpx.AsyncClient(timeout=60) as client:
         frame = json.dumps({"type": "ticket.called", "seq": 1, "data": {"ticket": {"number": "A001"}}})
 
         async def call() -> None:
             await client.post(f"{floor.url}/broadcast", content=frame)
 
-        async def issue() -> None:
-            await client.post(f"{floor.url}/tickets", json={"category": "social", "channel": "counter"})
-
         ws_url = floor.url.replace("http", "ws", 1) + "/ws"
-        return await measure(floor.url, ws_url, floor.process.pid, count, calls, call, "ticket.called", issue)
+        issue = Issue(f"{floor.url}/tickets", issuers) if issuers else None
+        return await measure(ws_url, floor.process.pid, count, calls, call, issue)
 
 
-async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[list[float], float]:
+async def run_onewindow(server: ServerProcess, count: int, calls: int, issuers: int) -> Run:
     async with httpx.AsyncClient(timeout=60) as client:
         login = await client.post(
             f"{server.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}
@@ -156,21 +191,10 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[
         token = login.json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
         await client.post(f"{server.url}/api/halls/{HALL}/windows/1/open", headers=auth)
+        tickets = f"{server.url}/api/halls/{HALL}/tickets"
         for _ in range(calls):
-            r = await client.post(
-                f"{server.url}/api/halls/{HALL}/tickets",
-                json={"category": "social", "channel": "counter"},
-                headers=auth,
-            )
-            r.raise_for_status()
+            (await client.post(tickets, json=TICKET, headers=auth)).raise_for_status()
         window = f"{server.url}/api/halls/{HALL}/windows/1"
-
-        async def issue() -> None:
-            await client.post(
-                f"{server.url}/api/halls/{HALL}/tickets",
-                json={"category": "social", "channel": "counter"},
-                headers=auth,
-            )
 
         async def call() -> None:
             r = await client.post(f"{window}/call-next", headers=auth)
@@ -178,10 +202,8 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int) -> tuple[
             await client.post(f"{window}/no-show", headers=auth)
 
         ws_url = server.url.replace("http", "ws", 1) + f"/ws/halls/{HALL}?token={token}"
-        assert server.process is not None
-        return await measure(
-            server.url, ws_url, server.process.pid, count, calls, call, "ticket.called", issue
-        )
+        issue = Issue(tickets, issuers, token) if issuers else None
+        return await measure(ws_url, server.pid, count, calls, call, issue)
 
 
 def p(values: list[float], q: int) -> float:
@@ -195,26 +217,37 @@ def main() -> None:
     parser.add_argument("--screens", type=int, nargs="+", default=[1000])
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--issuers", type=int, default=0, help="clients issuing tickets meanwhile (goal 3)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each, OneWindow then the floor")
     args = parser.parse_args()
-    global ISSUERS
-    ISSUERS = args.issuers
-    load = os.getloadavg()[0]
     for count in args.screens:
-        with tempfile.TemporaryDirectory() as tmp:
-            server = ServerProcess(write_config(Path(tmp), count)).start(timeout=120)
-            floor = Floor()
-            try:
-                ow, ow_mem = asyncio.run(run_onewindow(server, count, args.calls))
-                fl, fl_mem = asyncio.run(run_floor(floor, count, args.calls))
-            finally:
-                floor.stop()
-                server.stop()
-        print(
-            f"| {time.strftime('%Y-%m-%d')} | {count} | {p(ow, 50):.0f} / {p(ow, 99):.0f} | "
-            f"{p(fl, 50):.0f} / {p(fl, 99):.0f} | {p(ow, 99) / p(fl, 99):.2f}× | "
-            f"{ow_mem:.1f} | {fl_mem:.1f} | {ow_mem / fl_mem:.2f}× | {load:.1f} |",
-            flush=True,
-        )
+        for _ in range(args.rounds):
+            load = os.getloadavg()[0]
+            with tempfile.TemporaryDirectory() as tmp:
+                server = ServerProcess(write_config(Path(tmp), count)).start(timeout=120)
+                floor = Floor()
+                try:
+                    ow = asyncio.run(run_onewindow(server, count, args.calls, args.issuers))
+                    fl = asyncio.run(run_floor(floor, count, args.calls, args.issuers))
+                finally:
+                    floor.stop()
+                    server.stop()
+            ratios = " / ".join(f"{p(ow.latencies, q) / p(fl.latencies, q):.2f}×" for q in (50, 99))
+            if args.issuers:
+                # goal 3: one screen, call → screen while the issuers issue
+                print(
+                    f"| {time.strftime('%Y-%m-%d %H:%M')} | {args.issuers} | {p(ow.latencies, 50):.1f} / "
+                    f"{p(ow.latencies, 99):.1f} | {p(fl.latencies, 50):.1f} / {p(fl.latencies, 99):.1f} | "
+                    f"{ratios} | {ow.issued_per_s:.0f} ({fl.issued_per_s:.0f}) | {load:.1f} |",
+                    flush=True,
+                )
+            else:
+                print(
+                    f"| {time.strftime('%Y-%m-%d %H:%M')} | {count} | {p(ow.latencies, 50):.0f} / "
+                    f"{p(ow.latencies, 99):.0f} | {p(fl.latencies, 50):.0f} / {p(fl.latencies, 99):.0f} | "
+                    f"{ratios} | {ow.kib_per_screen:.1f} ({fl.kib_per_screen:.1f}) | "
+                    f"{ow.kib_per_screen / fl.kib_per_screen:.2f}× | {load:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -146,6 +146,16 @@ async def admin_audit(request: Request) -> Response:
     return _render(request, "audit.html", {"page": "audit", "halls": halls})
 
 
+async def hall_settings(request: Request) -> Response:
+    """A hall's settings, changed live (its admin or supervisor; the API checks who)."""
+    try:
+        spec = _spec(request)
+    except _PageError as error:
+        return _error(request, error)
+    config = {"page": "hall_settings", "hall": spec.id, "hall_name": spec.name, "hall_name_en": spec.name_en}
+    return _render(request, "hall_settings.html", config)
+
+
 FAVICON = (HERE / "static" / "favicon.svg").read_bytes()
 
 
@@ -164,5 +174,6 @@ routes: list[BaseRoute] = [
     Route("/admin/users", admin_users, methods=["GET"]),
     Route("/admin/devices", admin_devices, methods=["GET"]),
     Route("/admin/audit", admin_audit, methods=["GET"]),
+    Route("/console/admin/halls/{hall}", hall_settings, methods=["GET"]),
     Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
 ]

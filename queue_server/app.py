@@ -28,7 +28,17 @@ from displays.rating import RatingDevice
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
 from queue_server.administration import Administration
-from queue_server.api import accounts, devices, halls, openapi, print_agent, stream, tickets, windows
+from queue_server.api import (
+    accounts,
+    devices,
+    hall_settings,
+    halls,
+    openapi,
+    print_agent,
+    stream,
+    tickets,
+    windows,
+)
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.fanout import check_every_screen
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
@@ -55,6 +65,7 @@ log = logging.getLogger(__name__)
 
 # Each package's part of /api/openapi.json, besides the queue server's own.
 API_DOCS = (
+    hall_settings.DOC,
     displays.ticketing.openapi.DOC,
     displays.crowded.DOC,
     clerk_console.reports.openapi.DOC,
@@ -185,6 +196,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *accounts.routes,
         *halls.routes,
         *devices.routes,
+        *hall_settings.routes,
         *tickets.routes,
         *windows.routes,
         *stream.routes,

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import uvicorn
 
-from queue_server import demo
+from queue_server import config_transfer, demo
 from queue_server.accounts import AccountError, add_device, add_user, remove_device, set_disabled
 from queue_server.app import create_app, package_settings
 from queue_server.auth import DeviceKind, Role
@@ -80,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
     commands.add_parser("check-config", help="validate the config file and say what is wrong")
+    config = commands.add_parser("config", help="the halls' live settings as config.toml, and back")
+    config_actions = config.add_subparsers(dest="action", required=True)
+    config_export = config_actions.add_parser(
+        "export", help="the config with every hall's settings as they are live (to stdout or -o FILE)"
+    )
+    config_export.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    config_actions.add_parser(
+        "import", help="apply FILE's hall settings live, as the admin page would (refused with the reason)"
+    ).add_argument("file")
 
     user = commands.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True)
     user_add = user.add_parser("add", help="add or reset an account (password from stdin or prompt)")
@@ -133,6 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check-config":
             return _check_config(settings)
+        if args.command == "config":
+            return (
+                _export_config(settings, args.output)
+                if args.action == "export"
+                else _import_config(settings, Path(args.file))
+            )
         if args.command == "serve":
             if location.built_in:
                 print(
@@ -249,6 +264,55 @@ def _add_booking(settings: Settings, args: argparse.Namespace) -> int:
         print(f"onewindow booking: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
         return 2
     print(booking.code)
+    return 0
+
+
+def _export_config(settings: Settings, output: str | None) -> int:
+    clock = clock_from_environment()
+    halls = _with_store(settings, lambda store: config_transfer.live_halls(store, settings, clock))
+    text = config_transfer.export_text(settings, halls, clock.now())
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"the live settings of {', '.join(h.id for h in halls)} -> {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import_config(settings: Settings, source: Path) -> int:
+    try:
+        incoming = load_settings(source)
+    except ConfigError as exc:
+        print(f"onewindow config import: {exc.source} is not valid; nothing was changed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    try:
+        # On SQLite a running server never reads what another process wrote: it must be stopped.
+        lock = StoreLock(settings.server.store, exclusive=True)
+    except StoreInUse as exc:
+        print(
+            f"onewindow config import: a server is running on the store {exc}; stop it first, or "
+            "change the settings on its admin page (PUT /api/halls/{hall}/settings). Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    actor = f"cli:{getpass.getuser()}"
+    try:
+        imported = _with_store(
+            settings,
+            lambda store: config_transfer.import_halls(
+                store, settings, incoming, clock_from_environment(), actor
+            ),
+        )
+    except config_transfer.ImportRefused as exc:
+        print(f"onewindow config import: {exc}. Nothing was changed.", file=sys.stderr)
+        return 1
+    finally:
+        lock.release()
+    for hall in imported:
+        said = "unchanged" if hall.seq is None else f"settings applied (ledger seq {hall.seq})"
+        print(f"hall {hall.hall}: {said}")
     return 0
 
 

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Final
 
-from queue_server.domain.model import (
-    Category,
-    HallPolicy,
-    HallSpec,
-    OpeningHours,
-    PriorityClass,
-    WindowSpec,
-)
-
-_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_RESERVED_PRIORITIES = {"normal", "green", "appointment"}
-_T = TypeVar("_T")
+from queue_server.domain.hall_document import Reader, parse_hall
+from queue_server.domain.model import HallSpec
 
 
 class ConfigError(Exception):
@@ -102,67 +89,6 @@ class Settings:
         return next((h for h in self.halls if h.id == hall_id), None)
 
 
-class _Reader:
-    """Pulls typed values out of nested TOML tables, collecting problems instead of stopping."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def get(self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...) -> Any:
-        if key not in table:
-            if default is ...:
-                self.problems.append(f"{path}.{key}: missing")
-            return None if default is ... else default
-        value = table[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if not ok:
-            self.problems.append(f"{path}.{key}: expected {kind.__name__}, got {value!r}")
-            return None if default is ... else default
-        return value
-
-    def positive(self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1) -> int:
-        value: int = self.get(table, path, key, int, default)
-        if value < minimum:
-            self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
-            return default
-        return value
-
-    def dates(self, value: Any, path: str) -> frozenset[date]:
-        """A list of dates: TOML dates or "YYYY-MM-DD" strings."""
-        if not isinstance(value, list):
-            self.problems.append(f'{path}: expected a list of dates like ["2026-10-01"]')
-            return frozenset()
-        out: set[date] = set()
-        for i, item in enumerate(value):
-            if isinstance(item, date) and not isinstance(item, datetime):
-                out.add(item)
-                continue
-            try:
-                out.add(date.fromisoformat(item))
-            except (TypeError, ValueError):
-                self.problems.append(f"{path}[{i}]: {item!r} is not a date (YYYY-MM-DD)")
-        return frozenset(out)
-
-    def sessions(self, value: Any, path: str) -> tuple[tuple[time, time], ...]:
-        if not isinstance(value, list):
-            self.problems.append(f'{path}: expected a list of ["HH:MM", "HH:MM"] pairs')
-            return ()
-        result: list[tuple[time, time]] = []
-        for i, pair in enumerate(value):
-            where = f"{path}[{i}]"
-            try:
-                start, end = (time.fromisoformat(p) for p in pair)
-            except (TypeError, ValueError):
-                self.problems.append(f'{where}: expected ["HH:MM", "HH:MM"], got {pair!r}')
-                continue
-            if end <= start:
-                self.problems.append(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
-            elif result and start < result[-1][1]:
-                self.problems.append(f"{where}: overlaps the session before it")
-            result.append((start, end))
-        return tuple(result)
-
-
 # The demo hall, shipped inside the package so that an installed wheel has a hall to run.
 # The tables the server's reader keeps for the packages that type them.
 PACKAGE_SECTIONS: Final = ("ticketing", "outbound", "displays", "console")
@@ -223,7 +149,7 @@ def load_settings(path: str | os.PathLike[str] | ConfigLocation, base_dir: Path 
 def parse_settings(
     raw: dict[str, Any], *, source: str = "<memory>", base_dir: Path | None = None
 ) -> Settings:
-    reader = _Reader()
+    reader = Reader()
     base_dir = base_dir or Path.cwd()
     server = _parse_server(reader, raw.get("server", {}), base_dir)
     halls_raw = raw.get("halls")
@@ -232,7 +158,7 @@ def parse_settings(
         reader.problems.append("halls: at least one [[halls]] table is required")
     else:
         for i, hall_raw in enumerate(halls_raw):
-            hall = _parse_hall(reader, hall_raw, f"halls[{i}]")
+            hall = parse_hall(reader, hall_raw, f"halls[{i}]")
             if hall is not None:
                 halls.append(hall)
         ids = [h.id for h in halls]
@@ -260,7 +186,7 @@ def parse_settings(
     )
 
 
-def _parse_logging(reader: _Reader, raw: dict[str, Any]) -> LoggingSettings:
+def _parse_logging(reader: Reader, raw: dict[str, Any]) -> LoggingSettings:
     defaults = LoggingSettings()
     level = reader.get(raw, "logging", "level", str, defaults.level).lower()
     if level not in LOG_LEVELS:
@@ -275,7 +201,7 @@ def _parse_logging(reader: _Reader, raw: dict[str, Any]) -> LoggingSettings:
     )
 
 
-def _parse_metrics(reader: _Reader, raw: dict[str, Any]) -> MetricsSettings:
+def _parse_metrics(reader: Reader, raw: dict[str, Any]) -> MetricsSettings:
     defaults = MetricsSettings()
     allow = reader.get(raw, "metrics", "allow", list, list(defaults.allow))
     for item in allow:
@@ -289,7 +215,7 @@ def _parse_metrics(reader: _Reader, raw: dict[str, Any]) -> MetricsSettings:
     return MetricsSettings(allow=tuple(str(item) for item in allow), token=token)
 
 
-def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
+def _parse_server(reader: Reader, raw: dict[str, Any], base_dir: Path) -> ServerSettings:
     defaults = ServerSettings()
     store = os.environ.get("ONEWINDOW_STORE") or reader.get(raw, "server", "store", str, defaults.store)
     bus = os.environ.get("ONEWINDOW_BUS") or reader.get(raw, "server", "bus", str, defaults.bus)
@@ -325,7 +251,7 @@ def _parse_server(reader: _Reader, raw: dict[str, Any], base_dir: Path) -> Serve
 
 
 def _addresses(
-    reader: _Reader, table: dict[str, Any], path: str, key: str, default: tuple[str, ...]
+    reader: Reader, table: dict[str, Any], path: str, key: str, default: tuple[str, ...]
 ) -> tuple[str, ...]:
     value = reader.get(table, path, key, list, list(default))
     if not all(isinstance(item, str) for item in value):
@@ -337,158 +263,3 @@ def _addresses(
         except ValueError:
             reader.problems.append(f"{path}.{key}: {item!r} is not an IP address")
     return tuple(value)
-
-
-def _parse_hall(reader: _Reader, raw: Any, path: str) -> HallSpec | None:
-    if not isinstance(raw, dict):
-        reader.problems.append(f"{path}: expected a table")
-        return None
-    hall_id = reader.get(raw, path, "id", str)
-    if hall_id is not None and not _CODE.match(hall_id):
-        reader.problems.append(f"{path}.id: {hall_id!r} must be lower-case letters, digits, - or _")
-    tz_name = reader.get(raw, path, "timezone", str, "Asia/Shanghai")
-    try:
-        timezone = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        reader.problems.append(f"{path}.timezone: unknown time zone {tz_name!r}")
-        timezone = ZoneInfo("Asia/Shanghai")
-    categories = _parse_all(reader, raw, path, "categories", _parse_category)
-    _unique(reader, path, "categories", "code", [c.code for c in categories])
-    _unique(reader, path, "categories", "prefix", [c.prefix for c in categories])
-    codes = {c.code for c in categories}
-    windows = _parse_all(
-        reader, raw, path, "windows", lambda r, item, where: _parse_window(r, item, where, codes)
-    )
-    _unique(reader, path, "windows", "number", [w.number for w in windows])
-    priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
-    hours_raw = reader.get(raw, path, "hours", dict, {})
-    hours = OpeningHours(
-        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
-        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
-    )
-    policy = HallPolicy(
-        max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
-        no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
-        no_show_requeue_behind=reader.positive(raw, path, "no_show_requeue_behind", 3, 0),
-        priority_ratio=reader.positive(raw, path, "priority_ratio", 2),
-        aging=timedelta(minutes=reader.positive(raw, path, "aging_minutes", 45)),
-        number_width=reader.positive(raw, path, "number_width", 3),
-        default_handling=timedelta(minutes=reader.positive(raw, path, "default_handling_minutes", 5)),
-    )
-    if hall_id is None:
-        return None
-    return HallSpec(
-        id=hall_id,
-        name=reader.get(raw, path, "name", str, hall_id),
-        name_en=reader.get(raw, path, "name_en", str, hall_id),
-        timezone=timezone,
-        categories=categories,
-        windows=windows,
-        priorities=priorities,
-        hours=hours,
-        policy=policy,
-        notice=reader.get(raw, path, "notice", str, ""),
-        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
-        # At least a day: the phone's daily limit counts the day's claims.
-        phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
-    )
-
-
-def _parse_all(
-    reader: _Reader,
-    raw: dict[str, Any],
-    path: str,
-    key: str,
-    parse: Callable[[_Reader, Any, str], _T | None],
-    required: bool = True,
-) -> tuple[_T, ...]:
-    parsed = (
-        parse(reader, item, f"{path}.{key}[{i}]")
-        for i, item in enumerate(_list(reader, raw, path, key, required))
-    )
-    return tuple(item for item in parsed if item is not None)
-
-
-def _list(reader: _Reader, raw: dict[str, Any], path: str, key: str, required: bool = True) -> list[Any]:
-    value = raw.get(key)
-    if value is None and not required:
-        return []
-    if not isinstance(value, list) or (required and not value):
-        reader.problems.append(f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required")
-        return []
-    return value
-
-
-def _unique(reader: _Reader, path: str, table: str, key: str, values: list[Any]) -> None:
-    for dup in sorted({v for v in values if values.count(v) > 1}, key=str):
-        reader.problems.append(f"{path}.{table}: {key} {dup!r} is used twice")
-
-
-def _parse_category(reader: _Reader, raw: Any, path: str) -> Category | None:
-    if not isinstance(raw, dict):
-        reader.problems.append(f"{path}: expected a table")
-        return None
-    code = reader.get(raw, path, "code", str)
-    prefix = reader.get(raw, path, "prefix", str)
-    if code is not None and not _CODE.match(code):
-        reader.problems.append(f"{path}.code: {code!r} must be lower-case letters, digits, - or _")
-    if prefix is not None and not re.fullmatch(r"[A-Z]", prefix):
-        reader.problems.append(f"{path}.prefix: must be one capital letter A-Z, got {prefix!r}")
-    name = reader.get(raw, path, "name", str)
-    if code is None or prefix is None or name is None:
-        return None
-    return Category(
-        code=code,
-        prefix=prefix,
-        name=name,
-        name_en=reader.get(raw, path, "name_en", str, name),
-        weekend=reader.get(raw, path, "weekend", bool, True),
-        time_limit_minutes=reader.positive(raw, path, "time_limit_minutes", 30),
-    )
-
-
-def _parse_window(reader: _Reader, raw: Any, path: str, codes: set[str]) -> WindowSpec | None:
-    if not isinstance(raw, dict):
-        reader.problems.append(f"{path}: expected a table")
-        return None
-    number = reader.get(raw, path, "number", int)
-    if number is None:
-        return None
-    if number < 1:
-        reader.problems.append(f"{path}.number: must be at least 1, got {number}")
-    categories = reader.get(raw, path, "categories", list, None)
-    if categories is not None:
-        if not categories:
-            reader.problems.append(
-                f"{path}.categories: leave it out for a comprehensive window, or list at least one"
-            )
-        for code in categories:
-            if code not in codes:
-                reader.problems.append(f"{path}.categories: unknown category {code!r}")
-    green_channel = reader.get(raw, path, "green_channel", bool, False)
-    serves_others = reader.get(raw, path, "green_channel_serves_others", bool, False)
-    if serves_others and not green_channel:
-        reader.problems.append(
-            f"{path}.green_channel_serves_others: only for a window with green_channel = true"
-        )
-    return WindowSpec(
-        number=number,
-        name=reader.get(raw, path, "name", str, f"{number}号窗口"),
-        name_en=reader.get(raw, path, "name_en", str, f"Window {number}"),
-        categories=None if categories is None else frozenset(categories),
-        green_channel=green_channel,
-        green_channel_serves_others=serves_others,
-    )
-
-
-def _parse_priority(reader: _Reader, raw: Any, path: str) -> PriorityClass | None:
-    if not isinstance(raw, dict):
-        reader.problems.append(f"{path}: expected a table")
-        return None
-    code = reader.get(raw, path, "code", str)
-    if code is None:
-        return None
-    if code in _RESERVED_PRIORITIES:
-        reader.problems.append(f"{path}.code: {code!r} is built in and cannot be redefined")
-    name = reader.get(raw, path, "name", str, code)
-    return PriorityClass(code=code, name=name, name_en=reader.get(raw, path, "name_en", str, name))

@@ -163,6 +163,7 @@ def page_urls(base: str, spec: HallSpec, tokens: dict[str, str]) -> list[tuple[s
         ),
         ("kiosk", f"{base}/kiosk/halls/{hall}?token={kiosk}"),
         ("online ticket (phone)", f"{base}/online/halls/{hall}"),
+        ("booking (phone)", f"{base}/book/halls/{hall}"),
         ("crowded periods (phone)", f"{base}/crowded/halls/{hall}"),
         ("clerk console (clerk1-3)", f"{base}/console"),
         (f"rating device, window {window}", f"{base}/rate/halls/{hall}/windows/{window}?token={rating}"),

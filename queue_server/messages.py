@@ -350,6 +350,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "公告最多 {limit} 个字",
         "en": "A notice may have at most {limit} characters",
     },
+    # A live change of a hall's settings (HallState.configure), refused naming what is in the way.
+    "error.settings_invalid": {
+        "zh-CN": "大厅设置有误：{problems}",
+        "en": "The hall's settings are not valid: {problems}",
+    },
+    "error.settings_other_hall": {
+        "zh-CN": "这些设置属于大厅 {other}，不是 {hall}",
+        "en": "These settings are hall {other}'s, not {hall}'s",
+    },
+    "error.settings_category_in_use": {
+        "zh-CN": "业务类别「{category}」还有 {count} 张未办完的号（{numbers}）："
+        "请先把这些号转到其他类别，再删除它",
+        "en": "Category {category_en} still has {count} open tickets ({numbers}): transfer them "
+        "to another category first, then remove it",
+    },
+    "error.settings_prefix_in_use": {
+        "zh-CN": "字母 {prefix} 今天已用于其他类别的号（如 {number}），不能改给「{category}」："
+        "否则会出现重号。请明天再改，或换一个字母",
+        "en": "Letter {prefix} is already on today's tickets of another category (e.g. {number}); "
+        "giving it to {category_en} would repeat numbers. Change it tomorrow or pick another letter",
+    },
+    "error.settings_window_in_use": {
+        "zh-CN": "{window} 号窗口正在使用（{state}，{clerk}）：请先关闭窗口，再删除它",
+        "en": "Window {window} is in use ({state}, {clerk}): close it first, then remove it",
+    },
+    "error.settings_window_has_tickets": {
+        "zh-CN": "{window} 号窗口还有 {count} 张挂起或转给它的号（{numbers}）：请先处理这些号，再删除窗口",
+        "en": "Window {window} still has {count} held or transferred tickets ({numbers}): deal "
+        "with them first, then remove the window",
+    },
+    "error.settings_priority_in_use": {
+        "zh-CN": "优先类别「{priority}」还有 {count} 位在等候（{numbers}）：请等他们办完后再删除",
+        "en": "Priority class {priority_en} still has {count} visitors waiting ({numbers}): "
+        "remove it once they are served",
+    },
+    "error.settings_timezone_in_use": {
+        "zh-CN": "还有 {count} 张未办完的号（{numbers}）时不能更改时区（现为 {timezone}）：请在闭厅后更改",
+        "en": "The time zone ({timezone}) cannot change while {count} tickets are open "
+        "({numbers}): change it after closing",
+    },
+    "error.settings_hours_strand": {
+        "zh-CN": "新的营业时间今天 {closing} 就已结束，但还有 {count} 位在等候（原营业至 {until}）："
+        "请在他们办完后再改，或只从明天起改（特殊日期）",
+        "en": "The new hours end today's service at {closing}, but {count} visitors are waiting "
+        "(the hours were until {until}): change them once they are served, or from tomorrow on "
+        "(a special day)",
+    },
     "error.forbidden_clerk_stats": {
         "zh-CN": "窗口人员只能查看自己的统计",
         "en": "A clerk may only see their own figures",

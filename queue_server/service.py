@@ -31,6 +31,7 @@ from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.hall import Appointment, HallState, Outcome
+from queue_server.domain.hall_document import InvalidHallDocument, hall_document, read_hall
 from queue_server.domain.model import (
     APPOINTMENT,
     GREEN_CHANNEL,
@@ -73,7 +74,8 @@ class WindowCommand:
 
 class QueueService:
     def __init__(self, settings: Settings, backends: Backends, clock: Clock) -> None:
-        self.settings, self.backends, self.clock = settings, backends, clock
+        self._settings, self.backends, self.clock = settings, backends, clock
+        self._live: tuple[tuple[int, ...], Settings] = ((), settings)
         self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
         self._signer: TokenSigner | None = None
@@ -88,13 +90,25 @@ class QueueService:
         # First of the listeners: what the others re-check is then read from the store again.
         backends.notices.listen(self._revoked)
 
+    @property
+    def settings(self) -> Settings:
+        """The settings read at start, with every hall's as it is now: a hall's settings change
+        live (`configure_hall`), and whoever reads them here reads the current ones."""
+        if not self.halls:
+            return self._settings  # not started: config.toml's
+        specs = self.specs()
+        key = tuple(id(spec) for spec in specs)
+        if key != self._live[0]:
+            self._live = (key, replace(self._settings, halls=specs))
+        return self._live[1]
+
     # ---- life cycle -----------------------------------------------------------------
 
     async def start(self) -> None:
         await self.backends.start()
         key = await self.store.secret("token_key", secrets.token_hex(32))
         self._signer = TokenSigner(bytes.fromhex(key))
-        for spec in self.settings.halls:
+        for spec in self._settings.halls:
             hall_log = self.backends.hall_log(spec)
             self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
         self._ticker = asyncio.create_task(self._roll_over_days(), name="day-rollover")
@@ -223,6 +237,34 @@ class QueueService:
 
     async def snapshot(self, hall_id: str) -> dict[str, Any]:
         return await self.hall(hall_id).snapshot()
+
+    def spec(self, hall_id: str) -> HallSpec:
+        """The hall's settings as this process has them now (changed live by `configure_hall`)."""
+        return self.hall(hall_id).state.spec
+
+    def specs(self) -> tuple[HallSpec, ...]:
+        return tuple(runtime.state.spec for runtime in self.halls.values())
+
+    async def hall_settings(self, hall_id: str, principal: Principal) -> dict[str, Any]:
+        """The hall's settings as a document (config.toml's [[halls]] table), with the seq."""
+        principal.require(hall_id, roles=MANAGERS)
+        state = await self.hall(hall_id).current()
+        return {"settings": hall_document(state.spec), "seq": state.seq}
+
+    async def configure_hall(
+        self, hall_id: str, document: dict[str, Any], principal: Principal
+    ) -> dict[str, Any]:
+        """New settings for the hall, live on every process from its next step; Conflict naming
+        what is in the way. The `hall.configured` event records who changed what, and when."""
+        principal.require(hall_id, roles=MANAGERS)
+        runtime = self.hall(hall_id)
+        try:
+            spec = read_hall({**document, "id": hall_id}, "settings")
+        except InvalidHallDocument as exc:
+            raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
+        outcome = await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
+        seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
+        return {"settings": hall_document(spec), "seq": seq}
 
     async def devices(self, hall_id: str) -> list[dict[str, Any]]:
         """Every registered device of the hall, with whether it is connected and last seen."""

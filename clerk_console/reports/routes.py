@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
-from displays.kit.messages import MESSAGES
+from displays.kit.messages import page_strings
 from queue_server.api.deps import principal, service
 from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS
@@ -191,12 +191,11 @@ async def plan_job(request: Request) -> JSONResponse:
 
 
 def page_texts() -> dict[str, dict[str, str]]:
-    """The page's own sentences, from the pages' catalog (keys `reports.*`), per language."""
+    """The reports family's view of the pages' catalog (page_strings), per language."""
     out: dict[str, dict[str, str]] = {}
-    for key, entry in MESSAGES.items():
-        if key.startswith("reports."):
-            for lang, text in entry.items():
-                out.setdefault(lang, {})[key.removeprefix("reports.")] = text
+    for key, entry in page_strings("reports").items():
+        for lang, text in entry.items():
+            out.setdefault(lang, {})[key] = text
     return out
 
 

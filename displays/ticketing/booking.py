@@ -34,7 +34,9 @@ CODE_PATTERN: Final = r"^[0-9]{4,16}$"
 
 async def booking_page(request: Request) -> Response:
     spec = service(request).hall(request.path_params["hall"]).state.spec
-    return page(request, "book.html", spec, "book")
+    matters = [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories]
+    early = ticketing(request).settings.checkin_early_minutes
+    return page(request, "book.html", spec, "book", {"categories": matters, "checkin_early_minutes": early})
 
 
 async def booking_slots(request: Request) -> JSONResponse:
@@ -60,7 +62,13 @@ async def booking_slots(request: Request) -> JSONResponse:
             "date": day.isoformat(),
             "days": [{"date": d.isoformat(), "open": open_} for d, open_ in days],
             "slots": [
-                {"start": s.start.isoformat(), "minutes": 30, "places": s.places, "left": s.left}
+                {
+                    "start": s.start.isoformat(),
+                    "minutes": 30,
+                    "places": s.places,
+                    "left": s.left,
+                    "begun": s.begun,
+                }
                 for s in slots
             ],
         }
@@ -155,7 +163,7 @@ def _public(spec: HallSpec, booking: Any) -> dict[str, Any]:
 
 
 routes = [
-    # the page: next step
+    Route("/book/halls/{hall}", booking_page, methods=["GET"]),
     Route("/book/qr/{code}.svg", code_qr, methods=["GET"]),
     Route("/api/halls/{hall}/booking-slots", booking_slots, methods=["GET"]),
     Route("/api/halls/{hall}/bookings", add_booking, methods=["POST"]),

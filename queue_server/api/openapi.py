@@ -325,9 +325,14 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
 
 
 def routes(settings: Settings, *parts: ApiDoc) -> list[Route]:
-    document = build_document(settings, *parts)
+    """The document of the halls as they are now: built again after a hall's settings change
+    (its categories and windows are enums), once per change."""
+    built: list[tuple[Settings, dict[str, Any]]] = [(settings, build_document(settings, *parts))]
 
     async def openapi(request: Request) -> JSONResponse:
-        return JSONResponse(document)
+        live: Settings = request.state.service.settings
+        if live is not built[0][0]:
+            built[0] = (live, build_document(live, *parts))
+        return JSONResponse(built[0][1])
 
     return [Route("/api/openapi.json", openapi, methods=["GET"])]

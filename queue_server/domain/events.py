@@ -34,6 +34,10 @@ class EventType(StrEnum):
     HALL_NOTICE = "hall.notice"
     # A warning for the hall's managers raised by the server itself (a webhook given up on).
     HALL_ALERT = "hall.alert"
+    # The hall's settings changed live (the admin page, `onewindow config import`): the data
+    # carries the whole hall document, so the ledger says who changed what and when, and a
+    # process replaying the ledger takes the same settings.
+    HALL_CONFIGURED = "hall.configured"
 
 
 @dataclass(frozen=True)

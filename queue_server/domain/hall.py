@@ -20,6 +20,7 @@ from queue_server.domain import dispatch
 from queue_server.domain.dispatch_index import DispatchIndex
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.events import Event, EventType
+from queue_server.domain.hall_document import hall_document, read_hall
 from queue_server.domain.model import (
     APPOINTMENT,
     GREEN_CHANNEL,
@@ -31,6 +32,7 @@ from queue_server.domain.model import (
     WindowState,
 )
 from queue_server.domain.numbering import format_number, service_day
+from queue_server.domain.reconfigure import check_reconfiguration, reconciled_windows
 from queue_server.domain.transitions import (
     TERMINAL_STATUSES,
     TicketVerb,
@@ -81,6 +83,9 @@ class Checkpoint:
     tickets: dict[str, Ticket | None] = field(default_factory=dict)
     windows: dict[int, Window] = field(default_factory=dict)
     counters: dict[tuple[str, date], int | None] = field(default_factory=dict)
+    # Set by a settings change: the settings and every window as they were at the checkpoint.
+    spec: HallSpec | None = None
+    layout: dict[int, Window] | None = None
 
 
 class _Step:
@@ -562,7 +567,10 @@ class HallState:
             else:
                 self.tickets[ticket_id] = before
                 self._index([before])
-        self.windows.update(checkpoint.windows)
+        if checkpoint.spec is not None and checkpoint.layout is not None:
+            self.spec, self.windows = checkpoint.spec, checkpoint.layout
+        else:
+            self.windows.update(checkpoint.windows)
         for key, last in checkpoint.counters.items():
             if last is None:
                 self.counters.pop(key, None)
@@ -575,15 +583,23 @@ class HallState:
         self.handling_s = dict(checkpoint.handling_s)
         self.notice = checkpoint.notice
         checkpoint.tickets, checkpoint.windows, checkpoint.counters = {}, {}, {}
+        checkpoint.spec = checkpoint.layout = None
 
     def apply(self, outcome: Outcome) -> None:
         undo = self._undo
+        configured = [
+            read_hall(e.data["settings"]) for e in outcome.events if e.type is EventType.HALL_CONFIGURED
+        ]
         if undo is not None:
+            if configured and undo.layout is None:
+                undo.spec = self.spec
+                undo.layout = {n: undo.windows.get(n, w) for n, w in self.windows.items()}
             for ticket_id in (*outcome.tickets, *outcome.forget):
                 if ticket_id not in undo.tickets:
                     undo.tickets[ticket_id] = self.tickets.get(ticket_id)
             for number in outcome.windows:
-                undo.windows.setdefault(number, self.windows[number])
+                if number in self.windows:  # else a window the settings add: undone with the layout
+                    undo.windows.setdefault(number, self.windows[number])
             for key in outcome.counters:
                 if key not in undo.counters:
                     undo.counters[key] = self.counters.get(key)
@@ -594,6 +610,8 @@ class HallState:
         for event in outcome.events:
             self.seq = event.seq
             self._remember_event(event)
+        for spec in configured:
+            self._take_settings(spec)
         for ticket in outcome.tickets.values():
             self._remember_handling(ticket)
         self._index([], leaving=[self.tickets.pop(i) for i in outcome.forget if i in self.tickets])
@@ -647,7 +665,32 @@ class HallState:
         step.emit(EventType.HALL_ALERT, kind=kind, params=params)
         return step.outcome
 
+    def configure(self, spec: HallSpec, now: datetime, actor: str | None) -> Outcome:
+        """The hall's settings changed live: the next ticket, call and snapshot follow them.
+        Refused (Conflict naming what is in the way) when they would break the running day."""
+        check_reconfiguration(self, spec, now)
+        step = self._begin(now, actor)
+        if spec == self.spec:
+            return step.outcome  # nothing changed: nothing in the ledger
+        for window in reconciled_windows(self, spec):
+            step.put_window(window)
+        # A notice posted today stays up unless the settings' own notice is what changed.
+        notice = spec.notice if spec.notice != self.spec.notice else self.notice
+        step.emit(EventType.HALL_CONFIGURED, settings=hall_document(spec), notice=notice)
+        return step.outcome
+
     # ---- internals ------------------------------------------------------------------
+
+    def _take_settings(self, spec: HallSpec) -> None:
+        """The windows reconciled as the constructor does: a window the settings leave out goes,
+        a new one starts closed; the windows' rows changed with the settings came before."""
+        self.spec = spec
+        self.windows = {
+            ws.number: replace(self.windows[ws.number], spec=ws)
+            if ws.number in self.windows
+            else Window(spec=ws, categories=ws.categories)
+            for ws in spec.windows
+        }
 
     def _begin(self, now: datetime, actor: str | None) -> _Step:
         step = _Step(self, now, actor)
@@ -770,6 +813,8 @@ class HallState:
     def _remember_event(self, event: Event) -> None:
         if event.type is EventType.HALL_NOTICE:
             self.notice = str(event.data.get("text", ""))
+        elif event.type is EventType.HALL_CONFIGURED:
+            self.notice = str(event.data.get("notice", self.notice))
         if event.type in _CALL_EVENTS and event.window is not None:
             ticket = event.data.get("ticket", {})
             self.recent_calls.appendleft(

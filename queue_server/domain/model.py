@@ -64,11 +64,25 @@ class PriorityClass:
 
 
 @dataclass(frozen=True)
+class SpecialDay:
+    """A day whose sessions are not the week's: an announced extended-service evening (延时服务),
+    a working Saturday (调休); no sessions is a closed day."""
+
+    day: date
+    sessions: tuple[tuple[time, time], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class OpeningHours:
     weekdays: tuple[tuple[time, time], ...]
     weekend: tuple[tuple[time, time], ...]
+    special: tuple[SpecialDay, ...] = ()
 
     def sessions_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        for special in self.special:
+            if special.day == day:
+                return special.sessions
         return self.weekend if day.weekday() >= 5 else self.weekdays
 
 

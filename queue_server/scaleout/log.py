@@ -54,13 +54,13 @@ class PostgresLog:
                 return await self._reload()  # the store is behind this process: start over
             if latest == state.seq:
                 return state
-        caught = await self._store.steps_after(self._spec, state.seq, CATCH_UP_LIMIT)
+        caught = await self._store.steps_after(state.spec, state.seq, CATCH_UP_LIMIT)
         if caught is None:
             return await self._reload()
         events = caught.outcome.events
         if events:
             # The day of the steps taken elsewhere (a roll-over among them moves it on).
-            caught.outcome.service_day = service_day(events[-1].at, self._spec.timezone)
+            caught.outcome.service_day = service_day(events[-1].at, state.spec.timezone)
         before = state.today
         state.apply(caught.outcome)
         if state.today is not None and state.today != before:

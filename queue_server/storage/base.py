@@ -309,7 +309,8 @@ class Store(Protocol):
         """The migration the schema is at."""
 
     async def load_hall(self, spec: HallSpec, today: date, recent: int) -> HallState:
-        """The live state of a hall as last acknowledged, with its `recent` latest events."""
+        """The live state of a hall as last acknowledged, with its `recent` latest events; with
+        the newest settings its ledger holds (`hall.configured`), else `spec` (config.toml's)."""
 
     async def commit(self, outcomes: Sequence[Outcome], replies: Sequence[Reply] = ()) -> None:
         """Make the outcomes durable, all or nothing, before anyone is told of them."""

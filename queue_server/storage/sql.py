@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from queue_server.domain.events import Event
+from queue_server.domain.events import Event, EventType
 from queue_server.domain.hall import HallState, Outcome
+from queue_server.domain.hall_document import read_hall, settings_after
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus
 from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
@@ -184,6 +185,7 @@ class SqlStore:
             ).mappings()
             loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
             events = await self._recent(conn, spec.id, recent)
+            spec = await self._configured(conn, spec)
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
             spec,
@@ -260,6 +262,7 @@ class SqlStore:
                 return None
             if not events:
                 return Catchup(Outcome(), [])
+            spec = settings_after(spec, events)  # the windows as the caught-up settings have them
             tickets = [
                 ticket_from_row(row)
                 for row in (
@@ -888,6 +891,18 @@ class SqlStore:
             .limit(limit)
         )
         return [event_from_row(row) for row in rows.mappings()]
+
+    async def _configured(self, conn: AsyncConnection, spec: HallSpec) -> HallSpec:
+        """The hall's newest settings in the ledger; `spec` (config.toml's) if never changed."""
+        row = (
+            await conn.execute(
+                select(_LEDGER.c.data)
+                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.type == EventType.HALL_CONFIGURED.value)
+                .order_by(_LEDGER.c.seq.desc())
+                .limit(1)
+            )
+        ).first()
+        return spec if row is None else read_hall(row[0]["settings"])
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(

@@ -70,7 +70,8 @@ async def add_staff_booking(
 class SlotPlaces:
     start: datetime
     places: int
-    left: int  # 0 also once the slot has begun: it can no longer be booked
+    left: int  # 0 also once the slot has begun
+    begun: bool  # it can no longer be booked
 
 
 class Bookings:
@@ -107,7 +108,9 @@ class Bookings:
             return []
         taken = await self._store.booked_places(spec.id, category, starts[0], starts[-1] + SLOT)
         total = places(spec, category, rules)
-        return [SlotPlaces(s, total, 0 if s <= now else max(total - taken.get(s, 0), 0)) for s in starts]
+        return [
+            SlotPlaces(s, total, 0 if s <= now else max(total - taken.get(s, 0), 0), s <= now) for s in starts
+        ]
 
     async def book(
         self,

@@ -66,3 +66,20 @@ def test_scaleout_smoke() -> None:
         assert float(p99) > 0, row
     assert row["GET on B current"] == "5/5"
     assert rows[-1].startswith("| Redis restarted empty")
+
+
+def test_fanout_smoke() -> None:
+    (row,) = run("bench/fanout.py", "--screens", "20", "--calls", "3")
+    values = cells(row)
+    assert values[1] == "20", row
+    for latencies in values[2:4]:  # OneWindow's and the floor's call → last screen p50 / p99
+        p50, p99 = (float(v) for v in latencies.split(" / "))
+        assert 0 < p50 <= p99, row
+
+
+def test_fanout_with_issuers_smoke() -> None:
+    (row,) = run("bench/fanout.py", "--screens", "1", "--calls", "3", "--issuers", "2")
+    values = cells(row)
+    assert values[1] == "2", row  # issuers
+    issued, floor_issued = values[5].replace("(", "").replace(")", "").split()
+    assert int(issued) > 0 and int(floor_issued) > 0, row  # tickets/s issued meanwhile

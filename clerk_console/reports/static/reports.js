@@ -31,7 +31,7 @@
     try {
       return await kit.request("GET", path, { lang: cfg.lang, raw: true, offline: T.error });
     } catch (error) {
-      if (error.status === 401) { kit.forget(); showLogin(); throw new Error(T.sign_in); }
+      if (error.status === 401) { kit.forget(); showLogin(); throw new Error(T["signin.submit"]); }
       throw error;
     }
   }
@@ -82,7 +82,7 @@
     $("range-label").textContent = `${r.from} – ${r.to}` + (r.category ? " · " + catName(r.category) : "");
     const within = o.within_target;
     $("kpis").innerHTML = [
-      kpi(T.issued, o.issued), kpi(T.served, o.served), kpi(T.no_show, o.no_show), kpi(T.transferred, o.transferred),
+      kpi(T.issued, o.issued), kpi(T.served, o.served), kpi(T.no_shows, o.no_show), kpi(T.transferred, o.transferred),
       kpi(T.wait_mean, min(o.wait_mean_s), T.minutes), kpi(T.wait_median, min(o.wait_median_s), T.minutes),
       kpi(T.wait_p90, min(o.wait_p90_s), T.minutes),
       kpi(fmt(T.within_target, { minutes: targetMin }), pct(within), "", within == null ? "" : within >= 0.9 ? "good" : within >= 0.75 ? "warn" : "bad"),
@@ -187,7 +187,7 @@
     let html = `<div class="rates"><span>${esc(T.good_rate)} <b>${pct(rt.good_rate)}</b></span><span>${esc(T.active_rate)} <b>${pct(rt.active_rate)}</b></span></div>`;
     if (rt.bad.length) {
       html += `<h2>${esc(T.bad_ratings)}</h2><div class="table"><table><tr><th>${esc(T.time)}</th><th>${esc(T.category)}</th><th>${esc(T.window)}</th><th>${esc(T.level)}</th><th>${esc(T.reason)}</th></tr>` +
-        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(T[`level_${b.rating}`] || b.label)}</td><td>${esc(reasonName(b.reason))}</td></tr>`).join("") + "</table></div>";
+        rt.bad.slice(0, 20).map((b) => `<tr><td>${esc(b.issued_at.slice(0, 16).replace("T", " "))}</td><td>${esc(catName(b.category))}</td><td>${esc(b.window)}</td><td>${esc(T[`rate.level.${b.rating}`] || b.label)}</td><td>${esc(reasonName(b.reason))}</td></tr>`).join("") + "</table></div>";
     }
     $("ratings").innerHTML = html;
     chart("chart-ratings", {
@@ -315,7 +315,7 @@
     $("plan-assumptions").innerHTML = notes;
     table($("plan-window-time"), p.window_time, [
       [T.category, (x) => esc(catName(x.category))], [T.wt_mean, (x) => Math.round(x.mean_s)], [T.wt_walk, (x) => Math.round(x.walk_up_s)],
-      [T.wt_handling, (x) => Math.round(x.handling_s)], [T.wt_no_shows, (x) => `${x.no_shows} (${Math.round(x.no_show_hold_s)} s)`],
+      [T.wt_handling, (x) => Math.round(x.handling_s)], [T.no_shows, (x) => `${x.no_shows} (${Math.round(x.no_show_hold_s)} s)`],
       [T.wt_gap, (x) => Math.round(x.gap_s)], [T.wt_fit, (x) => `${x.lognormal_sigma} / ${x.lognormal_ks}`],
     ]);
   }

@@ -1,4 +1,5 @@
-// Shared by the kiosk, ticket and online pages: the text catalog, language and small helpers.
+// What the visitors' pages (kiosk, ticket, online, booking, crowded periods) add to the kit: the
+// visitor's language, the hall's names and its time zone. Fetch and errors are the kit's.
 "use strict";
 
 const BOOT = JSON.parse(document.getElementById("boot").textContent);
@@ -8,10 +9,7 @@ const UI = {
   lang: "zh-CN",
 
   t(key, params = {}) {
-    const entry = TEXT[key];
-    if (!entry) return key;
-    const template = entry[UI.lang] || entry["zh-CN"];
-    return kit.fill(template, params); // the kit's one formatter
+    return kit.text(TEXT, key, UI.lang, params); // the kit's one lookup and formatter
   },
 
   // Chinese first; English only where the visitor asks for it.
@@ -21,12 +19,12 @@ const UI = {
 
   applyText(root = document) {
     document.documentElement.lang = UI.lang;
-    root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = UI.t(el.dataset.t); });
+    kit.applyTexts(UI.t, root);
     root.querySelectorAll("[data-t-hall]").forEach((el) => {
       el.textContent = UI.pick(BOOT.hall_name, BOOT.hall_name_en);
     });
     const toggle = document.getElementById("lang");
-    if (toggle) toggle.textContent = UI.t("lang_switch");
+    if (toggle) toggle.textContent = UI.t("lang.switch");
   },
 
   // A moment in the hall's own time zone, e.g. "11月24日周二 09:00" / "Tue 24 Nov, 09:00".
@@ -46,17 +44,5 @@ const UI = {
 
   minutes(seconds) {
     return Math.max(1, Math.ceil(seconds / 60)); // never promise "0 minutes"
-  },
-
-  async api(path, { method = "GET", body, token } = {}) {
-    const headers = { "Accept-Language": UI.lang };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    let data = null;
-    try { data = await response.json(); } catch (_) { data = null; }
-    return { ok: response.ok, status: response.status, data };
   },
 };

@@ -43,12 +43,13 @@ const Kiosk = {
 
   async refresh() {
     if (!Kiosk.token) return;
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}`, { token: Kiosk.token }).catch(() => null);
-    if (!reply) return;
-    if (reply.status === 401 || reply.status === 403) { Kiosk.token = null; return; }
-    if (!reply.ok) return;
-    Kiosk.offer = reply.data;
-    Kiosk.clockOffset = Date.parse(reply.data.now) - Date.now();
+    try {
+      Kiosk.offer = await Kiosk.request("GET", `/kiosk/api/halls/${BOOT.hall}`);
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) Kiosk.token = null;
+      return;
+    }
+    Kiosk.clockOffset = Date.parse(Kiosk.offer.now) - Date.now();
     Kiosk.tick();
     Kiosk.renderBars();
     // The start screen follows opening hours as they change; other screens are left alone.
@@ -163,21 +164,27 @@ const Kiosk = {
     Kiosk.show("priority");
   },
 
-  async issue(priority) {
-    Kiosk.busy(true);
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/tickets`, {
-      method: "POST", token: Kiosk.token,
-      body: { category: Kiosk.category.code, priority, language: UI.lang },
-    }).catch(() => null);
-    Kiosk.busy(false);
-    Kiosk.afterIssue(reply);
+  // The kiosk's token on every request; a refusal in the server's words, in the visitor's language.
+  request(method, path, body) {
+    return kit.request(method, path, { body, token: Kiosk.token, lang: UI.lang, offline: UI.t("error_generic") });
   },
 
-  afterIssue(reply) {
-    if (reply && reply.status === 201) return Kiosk.issued(reply.data);
-    if (reply && reply.status === 409) Kiosk.refresh();
-    const message = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("error_generic");
-    Kiosk.message(message, true);
+  issue(priority) {
+    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/tickets`, { category: Kiosk.category.code, priority, language: UI.lang });
+  },
+
+  // A ticket taken or checked in: printed and shown, or the refusal on the message screen
+  // (read from a step back, in large type; the kit's error box is for the phone pages).
+  async issueBy(path, body) {
+    Kiosk.busy(true);
+    try {
+      Kiosk.issued(await Kiosk.request("POST", path, body));
+    } catch (error) {
+      if (error.status === 409) Kiosk.refresh();
+      Kiosk.message(error.message || UI.t("error_generic"), true);
+    } finally {
+      Kiosk.busy(false);
+    }
   },
 
   issued(data) {
@@ -247,12 +254,7 @@ const Kiosk = {
 
   async submitCode() {
     if (Kiosk.code.length < 4) return;
-    Kiosk.busy(true);
-    const reply = await UI.api(`/kiosk/api/halls/${BOOT.hall}/check-in`, {
-      method: "POST", token: Kiosk.token, body: { code: Kiosk.code, language: UI.lang },
-    }).catch(() => null);
-    Kiosk.busy(false);
-    Kiosk.afterIssue(reply);
+    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/check-in`, { code: Kiosk.code, language: UI.lang });
   },
 
   message(text, canGoBack) {

@@ -15,8 +15,13 @@ const Online = {
       event.preventDefault();
       Online.submit();
     });
-    const reply = await UI.api(`/api/halls/${BOOT.hall}/online`);
-    if (reply.ok) Online.offer = reply.data;
+    try {
+      Online.offer = await kit.request("GET", `/api/halls/${BOOT.hall}/online`, {
+        token: null, lang: UI.lang, offline: UI.t("error_generic"),
+      });
+    } catch (error) {
+      kit.showError(error.message);
+    }
     Online.render();
   },
 
@@ -47,23 +52,20 @@ const Online = {
   },
 
   async submit() {
-    const error = document.getElementById("error");
-    error.hidden = true;
+    kit.clearError();
     if (!Online.chosen) {
-      error.textContent = UI.t("choose_category");
-      error.hidden = false;
+      kit.showError(UI.t("choose_category"));
       return;
     }
     const phone = document.getElementById("phone").value;
-    const reply = await UI.api(`/api/halls/${BOOT.hall}/online-tickets`, {
-      method: "POST", body: { category: Online.chosen, phone },
-    }).catch(() => null);
-    if (reply && reply.status === 201) {
-      location.href = `/t/${reply.data.ticket.id}`;
-      return;
+    try {
+      const issued = await kit.request("POST", `/api/halls/${BOOT.hall}/online-tickets`, {
+        body: { category: Online.chosen, phone }, token: null, lang: UI.lang, offline: UI.t("error_generic"),
+      });
+      location.href = `/t/${issued.ticket.id}`;
+    } catch (error) {
+      kit.showError(error.message);
     }
-    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("error_generic");
-    error.hidden = false;
   },
 };
 

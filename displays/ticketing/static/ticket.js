@@ -1,16 +1,20 @@
 // The visitor's ticket on their phone: live position, and an alert when the turn is near or
 // has come (a banner always; vibration and a notification where the browser allows them).
-"use strict";
+// The ticket's live view comes over /t/{id}/ws on the kit's stream client (reconnects with
+// back-off; every connection starts with the current view, so nothing needs resuming).
+import { LiveStream } from "/kit/stream.js";
 
 const SOON = 3; // "get ready" when this many or fewer are ahead
 const POLL_MS = 15000; // when the live stream is down
+// The server sends a heartbeat every 20 s on this socket; a phone's network is slow to say
+// that a connection died, so silence this long counts as a dead one.
+const SILENT_MS = 45000;
 
 const Ticket = {
   view: BOOT.ticket,
   alerted: { soon: false, called: null },
   level: null,
   rated: false,
-  socket: null,
   pollTimer: null,
 
   start() {
@@ -42,29 +46,23 @@ const Ticket = {
   },
 
   connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/t/${Ticket.view.id}/ws`);
-    Ticket.socket = socket;
-    socket.onopen = () => { clearInterval(Ticket.pollTimer); Ticket.connection(true); };
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.kind === "ticket") Ticket.update(message.ticket);
-    };
-    socket.onclose = (event) => {
-      Ticket.connection(false);
-      if (event.code === 4404) return;
-      clearInterval(Ticket.pollTimer);
-      Ticket.pollTimer = setInterval(Ticket.poll, POLL_MS);
-      setTimeout(Ticket.connect, 3000 + Math.random() * 3000);
-    };
+    const stream = new LiveStream({ ws: `/t/${encodeURIComponent(Ticket.view.id)}/ws` }, {
+      message: (message) => { if (message.kind === "ticket") Ticket.update(message.ticket); },
+      online: (live) => {
+        Ticket.connection(live);
+        // While the stream is down the page asks now and then, so it never shows old news.
+        clearInterval(Ticket.pollTimer);
+        if (!live) Ticket.pollTimer = setInterval(Ticket.poll, POLL_MS);
+      },
+      refused: () => {},
+    }, { watchdogMs: SILENT_MS });
+    stream.start();
   },
 
   async poll() {
-    const reply = await UI.api(`/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}`).catch(() => null);
-    if (reply && reply.ok) {
-      const data = reply.data;
-      Ticket.update({ ...Ticket.view, ...data, window_name: Ticket.view.window_name });
-    }
+    const path = `/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}`;
+    const data = await kit.request("GET", path, { token: null, lang: UI.lang }).catch(() => null);
+    if (data) Ticket.update({ ...Ticket.view, ...data, window_name: Ticket.view.window_name });
   },
 
   update(view) {
@@ -123,19 +121,19 @@ const Ticket = {
 
   async sendRating(level, comment) {
     const body = comment ? { level, comment } : { level };
-    const reply = await UI.api(`/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}/rating`, {
-      method: "POST", body,
-    }).catch(() => null);
-    const error = document.getElementById("rate-error");
-    // 409: rated already (on the window's device, or in another tab): nothing left to do here.
-    if (reply && (reply.ok || reply.status === 409)) {
-      Ticket.rated = true;
-      error.hidden = true;
-      Ticket.render();
-      return;
+    const path = `/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}/rating`;
+    try {
+      await kit.request("POST", path, { body, token: null, lang: UI.lang, offline: UI.t("offline") });
+    } catch (error) {
+      // 409: rated already (on the window's device, or in another tab): nothing left to do here.
+      if (error.status !== 409) {
+        kit.showError(error.message);
+        return;
+      }
     }
-    error.textContent = reply && reply.data && reply.data.error ? reply.data.error.message : UI.t("reconnecting");
-    error.hidden = false;
+    Ticket.rated = true;
+    kit.clearError();
+    Ticket.render();
   },
 
   windowName(view) {
@@ -170,12 +168,12 @@ const Ticket = {
     // The level this phone sent (unknown when it was rated on the window's device).
     const chosen = document.getElementById("rate-chosen");
     chosen.hidden = !(Ticket.rated && Ticket.level);
-    if (Ticket.level) chosen.textContent = UI.t("rate_chosen", { level: UI.t(`rate.${Ticket.level}`) });
+    if (Ticket.level) chosen.textContent = UI.t("rate_chosen", { level: UI.t(`rate.level.${Ticket.level}`) });
   },
 
   connection(live) {
     const el = document.getElementById("connection");
-    el.textContent = UI.t(live ? "live" : "reconnecting");
+    el.textContent = UI.t(live ? "live" : "offline");
     el.className = `connection ${live ? "live" : "down"}`;
   },
 };

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import string
 
-from displays.kit.messages import LANGUAGES, MESSAGES, page_strings, translate
+from displays.kit.messages import FAMILIES, LANGUAGES, MESSAGES, page_strings, translate
 from queue_server.messages import MESSAGES as SERVER_MESSAGES
 
 
@@ -37,3 +37,23 @@ def test_a_missing_parameter_shows_as_its_name() -> None:
     assert translate("screen.go_to_window", "en", window=3) == "Please go to window 3"
     handling = translate("alert.long_handling", "en", window=3, number="A001")
     assert handling == "Window 3 has served A001 for {minutes} min (limit {limit} min)"
+
+
+# Words looked up by a code (`event.{type}`, `status.{status}`, ...): a page names the code, so
+# such a table keeps an entry for every code even where another key has the same words.
+CODE_TABLES = ("event.", "status.", "priority.", "role.", "actor.", "verb.", "reason.", "pause.")
+
+
+def test_a_family_does_not_keep_its_own_copy_of_a_shared_word() -> None:
+    families = tuple(f"{family}." for family in FAMILIES)
+    shared = {
+        key: entry
+        for key, entry in MESSAGES.items()
+        if not key.startswith(families) and not key.startswith(CODE_TABLES)
+    }
+    copies = {
+        key: [other for other, words in shared.items() if words == entry]
+        for key, entry in MESSAGES.items()
+        if key.startswith(families)
+    }
+    assert {key: others for key, others in copies.items() if others} == {}

@@ -57,6 +57,7 @@ def test_places_left_fall_as_visitors_book_and_come_back_on_cancel(live_hall: Li
     assert {"date": "2026-11-28", "open": False} in day["days"]  # Saturday: tax is weekdays only
     assert left(live_hall, "11:00") == 2
     assert left(live_hall, "09:30") == 0  # begun at 10:00: no longer bookable
+    assert [s["begun"] for s in day["slots"]][:3] == [True, True, True]  # 09:00, 09:30, 10:00
     first = book(live_hall, PHONE)
     assert first.status_code == 201, first.text
     mine = first.json()

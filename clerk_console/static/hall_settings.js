@@ -1,0 +1,136 @@
+// A hall's settings for its admin or supervisor: the document of GET /api/halls/{hall}/settings
+// as a form, PUT back whole. The server checks everything and refuses in words (what is in the
+// way, or which field is wrong); the page only shows it. Saved settings are live at once.
+import { api, clear, config, el, refuse, showError, signedIn, t, toast } from "./common.js";
+
+const form = document.getElementById("settings");
+const path = `/api/halls/${encodeURIComponent(config.hall)}/settings`;
+const GENERAL = ["name", "name_en", "timezone"];
+const POLICY = ["max_wait_minutes", "priority_ratio", "aging_minutes", "no_show_grace_minutes",
+  "no_show_requeue_behind", "number_width", "default_handling_minutes", "phone_retention_days"];
+
+// "09:00-12:00, 13:30-17:30" and back; what does not read as a session goes as written, for the
+// server to name.
+const sessionsText = (sessions) => sessions.map(([start, end]) => `${start}-${end}`).join(", ");
+const sessionsOf = (text) => text.split(/[,，]/).map((s) => s.trim()).filter(Boolean)
+  .map((s) => s.split(/\s*[-–~]\s*/));
+// Inputs by id, and the hall's fields by name inside their own section: rows use the same names.
+const byId = (id) => document.getElementById(id);
+const hallField = (name) => document.querySelector(`#general [name="${name}"], #policy [name="${name}"]`);
+const listOf = (text) => text.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean);
+
+function field(name, value, type = "text") {
+  return el("label", {}, el("span", {}, t(`hallsettings.field.${name}`)),
+    el("input", { name, type, value: value ?? "", min: type === "number" ? 0 : null }));
+}
+
+const input = (name, value, attrs = {}) => el("td", {}, el("input", { name, value: value ?? "", ...attrs }));
+const check = (name, value) => el("td", {}, el("input", { name, type: "checkbox", checked: Boolean(value) }));
+const removeCell = () => el("td", {}, el("button", { type: "button", class: "quiet remove",
+  onclick: (event) => event.target.closest("tr").remove() }, t("hallsettings.remove")));
+
+const ROWS = {
+  special: (d = { date: "", sessions: [], note: "" }) => [
+    input("date", d.date, { placeholder: "2026-12-24" }), input("sessions", sessionsText(d.sessions)),
+    input("note", d.note)],
+  categories: (c = { code: "", prefix: "", name: "", name_en: "", weekend: true, time_limit_minutes: 30 }) => [
+    input("code", c.code, { size: 10 }), input("prefix", c.prefix, { size: 2, maxlength: 1 }),
+    input("name", c.name), input("name_en", c.name_en), check("weekend", c.weekend),
+    input("time_limit_minutes", c.time_limit_minutes, { type: "number", min: 1 })],
+  windows: (w = { number: "", name: "", name_en: "" }) => [
+    input("number", w.number, { type: "number", min: 1 }), input("name", w.name), input("name_en", w.name_en),
+    input("categories", (w.categories || []).join(", "), { placeholder: t("hallsettings.every_category") }),
+    check("green_channel", w.green_channel), check("green_channel_serves_others", w.green_channel_serves_others)],
+  priorities: (p = { code: "", name: "", name_en: "" }) => [
+    input("code", p.code, { size: 10 }), input("name", p.name), input("name_en", p.name_en)],
+};
+
+function addRow(table, value) {
+  document.querySelector(`#${table} tbody`).append(el("tr", {}, ...ROWS[table](value), removeCell()));
+}
+
+function show(settings) {
+  const general = document.getElementById("general");
+  clear(general);
+  for (const name of GENERAL) general.append(field(name, settings[name]));
+  const policy = document.getElementById("policy");
+  clear(policy);
+  for (const name of POLICY) policy.append(field(name, settings[name], "number"));
+  byId("notice").value = settings.notice;
+  byId("weekdays").value = sessionsText(settings.hours.weekdays);
+  byId("weekend").value = sessionsText(settings.hours.weekend);
+  byId("holidays").value = settings.holidays.join(", ");
+  for (const table of Object.keys(ROWS)) clear(document.querySelector(`#${table} tbody`));
+  settings.hours.special.forEach((day) => addRow("special", day));
+  settings.categories.forEach((category) => addRow("categories", category));
+  settings.windows.forEach((window) => addRow("windows", window));
+  settings.priorities.forEach((priority) => addRow("priorities", priority));
+}
+
+// A row's inputs as an object: numbers as numbers, boxes as true/false, empty texts left out
+// (the server's defaults: an English name is the Chinese one, a window is named by its number).
+function rowValues(row) {
+  const values = {};
+  for (const box of row.querySelectorAll("input")) {
+    if (box.type === "checkbox") values[box.name] = box.checked;
+    else if (box.value.trim() === "") continue;
+    else values[box.name] = box.type === "number" ? Number(box.value) : box.value.trim();
+  }
+  return values;
+}
+
+const rows = (table) => [...document.querySelectorAll(`#${table} tbody tr`)].map(rowValues);
+
+function collect() {
+  const settings = {};
+  for (const name of GENERAL) if (hallField(name).value.trim()) settings[name] = hallField(name).value.trim();
+  for (const name of POLICY) if (hallField(name).value !== "") settings[name] = Number(hallField(name).value);
+  settings.notice = byId("notice").value;
+  settings.holidays = listOf(byId("holidays").value);
+  settings.hours = {
+    weekdays: sessionsOf(byId("weekdays").value),
+    weekend: sessionsOf(byId("weekend").value),
+    special: rows("special").map((day) => ({ ...day, sessions: sessionsOf(day.sessions || "") })),
+  };
+  settings.categories = rows("categories");
+  settings.windows = rows("windows").map((window) => {
+    const served = listOf(window.categories || "");
+    delete window.categories;
+    return served.length ? { ...window, categories: served } : window;
+  });
+  settings.priorities = rows("priorities");
+  return settings;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("save");
+  button.disabled = true;
+  try {
+    const saved = await api("PUT", path, collect());
+    show(saved.settings);
+    toast(t("hallsettings.saved"));
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+for (const button of document.querySelectorAll("[data-add]")) {
+  button.addEventListener("click", () => addRow(button.dataset.add));
+}
+
+async function main() {
+  const who = await signedIn();
+  if (who.role !== "admin" && who.role !== "supervisor") { refuse(t("refused.supervisor")); return; }
+  try {
+    const { settings } = await api("GET", path);
+    show(settings);
+    form.hidden = false;
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+main();

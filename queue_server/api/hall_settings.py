@@ -1,0 +1,139 @@
+"""GET and PUT /api/halls/{hall}/settings: the hall's settings, changed live (admin, or the hall's
+supervisor).
+
+The body is the hall's document: the [[halls]] table of config.toml as JSON, without its id
+(the path names the hall). Its shape is checked here (422 naming the field); what the shape
+cannot say (a letter used twice, a window serving an unknown category, sessions that overlap)
+and what the running day would not survive (a category removed with tickets waiting, …) are
+refused with 409 naming it, by the hall itself (`HallState.configure`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from queue_server.api.deps import body, principal, service
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, responses
+from queue_server.api.openapi import body as request_body
+
+
+class _Part(BaseModel):
+    # Taken as written: a name is not trimmed into an empty one after the schema admitted it.
+    model_config = ConfigDict(extra="forbid")
+
+
+def _whole(value: object) -> object:
+    """JSON's 923.0 is the integer 923 (as JSON Schema has it); true or "923" is no number."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Whole = Annotated[StrictInt, BeforeValidator(_whole)]
+Code = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="lower-case letters, digits, - or _")
+]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")]
+Session = Annotated[list[ClockTime], Field(min_length=2, max_length=2, description='["HH:MM", "HH:MM"]')]
+Day = Annotated[str, Field(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class CategorySettings(_Part):
+    code: Code
+    prefix: str = Field(pattern=r"^[A-Z]$", description="The ticket letter, A-Z, one per category")
+    name: Name
+    name_en: Name | None = None
+    weekend: StrictBool = Field(default=True, description="Served at weekends")
+    time_limit_minutes: Whole = Field(default=30, ge=1, le=24 * 60)
+
+
+class WindowSettings(_Part):
+    number: Whole = Field(ge=1, le=999)
+    name: Name | None = None
+    name_en: Name | None = None
+    categories: list[Code] | None = Field(
+        default=None, min_length=1, description="Left out: a comprehensive window (every category)"
+    )
+    green_channel: StrictBool = False
+    green_channel_serves_others: StrictBool = False
+
+
+class PrioritySettings(_Part):
+    code: Code
+    name: Name
+    name_en: Name | None = None
+
+
+class SpecialDaySettings(_Part):
+    date: Day
+    sessions: list[Session] = Field(default=[], max_length=6, description="None: closed that day")
+    note: str = Field(default="", max_length=100, description="e.g. 延时服务 (extended service)")
+
+
+class HoursSettings(_Part):
+    weekdays: list[Session] = Field(default=[["09:00", "17:00"]], max_length=6)
+    weekend: list[Session] = Field(default=[], max_length=6)
+    special: list[SpecialDaySettings] = Field(default=[], max_length=366)
+
+
+class HallSettingsBody(_Part):
+    """A hall's settings: config.toml's [[halls]] table without its id."""
+
+    name: Name
+    name_en: Name | None = None
+    timezone: str = Field(default="Asia/Shanghai", min_length=1, max_length=64)
+    max_wait_minutes: Whole = Field(default=30, ge=1, le=24 * 60)
+    no_show_grace_minutes: Whole = Field(default=30, ge=0, le=24 * 60)
+    no_show_requeue_behind: Whole = Field(default=3, ge=0, le=100)
+    priority_ratio: Whole = Field(default=2, ge=1, le=100)
+    aging_minutes: Whole = Field(default=45, ge=1, le=24 * 60)
+    number_width: Whole = Field(default=3, ge=1, le=6)
+    default_handling_minutes: Whole = Field(default=5, ge=1, le=24 * 60)
+    notice: str = Field(default="", max_length=200)
+    holidays: list[Day] = Field(default=[], max_length=366)
+    phone_retention_days: Whole = Field(default=30, ge=1, le=3650)
+    hours: HoursSettings = Field(default_factory=HoursSettings)
+    categories: list[CategorySettings] = Field(min_length=1, max_length=26)
+    windows: list[WindowSettings] = Field(min_length=1, max_length=200)
+    priorities: list[PrioritySettings] = Field(default=[], max_length=20)
+
+
+async def hall_settings(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)
+    caller = await principal(request)
+    if request.method == "GET":
+        return JSONResponse(await svc.hall_settings(hall, caller))
+    data = await body(request, HallSettingsBody)
+    return JSONResponse(await svc.configure_hall(hall, data.model_dump(exclude_none=True), caller))
+
+
+routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]
+
+DOC = ApiDoc(
+    paths={
+        "/api/halls/{hall}/settings": {
+            "get": {
+                "summary": "The hall's settings as they are now (admin, the hall's supervisor)",
+                "parameters": [HALL_PARAM],
+                "responses": responses("200", "401", "403", "404", "503"),
+            },
+            "put": {
+                "summary": "Change the hall's settings live: the next ticket, call and screen use them",
+                "description": "409 names what is in the way: a category, window or priority "
+                "class still needed by tickets, a letter on today's tickets of another category, "
+                "hours that end today's service while visitors wait, or settings that contradict "
+                "themselves (a letter used twice, a window serving an unknown category).",
+                "parameters": [HALL_PARAM],
+                "requestBody": request_body("HallSettingsBody"),
+                "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
+            },
+        }
+    },
+    schemas=model_schemas(HallSettingsBody),
+)

@@ -1,0 +1,349 @@
+"""A hall as a document: the [[halls]] table of config.toml, or the same as JSON.
+
+One reader for both: config.toml is read with it at start, and a settings change (the admin
+page, `onewindow config import`) is read with it before the hall takes it; the ledger's
+`hall.configured` events carry the document, and replaying one reads it again. Every problem
+names its key, and all of them are collected rather than the first only. Pure: no files, no
+clock (a time zone's rules are the standard library's data, as everywhere in the domain).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from queue_server.domain.events import Event, EventType
+from queue_server.domain.model import (
+    Category,
+    HallPolicy,
+    HallSpec,
+    OpeningHours,
+    PriorityClass,
+    SpecialDay,
+    WindowSpec,
+)
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_RESERVED_PRIORITIES = {"normal", "green", "appointment"}
+_T = TypeVar("_T")
+
+
+class Reader:
+    """Pulls typed values out of nested TOML tables, collecting problems instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def get(self, table: dict[str, Any], path: str, key: str, kind: type, default: Any = ...) -> Any:
+        if key not in table:
+            if default is ...:
+                self.problems.append(f"{path}.{key}: missing")
+            return None if default is ... else default
+        value = table[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.problems.append(f"{path}.{key}: expected {kind.__name__}, got {value!r}")
+            return None if default is ... else default
+        return value
+
+    def positive(self, table: dict[str, Any], path: str, key: str, default: int, minimum: int = 1) -> int:
+        value: int = self.get(table, path, key, int, default)
+        if value < minimum:
+            self.problems.append(f"{path}.{key}: must be at least {minimum}, got {value}")
+            return default
+        return value
+
+    def dates(self, value: Any, path: str) -> frozenset[date]:
+        """A list of dates: TOML dates or "YYYY-MM-DD" strings."""
+        if not isinstance(value, list):
+            self.problems.append(f'{path}: expected a list of dates like ["2026-10-01"]')
+            return frozenset()
+        out: set[date] = set()
+        for i, item in enumerate(value):
+            if isinstance(item, date) and not isinstance(item, datetime):
+                out.add(item)
+                continue
+            try:
+                out.add(date.fromisoformat(item))
+            except (TypeError, ValueError):
+                self.problems.append(f"{path}[{i}]: {item!r} is not a date (YYYY-MM-DD)")
+        return frozenset(out)
+
+    def sessions(self, value: Any, path: str) -> tuple[tuple[time, time], ...]:
+        if not isinstance(value, list):
+            self.problems.append(f'{path}: expected a list of ["HH:MM", "HH:MM"] pairs')
+            return ()
+        result: list[tuple[time, time]] = []
+        for i, pair in enumerate(value):
+            where = f"{path}[{i}]"
+            try:
+                start, end = (time.fromisoformat(p) for p in pair)
+            except (TypeError, ValueError):
+                self.problems.append(f'{where}: expected ["HH:MM", "HH:MM"], got {pair!r}')
+                continue
+            if end <= start:
+                self.problems.append(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+            elif result and start < result[-1][1]:
+                self.problems.append(f"{where}: overlaps the session before it")
+            result.append((start, end))
+        return tuple(result)
+
+
+def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    hall_id = reader.get(raw, path, "id", str)
+    if hall_id is not None and not _CODE.match(hall_id):
+        reader.problems.append(f"{path}.id: {hall_id!r} must be lower-case letters, digits, - or _")
+    tz_name = reader.get(raw, path, "timezone", str, "Asia/Shanghai")
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.problems.append(f"{path}.timezone: unknown time zone {tz_name!r}")
+        timezone = ZoneInfo("Asia/Shanghai")
+    categories = _parse_all(reader, raw, path, "categories", _parse_category)
+    _unique(reader, path, "categories", "code", [c.code for c in categories])
+    _unique(reader, path, "categories", "prefix", [c.prefix for c in categories])
+    codes = {c.code for c in categories}
+    windows = _parse_all(
+        reader, raw, path, "windows", lambda r, item, where: _parse_window(r, item, where, codes)
+    )
+    _unique(reader, path, "windows", "number", [w.number for w in windows])
+    priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
+    hours_raw = reader.get(raw, path, "hours", dict, {})
+    hours = OpeningHours(
+        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
+        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
+        special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
+    )
+    _unique(reader, f"{path}.hours", "special", "date", [d.day for d in hours.special])
+    policy = HallPolicy(
+        max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
+        no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
+        no_show_requeue_behind=reader.positive(raw, path, "no_show_requeue_behind", 3, 0),
+        priority_ratio=reader.positive(raw, path, "priority_ratio", 2),
+        aging=timedelta(minutes=reader.positive(raw, path, "aging_minutes", 45)),
+        number_width=reader.positive(raw, path, "number_width", 3),
+        default_handling=timedelta(minutes=reader.positive(raw, path, "default_handling_minutes", 5)),
+    )
+    if hall_id is None:
+        return None
+    return HallSpec(
+        id=hall_id,
+        name=reader.get(raw, path, "name", str, hall_id),
+        name_en=reader.get(raw, path, "name_en", str, hall_id),
+        timezone=timezone,
+        categories=categories,
+        windows=windows,
+        priorities=priorities,
+        hours=hours,
+        policy=policy,
+        notice=reader.get(raw, path, "notice", str, ""),
+        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
+        # At least a day: the phone's daily limit counts the day's claims.
+        phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
+    )
+
+
+def _parse_all(
+    reader: Reader,
+    raw: dict[str, Any],
+    path: str,
+    key: str,
+    parse: Callable[[Reader, Any, str], _T | None],
+    required: bool = True,
+) -> tuple[_T, ...]:
+    parsed = (
+        parse(reader, item, f"{path}.{key}[{i}]")
+        for i, item in enumerate(_list(reader, raw, path, key, required))
+    )
+    return tuple(item for item in parsed if item is not None)
+
+
+def _list(reader: Reader, raw: dict[str, Any], path: str, key: str, required: bool = True) -> list[Any]:
+    value = raw.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or (required and not value):
+        reader.problems.append(f"{path}.{key}: at least one [[{path.split('[')[0]}.{key}]] is required")
+        return []
+    return value
+
+
+def _unique(reader: Reader, path: str, table: str, key: str, values: list[Any]) -> None:
+    for dup in sorted({v for v in values if values.count(v) > 1}, key=str):
+        reader.problems.append(f"{path}.{table}: {key} {dup!r} is used twice")
+
+
+def _parse_category(reader: Reader, raw: Any, path: str) -> Category | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code = reader.get(raw, path, "code", str)
+    prefix = reader.get(raw, path, "prefix", str)
+    if code is not None and not _CODE.match(code):
+        reader.problems.append(f"{path}.code: {code!r} must be lower-case letters, digits, - or _")
+    if prefix is not None and not re.fullmatch(r"[A-Z]", prefix):
+        reader.problems.append(f"{path}.prefix: must be one capital letter A-Z, got {prefix!r}")
+    name = reader.get(raw, path, "name", str)
+    if code is None or prefix is None or name is None:
+        return None
+    return Category(
+        code=code,
+        prefix=prefix,
+        name=name,
+        name_en=reader.get(raw, path, "name_en", str, name),
+        weekend=reader.get(raw, path, "weekend", bool, True),
+        time_limit_minutes=reader.positive(raw, path, "time_limit_minutes", 30),
+    )
+
+
+def _parse_window(reader: Reader, raw: Any, path: str, codes: set[str]) -> WindowSpec | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    number = reader.get(raw, path, "number", int)
+    if number is None:
+        return None
+    if number < 1:
+        reader.problems.append(f"{path}.number: must be at least 1, got {number}")
+    categories = reader.get(raw, path, "categories", list, None)
+    if categories is not None:
+        if not categories:
+            reader.problems.append(
+                f"{path}.categories: leave it out for a comprehensive window, or list at least one"
+            )
+        for code in categories:
+            if not isinstance(code, str) or code not in codes:
+                reader.problems.append(f"{path}.categories: unknown category {code!r}")
+        categories = [code for code in categories if isinstance(code, str)]
+    green_channel = reader.get(raw, path, "green_channel", bool, False)
+    serves_others = reader.get(raw, path, "green_channel_serves_others", bool, False)
+    if serves_others and not green_channel:
+        reader.problems.append(
+            f"{path}.green_channel_serves_others: only for a window with green_channel = true"
+        )
+    return WindowSpec(
+        number=number,
+        name=reader.get(raw, path, "name", str, f"{number}号窗口"),
+        name_en=reader.get(raw, path, "name_en", str, f"Window {number}"),
+        categories=None if categories is None else frozenset(categories),
+        green_channel=green_channel,
+        green_channel_serves_others=serves_others,
+    )
+
+
+def _parse_priority(reader: Reader, raw: Any, path: str) -> PriorityClass | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code = reader.get(raw, path, "code", str)
+    if code is None:
+        return None
+    if code in _RESERVED_PRIORITIES:
+        reader.problems.append(f"{path}.code: {code!r} is built in and cannot be redefined")
+    name = reader.get(raw, path, "name", str, code)
+    return PriorityClass(code=code, name=name, name_en=reader.get(raw, path, "name_en", str, name))
+
+
+def _parse_special_day(reader: Reader, raw: Any, path: str) -> SpecialDay | None:
+    """A dated exception to the weekly hours: an announced extended-service evening (延时服务),
+    a working Saturday (调休), or a closed day (no sessions)."""
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    days = reader.dates([raw.get("date")], f"{path}.date")
+    sessions = reader.sessions(raw.get("sessions", []), f"{path}.sessions")
+    note = reader.get(raw, path, "note", str, "")
+    if not days:
+        return None
+    return SpecialDay(day=next(iter(days)), sessions=sessions, note=note)
+
+
+class InvalidHallDocument(Exception):
+    """A hall document that does not describe a hall: every problem, each naming its key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def read_hall(raw: Any, path: str = "hall") -> HallSpec:
+    """The hall a document describes (a [[halls]] table of config.toml, or the same as JSON)."""
+    reader = Reader()
+    spec = parse_hall(reader, raw, path)
+    if reader.problems or spec is None:
+        raise InvalidHallDocument(reader.problems or [f"{path}: not a hall"])
+    return spec
+
+
+def settings_after(spec: HallSpec, events: Iterable[Event]) -> HallSpec:
+    """The hall's settings after these events: those of the last `hall.configured` among them."""
+    for event in reversed(list(events)):
+        if event.type is EventType.HALL_CONFIGURED:
+            return read_hall(event.data["settings"])
+    return spec
+
+
+def hall_document(spec: HallSpec) -> dict[str, Any]:
+    """The hall as a document that read_hall reads back into the same spec: JSON-able, and the
+    shape of a [[halls]] table, so that it is written as config.toml as it is."""
+    policy = spec.policy
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "name_en": spec.name_en,
+        "timezone": spec.timezone.key,
+        "max_wait_minutes": _minutes(policy.max_wait),
+        "no_show_grace_minutes": _minutes(policy.no_show_grace),
+        "no_show_requeue_behind": policy.no_show_requeue_behind,
+        "priority_ratio": policy.priority_ratio,
+        "aging_minutes": _minutes(policy.aging),
+        "number_width": policy.number_width,
+        "default_handling_minutes": _minutes(policy.default_handling),
+        "notice": spec.notice,
+        "holidays": sorted(day.isoformat() for day in spec.holidays),
+        "phone_retention_days": spec.phone_retention.days,
+        "hours": {
+            "weekdays": _sessions(spec.hours.weekdays),
+            "weekend": _sessions(spec.hours.weekend),
+            "special": [
+                {"date": d.day.isoformat(), "sessions": _sessions(d.sessions), "note": d.note}
+                for d in sorted(spec.hours.special, key=lambda d: d.day)
+            ],
+        },
+        "categories": [
+            {
+                "code": c.code,
+                "prefix": c.prefix,
+                "name": c.name,
+                "name_en": c.name_en,
+                "weekend": c.weekend,
+                "time_limit_minutes": c.time_limit_minutes,
+            }
+            for c in spec.categories
+        ],
+        "windows": [_window_document(w) for w in spec.windows],
+        "priorities": [{"code": p.code, "name": p.name, "name_en": p.name_en} for p in spec.priorities],
+    }
+
+
+def _window_document(window: WindowSpec) -> dict[str, Any]:
+    document: dict[str, Any] = {"number": window.number, "name": window.name, "name_en": window.name_en}
+    if window.categories is not None:  # left out: a comprehensive window
+        document["categories"] = sorted(window.categories)
+    document["green_channel"] = window.green_channel
+    document["green_channel_serves_others"] = window.green_channel_serves_others
+    return document
+
+
+def _sessions(sessions: tuple[tuple[time, time], ...]) -> list[list[str]]:
+    return [[f"{start:%H:%M}", f"{end:%H:%M}"] for start, end in sessions]
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)

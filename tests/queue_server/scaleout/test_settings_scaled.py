@@ -1,0 +1,137 @@
+"""A hall's settings changed live on one of two real `onewindow serve` processes (Redis and
+PostgreSQL): the other's next ticket, snapshot, screens and refusals follow at once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from websockets.sync.client import connect
+
+from queue_server.clock import ManualClock
+from queue_server.config import load_settings
+from tests.conftest import PASSWORD, POSTGRES_URL, reset_scaled_backends, seed_people
+from tests.queue_server.processes.conftest import write_config
+from tests.queue_server.scaleout.conftest import OPEN_HOURS, START_TIMEOUT_S, clocked_env
+from tests.server_process import ServerProcess
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+
+PASSPORT = {"code": "passport", "prefix": "P", "name": "出入境", "name_en": "Exit-entry"}
+
+
+@dataclass
+class Hall:
+    """Two processes of one hall and the supervisor's token (valid on both)."""
+
+    a: ServerProcess
+    b: ServerProcess
+    auth: dict[str, str]
+    screen: str
+
+    def settings(self, server: ServerProcess) -> dict[str, Any]:
+        response = httpx.get(f"{server.url}/api/halls/weiyang/settings", headers=self.auth, timeout=30)
+        assert response.status_code == 200, response.text
+        document: dict[str, Any] = response.json()["settings"]
+        document.pop("id")
+        return document
+
+    def put(self, server: ServerProcess, document: dict[str, Any]) -> httpx.Response:
+        return httpx.put(
+            f"{server.url}/api/halls/weiyang/settings", json=document, headers=self.auth, timeout=30
+        )
+
+    def issue(self, server: ServerProcess, category: str) -> httpx.Response:
+        return httpx.post(
+            f"{server.url}/api/halls/weiyang/tickets",
+            json={"category": category},
+            headers=self.auth,
+            timeout=30,
+        )
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[Hall]:
+    reset_scaled_backends()
+    path = write_config(tmp_path, windows=4)
+    tokens = seed_people(
+        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
+    )
+    running = [ServerProcess(path, env=clocked_env(tmp_path)).launch() for _ in range(2)]
+    try:
+        a, b = (server.wait_ready(START_TIMEOUT_S) for server in running)
+        login = httpx.post(
+            f"{a.url}/api/auth/login", json={"username": "supervisor", "password": PASSWORD}, timeout=30
+        )
+        yield Hall(a, b, {"Authorization": f"Bearer {login.json()['token']}"}, tokens["screen"])
+    finally:
+        for server in running:
+            server.stop()
+
+
+def test_a_change_on_one_process_is_the_others_next_ticket_snapshot_and_screen(hall: Hall) -> None:
+    assert hall.issue(hall.b, "business").json()["number"] == "A001"  # B has the hall loaded
+    ws_url = hall.b.url.replace("http", "ws") + f"/ws/halls/weiyang?token={hall.screen}"
+    with connect(ws_url, open_timeout=30) as screen:
+        assert json.loads(screen.recv(timeout=30))["kind"] == "snapshot"
+        document = hall.settings(hall.a)
+        document["categories"].append(PASSPORT)
+        document["windows"].append({"number": 5, "name": "出入境窗口", "categories": ["passport"]})
+        changed = hall.put(hall.a, document)
+        assert changed.status_code == 200, changed.text
+        # B's next ticket, in a category B had never heard of.
+        ticket = hall.issue(hall.b, "passport")
+        assert ticket.status_code == 201, ticket.text
+        assert ticket.json()["number"] == "P001"
+        snapshot = httpx.get(f"{hall.b.url}/api/halls/weiyang", headers=hall.auth, timeout=30).json()
+        assert snapshot["categories"][-1]["name"] == "出入境"
+        assert [w["name"] for w in snapshot["windows"]][-1] == "出入境窗口"
+        assert hall.settings(hall.b) == hall.settings(hall.a)
+        # B's screen hears of it through Redis (and then takes a fresh snapshot).
+        while (message := json.loads(screen.recv(timeout=30)))["kind"] != "event":
+            pass
+        assert message["type"] == "hall.configured"
+        assert message["seq"] == changed.json()["seq"]
+        assert message["actor"] == "supervisor:supervisor"
+    document_b = httpx.get(f"{hall.b.url}/api/openapi.json", timeout=30).json()
+    categories = document_b["components"]["schemas"]["IssueTicketBody"]["properties"]["category"]["enum"]
+    assert "passport" in categories
+
+
+def test_a_process_refuses_a_change_that_the_others_tickets_stand_in_the_way_of(hall: Hall) -> None:
+    document = hall.settings(hall.b)
+    number = hall.issue(hall.a, "tax").json()["number"]  # on A, after B read the settings
+    document["categories"] = [c for c in document["categories"] if c["code"] != "tax"]
+    refused = hall.put(hall.b, document)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "settings_category_in_use"
+    assert refused.json()["error"]["params"]["numbers"] == number
+
+
+def test_two_changes_at_once_on_two_processes_both_apply_in_one_order(hall: Hall) -> None:
+    base = hall.settings(hall.a)
+    on_a = {**base, "notice": "A 的公告", "priority_ratio": 3}
+    on_b = {**base, "notice": "B 的公告", "aging_minutes": 60}
+
+    async def both() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(timeout=60, headers=hall.auth) as client:
+            return await asyncio.gather(
+                client.put(f"{hall.a.url}/api/halls/weiyang/settings", json=on_a),
+                client.put(f"{hall.b.url}/api/halls/weiyang/settings", json=on_b),
+            )
+
+    first, second = asyncio.run(both())
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    assert first.json()["seq"] != second.json()["seq"]
+    last = on_a if first.json()["seq"] > second.json()["seq"] else on_b
+    for server in (hall.a, hall.b):
+        assert hall.settings(server)["notice"] == last["notice"]
+        snapshot = httpx.get(f"{server.url}/api/halls/weiyang", headers=hall.auth, timeout=30).json()
+        assert snapshot["hall"]["notice"] == last["notice"]
