@@ -33,7 +33,7 @@ function categoryNames(hall, codes) {
 }
 
 function subject(entry) {
-  if (entry.kind === "window.services_changed") return t("devices.window_n", { window: entry.subject });
+  if (entry.kind === "window.services_changed") return t("actor.window", { window: entry.subject });
   if (entry.kind === "hall.configured") return hallName(entry.subject);
   return entry.subject;
 }

@@ -88,7 +88,7 @@ async function main() {
     const select = form.window;
     while (select.options.length > 1) select.remove(1);
     const hall = config.halls.find((h) => h.id === hallSelect.value);
-    for (const number of hall?.windows || []) select.append(el("option", { value: String(number) }, t("devices.window_n", { window: number })));
+    for (const number of hall?.windows || []) select.append(el("option", { value: String(number) }, t("actor.window", { window: number })));
   };
   fillWindows();
   hallSelect.addEventListener("change", () => { tokenBox.hidden = true; fillWindows(); load().catch((error) => showError(error.message)); });
