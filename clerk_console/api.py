@@ -19,7 +19,7 @@ from clerk_console.context import settings
 from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
 from clerk_console.views import board_view, console_view
 from queue_server import ratings
-from queue_server.api.deps import bearer_token, body, principal, service, window_number
+from queue_server.api.deps import bearer_token, body, in_hall, principal, service, window_number
 from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.errors import Forbidden
@@ -44,9 +44,7 @@ async def _current(svc: QueueService, hall: str) -> HallState:
 
 
 async def window_console(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=STAFF)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=STAFF)
     state = await _current(svc, hall)
     return JSONResponse(console_view(state, window_number(request), svc.clock.now()))
 
@@ -77,9 +75,7 @@ async def _alerts_and_devices(
 
 
 async def hall_alerts_route(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=MANAGERS)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=MANAGERS)
     alerts, extended, _ = await _alerts_and_devices(request, svc, hall)
     return JSONResponse(
         {
@@ -91,9 +87,7 @@ async def hall_alerts_route(request: Request) -> JSONResponse:
 
 
 async def board(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=MANAGERS)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=MANAGERS)
     alerts, extended, devices = await _alerts_and_devices(request, svc, hall)
     view = board_view(await _current(svc, hall), svc.clock.now(), alerts, extended, devices)
     return JSONResponse(view)

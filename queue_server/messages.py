@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约码 {code} 已签到（{number} 号）",
         "en": "Booking code {code} was already checked in (number {number})",
     },
+    "error.checkin_code_or_phone": {
+        "zh-CN": "请提供预约码或手机号（二者选一）",
+        "en": "Give the booking code or the phone number (one of them)",
+    },
     "error.booking_needs_phone": {
         "zh-CN": "预约需要填写手机号码（工作人员请先登录）",
         "en": "A booking needs your mobile number (staff: please sign in)",

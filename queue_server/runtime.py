@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from queue_server.bus.memory import MemoryBus
 from queue_server.clock import Clock
@@ -32,6 +32,7 @@ from queue_server.storage.base import Reply, Store, StoreUnavailable
 
 Decision = Callable[[HallState, datetime], Outcome]
 _Command = tuple[Decision, "asyncio.Future[Outcome]", str | None]  # with its idempotency key
+_Read = TypeVar("_Read")
 MAX_ATTEMPTS = 50
 # How long a retry with the same idempotency key still finds the first answer.
 KEY_LIFETIME = timedelta(hours=24)
@@ -143,8 +144,13 @@ class HallRuntime:
 
     async def snapshot(self) -> dict[str, Any]:
         """The hall as committed (by any process): never a change still being written."""
-        snapshot: dict[str, Any] = await self._read(HallState.snapshot)
-        return snapshot
+        return await self.read(HallState.snapshot)
+
+    async def read(self, read: Callable[[HallState], _Read]) -> _Read:
+        """What `read` makes of the hall as committed (by any process): it runs between two
+        batches, never on a change still being written, and must not keep the state."""
+        result: _Read = await self._read(read)
+        return result
 
     async def current(self) -> HallState:
         """The state with every step committed so far, by this process or another."""

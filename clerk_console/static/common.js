@@ -14,10 +14,7 @@ export let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh-CN";
 const languageListeners = [];
 
 export function t(key, params = {}) {
-  const entry = STRINGS[key];
-  if (!entry) return key;
-  const template = entry[lang] || entry["zh-CN"];
-  return globalThis.kit.fill(template, params); // the kit's one formatter
+  return globalThis.kit.text(STRINGS, key, lang, params); // the kit's one lookup and formatter
 }
 
 // A name given in both languages by the server ({name, name_en} or {"zh-CN", en}).
@@ -52,8 +49,7 @@ export function pauseReason(text) {
 
 export function applyTexts(root = document) {
   document.documentElement.lang = lang;
-  root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  root.querySelectorAll("[data-t-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.tPlaceholder); });
+  globalThis.kit.applyTexts(t, root);
 }
 
 export function onLanguage(listener) { languageListeners.push(listener); }
@@ -83,17 +79,9 @@ export function api(method, path, body, token = session()?.token) {
 
 // ---- page chrome ------------------------------------------------------------------------
 
-const errorBox = document.getElementById("error");
-let errorTimer = null;
-
-export function showError(message) {
-  errorBox.textContent = message;
-  errorBox.hidden = false;
-  clearTimeout(errorTimer);
-  errorTimer = setTimeout(() => { errorBox.hidden = true; }, 8000);
-}
-
-export function clearError() { errorBox.hidden = true; }
+// Refusals show in the kit's one error box (#error in base.html).
+export const showError = (message) => globalThis.kit.showError(message);
+export const clearError = () => globalThis.kit.clearError();
 
 const toastBox = document.getElementById("toast");
 let toastTimer = null;

@@ -12,6 +12,7 @@ const POLL_MS = 5000;
 const PRINTER_POLL_MS = 15000;
 let board = null;
 let printers = null;
+let bookings = null;
 let busy = false;
 
 const byCode = Object.fromEntries(config.categories.map((c) => [c.code, c]));
@@ -52,6 +53,7 @@ function render() {
   renderCategories();
   renderWaiting();
   renderDevices();
+  renderBookings();
 }
 
 function renderAlerts() {
@@ -158,6 +160,23 @@ function renderDevices() {
   }
 }
 
+function renderBookings() {
+  const body = document.querySelector("#bookings tbody");
+  clear(body);
+  const list = bookings || [];
+  document.getElementById("bookings-none").hidden = list.length > 0;
+  document.getElementById("bookings").hidden = list.length === 0;
+  const time = (iso) => new Date(iso).toLocaleTimeString(lang(), { timeZone: config.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  for (const b of list) {
+    body.append(el("tr", { class: `booking-${b.status}` },
+      el("td", { class: "num" }, `${time(b.slot_start)}–${time(b.slot_end)}`),
+      el("td", {}, categoryName(b.category)),
+      el("td", { class: "num" }, b.code),
+      el("td", {}, t(`board.bookings.${b.status}`)),
+      el("td", { class: "num" }, b.number || "")));
+  }
+}
+
 // ---- dialogs ------------------------------------------------------------------------------
 
 function askPause(number) {
@@ -259,15 +278,19 @@ async function refresh() {
   }
 }
 
-async function pollPrinters() {
+// The hall's printers and the day's bookings (线上预约) come from the ticketing API, looked at
+// less often than the board.
+async function pollList(path, keep) {
   try {
-    printers = (await api("GET", `${base}/printers`)).printers;
-    renderDevices();
+    keep((await api("GET", `${base}/${path}`))[path]);
   } catch (error) {
-    if (error.status === 404) return; // no printer service in this server
-    printers = null;
+    if (error.status === 404) return; // no ticketing service in this server
+    keep(null);
   }
 }
+
+const pollPrinters = () => pollList("printers", (list) => { printers = list; renderDevices(); });
+const pollBookings = () => pollList("bookings", (list) => { bookings = list; renderBookings(); });
 
 async function main() {
   const who = await signedIn();
@@ -282,6 +305,8 @@ async function main() {
   setInterval(refresh, POLL_MS);
   pollPrinters();
   setInterval(pollPrinters, PRINTER_POLL_MS);
+  pollBookings();
+  setInterval(pollBookings, PRINTER_POLL_MS);
 }
 
 onLanguage(render);

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from displays.ticketing.deps import client_address
 from displays.ticketing.pages import page
 from displays.ticketing.schemas import BookingBody, CancelBookingBody
-from queue_server.api.deps import bearer_token, body, principal, service, ticketing
+from queue_server.api.deps import bearer_token, body, in_hall, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.query import bad_param
 from queue_server.auth import STAFF
@@ -112,6 +112,21 @@ async def add_booking(request: Request) -> JSONResponse:
     return JSONResponse(_public(spec, booking), status_code=201)
 
 
+async def bookings(request: Request) -> JSONResponse:
+    # One route for both methods, so that a 405 on this path lists both in its Allow header.
+    return await (day_bookings(request) if request.method == "GET" else add_booking(request))
+
+
+async def day_bookings(request: Request) -> JSONResponse:
+    """The day's bookings (default today) for the supervisor dashboard."""
+    _, svc, spec, _ = await in_hall(request, roles=STAFF)
+    now = svc.clock.now()
+    raw_day = request.query_params.get("date")
+    day = _day(raw_day) if raw_day is not None else now.astimezone(spec.timezone).date()
+    bookings = await ticketing(request).bookings.of_day(spec, day, now)
+    return JSONResponse({"date": day.isoformat(), "bookings": bookings})
+
+
 async def cancel_booking(request: Request) -> JSONResponse:
     """Cancel with the phone the booking was made with; an unknown code and another phone get
     the same answer."""
@@ -166,6 +181,6 @@ routes = [
     Route("/book/halls/{hall}", booking_page, methods=["GET"]),
     Route("/book/qr/{code}.svg", code_qr, methods=["GET"]),
     Route("/api/halls/{hall}/booking-slots", booking_slots, methods=["GET"]),
-    Route("/api/halls/{hall}/bookings", add_booking, methods=["POST"]),
+    Route("/api/halls/{hall}/bookings", bookings, methods=["GET", "POST"]),
     Route("/api/halls/{hall}/bookings/{code}", cancel_booking, methods=["DELETE"]),
 ]

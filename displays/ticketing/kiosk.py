@@ -13,9 +13,10 @@ from displays.ticketing.deps import base_url
 from displays.ticketing.pages import page
 from displays.ticketing.schemas import CheckInBody, KioskIssueBody, ReprintBody
 from displays.ticketing.views import hall_offer, visitor_view
-from queue_server.api.deps import body, principal, service, ticketing
+from queue_server.api.deps import body, in_hall, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
+from queue_server.domain.errors import Invalid
 from queue_server.domain.model import HallSpec
 from queue_server.service import idempotency_key
 from ticket_printer.messages import Language
@@ -31,13 +32,9 @@ async def kiosk_page(request: Request) -> Response:
 
 async def kiosk_status(request: Request) -> JSONResponse:
     """What the kiosk shows now: opening, categories, priorities, and its printer's state."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    state = svc.hall(hall).state
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
+    hall, svc, _, caller = await in_hall(request, devices=_KIOSK)
     printer = ticketing(request).settings.printer_for_kiosk(hall, caller.name)
-    offer = hall_offer(state, svc.clock.now())
+    offer = hall_offer(svc.hall(hall).state, svc.clock.now())
     offer["kiosk"] = caller.name
     offer["printer"] = (
         None
@@ -51,11 +48,7 @@ async def kiosk_status(request: Request) -> JSONResponse:
 
 
 async def kiosk_issue(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
+    hall, svc, spec, caller = await in_hall(request, devices=_KIOSK)
     data = await body(request, KioskIssueBody)
     view = await svc.issue_ticket(
         hall,
@@ -70,33 +63,29 @@ async def kiosk_issue(request: Request) -> JSONResponse:
 
 
 async def check_in(request: Request) -> JSONResponse:
-    """A booking code becomes an appointment ticket for its slot, printed at this kiosk."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
+    """A booking (by its code, or today's booking of a phone) becomes an appointment ticket for
+    its slot, printed at this kiosk."""
+    hall, svc, spec, caller = await in_hall(request, devices=_KIOSK)
     tickets = ticketing(request)
     wait = await tickets.checkin_limiter.retry_after_s(hall, caller.name, svc.clock.now())
     if wait:
         return error_response(request, 429, "error.rate_limited", {"seconds": wait})
     data = await body(request, CheckInBody)
+    if (data.code is None) == (data.phone is None):
+        raise Invalid("error.checkin_code_or_phone")
     key = idempotency_key(caller.actor, request.headers.get("idempotency-key"))
     # A retry of a check-in that went through: the same ticket, not "booking already used".
     answered = await svc.answered(hall, key)
     if answered is not None:
         return await _issued(request, spec, answered, caller, data.language)
-    view = await tickets.check_in(hall, data.code, None, caller.actor, key)
+    view = await tickets.check_in(hall, data.code, data.phone, caller.actor, key)
     return await _issued(request, spec, view, caller, data.language)
 
 
 async def reprint(request: Request) -> JSONResponse:
     """Print a ticket again: staff on any printer of the hall, a kiosk its own tickets."""
-    hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, roles=STAFF, devices=_KIOSK)
+    hall, svc, spec, caller = await in_hall(request, roles=STAFF, devices=_KIOSK)
+    ticket_id = request.path_params["ticket"]
     data = await body(request, ReprintBody, optional=True)
     view = await svc.ticket_view(hall, ticket_id)
     tickets = ticketing(request)
@@ -115,10 +104,7 @@ async def reprint(request: Request) -> JSONResponse:
 
 async def hall_printers(request: Request) -> JSONResponse:
     """Every configured printer of the hall with its state, for supervisors' dashboards."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)
-    (await principal(request)).require(hall, roles=STAFF, devices=_KIOSK)
+    hall = (await in_hall(request, roles=STAFF, devices=_KIOSK)).hall
     return JSONResponse({"printers": await ticketing(request).printers(hall)})
 
 

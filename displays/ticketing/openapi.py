@@ -117,6 +117,17 @@ PATHS: Final[dict[str, Any]] = {
         }
     },
     "/api/halls/{hall}/bookings": {
+        "get": {
+            "summary": "Staff: the day's bookings by slot (code, matter, status: booked, checked_in, "
+            "cancelled or missed, the ticket's number)",
+            "parameters": [
+                HALL_PARAM,
+                _query(
+                    "date", "Hall-local day, YYYY-MM-DD (default: today)", format="date", pattern=DAY_PATTERN
+                ),
+            ],
+            "responses": _responses("200", "401", "403", "404", "422"),
+        },
         "post": {
             "summary": "Book a slot; answers the booking code. Anonymous with the visitor's phone (one of "
             "the day's 30-minute slots, within the hall's places and per-phone rules, limited per "
@@ -126,7 +137,7 @@ PATHS: Final[dict[str, Any]] = {
             "parameters": [HALL_PARAM],
             "requestBody": _body("BookingBody"),
             "responses": _responses("201", "400", "401", "403", "404", "409", "422", "429"),
-        }
+        },
     },
     "/api/halls/{hall}/bookings/{code}": {
         "delete": {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from queue_server.api.schemas import AppointmentSlot, hall_values
 from queue_server.ticketing.online import PHONE_PATTERN
@@ -38,7 +39,16 @@ class KioskIssueBody(_Body):
 
 
 class CheckInBody(_Body):
-    code: str = Field(pattern=r"^\d{4,16}$")
+    """预约签到 by the booking code (typed, or scanned from its QR code) or by the phone the
+    booking was made with: exactly one of them."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["code"]}, {"required": ["phone"]}]})
+
+    # Absent, not null: the document's oneOf names the one that is given.
+    code: Annotated[str, StringConstraints(pattern=r"^\d{4,16}$")] | SkipJsonSchema[None] = None
+    phone: Annotated[str, StringConstraints(min_length=1, max_length=32)] | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra={"pattern": PHONE_PATTERN.pattern}
+    )
     language: Language = "zh-CN"
 
 
@@ -47,9 +57,10 @@ class ReprintBody(_Body):
     language: Language = "zh-CN"
 
 
-class OnlineIssueBody(_Body):
-    category: str = _category()
-    phone: str = _phone()
+class _Consent(_Body):
+    """What a visitor giving their phone also says: whether they agree to be told of their turn,
+    and in which language."""
+
     # true or false only (pydantic alone would also take 0, 1, "yes"...), as the document says.
     notify: StrictBool = Field(
         default=False,
@@ -58,7 +69,12 @@ class OnlineIssueBody(_Body):
     language: Language = Field(default="zh-CN", description="The messages' language")
 
 
-class BookingBody(_Body):
+class OnlineIssueBody(_Consent):
+    category: str = _category()
+    phone: str = _phone()
+
+
+class BookingBody(_Consent):
     category: str = _category()
     slot: AppointmentSlot
     phone: str | None = Field(
@@ -69,11 +85,6 @@ class BookingBody(_Body):
         "a visitor's booking is one of the day's 30-minute slots, held to the hall's rules",
         json_schema_extra={"pattern": PHONE_PATTERN.pattern},
     )
-    notify: StrictBool = Field(
-        default=False,
-        description="With a phone: the visitor agrees to a message when a few are ahead and when called",
-    )
-    language: Language = Field(default="zh-CN", description="The messages' language")
 
 
 class CancelBookingBody(_Body):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,7 +24,9 @@ from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
 from queue_server.domain.events import without_ticket_ids
+from queue_server.domain.hall import HallState
 from queue_server.messages import pick_language, translate
+from queue_server.runtime import HallRuntime
 from queue_server.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,7 @@ async def hall_stream(ws: WebSocket) -> None:
         check = _still_allowed(ws, svc.authenticate, language)
         screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue, check)
         await subscription.close()
+        subscription = None  # with its queue, not kept for the socket's life
         fanout.join(screen)
         # From here the hall's fan-out sends, beats and closes; the handler only reads.
         await until_hang_up(ws)
@@ -129,13 +133,43 @@ async def _open(
             return await svc.bus.subscribe(hall, after), after
         except ReplayGap:
             pass
+    texts = _snapshot_texts.setdefault(runtime, SnapshotTexts())
     while True:
-        snapshot = await runtime.snapshot()
-        await _send(ws, without_ticket_ids(snapshot) if device else snapshot)
+        seq, text = await runtime.read(lambda state: texts.text(state, device))
+        await _send(ws, text)
         try:
-            return await svc.bus.subscribe(hall, snapshot["seq"]), int(snapshot["seq"])
+            return await svc.bus.subscribe(hall, seq), seq
         except ReplayGap:  # the ring moved past the snapshot while it was sent: take another
             continue
+
+
+class SnapshotTexts:
+    """A hall's snapshot as sent to screens (and to staff), made once per seq: the screens
+    connecting at the same seq (all of them, after a restart or a network blip) get the same
+    text instead of each having the hall walked and serialised for it."""
+
+    def __init__(self) -> None:
+        self._made_at: tuple[int, object] | None = None
+        self._texts: dict[bool, str] = {}
+
+    def text(self, state: HallState, device: bool) -> tuple[int, str]:
+        """The snapshot's seq and text; `device`: without ticket ids."""
+        # Only a step moves the seq; the first step of a day also clears yesterday's calls.
+        made_at = (state.seq, state.calls_day)
+        if made_at != self._made_at:
+            self._made_at, self._texts = made_at, {}
+        text = self._texts.get(device)
+        if text is None:
+            snapshot = state.snapshot()
+            text = self._texts[device] = json.dumps(
+                without_ticket_ids(snapshot) if device else snapshot,
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        return state.seq, text
+
+
+_snapshot_texts: weakref.WeakKeyDictionary[HallRuntime, SnapshotTexts] = weakref.WeakKeyDictionary()
 
 
 async def _catch_up(

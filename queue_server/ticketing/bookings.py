@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.model import HallSpec
@@ -28,6 +28,7 @@ from queue_server.ticketing.booking_rules import (
     bookable_days,
     day_refusal,
     day_slots,
+    missed_at,
     places,
 )
 from queue_server.ticketing.online import normalise_phone, phone_hash
@@ -186,9 +187,20 @@ class Bookings:
             raise NotFound("error.no_booking_today")
         return self._usable(spec, candidates[0], now, early)
 
-    async def of_day(self, spec: HallSpec, day: date) -> list[Booking]:
+    async def of_day(self, spec: HallSpec, day: date, now: datetime) -> list[dict[str, Any]]:
+        """The day's bookings for staff, by slot: each as its holder sees it, with "missed" for
+        one whose check-in time ended unused and whether staff or the visitor made it."""
         midnight = datetime.combine(day, datetime.min.time(), tzinfo=spec.timezone)
-        return await self._store.bookings_between(spec.id, midnight, midnight + timedelta(days=1))
+        rules = self.rules(spec.id)
+        found = await self._store.bookings_between(spec.id, midnight, midnight + timedelta(days=1))
+        return [
+            {
+                **b.public(spec),
+                "status": "missed" if missed_at(b, rules, now) is not None else b.status,
+                "by_phone": b.phone_hash is not None,
+            }
+            for b in found
+        ]
 
     def _bookable(self, spec: HallSpec, category: str, day: date, now: datetime) -> BookingRules:
         if spec.category(category) is None:

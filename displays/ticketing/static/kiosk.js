@@ -7,6 +7,8 @@ const POLL_MS = 15000;
 const IDLE_MS = 45000; // an abandoned choice goes back to the start
 const PRINTED_SHOW_S = 20;
 const FALLBACK_SHOW_S = 90; // long enough to find the phone and take a photo
+const CODE_DIGITS = 8; // a booking code (queue_server.ticketing.bookings.CODE_DIGITS)
+const PHONE_DIGITS = 11; // a mainland mobile number
 
 const Kiosk = {
   token: null,
@@ -28,6 +30,7 @@ const Kiosk = {
     Kiosk.token = localStorage.getItem(TOKEN_KEY);
     document.addEventListener("contextmenu", (e) => e.preventDefault());
     document.addEventListener("pointerdown", () => Kiosk.touched(), true);
+    document.addEventListener("keydown", (event) => Kiosk.typed(event));
     document.getElementById("lang").addEventListener("click", () => {
       UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
       Kiosk.translate();
@@ -244,17 +247,41 @@ const Kiosk = {
   press(key) {
     if (key === "clear") Kiosk.code = "";
     else if (key === "confirm") return Kiosk.submitCode();
-    else if (Kiosk.code.length < 8) Kiosk.code += key;
+    else if (Kiosk.code.length < PHONE_DIGITS) Kiosk.code += key;
     Kiosk.renderCode();
   },
 
-  renderCode() {
-    document.getElementById("code").textContent = Kiosk.code.padEnd(8, "·");
+  // A booking's QR code scanner is a keyboard to the kiosk: it types the code and Enter. Typed
+  // digits open the check-in screen from the start screen too.
+  typed(event) {
+    const screen = Kiosk.current();
+    if (!["start", "closed", "checkin"].includes(screen) || document.body.classList.contains("busy")) return;
+    if (/^\d$/.test(event.key)) {
+      if (screen !== "checkin") Kiosk.checkin();
+      Kiosk.press(event.key);
+    } else if (screen === "checkin" && event.key === "Enter") {
+      Kiosk.submitCode();
+    } else if (screen === "checkin" && event.key === "Backspace") {
+      Kiosk.code = Kiosk.code.slice(0, -1);
+      Kiosk.renderCode();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    Kiosk.touched();
   },
 
+  renderCode() {
+    document.getElementById("code").textContent = Kiosk.code.padEnd(CODE_DIGITS, "·");
+  },
+
+  // Eight digits are a booking code, eleven a mobile number (today's booking of that phone).
   async submitCode() {
     if (Kiosk.code.length < 4) return;
-    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/check-in`, { code: Kiosk.code, language: UI.lang });
+    const body = Kiosk.code.length === PHONE_DIGITS
+      ? { phone: Kiosk.code, language: UI.lang }
+      : { code: Kiosk.code, language: UI.lang };
+    Kiosk.issueBy(`/kiosk/api/halls/${BOOT.hall}/check-in`, body);
   },
 
   message(text, canGoBack) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ PAGE_SHEETS = [
     "displays/static/screen.css",
     "displays/static/rate.css",
     "displays/ticketing/static/ticketing.css",
+    "displays/ticketing/static/crowded.css",
     "clerk_console/static/console.css",
     "clerk_console/reports/static/reports.css",
 ]
@@ -39,6 +41,16 @@ def test_no_page_sheet_keeps_a_font_stack_of_its_own() -> None:
     for sheet in PAGE_SHEETS:
         text = Path(REPO, sheet).read_text(encoding="utf-8")
         assert "WenQuanYi" not in text and "YaHei" not in text, sheet
+
+
+def test_no_page_sheet_sets_a_kit_token_again() -> None:
+    tokens = set(
+        re.findall(r"^\s*(--[\w-]+):", Path(REPO, "displays/kit/static/kit.css").read_text("utf-8"), re.M)
+    )
+    assert {"--cjk", "--ink", "--line", "--good"} <= tokens
+    for sheet in PAGE_SHEETS:
+        text = Path(REPO, sheet).read_text(encoding="utf-8")
+        assert not tokens & set(re.findall(r"(--[\w-]+)\s*:", text)), sheet
 
 
 def test_the_hall_stream_is_opened_by_the_kit_only() -> None:

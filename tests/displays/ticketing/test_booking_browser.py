@@ -4,15 +4,18 @@ day and a time, book, see the code and its QR code, watch the places fall, cance
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser import chromium
-from tests.displays.ticketing.test_browser_pages import PHONE, shot
+from tests.clerk_console.conftest import sign_in
+from tests.displays.ticketing.test_browser_pages import PHONE, kiosk, open_kiosk, shot
 from tests.ticket_printer.live import LiveHall
 
 pytestmark = pytest.mark.browser
+__all__ = ["kiosk"]  # the kiosk page fixture, on this module's browser
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,11 @@ def test_book_see_the_code_and_cancel_on_a_phone(browser: Browser, live_hall: Li
 
 
 def test_in_english_a_refusal_is_shown_in_words(browser: Browser, live_hall: LiveHall) -> None:
+    online = browser.new_context(**PHONE, locale="en-GB").new_page()  # type: ignore[arg-type]
+    online.goto(f"{live_hall.url}/online/halls/weiyang")
+    online.locator("#book-link").click()  # the online ticket page leads to booking
+    expect(online.locator("h1")).to_have_text("Book a visit")
+    online.context.close()
     page = phone_page(browser, live_hall, "en-GB")
     expect(page.locator("h1")).to_have_text("Book a visit")
     page.locator('[data-category="business"]').click()
@@ -89,4 +97,65 @@ def test_in_english_a_refusal_is_shown_in_words(browser: Browser, live_hall: Liv
     expect(page.locator("#error")).to_have_text("There is no booking 12345678 made with this phone number")
     page.locator("#lang").click()
     expect(page.locator("h1")).to_have_text("预约办事")
+    page.context.close()
+
+
+def book_at_11(hall: LiveHall, phone: str) -> str:
+    reply = hall.client.post(
+        "/api/halls/weiyang/bookings",
+        json={
+            "category": "tax",
+            "slot": {"start": "2026-11-23T11:00:00+08:00", "minutes": 30},
+            "phone": phone,
+        },
+    )
+    assert reply.status_code == 201, reply.text
+    code: str = reply.json()["code"]
+    return code
+
+
+def test_kiosk_checks_in_a_scanned_code_and_a_typed_phone(kiosk: Page, live_hall: LiveHall) -> None:
+    code = book_at_11(live_hall, "13800138000")
+    book_at_11(live_hall, "13900139000")
+    open_kiosk(kiosk, live_hall)
+    # The QR scanner types the code and Enter, on the start screen.
+    kiosk.keyboard.type(code)
+    expect(kiosk.locator("#screen-checkin")).to_be_visible()
+    expect(kiosk.locator("#code")).to_have_text(code)
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#message-title")).to_contain_text("请于 10:30 后再来签到")  # 10:00 now
+    shot(kiosk, "kiosk-checkin-early.png")
+    live_hall.clock.advance(timedelta(minutes=35))
+    kiosk.locator("#screen-message [data-back]").click()
+    kiosk.keyboard.type(code)
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#issued-number")).to_have_text("E001")
+    expect(kiosk.locator("#issued-category")).to_contain_text("预约")
+    kiosk.locator("#screen-issued [data-back]").click()
+    # The other visitor types their phone number on the keypad.
+    kiosk.locator(".tile-checkin").click()
+    for digit in "13900139000":
+        kiosk.locator("#keypad .key-digit", has_text=digit).click()
+    expect(kiosk.locator("#code")).to_have_text("13900139000")
+    kiosk.locator("#keypad .key-confirm").click()
+    expect(kiosk.locator("#issued-number")).to_have_text("E002")
+    shot(kiosk, "kiosk-checkin-phone.png")
+
+
+def test_the_dashboard_lists_the_days_bookings(browser: Browser, live_hall: LiveHall) -> None:
+    booked = book_at_11(live_hall, "13800138000")
+    live_hall.clock.advance(timedelta(minutes=40))
+    used = book_at_11(live_hall, "13900139000")
+    checked = live_hall.post("/kiosk/api/halls/weiyang/check-in", "kiosk", code=used)
+    assert checked.status_code == 201
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN").new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_hall.url}/supervise/halls/weiyang")
+    sign_in(page, "supervisor")
+    rows = page.locator("#bookings tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#bookings tbody tr", has_text=booked)).to_contain_text("待签到")
+    expect(page.locator("#bookings tbody tr", has_text=used)).to_contain_text("已签到")
+    expect(page.locator("#bookings tbody tr", has_text=used)).to_contain_text("E001")
+    expect(rows.first).to_contain_text("11:00–11:30")
     page.context.close()

@@ -30,6 +30,25 @@ def test_a_new_screen_gets_a_snapshot_then_every_event(hall: Hall) -> None:
     assert called["data"]["window"]["name"] == "1号窗口"
 
 
+def test_each_screen_gets_the_hall_as_it_is_when_it_connects(hall: Hall) -> None:
+    hall.issue()
+    hall.ok(1, "open")
+    hall.ok(1, "call-next")
+    with stream(hall) as screen, stream(hall, who="supervisor") as staff, stream(hall) as other:
+        first, staffs, second = screen.receive_json(), staff.receive_json(), other.receive_json()
+    # Screens connecting at the same seq see the same hall; staff see the ticket ids, screens not.
+    assert first == second and first["seq"] == staffs["seq"] == 3
+    assert first["windows"][0]["current"]["number"] == staffs["windows"][0]["current"]["number"] == "A001"
+    assert "id" not in first["windows"][0]["current"] and "id" in staffs["windows"][0]["current"]
+    hall.ok(1, "no-show")
+    hall.issue()
+    with stream(hall) as later:
+        snapshot = later.receive_json()
+    # A step later the next screen sees the hall after it, not the snapshot made before.
+    assert snapshot["seq"] == 5 and snapshot["windows"][0]["current"] is None
+    assert snapshot["waiting"]["business"] == 1
+
+
 def test_resume_after_seq_replays_exactly_what_was_missed(hall: Hall) -> None:
     hall.issue()
     hall.ok(1, "open")
