@@ -116,7 +116,8 @@ async def supervise(request: Request) -> Response:
         spec = _spec(request)
     except _PageError as error:
         return _error(request, error)
-    return _render(request, "supervise.html", {**_hall_config(spec), "page": "supervise"})
+    config = {**_hall_config(spec), "page": "supervise", "pause_reasons": list(PAUSE_REASONS)}
+    return _render(request, "supervise.html", config)
 
 
 async def admin_users(request: Request) -> Response:
