@@ -1,7 +1,7 @@
 // The supervisor's dashboard: windows, queues, devices and alerts of one hall, live, with the
 // actions a supervisor takes (open/pause/close, categories, move, cancel, prioritise, notice).
 import {
-  LiveHall, actorName, api, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
+  LiveHall, actorName, api, askPauseReason, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
   refuse, showError, signedIn, t, toast,
 } from "./common.js";
 
@@ -180,17 +180,7 @@ function renderBookings() {
 // ---- dialogs ------------------------------------------------------------------------------
 
 function askPause(number) {
-  const dialog = document.getElementById("pause-dialog");
-  const box = document.getElementById("pause-reasons");
-  clear(box);
-  ["lunch", "meeting", "fault", "other"].forEach((code, i) => box.append(
-    el("label", { class: "choice" }, el("input", { type: "radio", name: "reason", value: code, checked: i === 0 }), el("span", {}, t(`pause.${code}`)))));
-  dialog.onclose = () => {
-    if (dialog.returnValue !== "ok") return;
-    const code = box.querySelector("input:checked").value;
-    windowAct(number, "pause", { reason: config.strings[`pause.${code}`]["zh-CN"] });
-  };
-  dialog.showModal();
+  askPauseReason((reason) => windowAct(number, "pause", { reason }));
 }
 
 function askServices(w) {
