@@ -181,6 +181,8 @@ export function askPauseReason(pause) {
 // The hall's events as "something changed" signals: every page re-reads its view from the
 // API after a change, so a missed or doubled event can never leave it wrong for long. The
 // connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
+const SIGNED_OUT = new Set(["account_disabled", "token_revoked", "bad_token"]);
+
 export class LiveHall {
   constructor(hall, token, onMessage) {
     const where = { ws: `/ws/halls/${encodeURIComponent(hall)}`, token };
@@ -188,7 +190,13 @@ export class LiveHall {
       snapshot: (msg) => onMessage(msg),
       event: (msg) => onMessage(msg),
       online: (online) => setLive(online),
-      refused: (msg) => { if (msg) showError(msg.message); },
+      refused: (msg) => {
+        if (!msg) return;
+        showError(msg.message);
+        // The account was disabled, or its sign-ins ended (password reset, role changed): the
+        // page says so for good, and every request says why it is refused.
+        if (SIGNED_OUT.has(msg.code)) refuse(msg.message);
+      },
     });
   }
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import HTTPConnection, Request
 
+from queue_server.administration import Administration
 from queue_server.api.errors import BadRequest
 from queue_server.auth import DeviceKind, Principal, Role
 from queue_server.domain.errors import NotFound
@@ -42,6 +43,11 @@ def whole_number(raw: str) -> int | None:
 def service(conn: HTTPConnection) -> QueueService:
     svc: QueueService = conn.state.service
     return svc
+
+
+def administration(conn: HTTPConnection) -> Administration:
+    result: Administration = conn.state.administration
+    return result
 
 
 def ticketing(conn: HTTPConnection) -> Ticketing:

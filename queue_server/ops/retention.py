@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Final
 
@@ -34,8 +34,9 @@ CHECK_S: Final = 600.0
 
 
 class PhoneRetention:
-    def __init__(self, store: Store, halls: Sequence[HallSpec], clock: Clock) -> None:
-        self._store, self._halls, self._clock = store, tuple(halls), clock
+    def __init__(self, store: Store, halls: Callable[[], Sequence[HallSpec]], clock: Clock) -> None:
+        # The halls as they are at each run: a hall's phone_retention_days changes live.
+        self._store, self._halls, self._clock = store, halls, clock
         self._last_day: date | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -43,7 +44,7 @@ class PhoneRetention:
         """Erases, in every hall, what is past its time; how many rows per hall."""
         now = self._clock.now()
         erased = {}
-        for spec in self._halls:
+        for spec in self._halls():
             hashes = await self._store.erase_online_claims(spec.id, now - spec.phone_retention)
             numbers = await self._store.erase_visitor_contacts(spec.id, service_day(now, spec.timezone))
             # A booking's phone hash goes like an online ticket's, counted from its slot's end;

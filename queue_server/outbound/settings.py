@@ -42,6 +42,7 @@ class OutboundSettings:
     retry_first_s: float = 5.0  # the wait after a first failure, doubled after each next one...
     retry_max_s: float = 900.0  # ...up to this
     give_up_after: timedelta = timedelta(hours=24)  # then the webhook is disabled, an alert raised
+    alert_poll_s: float = 10.0  # how often the hall's alerts are looked for (queue_server/ops/alerts.py)
     notifier: NotifierSettings = field(default_factory=NotifierSettings)
 
 
@@ -66,6 +67,7 @@ def parse_outbound_settings(raw: dict[str, Any], source: str = "<memory>") -> Ou
     first = seconds("retry_first_seconds", defaults.retry_first_s)
     longest = seconds("retry_max_seconds", defaults.retry_max_s)
     give_up = seconds("give_up_hours", defaults.give_up_after.total_seconds() / 3600)
+    alert_poll = seconds("alert_poll_seconds", defaults.alert_poll_s)
     if longest < first:
         problems.append(f"outbound.retry_max_seconds: must be at least retry_first_seconds ({first})")
     notifier = _notifier(raw.get("notifier", {}), problems)
@@ -77,6 +79,7 @@ def parse_outbound_settings(raw: dict[str, Any], source: str = "<memory>") -> Ou
         retry_first_s=first,
         retry_max_s=longest,
         give_up_after=timedelta(hours=give_up),
+        alert_poll_s=alert_poll,
         notifier=notifier,
     )
 
