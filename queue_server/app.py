@@ -134,7 +134,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
-    retention = PhoneRetention(service.store, settings.halls, clock, sections.outbound.delivery_log)
+    retention = PhoneRetention(
+        service.store, lambda: service.settings.halls, clock, sections.outbound.delivery_log
+    )
     # The dashboard's limits ([console]) decide when an alert is raised for the webhooks too.
     limits = AlertLimits(sections.console.pause_limit, sections.console.device_grace)
     alert_watcher = AlertWatcher(service, limits, sections.outbound.alert_poll_s)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Final
 
@@ -39,11 +39,12 @@ class PhoneRetention:
     def __init__(
         self,
         store: Store,
-        halls: Sequence[HallSpec],
+        halls: Callable[[], Sequence[HallSpec]],
         clock: Clock,
         delivery_log: timedelta = timedelta(days=30),
     ) -> None:
-        self._store, self._halls, self._clock = store, tuple(halls), clock
+        # The halls as they are at each run: a hall's phone_retention_days changes live.
+        self._store, self._halls, self._clock = store, halls, clock
         self._delivery_log = delivery_log
         self._last_day: date | None = None
         self._task: asyncio.Task[None] | None = None
@@ -52,7 +53,7 @@ class PhoneRetention:
         """Erases, in every hall, what is past its time; how many rows per hall."""
         now = self._clock.now()
         erased = {}
-        for spec in self._halls:
+        for spec in self._halls():
             hashes = await self._store.erase_online_claims(spec.id, now - spec.phone_retention)
             numbers = await self._store.erase_visitor_contacts(spec.id, service_day(now, spec.timezone))
             # A booking's phone hash goes like an online ticket's, counted from its slot's end;
