@@ -15,11 +15,12 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from queue_server.accounts import add_device, add_user
+from queue_server.accounts import add_device, add_user, set_disabled
 from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import ManualClock
 from queue_server.config import parse_settings
+from queue_server.notices import tell_servers
 from queue_server.service import REVOCATION_CHECK_S
 from queue_server.storage import open_store
 from tests.conftest import MONDAY_10AM, PASSWORD, Hall, demo_config
@@ -392,3 +393,31 @@ def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
         with pytest.raises(WebSocketDisconnect) as closed:
             agent.receive_json()
         assert closed.value.code == 4401
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["scaled"], indirect=True)
+def test_a_disabling_from_the_command_line_reaches_the_running_servers_at_once(hall: Hall) -> None:
+    """`onewindow user disable` writes the store and tells the servers over Redis, as they do."""
+    with hall.client.websocket_connect(f"/ws/halls/weiyang?token={hall.tokens['clerk1']}") as ws:
+        assert ws.receive_json()["kind"] == "snapshot"
+        started = time.monotonic()
+
+        async def disable() -> None:
+            store = open_store(hall.settings.server.store)
+            await store.start()
+            try:
+                await set_disabled(store, hall.clock, "clerk1", True, actor="system:cli")
+            finally:
+                await store.close()
+            assert await tell_servers(hall.settings.server.bus, "clerk1")
+
+        asyncio.run(disable())
+        assert ws.receive_json()["code"] == "account_disabled"
+        assert time.monotonic() - started < REVOCATION_CHECK_S
+    assert (
+        hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"][0]["actor"]
+        == "system:cli"
+    )
+    assert not asyncio.run(tell_servers("memory://", "clerk1"))
