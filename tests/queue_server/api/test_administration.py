@@ -228,7 +228,8 @@ def test_devices_are_listed_renamed_reissued_and_revoked(hall: Hall) -> None:
         assert ws.receive_json()["kind"] == "snapshot"
         devices = hall.client.get(DEVICES, headers=hall.auth("supervisor")).json()["devices"]
         screen = next(d for d in devices if d["name"] == "screen-1")
-        assert screen["kind"] == "screen" and screen["connected"] and screen["last_seen"] is not None
+        assert screen["kind"] == "screen" and screen["hall"] == "weiyang"
+        assert screen["connected"] and screen["last_seen"] is not None
         assert next(d for d in devices if d["name"] == "rater-1")["window"] == 1
 
         r = hall.client.patch(
