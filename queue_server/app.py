@@ -45,8 +45,10 @@ from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.domain.alerts import AlertLimits
 from queue_server.ops import health, metrics_route
 from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.alerts import AlertWatcher
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
@@ -132,7 +134,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
-    retention = PhoneRetention(service.store, settings.halls, clock)
+    retention = PhoneRetention(
+        service.store, lambda: service.settings.halls, clock, sections.outbound.delivery_log
+    )
+    # The dashboard's limits ([console]) decide when an alert is raised for the webhooks too.
+    limits = AlertLimits(sections.console.pause_limit, sections.console.device_grace)
+    alert_watcher = AlertWatcher(service, limits, sections.outbound.alert_poll_s)
     # After the service's own listener (which forgets what it read): the screens and print
     # agents of this process whose access was taken away are cut off now, not at their next
     # heartbeat or connection.
@@ -164,7 +171,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
         if notifications is not None:
             await notifications.start()
-        retention.start()  # erases expired phone hashes once a day
+        retention.start()  # erases expired phone hashes and old delivery log once a day
+        alert_watcher.start()  # the hall's alerts into its ledger, once each
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -179,6 +187,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "rating_device": rating_device(sections.console),
             }
         finally:
+            await alert_watcher.stop()
             await retention.stop()
             await deliverer.stop()
             if notifications is not None:

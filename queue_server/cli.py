@@ -302,11 +302,12 @@ def _import_config(settings: Settings, source: Path) -> int:
         )
         return 1
     actor = f"cli:{getpass.getuser()}"
+    check = package_settings(settings).ticketing.check_kiosk_printers
     try:
         imported = _with_store(
             settings,
             lambda store: config_transfer.import_halls(
-                store, settings, incoming, clock_from_environment(), actor
+                store, settings, incoming, clock_from_environment(), actor, check
             ),
         )
     except config_transfer.ImportRefused as exc:

@@ -394,6 +394,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The time zone ({timezone}) cannot change while {count} tickets are open "
         "({numbers}): change it after closing",
     },
+    "error.settings_unknown_printer": {
+        "zh-CN": "打印机 {printer}（给自助机 {kiosk}）不在本大厅的打印机中（现有：{known}）",
+        "en": "Printer {printer} (for kiosk {kiosk}) is not one of the hall's printers ({known})",
+    },
     "error.settings_hours_strand": {
         "zh-CN": "新的营业时间今天 {closing} 就已结束，但还有 {count} 位在等候（原营业至 {until}）："
         "请在他们办完后再改，或只从明天起改（特殊日期）",

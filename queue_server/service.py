@@ -252,16 +252,22 @@ class QueueService:
         return {"settings": hall_document(state.spec), "seq": state.seq}
 
     async def configure_hall(
-        self, hall_id: str, document: dict[str, Any], principal: Principal
+        self,
+        hall_id: str,
+        document: dict[str, Any],
+        principal: Principal,
+        check: Callable[[HallSpec], None] = lambda spec: None,
     ) -> dict[str, Any]:
         """New settings for the hall, live on every process from its next step; Conflict naming
-        what is in the way. The `hall.configured` event records who changed what, and when."""
+        what is in the way. The `hall.configured` event records who changed what, and when.
+        `check` refuses what other packages' settings do not allow (a kiosk's printer)."""
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
             spec = read_hall({**document, "id": hall_id}, "settings")
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
+        check(spec)
         outcome = await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
         seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
         return {"settings": hall_document(spec), "seq": seq}

@@ -92,6 +92,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.closed": {"zh-CN": "窗口关闭", "en": "Window closed"},
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
+    "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
     "console.pick": {"zh-CN": "选择窗口", "en": "Choose a window"},
@@ -428,6 +429,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.priorities": {"zh-CN": "优先类别", "en": "Priority classes"},
     "hallsettings.add_priority": {"zh-CN": "添加优先类别", "en": "Add priority class"},
     "hallsettings.remove": {"zh-CN": "删除", "en": "Remove"},
+    "hallsettings.printing": {"zh-CN": "号票与打印", "en": "Tickets and printing"},
+    "hallsettings.footer": {"zh-CN": "号票底部文字", "en": "Ticket footer"},
+    "hallsettings.footer_en": {"zh-CN": "号票底部文字（英文）", "en": "Ticket footer (English)"},
+    "hallsettings.printers_hint": {
+        "zh-CN": "留空使用配置文件的设置。每台自助机可指定打印机（打印机名称见配置文件 [ticketing]）。",
+        "en": "Empty: as in the config file. Each kiosk may be given a printer (the printers are "
+        "named in the config file's [ticketing]).",
+    },
+    "hallsettings.kiosk": {"zh-CN": "自助机", "en": "Kiosk"},
+    "hallsettings.printer": {"zh-CN": "打印机", "en": "Printer"},
+    "hallsettings.add_kiosk_printer": {"zh-CN": "指定自助机的打印机", "en": "Give a kiosk a printer"},
     "hallsettings.save": {"zh-CN": "保存并生效", "en": "Save and apply"},
     "hallsettings.saved": {"zh-CN": "已保存，立即生效", "en": "Saved; in effect now"},
     "hallsettings.field.name": {"zh-CN": "名称", "en": "Name"},

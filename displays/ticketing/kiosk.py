@@ -33,8 +33,10 @@ async def kiosk_page(request: Request) -> Response:
 async def kiosk_status(request: Request) -> JSONResponse:
     """What the kiosk shows now: opening, categories, priorities, and its printer's state."""
     hall, svc, _, caller = await in_hall(request, devices=_KIOSK)
-    printer = ticketing(request).settings.printer_for_kiosk(hall, caller.name)
-    offer = hall_offer(svc.hall(hall).state, svc.clock.now())
+    # Current with every process's steps: a category added on another one is offered here too.
+    state = await svc.hall(hall).current()
+    printer = ticketing(request).settings.printer_for_kiosk(state.spec, caller.name)
+    offer = hall_offer(state, svc.clock.now())
     offer["kiosk"] = caller.name
     offer["printer"] = (
         None
@@ -112,7 +114,7 @@ async def _issued(
     request: Request, spec: HallSpec, view: dict[str, Any], kiosk: Principal, language: Language
 ) -> JSONResponse:
     tickets = ticketing(request)
-    printer = tickets.settings.printer_for_kiosk(spec.id, kiosk.name)
+    printer = tickets.settings.printer_for_kiosk(spec, kiosk.name)
     printed: dict[str, Any] = {"job_id": None, "printed": False, "printer": None}
     if printer is not None:
         printed = await tickets.print_ticket(

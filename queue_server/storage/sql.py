@@ -8,7 +8,7 @@ import functools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +185,19 @@ class SqlStore:
             ).mappings()
             loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
             events = await self._recent(conn, spec.id, recent)
+            # Today's alerts as well, however far back: the hall remembers which it has raised.
+            day_start = datetime.combine(today, time.min, tzinfo=spec.timezone)
+            alerts = await conn.execute(
+                select(_LEDGER)
+                .where(
+                    _LEDGER.c.hall == spec.id,
+                    _LEDGER.c.type == EventType.HALL_ALERT.value,
+                    _LEDGER.c.at >= day_start,
+                )
+                .order_by(_LEDGER.c.seq)
+            )
+            known_seqs = {event.seq for event in events}
+            earlier = [e for e in map(event_from_row, alerts.mappings()) if e.seq not in known_seqs]
             spec = await self._configured(conn, spec)
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
@@ -193,7 +206,7 @@ class SqlStore:
             windows=loaded_windows,
             counters=loaded_counters,
             seq=seq or 0,
-            recent_events=events,
+            recent_events=[*earlier, *events],
             today=today,
         )
 
@@ -809,6 +822,11 @@ class SqlStore:
                 .limit(limit)
             )
             return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    async def prune_delivery_attempts(self, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(_DELIVERIES.delete().where(_DELIVERIES.c.at < before))
+            return int(result.rowcount or 0)
 
     @contextlib.asynccontextmanager
     async def delivery_lease(self, name: str) -> AsyncIterator[bool]:
