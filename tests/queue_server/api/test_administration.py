@@ -422,3 +422,10 @@ def test_a_disabling_from_the_command_line_reaches_the_running_servers_at_once(h
         == "system:cli"
     )
     assert not asyncio.run(tell_servers("memory://", "clerk1"))
+
+
+def test_a_kiosk_the_printer_settings_name_is_not_renamed_behind_their_back(hall: Hall) -> None:
+    r = hall.client.post(DEVICES, json={"name": "demo-kiosk", "kind": "kiosk"}, headers=hall.auth("admin"))
+    r = hall.client.patch(f"{DEVICES}/{r.json()['id']}", json={"name": "kiosk-2"}, headers=as_(hall, "admin"))
+    assert r.status_code == 409 and error(r)["code"] == "device_in_config"
+    assert "The kiosk demo-kiosk is named in the printer settings" in error(r)["message"]
