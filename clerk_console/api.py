@@ -7,21 +7,21 @@ ledger with its actor and time like any clerk's step.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clerk_console.alerts import AlertLimits, DeviceHealth, extended_service, hall_alerts
+from clerk_console.alerts import alert_view, extended_service
 from clerk_console.context import settings
 from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
 from clerk_console.views import board_view, console_view
 from queue_server import ratings
-from queue_server.api.deps import bearer_token, body, principal, service, window_number
+from queue_server.api.deps import bearer_token, body, in_hall, principal, service, window_number
 from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
+from queue_server.domain.alerts import AlertLimits, device_health, hall_alerts
 from queue_server.domain.errors import Forbidden
 from queue_server.domain.hall import HallState
 from queue_server.outbound import webhooks
@@ -44,9 +44,7 @@ async def _current(svc: QueueService, hall: str) -> HallState:
 
 
 async def window_console(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=STAFF)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=STAFF)
     state = await _current(svc, hall)
     return JSONResponse(console_view(state, window_number(request), svc.clock.now()))
 
@@ -66,10 +64,7 @@ async def _alerts_and_devices(
 ) -> tuple[list[Any], Any, list[dict[str, Any]]]:
     state, now = await _current(svc, hall), svc.clock.now()
     devices = await svc.devices(hall)
-    health = [
-        DeviceHealth(d["name"], d["kind"], bool(d["connected"]), _parse_time(d.get("last_seen")))
-        for d in devices
-    ]
+    health = device_health(devices)
     limits = AlertLimits(settings(request).pause_limit, settings(request).device_grace)
     hooks = await webhooks.of_hall(svc, hall)
     alerts = hall_alerts(state.spec, state.windows.values(), state.tickets, health, now, limits, hooks)
@@ -77,23 +72,19 @@ async def _alerts_and_devices(
 
 
 async def hall_alerts_route(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=MANAGERS)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=MANAGERS)
     alerts, extended, _ = await _alerts_and_devices(request, svc, hall)
     return JSONResponse(
         {
             "now": svc.clock.now().isoformat(),
-            "alerts": [a.public() for a in alerts],
+            "alerts": [alert_view(a) for a in alerts],
             "extended": None if extended is None else extended.public(),
         }
     )
 
 
 async def board(request: Request) -> JSONResponse:
-    hall = _hall(request)
-    (await principal(request)).require(hall, roles=MANAGERS)
-    svc = service(request)
+    hall, svc, _, _ = await in_hall(request, roles=MANAGERS)
     alerts, extended, devices = await _alerts_and_devices(request, svc, hall)
     view = board_view(await _current(svc, hall), svc.clock.now(), alerts, extended, devices)
     return JSONResponse(view)
@@ -159,10 +150,6 @@ async def rate_ticket(request: Request) -> JSONResponse:
         {"ticket": number, "level": rating.level, "bad": rating.bad, "channel": channel},
         status_code=201,
     )
-
-
-def _parse_time(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 # Listed before queue_server's /tickets/{ticket}/{action} route, which would take these paths.

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from clerk_console.schemas import NewUserBody, NoticeBody, PrioritiseBody, RatingBody
+from clerk_console.audit import DAY_PATTERN, FILTER_MAX_CHARS
+from clerk_console.schemas import (
+    AccountChange,
+    NewPassword,
+    NewUserBody,
+    NoticeBody,
+    PrioritiseBody,
+    RatingBody,
+)
 from clerk_console.settings import console_settings
 from queue_server.api.openapi import HALL_PARAM, WINDOW_PARAM, ApiDoc, HallValues, model_schemas
 from queue_server.config import Settings
 
-SCHEMAS = model_schemas(RatingBody, PrioritiseBody, NoticeBody, NewUserBody)
+SCHEMAS = model_schemas(RatingBody, PrioritiseBody, NoticeBody, NewUserBody, AccountChange, NewPassword)
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -75,8 +83,45 @@ PATHS: dict[str, Any] = {
         )
     },
     "/api/users": {
-        "get": _op("Accounts (admin)", []),
-        "post": _op("Add an account (admin)", [], "NewUserBody", ok="201"),
+        "get": _op("Accounts (admin: all; supervisor: their hall's clerks)", []),
+        "post": _op("Add an account (admin; supervisor: a clerk of their hall)", [], "NewUserBody", ok="201"),
+    },
+    "/api/users/{username}": {
+        "patch": _op(
+            "Change an account's role and hall (admin); its tokens stop working",
+            ["username"],
+            "AccountChange",
+        )
+    },
+    "/api/users/{username}/disable": {
+        "post": _op("Disable an account: its tokens and open consoles stop at once", ["username"])
+    },
+    "/api/users/{username}/enable": {"post": _op("Let a disabled account sign in again", ["username"])},
+    "/api/audit": {
+        "get": {
+            **_op("The day's changes to accounts, devices and halls, newest first (managers)", []),
+            "parameters": [
+                {
+                    "name": "day",
+                    "in": "query",
+                    "schema": {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+                    "description": "The hall's local day, 2000-01-01 … 2999-12-31 (default today)",
+                },
+                {
+                    "name": "actor",
+                    "in": "query",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": FILTER_MAX_CHARS},
+                },
+                {
+                    "name": "kind",
+                    "in": "query",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": FILTER_MAX_CHARS},
+                },
+            ],
+        }
+    },
+    "/api/users/{username}/password": {
+        "post": _op("Set a new password; the account's tokens stop working", ["username"], "NewPassword")
     },
 }
 

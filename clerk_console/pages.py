@@ -116,12 +116,35 @@ async def supervise(request: Request) -> Response:
         spec = _spec(request)
     except _PageError as error:
         return _error(request, error)
-    return _render(request, "supervise.html", {**_hall_config(spec), "page": "supervise"})
+    config = {**_hall_config(spec), "page": "supervise", "pause_reasons": list(PAUSE_REASONS)}
+    return _render(request, "supervise.html", config)
 
 
 async def admin_users(request: Request) -> Response:
     halls = [{"id": h.id, "name": h.name} for h in service(request).settings.halls]
     return _render(request, "admin.html", {"page": "admin", "halls": halls})
+
+
+async def admin_devices(request: Request) -> Response:
+    halls = [
+        {"id": h.id, "name": h.name, "windows": [w.number for w in h.windows]}
+        for h in service(request).settings.halls
+    ]
+    return _render(request, "devices.html", {"page": "devices", "halls": halls})
+
+
+async def admin_audit(request: Request) -> Response:
+    halls = [
+        {
+            "id": h.id,
+            "name": h.name,
+            "name_en": h.name_en,
+            "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in h.categories],
+            "priorities": {p.code: {"zh-CN": p.name, "en": p.name_en} for p in h.priorities},
+        }
+        for h in service(request).settings.halls
+    ]
+    return _render(request, "audit.html", {"page": "audit", "halls": halls})
 
 
 async def hall_settings(request: Request) -> Response:
@@ -150,6 +173,8 @@ routes: list[BaseRoute] = [
     Route("/console/halls/{hall}/windows/{window}", window_console, methods=["GET"]),
     Route("/supervise/halls/{hall}", supervise, methods=["GET"]),
     Route("/admin/users", admin_users, methods=["GET"]),
+    Route("/admin/devices", admin_devices, methods=["GET"]),
+    Route("/admin/audit", admin_audit, methods=["GET"]),
     Route("/console/admin/halls/{hall}", hall_settings, methods=["GET"]),
     Mount("/console/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
 ]

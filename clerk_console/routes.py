@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from clerk_console import api, pages, users
+from clerk_console import api, audit, pages, users
 
-api_routes: list[BaseRoute] = [*api.routes, *users.routes]
+api_routes: list[BaseRoute] = [*api.routes, *users.routes, *audit.routes]
 page_routes: list[BaseRoute] = pages.routes

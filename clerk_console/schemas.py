@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict, JsonValue
 
 from queue_server.api.schemas import hall_values
+from queue_server.auth import MIN_PASSWORD_CHARS, common_passwords
 from queue_server.domain.hall import HallState
 from queue_server.ratings import COMMENT_MAX_CHARS
 
@@ -58,8 +60,32 @@ class NoticeBody(_Body):
     text: str = Field(max_length=2000, json_schema_extra={"maxLength": HallState.NOTICE_MAX_CHARS})
 
 
+_Role = Literal["clerk", "supervisor", "admin"]
+# A short or common password is refused by the policy with a worded message, not by the model;
+# the document states the policy.
+PASSWORD_POLICY: Final[JsonDict] = {
+    "minLength": MIN_PASSWORD_CHARS,
+    "not": {"enum": list[JsonValue](sorted(common_passwords()))},
+}
+
+
 class NewUserBody(_Body):
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    role: Literal["clerk", "supervisor", "admin"]
-    hall: str | None = Field(default=None, max_length=32)
-    password: str = Field(min_length=1, max_length=256)
+    role: _Role
+    hall: str | None = Field(default=None, max_length=32, description="None for an admin")
+    password: str = Field(min_length=1, max_length=256, json_schema_extra=PASSWORD_POLICY)
+
+
+class AccountChange(_Body):
+    """A new role and hall (admins only); the account's tokens stop working, as they name both."""
+
+    role: _Role
+    hall: str | None = Field(default=None, max_length=32, description="None for an admin")
+
+
+class NewPassword(_Body):
+    # Taken exactly as typed, as at sign-in. The policy (length, common passwords) is checked
+    # with a worded message, not by the model.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    password: str = Field(min_length=1, max_length=256, json_schema_extra=PASSWORD_POLICY)

@@ -1,4 +1,5 @@
-"""Accounts for admins: list them and add one (the same rules as `onewindow user add`)."""
+"""Accounts for admins, and for supervisors their own hall's clerks: list, add, disable, enable,
+reset the password, change the role and hall (queue_server.administration decides who may)."""
 
 from __future__ import annotations
 
@@ -6,47 +7,53 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from clerk_console.schemas import NewUserBody
-from queue_server.accounts import AccountError, add_user
-from queue_server.api.deps import body, principal, service
-from queue_server.auth import Principal, Role
-from queue_server.domain.errors import Conflict, Forbidden, Invalid
-
-
-def _require_admin(caller: Principal) -> None:
-    if caller.role is not Role.ADMIN:
-        raise Forbidden("error.forbidden_role", role=caller.label)
-
-
-async def list_users(request: Request) -> JSONResponse:
-    _require_admin(await principal(request))
-    users = [
-        {"username": u.username, "role": u.role, "hall": u.hall, "created_at": u.created_at.isoformat()}
-        for u in await service(request).store.list_users()
-    ]
-    return JSONResponse({"users": users})
-
-
-async def create_user(request: Request) -> JSONResponse:
-    _require_admin(await principal(request))
-    data = await body(request, NewUserBody)
-    svc = service(request)
-    if await svc.store.get_user(data.username) is not None:
-        raise Conflict("error.user_exists", username=data.username)
-    try:
-        user = await add_user(
-            svc.store, svc.settings, svc.clock, data.username, Role(data.role), data.password, data.hall
-        )
-    except AccountError as exc:
-        raise Invalid("error.user_invalid", problem=str(exc)) from None
-    return JSONResponse({"username": user.username, "role": user.role, "hall": user.hall}, status_code=201)
+from clerk_console.schemas import AccountChange, NewPassword, NewUserBody
+from queue_server.api.deps import administration, body, principal
+from queue_server.auth import Role
 
 
 async def users(request: Request) -> JSONResponse:
     # One route for both methods, so that a 405 on /api/users lists both in its Allow header.
-    if request.method == "POST":
-        return await create_user(request)
-    return await list_users(request)
+    caller = await principal(request)
+    if request.method == "GET":
+        return JSONResponse({"users": await administration(request).users(caller)})
+    data = await body(request, NewUserBody)
+    created = await administration(request).create_user(
+        caller, data.username, Role(data.role), data.password, data.hall
+    )
+    return JSONResponse(created, status_code=201)
 
 
-routes = [Route("/api/users", users, methods=["GET", "POST"])]
+async def change(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    data = await body(request, AccountChange)
+    name = request.path_params["username"]
+    return JSONResponse(await administration(request).change_role(caller, name, Role(data.role), data.hall))
+
+
+async def disable(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    name = request.path_params["username"]
+    return JSONResponse(await administration(request).set_disabled(caller, name, disabled=True))
+
+
+async def enable(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    name = request.path_params["username"]
+    return JSONResponse(await administration(request).set_disabled(caller, name, disabled=False))
+
+
+async def password(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    data = await body(request, NewPassword)
+    name = request.path_params["username"]
+    return JSONResponse(await administration(request).reset_password(caller, name, data.password))
+
+
+routes = [
+    Route("/api/users", users, methods=["GET", "POST"]),
+    Route("/api/users/{username}", change, methods=["PATCH"]),
+    Route("/api/users/{username}/disable", disable, methods=["POST"]),
+    Route("/api/users/{username}/enable", enable, methods=["POST"]),
+    Route("/api/users/{username}/password", password, methods=["POST"]),
+]

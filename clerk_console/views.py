@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from clerk_console.alerts import Alert, ExtendedService
+from clerk_console.alerts import ExtendedService, alert_view
+from queue_server.domain.alerts import Alert
 from queue_server.domain.hall import HallState
 from queue_server.domain.model import Ticket, TicketStatus, Window
 from queue_server.service import ticket_view
@@ -106,7 +107,7 @@ def board_view(
             }
             for t in waiting
         ],
-        "alerts": [a.public() for a in alerts],
+        "alerts": [alert_view(a) for a in alerts],
         "extended": None if extended is None else extended.public(),
         "devices": devices,
     }

@@ -27,14 +27,28 @@ from clerk_console.settings import ConsoleSettings, console_settings
 from displays.rating import RatingDevice
 from displays.settings import DisplaySettings, display_settings
 from displays.synth import Announcer
-from queue_server.api import accounts, hall_settings, halls, openapi, print_agent, stream, tickets, windows
+from queue_server.administration import Administration
+from queue_server.api import (
+    accounts,
+    devices,
+    hall_settings,
+    halls,
+    openapi,
+    print_agent,
+    stream,
+    tickets,
+    windows,
+)
 from queue_server.api.errors import EXCEPTION_HANDLERS
+from queue_server.api.fanout import check_every_screen
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
+from queue_server.domain.alerts import AlertLimits
 from queue_server.ops import health, metrics_route
 from queue_server.ops import openapi as ops_openapi
+from queue_server.ops.alerts import AlertWatcher
 from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
@@ -67,6 +81,7 @@ class AppState(TypedDict):
     """What every route finds on `request.state`: made once at start, from settings read once."""
 
     service: QueueService
+    administration: Administration  # accounts and devices, for the admin pages
     ticketing: Ticketing
     announcer: Announcer  # the screens' voice, with the [displays] settings
     console: ConsoleSettings  # the [console] settings
@@ -119,7 +134,26 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
-    retention = PhoneRetention(service.store, settings.halls, clock)
+    retention = PhoneRetention(
+        service.store, lambda: service.settings.halls, clock, sections.outbound.delivery_log
+    )
+    # The dashboard's limits ([console]) decide when an alert is raised for the webhooks too.
+    limits = AlertLimits(sections.console.pause_limit, sections.console.device_grace)
+    alert_watcher = AlertWatcher(service, limits, sections.outbound.alert_poll_s)
+    # After the service's own listener (which forgets what it read): the screens and print
+    # agents of this process whose access was taken away are cut off now, not at their next
+    # heartbeat or connection.
+    backends.notices.listen(lambda _: check_every_screen(service.bus))
+    backends.notices.listen(lambda _: print_agent.check_every_agent())
+
+    def named_in_config(hall: str, name: str) -> bool:
+        """A kiosk or printer the [ticketing] printers or the hall's live settings name."""
+        printers = sections.ticketing.printers
+        if any(p.hall == hall and (p.name == name or name in p.kiosks) for p in printers):
+            return True
+        return any(name in pair for pair in service.hall(hall).state.spec.kiosk_printers)
+
+    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -137,7 +171,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
         if notifications is not None:
             await notifications.start()
-        retention.start()  # erases expired phone hashes once a day
+        retention.start()  # erases expired phone hashes and old delivery log once a day
+        alert_watcher.start()  # the hall's alerts into its ledger, once each
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.
         gc.collect()
@@ -145,12 +180,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         try:
             yield {
                 "service": service,
+                "administration": administration,
                 "ticketing": ticketing,
                 "announcer": announcer,
                 "console": sections.console,
                 "rating_device": rating_device(sections.console),
             }
         finally:
+            await alert_watcher.stop()
             await retention.stop()
             await deliverer.stop()
             if notifications is not None:
@@ -167,6 +204,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *clerk_console.routes.api_routes,  # before tickets: .../{ticket}/rating etc.
         *accounts.routes,
         *halls.routes,
+        *devices.routes,
         *hall_settings.routes,
         *tickets.routes,
         *windows.routes,

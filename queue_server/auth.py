@@ -109,16 +109,16 @@ def needs_rehash(stored: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused (too short, too common), or None."""
+    """The message key of why a new password is refused (too short, too common), or None."""
     if len(password) < MIN_PASSWORD_CHARS:
-        return f"the password must have at least {MIN_PASSWORD_CHARS} characters"
-    if password.strip().lower() in _common_passwords():
-        return "the password is one of the most common passwords: choose another"
+        return "error.password_short"
+    if password.strip().lower() in common_passwords():
+        return "error.password_common"
     return None
 
 
 @functools.cache
-def _common_passwords() -> frozenset[str]:
+def common_passwords() -> frozenset[str]:
     text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 

@@ -9,7 +9,7 @@ committed events out (and keeps what may be lost).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -23,6 +23,7 @@ from queue_server.bus.redis_streams import RedisStreamBus
 from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.model import HallSpec
+from queue_server.notices import LocalNotices, Notices, RedisNotices
 from queue_server.runtime import HallLog, LocalLog
 from queue_server.scaleout.log import PostgresLog
 from queue_server.scaleout.publisher import StreamPublisher
@@ -41,16 +42,19 @@ class Backends:
     # For what may be lost (presence, printer states, rate limits, locks, login throttle):
     # answers quickly or not at all.
     shared_state: Redis | None = None
+    notices: Notices = field(default_factory=LocalNotices)
 
     async def start(self) -> None:
         await self.store.start()
         await self.bus.start()
+        await self.notices.start()
         if self.publisher is not None:
             self.publisher.start()
 
     async def close(self) -> None:
         if self.publisher is not None:
             await self.publisher.stop()
+        await self.notices.close()
         await self.bus.close()
         for client in self.redis:
             await client.aclose()
@@ -92,6 +96,12 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
             publisher=publisher,
             redis=(redis, tails),
             shared_state=_shared_state_client(server.bus, server.shared_state_timeout_ms / 1000),
+            notices=RedisNotices(
+                redis,
+                Redis.from_url(
+                    server.bus, decode_responses=True, socket_connect_timeout=2, health_check_interval=30
+                ),
+            ),
         )
     raise ValueError(f"unsupported bus URL: {server.bus}")
 

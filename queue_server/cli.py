@@ -17,7 +17,7 @@ from typing import TypeVar
 import uvicorn
 
 from queue_server import config_transfer, demo
-from queue_server.accounts import AccountError, add_device, add_user, disable_user, remove_device
+from queue_server.accounts import AccountError, add_device, add_user, remove_device, set_disabled
 from queue_server.app import create_app, package_settings
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
@@ -35,6 +35,7 @@ from queue_server.config import (
 from queue_server.domain.errors import DomainError
 from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
+from queue_server.notices import tell_servers
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.reports import rating_export
@@ -43,6 +44,8 @@ from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open
 from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import add_staff_booking
 
+# Who the audit says made a change from the command line (the server's shell, not a person).
+CLI_ACTOR = "system:cli"
 _T = TypeVar("_T")
 
 
@@ -94,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--hall", help="the hall a clerk or supervisor works in")
     user.add_parser("disable", help="refuse the account's sign-in and end its sessions").add_argument("name")
+    user.add_parser("enable", help="let a disabled account sign in again").add_argument("name")
 
     device = commands.add_parser("device", help="manage devices").add_subparsers(dest="action", required=True)
     device_add = device.add_parser("add", help="register a screen, kiosk or printer; prints its token")
@@ -164,12 +168,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "demo":
             return demo.run(settings, args.host, args.port, _serve)
-        if args.command == "user" and args.action == "disable":
-            _with_store(settings, lambda store: disable_user(store, args.name))
-            print(f"user {args.name} disabled; their sign-ins have ended")
+        if args.command == "user" and args.action in ("disable", "enable"):
+            disabled = args.action == "disable"
+            _with_store(
+                settings,
+                lambda store: set_disabled(store, SystemClock(), args.name, disabled, actor=CLI_ACTOR),
+            )
+            _tell_servers(settings, args.name)
+            print(f"user {args.name} {args.action}d" + ("; their sign-ins have ended" if disabled else ""))
             return 0
         if args.command == "device" and args.action == "remove":
-            _with_store(settings, lambda store: remove_device(store, settings, args.name, args.hall))
+            _with_store(
+                settings,
+                lambda store: remove_device(
+                    store, settings, SystemClock(), args.name, args.hall, actor=CLI_ACTOR
+                ),
+            )
+            _tell_servers(settings, None)
             print(f"device {args.name} removed; its token no longer works")
             return 0
         if args.command == "user":
@@ -177,9 +192,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             user = _with_store(
                 settings,
                 lambda store: add_user(
-                    store, settings, SystemClock(), args.name, Role(args.role), password, args.hall
+                    store,
+                    settings,
+                    SystemClock(),
+                    args.name,
+                    Role(args.role),
+                    password,
+                    args.hall,
+                    actor=CLI_ACTOR,
                 ),
             )
+            _tell_servers(settings, user.username)  # a reset ends the old password's sign-ins
             print(f"user {user.username} ({user.role}, hall {user.hall or 'all'}) saved")
             return 0
         if args.command == "device":
@@ -193,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     DeviceKind(args.kind),
                     args.hall,
                     window=args.window,
+                    actor=CLI_ACTOR,
                 ),
             )
             print(token)
@@ -208,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (AccountError, ValueError) as exc:
         print(f"onewindow: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"onewindow: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
         return 2
     except StoreInUse as exc:
         print(
@@ -275,11 +302,12 @@ def _import_config(settings: Settings, source: Path) -> int:
         )
         return 1
     actor = f"cli:{getpass.getuser()}"
+    check = package_settings(settings).ticketing.check_kiosk_printers
     try:
         imported = _with_store(
             settings,
             lambda store: config_transfer.import_halls(
-                store, settings, incoming, clock_from_environment(), actor
+                store, settings, incoming, clock_from_environment(), actor, check
             ),
         )
     except config_transfer.ImportRefused as exc:
@@ -383,6 +411,12 @@ def _restore(settings: Settings, source: Path) -> int:
         lock.release()
     print("start the server again: it brings the schema up to date if the backup is older")
     return 0
+
+
+def _tell_servers(settings: Settings, account: str | None) -> None:
+    """Running servers on Redis drop the account's (None: every device's) sign-ins at once;
+    otherwise they see the change within 2 s (docs/SECURITY.md)."""
+    asyncio.run(tell_servers(settings.server.bus, account))
 
 
 def _read_password() -> str:

@@ -14,6 +14,7 @@ stopped (the caller holds the store's lock alone), since it never reads what oth
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,10 +63,16 @@ class Imported:
 
 
 async def import_halls(
-    store: Store, settings: Settings, incoming: Settings, clock: Clock, actor: str
+    store: Store,
+    settings: Settings,
+    incoming: Settings,
+    clock: Clock,
+    actor: str,
+    check: Callable[[HallSpec], None] = lambda spec: None,
 ) -> list[Imported]:
     """Each of `incoming`'s halls takes its settings; ImportRefused naming the first hall and
-    reason if one cannot, before anything is written."""
+    reason if one cannot, before anything is written. `check` as the admin page's (the
+    kiosks' printers)."""
     known = {spec.id: spec for spec in settings.halls}
     for spec in incoming.halls:
         if spec.id not in known:
@@ -77,7 +84,7 @@ async def import_halls(
         decided: list[tuple[HallState, Outcome]] = []
         for spec in incoming.halls:
             state = await _load(store, known[spec.id], clock)
-            decided.append((state, _configure(state, spec, clock.now(), actor)))
+            decided.append((state, _configure(state, spec, clock.now(), actor, check)))
         done: list[Imported] = []
         for state, outcome in decided:
             if not outcome.events:
@@ -91,8 +98,11 @@ async def import_halls(
     raise ImportRefused(f"the halls kept changing during {_ATTEMPTS} attempts; try again")
 
 
-def _configure(state: HallState, spec: HallSpec, now: datetime, actor: str) -> Outcome:
+def _configure(
+    state: HallState, spec: HallSpec, now: datetime, actor: str, check: Callable[[HallSpec], None]
+) -> Outcome:
     try:
+        check(spec)
         return state.configure(spec, now, actor)
     except DomainError as exc:
         raise ImportRefused(f"hall {spec.id}: {translate(exc.key, 'en', **exc.params)}") from None

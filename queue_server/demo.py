@@ -170,6 +170,8 @@ def page_urls(base: str, spec: HallSpec, tokens: dict[str, str]) -> list[tuple[s
         ("supervisor dashboard (supervisor)", f"{base}/supervise/halls/{hall}"),
         ("reports (supervisor)", f"{base}/supervise/halls/{hall}/reports"),
         ("accounts (admin)", f"{base}/admin/users"),
+        ("devices (admin, supervisor)", f"{base}/admin/devices"),
+        ("audit (admin, supervisor)", f"{base}/admin/audit"),
     ]
 
 

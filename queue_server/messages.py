@@ -394,6 +394,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The time zone ({timezone}) cannot change while {count} tickets are open "
         "({numbers}): change it after closing",
     },
+    "error.settings_unknown_printer": {
+        "zh-CN": "打印机 {printer}（给自助机 {kiosk}）不在本大厅的打印机中（现有：{known}）",
+        "en": "Printer {printer} (for kiosk {kiosk}) is not one of the hall's printers ({known})",
+    },
     "error.settings_hours_strand": {
         "zh-CN": "新的营业时间今天 {closing} 就已结束，但还有 {count} 位在等候（原营业至 {until}）："
         "请在他们办完后再改，或只从明天起改（特殊日期）",
@@ -409,9 +413,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "用户 {username} 已存在",
         "en": "User {username} already exists",
     },
-    "error.user_invalid": {
-        "zh-CN": "无法创建用户：{problem}",
-        "en": "Cannot create the user: {problem}",
+    # ---- accounts and devices (queue_server.accounts, queue_server.administration) ----
+    "error.password_short": {
+        "zh-CN": "密码至少需要 {minimum} 个字符",
+        "en": "The password must have at least {minimum} characters",
+    },
+    "error.password_common": {
+        "zh-CN": "该密码属于最常见的密码之一，请换一个",
+        "en": "The password is one of the most common passwords: choose another",
+    },
+    "error.hall_required": {
+        "zh-CN": "本服务器有多个大厅，请指定大厅（{known}）",
+        "en": "This server runs several halls: name the hall (one of: {known})",
+    },
+    "error.window_binds_screen": {
+        "zh-CN": "只有显示屏能绑定窗口（作为该窗口的评价器）",
+        "en": "Only a screen can be bound to a window (as that window's rating device)",
+    },
+    "error.unknown_account": {"zh-CN": "没有这个账号：{username}", "en": "There is no account {username}"},
+    "error.unknown_device": {
+        "zh-CN": "大厅 {hall} 没有这个设备：{device}",
+        "en": "Hall {hall} has no device {device}",
+    },
+    "error.device_exists": {
+        "zh-CN": "大厅 {hall} 已有名为 {device} 的设备",
+        "en": "Hall {hall} already has a device named {device}",
+    },
+    "error.device_in_config": {
+        "zh-CN": "{kind} {device} 在打印机设置中按名称登记（配置文件的 [ticketing] printers 或大厅设置），"
+        "请先在那里改名",
+        "en": "The {kind} {device} is named in the printer settings (the configuration's [ticketing] "
+        "printers or the hall's settings): rename it there first",
+    },
+    "error.device_not_registered": {
+        "zh-CN": "此设备的令牌未登记（已被撤销或已重新签发），请向管理员索取新令牌",
+        "en": "This device's token is not registered (revoked or re-issued): ask an administrator "
+        "for a new one",
+    },
+    "error.last_admin": {
+        "zh-CN": "{username} 是最后一个启用的管理员，不能停用或降级：请先另设一名管理员",
+        "en": "{username} is the last enabled admin and cannot be disabled or demoted: make another "
+        "admin first",
+    },
+    "error.forbidden_account": {
+        "zh-CN": "主管只能管理本大厅的窗口人员账号，不能管理{role}账号",
+        "en": "A supervisor manages the clerk accounts of their own hall only, not a {role}'s",
     },
     # ---- reports and plans (queue_server.reports) ----
     "error.bad_param": {

@@ -81,12 +81,14 @@ class QueueService:
         self._signer: TokenSigner | None = None
         # Devices and accounts as last read from the store, with when (time.monotonic()).
         self._devices: dict[str, tuple[Principal, float]] = {}
-        self._accounts: dict[str, tuple[int | None, float]] = {}
+        self._accounts: dict[str, tuple[str | int, float]] = {}
         self._ticker: asyncio.Task[None] | None = None
         redis = backends.shared_state
         self.presence = open_presence(redis, clock)
         counters = MemoryCounters(clock) if redis is None else RedisCounters(redis)
         self.throttle = LoginThrottle(counters)
+        # First of the listeners: what the others re-check is then read from the store again.
+        backends.notices.listen(self._revoked)
 
     @property
     def settings(self) -> Settings:
@@ -174,9 +176,21 @@ class QueueService:
             await self.presence.seen(device_principal)
             return device_principal
         principal, generation = self.signer.verify(token, self.clock.now())
-        if await self._current_generation(principal.name) != generation:
+        current = await self._current_generation(principal.name)
+        if isinstance(current, str):
+            raise NotAuthenticated(current)
+        if current != generation:
             raise NotAuthenticated("error.token_revoked")
         return principal
+
+    def _revoked(self, account: str) -> None:
+        """A revocation notice (queue_server.notices): forget what was read of the account, or
+        of every account and device."""
+        if account:
+            self._accounts.pop(account, None)
+        else:
+            self._accounts.clear()
+            self._devices.clear()
 
     async def _device(self, digest: str) -> Principal:
         """The device of a token; read from the store again after REVOCATION_CHECK_S."""
@@ -186,23 +200,26 @@ class QueueService:
         device = await self.store.device_by_token_hash(digest)
         if device is None:
             self._devices.pop(digest, None)
-            raise NotAuthenticated("error.bad_token")
+            raise NotAuthenticated("error.device_not_registered")
         principal = Principal(
             name=device.name, device=DeviceKind(device.kind), hall=device.hall, window=device.window
         )
         self._devices[digest] = (principal, time.monotonic())
         return principal
 
-    async def _current_generation(self, username: str) -> int | None:
-        """The account's token generation (None: gone or disabled), read from the store again
-        after REVOCATION_CHECK_S, so a revocation on any process holds here that soon."""
+    async def _current_generation(self, username: str) -> str | int:
+        """The account's token generation, or why it has none (the message key: gone or
+        disabled), read from the store again after REVOCATION_CHECK_S, so a revocation on any
+        process holds here that soon (at once with its notice)."""
         cached = self._accounts.get(username)
         if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
             return cached[0]
         user = await self.store.get_user(username)
-        generation = None if user is None or user.disabled else user.token_generation
-        self._accounts[username] = (generation, time.monotonic())
-        return generation
+        current: str | int = "error.token_revoked" if user is None else user.token_generation
+        if user is not None and user.disabled:
+            current = "error.account_disabled"
+        self._accounts[username] = (current, time.monotonic())
+        return current
 
     @property
     def signer(self) -> TokenSigner:
@@ -235,16 +252,22 @@ class QueueService:
         return {"settings": hall_document(state.spec), "seq": state.seq}
 
     async def configure_hall(
-        self, hall_id: str, document: dict[str, Any], principal: Principal
+        self,
+        hall_id: str,
+        document: dict[str, Any],
+        principal: Principal,
+        check: Callable[[HallSpec], None] = lambda spec: None,
     ) -> dict[str, Any]:
         """New settings for the hall, live on every process from its next step; Conflict naming
-        what is in the way. The `hall.configured` event records who changed what, and when."""
+        what is in the way. The `hall.configured` event records who changed what, and when.
+        `check` refuses what other packages' settings do not allow (a kiosk's printer)."""
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
             spec = read_hall({**document, "id": hall_id}, "settings")
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
+        check(spec)
         outcome = await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
         seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
         return {"settings": hall_document(spec), "seq": seq}
@@ -256,8 +279,12 @@ class QueueService:
         for device in await self.store.list_devices(hall_id):
             seen = await self.presence.get(hall_id, device.name)
             entry = {
+                "id": device.id,
                 "name": device.name,
                 "kind": device.kind,
+                "hall": hall_id,
+                "window": device.window,
+                "created_at": device.created_at.isoformat(),
                 "connected": False,
                 "last_seen": None,
             }

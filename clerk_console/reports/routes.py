@@ -28,7 +28,7 @@ from starlette.templating import Jinja2Templates
 
 from clerk_console.context import settings
 from displays.kit.messages import page_strings
-from queue_server.api.deps import principal, service
+from queue_server.api.deps import in_hall, service
 from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS
 from queue_server.domain.errors import Conflict, NotFound
@@ -71,11 +71,8 @@ def _dates(request: Request, spec: HallSpec) -> tuple[date, date]:
 
 
 async def _manager_hall(request: Request) -> tuple[HallSpec, QueueService]:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)  # NotFound for an unknown hall
-    (await principal(request)).require(hall, roles=MANAGERS)
-    return _spec_service(request, hall)
+    _, svc, spec, _ = await in_hall(request, roles=MANAGERS)
+    return spec, svc
 
 
 def _spec_service(request: Request, hall: str) -> tuple[HallSpec, QueueService]:

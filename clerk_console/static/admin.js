@@ -1,17 +1,80 @@
-// Accounts for admins: the list and a form to add one; the halls' webhooks (docs/WEBHOOKS.md).
+// Accounts for admins (and a supervisor's own hall's clerks): the list with what can be done to
+// each (disable, enable, reset the password, change role and hall) and a form to add one; the
+// halls' webhooks (docs/WEBHOOKS.md, admins only).
 import { api, clear, config, el, refuse, showError, signedIn, t, toast } from "./common.js";
 
 const form = document.getElementById("add-user");
+let me = null;
+
+const hallName = (id) => config.halls.find((hall) => hall.id === id)?.name || id || "—";
 
 async function load() {
   const { users } = await api("GET", "/api/users");
   const body = document.querySelector("#users tbody");
   clear(body);
   for (const user of users) {
-    body.append(el("tr", { dataset: { user: user.username } },
-      el("td", {}, user.username), el("td", {}, t(`role.${user.role}`)),
-      el("td", {}, user.hall || "—"), el("td", {}, new Date(user.created_at).toLocaleString())));
+    const actions = el("td", { class: "actions" });
+    const buttons = el("div", {});
+    actions.append(buttons);
+    if (user.disabled) {
+      buttons.append(el("button", { type: "button", class: "enable", onclick: () => change(user, "enable") }, t("admin.enable")));
+    } else {
+      buttons.append(el("button", { type: "button", class: "disable", onclick: () => change(user, "disable") }, t("admin.disable")));
+    }
+    buttons.append(el("button", { type: "button", class: "reset", onclick: () => resetPassword(user) }, t("admin.reset")));
+    if (me.role === "admin") {
+      buttons.append(el("button", { type: "button", class: "change", onclick: () => changeRole(user) }, t("admin.change_role")));
+    }
+    body.append(el("tr", { dataset: { user: user.username }, class: user.disabled ? "state-closed" : "" },
+      el("td", {}, user.username), el("td", { class: "role" }, t(`role.${user.role}`)),
+      el("td", { class: "hall" }, hallName(user.hall)),
+      el("td", { class: "state" }, t(user.disabled ? "admin.disabled" : "admin.enabled")),
+      el("td", {}, new Date(user.created_at).toLocaleString()), actions));
   }
+}
+
+async function run(work, done) {
+  try {
+    await work();
+    toast(done);
+    await load();
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+function change(user, verb) {
+  const path = `/api/users/${encodeURIComponent(user.username)}/${verb}`;
+  run(() => api("POST", path), t(`admin.${verb}d_done`, { username: user.username }));
+}
+
+function resetPassword(user) {
+  const dialog = document.getElementById("password-dialog");
+  const dialogForm = dialog.querySelector("form");
+  dialogForm.reset();
+  dialog.querySelector(".account").textContent = user.username;
+  dialog.onclose = () => {
+    if (dialog.returnValue !== "ok") return;
+    const path = `/api/users/${encodeURIComponent(user.username)}/password`;
+    run(() => api("POST", path, { password: dialogForm.password.value }), t("admin.password_set", { username: user.username }));
+  };
+  dialog.showModal();
+}
+
+function changeRole(user) {
+  const dialog = document.getElementById("role-dialog");
+  const dialogForm = dialog.querySelector("form");
+  dialog.querySelector(".account").textContent = user.username;
+  dialogForm.role.value = user.role;
+  dialogForm.hall.value = user.hall || config.halls[0].id;
+  dialog.onclose = () => {
+    if (dialog.returnValue !== "ok") return;
+    const role = dialogForm.role.value;
+    const path = `/api/users/${encodeURIComponent(user.username)}`;
+    const body = { role, hall: role === "admin" ? null : dialogForm.hall.value };
+    run(() => api("PATCH", path, body), t("admin.role_set", { username: user.username }));
+  };
+  dialog.showModal();
 }
 
 form.addEventListener("submit", async (event) => {
@@ -81,18 +144,27 @@ hookForm.addEventListener("submit", async (event) => {
 });
 
 async function main() {
-  const who = await signedIn();
-  if (who.role !== "admin") { refuse(t("refused.admin")); return; }
-  for (const hall of config.halls) form.hall.append(el("option", { value: hall.id }, hall.name));
-  for (const hall of config.halls) hookHall.append(el("option", { value: hall.id }, hall.name));
-  const boxes = document.getElementById("webhook-events");
-  for (const type of WEBHOOK_EVENTS) {
-    boxes.append(el("label", {}, el("input", { type: "checkbox", name: "event", value: type }), " ", t(`admin.event.${type}`)));
+  me = await signedIn();
+  if (me.role !== "admin" && me.role !== "supervisor") { refuse(t("refused.manager")); return; }
+  const halls = me.role === "admin" ? config.halls : config.halls.filter((hall) => hall.id === me.hall);
+  for (const select of [form.hall, document.querySelector("#role-dialog select[name=hall]")]) {
+    for (const hall of halls) select.append(el("option", { value: hall.id }, hall.name));
   }
-  hookHall.addEventListener("change", () => loadWebhooks().catch((error) => showError(error.message)));
+  if (me.role === "supervisor") {
+    // A supervisor adds the clerks of their own hall, nothing else.
+    for (const option of form.role.querySelectorAll("option:not([value=clerk])")) option.remove();
+    document.getElementById("webhooks-panel").remove();
+  } else {
+    for (const hall of config.halls) hookHall.append(el("option", { value: hall.id }, hall.name));
+    const boxes = document.getElementById("webhook-events");
+    for (const type of WEBHOOK_EVENTS) {
+      boxes.append(el("label", {}, el("input", { type: "checkbox", name: "event", value: type }), " ", t(`admin.event.${type}`)));
+    }
+    hookHall.addEventListener("change", () => loadWebhooks().catch((error) => showError(error.message)));
+  }
   try {
     await load();
-    await loadWebhooks();
+    if (me.role === "admin") await loadWebhooks();
     document.getElementById("admin").hidden = false;
   } catch (error) {
     showError(error.message);

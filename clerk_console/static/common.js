@@ -150,11 +150,39 @@ document.getElementById("sign-out").addEventListener("click", signOut);
 onLanguage(() => { const who = session(); if (who && !document.getElementById("who").hidden) showWho(who); });
 applyTexts();
 
+// The pause dialog of the console and the dashboard (dialogs.html pause_dialog): one of the
+// hall's reasons, or one's own words for "other". `pause` gets the reason in words, in the hall's
+// language, so that the ledger reads plainly.
+export function askPauseReason(pause) {
+  const dialog = document.getElementById("pause-dialog");
+  const form = dialog.querySelector("form");
+  const box = document.getElementById("pause-reasons");
+  const other = form.other;
+  clear(box);
+  config.pause_reasons.forEach((code, i) => {
+    box.append(el("label", { class: "choice" },
+      el("input", { type: "radio", name: "reason", value: code, checked: i === 0,
+        onchange: () => { other.hidden = code !== "other"; if (code === "other") other.focus(); } }),
+      el("span", {}, t(`pause.${code}`))));
+  });
+  other.hidden = true;
+  other.value = "";
+  dialog.onclose = () => {
+    if (dialog.returnValue !== "ok") return;
+    const code = form.querySelector("input[name=reason]:checked")?.value || "other";
+    const hallWords = (key) => STRINGS[key]["zh-CN"];
+    pause(code === "other" ? other.value.trim() || hallWords("pause.other") : hallWords(`pause.${code}`));
+  };
+  dialog.showModal();
+}
+
 // ---- the live stream --------------------------------------------------------------------
 
 // The hall's events as "something changed" signals: every page re-reads its view from the
 // API after a change, so a missed or doubled event can never leave it wrong for long. The
 // connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
+const SIGNED_OUT = new Set(["account_disabled", "token_revoked", "bad_token"]);
+
 export class LiveHall {
   constructor(hall, token, onMessage) {
     const where = { ws: `/ws/halls/${encodeURIComponent(hall)}`, token };
@@ -162,7 +190,13 @@ export class LiveHall {
       snapshot: (msg) => onMessage(msg),
       event: (msg) => onMessage(msg),
       online: (online) => setLive(online),
-      refused: (msg) => { if (msg) showError(msg.message); },
+      refused: (msg) => {
+        if (!msg) return;
+        showError(msg.message);
+        // The account was disabled, or its sign-ins ended (password reset, role changed): the
+        // page says so for good, and every request says why it is refused.
+        if (SIGNED_OUT.has(msg.code)) refuse(msg.message);
+      },
     });
   }
 

@@ -1,7 +1,7 @@
 // The clerk's console for one window: every verb, the current ticket with its timer, the
 // queue this window serves, held tickets and the clerk's figures for today; live.
 import {
-  ApiError, LiveHall, ServerTime, api, clear, config, debounce, duration, el, named,
+  ApiError, LiveHall, ServerTime, api, askPauseReason, clear, config, debounce, duration, el, named,
   onLanguage, pauseReason, session, showError, showWho, clearError, t, toast,
 } from "./common.js";
 
@@ -96,7 +96,6 @@ document.addEventListener("keydown", (event) => {
 // ---- dialogs: transfer and pause ----------------------------------------------------------
 
 const transferDialog = document.getElementById("transfer-dialog");
-const pauseDialog = document.getElementById("pause-dialog");
 
 function fillTransfer() {
   const form = transferDialog.querySelector("form");
@@ -113,23 +112,9 @@ function fillTransfer() {
   windows.onchange = () => { if (windows.value) categories.value = ""; };
 }
 
-function fillPause() {
-  const box = document.getElementById("pause-reasons");
-  const other = pauseDialog.querySelector("input[name=other]");
-  clear(box);
-  config.pause_reasons.forEach((code, i) => {
-    box.append(el("label", { class: "choice" },
-      el("input", { type: "radio", name: "reason", value: code, checked: i === 0,
-        onchange: () => { other.hidden = code !== "other"; if (code === "other") other.focus(); } }),
-      el("span", {}, t(`pause.${code}`))));
-  });
-  other.hidden = true;
-  other.value = "";
-}
-
 function openDialog(verb) {
   if (verb === "transfer") { fillTransfer(); transferDialog.showModal(); }
-  if (verb === "pause") { fillPause(); pauseDialog.showModal(); }
+  if (verb === "pause") askPauseReason((reason) => act("pause", { reason }));
 }
 
 transferDialog.addEventListener("close", () => {
@@ -139,15 +124,6 @@ transferDialog.addEventListener("close", () => {
   else if (form.to_window.value) act("transfer", { to_window: Number(form.to_window.value) });
 });
 
-pauseDialog.addEventListener("close", () => {
-  if (pauseDialog.returnValue !== "ok") return;
-  const form = pauseDialog.querySelector("form");
-  const code = form.querySelector("input[name=reason]:checked")?.value || "other";
-  // The reason is recorded in words, in the hall's language, so the ledger reads plainly.
-  const reason = code === "other" ? form.other.value.trim() || config.strings["pause.other"]["zh-CN"]
-    : config.strings[`pause.${code}`]["zh-CN"];
-  act("pause", { reason });
-});
 
 // ---- showing ---------------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ const ROWS = {
     check("green_channel", w.green_channel), check("green_channel_serves_others", w.green_channel_serves_others)],
   priorities: (p = { code: "", name: "", name_en: "" }) => [
     input("code", p.code, { size: 10 }), input("name", p.name), input("name_en", p.name_en)],
+  kiosk_printers: (k = { kiosk: "", printer: "" }) => [input("kiosk", k.kiosk), input("printer", k.printer)],
 };
 
 function addRow(table, value) {
@@ -65,6 +66,9 @@ function show(settings) {
   settings.categories.forEach((category) => addRow("categories", category));
   settings.windows.forEach((window) => addRow("windows", window));
   settings.priorities.forEach((priority) => addRow("priorities", priority));
+  byId("ticket_footer").value = settings.ticket_footer;
+  byId("ticket_footer_en").value = settings.ticket_footer_en;
+  settings.kiosk_printers.forEach((pair) => addRow("kiosk_printers", pair));
 }
 
 // A row's inputs as an object: numbers as numbers, boxes as true/false, empty texts left out
@@ -99,6 +103,9 @@ function collect() {
     return served.length ? { ...window, categories: served } : window;
   });
   settings.priorities = rows("priorities");
+  settings.ticket_footer = byId("ticket_footer").value.trim();
+  settings.ticket_footer_en = byId("ticket_footer_en").value.trim();
+  settings.kiosk_printers = rows("kiosk_printers");
   return settings;
 }
 

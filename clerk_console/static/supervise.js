@@ -1,7 +1,7 @@
 // The supervisor's dashboard: windows, queues, devices and alerts of one hall, live, with the
 // actions a supervisor takes (open/pause/close, categories, move, cancel, prioritise, notice).
 import {
-  LiveHall, actorName, api, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
+  LiveHall, actorName, api, askPauseReason, clear, clearError, config, debounce, duration, el, eventName, named, onLanguage, pauseReason,
   refuse, showError, signedIn, t, toast,
 } from "./common.js";
 
@@ -180,17 +180,7 @@ function renderBookings() {
 // ---- dialogs ------------------------------------------------------------------------------
 
 function askPause(number) {
-  const dialog = document.getElementById("pause-dialog");
-  const box = document.getElementById("pause-reasons");
-  clear(box);
-  ["lunch", "meeting", "fault", "other"].forEach((code, i) => box.append(
-    el("label", { class: "choice" }, el("input", { type: "radio", name: "reason", value: code, checked: i === 0 }), el("span", {}, t(`pause.${code}`)))));
-  dialog.onclose = () => {
-    if (dialog.returnValue !== "ok") return;
-    const code = box.querySelector("input:checked").value;
-    windowAct(number, "pause", { reason: config.strings[`pause.${code}`]["zh-CN"] });
-  };
-  dialog.showModal();
+  askPauseReason((reason) => windowAct(number, "pause", { reason }));
 }
 
 function askServices(w) {
@@ -278,26 +268,19 @@ async function refresh() {
   }
 }
 
-async function pollPrinters() {
+// The hall's printers and the day's bookings (线上预约) come from the ticketing API, looked at
+// less often than the board.
+async function pollList(path, keep) {
   try {
-    printers = (await api("GET", `${base}/printers`)).printers;
-    renderDevices();
+    keep((await api("GET", `${base}/${path}`))[path]);
   } catch (error) {
-    if (error.status === 404) return; // no printer service in this server
-    printers = null;
+    if (error.status === 404) return; // no ticketing service in this server
+    keep(null);
   }
 }
 
-// The day's bookings (线上预约), from the ticketing API: a small list beside the queue.
-async function pollBookings() {
-  try {
-    bookings = (await api("GET", `${base}/bookings`)).bookings;
-    renderBookings();
-  } catch (error) {
-    if (error.status === 404) return; // no booking service in this server
-    bookings = null;
-  }
-}
+const pollPrinters = () => pollList("printers", (list) => { printers = list; renderDevices(); });
+const pollBookings = () => pollList("bookings", (list) => { bookings = list; renderBookings(); });
 
 async function main() {
   const who = await signedIn();

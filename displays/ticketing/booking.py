@@ -22,7 +22,7 @@ from starlette.routing import Route
 from displays.ticketing.deps import client_address
 from displays.ticketing.pages import page
 from displays.ticketing.schemas import BookingBody, CancelBookingBody
-from queue_server.api.deps import bearer_token, body, principal, service, ticketing
+from queue_server.api.deps import bearer_token, body, in_hall, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.query import bad_param
 from queue_server.auth import STAFF
@@ -119,10 +119,7 @@ async def bookings(request: Request) -> JSONResponse:
 
 async def day_bookings(request: Request) -> JSONResponse:
     """The day's bookings (default today) for the supervisor dashboard."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    (await principal(request)).require(hall, roles=STAFF)
+    _, svc, spec, _ = await in_hall(request, roles=STAFF)
     now = svc.clock.now()
     raw_day = request.query_params.get("date")
     day = _day(raw_day) if raw_day is not None else now.astimezone(spec.timezone).date()

@@ -13,7 +13,7 @@ from displays.ticketing.deps import base_url
 from displays.ticketing.pages import page
 from displays.ticketing.schemas import CheckInBody, KioskIssueBody, ReprintBody
 from displays.ticketing.views import hall_offer, visitor_view
-from queue_server.api.deps import body, principal, service, ticketing
+from queue_server.api.deps import body, in_hall, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Invalid
@@ -32,12 +32,10 @@ async def kiosk_page(request: Request) -> Response:
 
 async def kiosk_status(request: Request) -> JSONResponse:
     """What the kiosk shows now: opening, categories, priorities, and its printer's state."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    state = svc.hall(hall).state
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
-    printer = ticketing(request).settings.printer_for_kiosk(hall, caller.name)
+    hall, svc, _, caller = await in_hall(request, devices=_KIOSK)
+    # Current with every process's steps: a category added on another one is offered here too.
+    state = await svc.hall(hall).current()
+    printer = ticketing(request).settings.printer_for_kiosk(state.spec, caller.name)
     offer = hall_offer(state, svc.clock.now())
     offer["kiosk"] = caller.name
     offer["printer"] = (
@@ -52,11 +50,7 @@ async def kiosk_status(request: Request) -> JSONResponse:
 
 
 async def kiosk_issue(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
+    hall, svc, spec, caller = await in_hall(request, devices=_KIOSK)
     data = await body(request, KioskIssueBody)
     view = await svc.issue_ticket(
         hall,
@@ -73,11 +67,7 @@ async def kiosk_issue(request: Request) -> JSONResponse:
 async def check_in(request: Request) -> JSONResponse:
     """A booking (by its code, or today's booking of a phone) becomes an appointment ticket for
     its slot, printed at this kiosk."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, devices=_KIOSK)
+    hall, svc, spec, caller = await in_hall(request, devices=_KIOSK)
     tickets = ticketing(request)
     wait = await tickets.checkin_limiter.retry_after_s(hall, caller.name, svc.clock.now())
     if wait:
@@ -96,11 +86,8 @@ async def check_in(request: Request) -> JSONResponse:
 
 async def reprint(request: Request) -> JSONResponse:
     """Print a ticket again: staff on any printer of the hall, a kiosk its own tickets."""
-    hall, ticket_id = request.path_params["hall"], request.path_params["ticket"]
-    svc = service(request)
-    spec = svc.hall(hall).state.spec
-    caller = await principal(request)
-    caller.require(hall, roles=STAFF, devices=_KIOSK)
+    hall, svc, spec, caller = await in_hall(request, roles=STAFF, devices=_KIOSK)
+    ticket_id = request.path_params["ticket"]
     data = await body(request, ReprintBody, optional=True)
     view = await svc.ticket_view(hall, ticket_id)
     tickets = ticketing(request)
@@ -119,10 +106,7 @@ async def reprint(request: Request) -> JSONResponse:
 
 async def hall_printers(request: Request) -> JSONResponse:
     """Every configured printer of the hall with its state, for supervisors' dashboards."""
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)
-    (await principal(request)).require(hall, roles=STAFF, devices=_KIOSK)
+    hall = (await in_hall(request, roles=STAFF, devices=_KIOSK)).hall
     return JSONResponse({"printers": await ticketing(request).printers(hall)})
 
 
@@ -130,7 +114,7 @@ async def _issued(
     request: Request, spec: HallSpec, view: dict[str, Any], kiosk: Principal, language: Language
 ) -> JSONResponse:
     tickets = ticketing(request)
-    printer = tickets.settings.printer_for_kiosk(spec.id, kiosk.name)
+    printer = tickets.settings.printer_for_kiosk(spec, kiosk.name)
     printed: dict[str, Any] = {"job_id": None, "printed": False, "printer": None}
     if printer is not None:
         printed = await tickets.print_ticket(

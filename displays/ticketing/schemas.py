@@ -57,9 +57,10 @@ class ReprintBody(_Body):
     language: Language = "zh-CN"
 
 
-class OnlineIssueBody(_Body):
-    category: str = _category()
-    phone: str = _phone()
+class _Consent(_Body):
+    """What a visitor giving their phone also says: whether they agree to be told of their turn,
+    and in which language."""
+
     # true or false only (pydantic alone would also take 0, 1, "yes"...), as the document says.
     notify: StrictBool = Field(
         default=False,
@@ -68,7 +69,12 @@ class OnlineIssueBody(_Body):
     language: Language = Field(default="zh-CN", description="The messages' language")
 
 
-class BookingBody(_Body):
+class OnlineIssueBody(_Consent):
+    category: str = _category()
+    phone: str = _phone()
+
+
+class BookingBody(_Consent):
     category: str = _category()
     slot: AppointmentSlot
     phone: str | None = Field(
@@ -79,11 +85,6 @@ class BookingBody(_Body):
         "a visitor's booking is one of the day's 30-minute slots, held to the hall's rules",
         json_schema_extra={"pattern": PHONE_PATTERN.pattern},
     )
-    notify: StrictBool = Field(
-        default=False,
-        description="With a phone: the visitor agrees to a message when a few are ahead and when called",
-    )
-    language: Language = Field(default="zh-CN", description="The messages' language")
 
 
 class CancelBookingBody(_Body):

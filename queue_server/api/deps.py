@@ -6,15 +6,17 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import HTTPConnection, Request
 
+from queue_server.administration import Administration
 from queue_server.api.errors import BadRequest
-from queue_server.auth import Principal
+from queue_server.auth import DeviceKind, Principal, Role
 from queue_server.domain.errors import NotFound
+from queue_server.domain.model import HallSpec
 from queue_server.service import QueueService
 from queue_server.ticketing.ticketing import Ticketing
 
@@ -43,6 +45,11 @@ def service(conn: HTTPConnection) -> QueueService:
     return svc
 
 
+def administration(conn: HTTPConnection) -> Administration:
+    result: Administration = conn.state.administration
+    return result
+
+
 def ticketing(conn: HTTPConnection) -> Ticketing:
     result: Ticketing = conn.state.ticketing
     return result
@@ -58,6 +65,29 @@ def bearer_token(conn: HTTPConnection) -> str | None:
 
 async def principal(conn: HTTPConnection) -> Principal:
     return await service(conn).authenticate(bearer_token(conn))
+
+
+class InHall(NamedTuple):
+    """What a hall's route starts from: the hall of its path, the service, the hall's spec and
+    the caller allowed there."""
+
+    hall: str
+    svc: QueueService
+    spec: HallSpec
+    caller: Principal
+
+
+async def in_hall(
+    request: Request, *, roles: tuple[Role, ...] = (), devices: tuple[DeviceKind, ...] = ()
+) -> InHall:
+    """The opening of a hall's route, in this order: an unknown hall is a 404, no valid token
+    a 401, a caller that is none of `roles` or `devices` of the hall a 403."""
+    hall: str = request.path_params["hall"]
+    svc = service(request)
+    spec = svc.hall(hall).state.spec
+    caller = await principal(request)
+    caller.require(hall, roles=roles, devices=devices)
+    return InHall(hall, svc, spec, caller)
 
 
 async def body(request: Request, model: type[_Model], *, optional: bool = False) -> _Model:

@@ -17,6 +17,7 @@ import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.websockets import WebSocket
@@ -29,8 +30,22 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 10.0
 CLOSE_RESYNC = 4008
-# What a screen's token check answers: None to keep it, else the close code and reason.
-Check = Callable[[], Awaitable[tuple[int, str] | None]]
+# How long a refused screen is given to take the frame that says why, before it is closed.
+SAY_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a screen is cut off: the close code and reason, and the frame said before closing
+    (the refusal in the page's language, for it to show)."""
+
+    code: int
+    reason: str
+    said: str | None = None
+
+
+# What a screen's token check answers: None to keep it, else why not.
+Check = Callable[[], Awaitable[Refusal | None]]
 
 
 class _Started:
@@ -99,12 +114,20 @@ class Screen:
         if self._flushing is not None:
             self._flushing.cancel()
 
-    def close(self, code: int, reason: str) -> None:
-        """Cuts the screen loose and closes its socket; its handler then sees the hang-up."""
+    def close(self, code: int, reason: str, said: str | None = None) -> None:
+        """Cuts the screen loose and closes its socket, after saying `said` (what it has not
+        been sent yet is dropped); its handler then sees the hang-up."""
         self.cut_loose = True
         self.stop()
         if self._closing is None:
-            self._closing = asyncio.create_task(close_quietly(self.ws, code, reason))
+            self._closing = asyncio.create_task(self._close(code, reason, said))
+
+    async def _close(self, code: int, reason: str, said: str | None) -> None:
+        if said is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(SAY_TIMEOUT_S):
+                    await self.ws.send_text(said)
+        await close_quietly(self.ws, code, reason)
 
     def _give_up(self) -> bool:
         self.close(CLOSE_RESYNC, "resync")
@@ -129,6 +152,7 @@ class HallFanout:
         self._subscription: asyncio.Task[Subscription] | None = None
         self._loop: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
+        self._checks: set[asyncio.Task[None]] = set()
 
     async def started(self) -> None:
         """Subscribes once per hall; a screen's own catch-up subscription comes after this."""
@@ -196,30 +220,47 @@ class HallFanout:
         account is cut off) and the screen is told its seq, one frame text per seq."""
         while True:
             await asyncio.sleep(HEARTBEAT_S)
-            frames: dict[int, str] = {}
-            for screen in list(self._screens):
-                try:
-                    refusal = await screen.check()
-                except Exception:
-                    log.exception("checking a screen of hall %s failed", self.hall)
-                    refusal = (1011, "internal error")
-                if screen not in self._screens:
-                    continue  # it left, or was cut loose, meanwhile
-                if refusal is not None:
-                    self._drop(screen, *refusal)
-                    continue
-                frame = frames.get(screen.last)
-                if frame is None:
-                    frame = frames[screen.last] = json.dumps({"kind": "heartbeat", "seq": screen.last})
-                if not screen.send(frame):
-                    self._screens.discard(screen)
+            await self._check_screens(beat=True)
 
-    def _drop(self, screen: Screen, code: int, reason: str) -> None:
-        screen.close(code, reason)
+    def check_now(self) -> None:
+        """Checks every screen's token now (a revocation notice), not at the next heartbeat."""
+        task = asyncio.create_task(self._check_screens(beat=False))
+        self._checks.add(task)
+        task.add_done_callback(self._checks.discard)
+
+    async def _check_screens(self, *, beat: bool) -> None:
+        frames: dict[int, str] = {}
+        for screen in list(self._screens):
+            try:
+                refusal = await screen.check()
+            except Exception:
+                log.exception("checking a screen of hall %s failed", self.hall)
+                refusal = Refusal(1011, "internal error")
+            if screen not in self._screens:
+                continue  # it left, or was cut loose, meanwhile
+            if refusal is not None:
+                self._drop(screen, refusal.code, refusal.reason, refusal.said)
+                continue
+            if not beat:
+                continue
+            frame = frames.get(screen.last)
+            if frame is None:
+                frame = frames[screen.last] = json.dumps({"kind": "heartbeat", "seq": screen.last})
+            if not screen.send(frame):
+                self._screens.discard(screen)
+
+    def _drop(self, screen: Screen, code: int, reason: str, said: str | None = None) -> None:
+        screen.close(code, reason, said)
         self._screens.discard(screen)
 
 
 _halls: weakref.WeakKeyDictionary[Any, dict[str, HallFanout]] = weakref.WeakKeyDictionary()
+
+
+def check_every_screen(bus: EventBus) -> None:
+    """Every screen of this process on `bus` has its token checked again now."""
+    for fanout in list(_halls.get(bus, {}).values()):
+        fanout.check_now()
 
 
 def hall_fanout(bus: EventBus, hall: str) -> HallFanout:

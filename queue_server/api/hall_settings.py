@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.deps import body, principal, service
+from queue_server.api.deps import body, in_hall, ticketing
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, responses
 from queue_server.api.openapi import body as request_body
+from queue_server.auth import MANAGERS
 
 
 class _Part(BaseModel):
@@ -80,6 +81,11 @@ class HoursSettings(_Part):
     special: list[SpecialDaySettings] = Field(default=[], max_length=366)
 
 
+class KioskPrinter(_Part):
+    kiosk: str = Field(min_length=1, max_length=64, description="The kiosk's device name")
+    printer: str = Field(min_length=1, max_length=64, description="A printer of [ticketing] printers")
+
+
 class HallSettingsBody(_Part):
     """A hall's settings: config.toml's [[halls]] table without its id."""
 
@@ -100,17 +106,18 @@ class HallSettingsBody(_Part):
     categories: list[CategorySettings] = Field(min_length=1, max_length=26)
     windows: list[WindowSettings] = Field(min_length=1, max_length=200)
     priorities: list[PrioritySettings] = Field(default=[], max_length=20)
+    ticket_footer: str = Field(default="", max_length=100, description="Empty: [ticketing] footer")
+    ticket_footer_en: str = Field(default="", max_length=100)
+    kiosk_printers: list[KioskPrinter] = Field(default=[], max_length=100)
 
 
 async def hall_settings(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)
-    caller = await principal(request)
+    hall, svc, _, caller = await in_hall(request, roles=MANAGERS)
     if request.method == "GET":
         return JSONResponse(await svc.hall_settings(hall, caller))
     data = await body(request, HallSettingsBody)
-    return JSONResponse(await svc.configure_hall(hall, data.model_dump(exclude_none=True), caller))
+    check = ticketing(request).settings.check_kiosk_printers
+    return JSONResponse(await svc.configure_hall(hall, data.model_dump(exclude_none=True), caller, check))
 
 
 routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]

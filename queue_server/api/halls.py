@@ -7,7 +7,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import principal, service
-from queue_server.auth import MANAGERS
 from queue_server.domain.events import without_ticket_ids
 
 
@@ -29,16 +28,7 @@ async def hall_snapshot(request: Request) -> JSONResponse:
     return JSONResponse(without_ticket_ids(snapshot) if caller.device else snapshot)
 
 
-async def hall_devices(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    svc = service(request)
-    svc.hall(hall)
-    (await principal(request)).require(hall, roles=MANAGERS)
-    return JSONResponse({"devices": await svc.devices(hall)})
-
-
 routes = [
     Route("/api/halls", list_halls, methods=["GET"]),
     Route("/api/halls/{hall}", hall_snapshot, methods=["GET"]),
-    Route("/api/halls/{hall}/devices", hall_devices, methods=["GET"]),
 ]

@@ -14,8 +14,10 @@ from starlette.routing import Route
 
 from queue_server.api.schemas import (
     HALL_VALUES,
+    DeviceNameBody,
     IssueTicketBody,
     LoginBody,
+    NewDeviceBody,
     TransferTarget,
     WindowActionBody,
 )
@@ -144,7 +146,9 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
     """The document for the halls of these settings: their ids, windows, categories and
     priority classes are the enums, so that a request the document admits is one the server
     can act on (or answers 404/409 for, as documented)."""
-    schemas = model_schemas(IssueTicketBody, WindowActionBody, TransferTarget, LoginBody)
+    schemas = model_schemas(
+        IssueTicketBody, WindowActionBody, TransferTarget, LoginBody, NewDeviceBody, DeviceNameBody
+    )
     schemas["Error"] = {
         "type": "object",
         "properties": {
@@ -202,8 +206,37 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
             },
             "/api/halls/{hall}/devices": {
                 "get": {
-                    "summary": "Screens, kiosks and printers: connected or not, last seen",
+                    "summary": "Screens, kiosks and printers: connected or not, last seen (managers)",
                     "parameters": [HALL_PARAM],
+                    "responses": responses("200", "401", "403", "404"),
+                },
+                "post": {
+                    "summary": "Register a device; its token is in the answer, shown this once (managers)",
+                    "parameters": [HALL_PARAM],
+                    "requestBody": body("NewDeviceBody"),
+                    "responses": responses("201", "400", "401", "403", "404", "409", "422"),
+                },
+            },
+            "/api/halls/{hall}/devices/{device}": {
+                "patch": {
+                    "summary": "Rename a device (managers)",
+                    "parameters": [HALL_PARAM, param("device", description="The device's id")],
+                    "requestBody": body("DeviceNameBody"),
+                    "responses": responses("200", "400", "401", "403", "404", "409", "422"),
+                },
+                "delete": {
+                    "summary": "Revoke a device: its token stops working, its connection closes at once",
+                    "parameters": [HALL_PARAM, param("device", description="The device's id")],
+                    "responses": {
+                        **responses("204", "401", "403", "404"),
+                        "204": {"description": "Revoked"},
+                    },
+                },
+            },
+            "/api/halls/{hall}/devices/{device}/token": {
+                "post": {
+                    "summary": "A new token for the device, shown this once; the old one stops working",
+                    "parameters": [HALL_PARAM, param("device", description="The device's id")],
                     "responses": responses("200", "401", "403", "404"),
                 }
             },

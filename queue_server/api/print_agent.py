@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, Final, Literal
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import principal, service, ticketing
+from queue_server.api.deps import bearer_token, principal, service, ticketing
 from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
 from queue_server.ticketing.dispatcher import PrinterLink
@@ -32,6 +33,14 @@ SEND_TIMEOUT_S: Final = 10.0
 CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_REPLACED = 4401, 4403, 4409
 
 _States = Literal["ok", "offline", "paper_out", "cover_open", "error"]
+# Each open agent's token check, run on a revocation notice (queue_server.notices), so that a
+# revoked or re-issued printer is cut off at once rather than at its next connection.
+_checks: set[Callable[[], None]] = set()
+
+
+def check_every_agent() -> None:
+    for check in list(_checks):
+        check()
 
 
 class StatusMessage(BaseModel):
@@ -80,8 +89,22 @@ async def print_agent(ws: WebSocket) -> None:
     if entry is not None and entry.connection is not None:
         connection = {k: v for k, v in asdict(entry.connection).items() if v not in ("", None)}
     await send({"type": "hello", "printer": caller.name, "hall": caller.hall, "connection": connection})
+    checking: set[asyncio.Task[None]] = set()
+
+    async def still_allowed() -> None:
+        try:
+            await svc.authenticate(bearer_token(ws))
+        except NotAuthenticated as exc:
+            await _refuse(ws, CLOSE_UNAUTHORIZED, exc.key)
+
+    def check() -> None:
+        task = asyncio.create_task(still_allowed())
+        checking.add(task)
+        task.add_done_callback(checking.discard)
+
     await dispatcher.attach(link)
     await svc.presence.connected(caller, ws.client.host if ws.client else None)
+    _checks.add(check)
     try:
         while True:
             raw = await ws.receive_json()
@@ -90,6 +113,7 @@ async def print_agent(ws: WebSocket) -> None:
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
     finally:
+        _checks.discard(check)
         await dispatcher.detach(link)
         await svc.presence.disconnected(caller)
 

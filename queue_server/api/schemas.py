@@ -133,3 +133,30 @@ class LoginBody(_Body):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+
+DEVICE_NAME = r"^[A-Za-z0-9_.\-]+$"
+
+
+class NewDeviceBody(_Body):
+    # Only a screen is bound to a window (refused with a worded message otherwise).
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "if": {"properties": {"kind": {"enum": ["kiosk", "printer"]}}, "required": ["kind"]},
+            "then": {"properties": {"window": {"type": "null"}}},
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=64, pattern=DEVICE_NAME)
+    kind: Literal["screen", "kiosk", "printer"]
+    window: int | None = Field(
+        default=None,
+        description="A screen bound to a window is that window's rating device (评价器)",
+        json_schema_extra=hall_values("windows"),
+    )
+
+
+class DeviceNameBody(_Body):
+    name: str = Field(min_length=1, max_length=64, pattern=DEVICE_NAME)

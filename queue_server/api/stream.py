@@ -18,7 +18,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
-from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Screen, hall_fanout
+from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Refusal, Screen, hall_fanout
 from queue_server.api.websockets import close_quietly, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
@@ -75,7 +75,7 @@ async def hall_stream(ws: WebSocket) -> None:
         # published in between is missed by both.
         await fanout.started()
         subscription, last = await _open(svc, runtime, hall, after, ws, device)
-        check = _still_allowed(ws, svc.authenticate)
+        check = _still_allowed(ws, svc.authenticate, language)
         screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue, check)
         await subscription.close()
         subscription = None  # with its queue, not kept for the socket's life
@@ -185,17 +185,24 @@ async def _catch_up(
     return Screen(ws, device=device, last=last, backlog=backlog, check=check)
 
 
-def _still_allowed(ws: WebSocket, authenticate: Callable[[str | None], Awaitable[object]]) -> Check:
-    """The screen's check at every heartbeat: its token again, so that a revoked device or
-    account is cut off; the close code and reason if it is not allowed any more."""
+def _still_allowed(
+    ws: WebSocket, authenticate: Callable[[str | None], Awaitable[object]], language: str
+) -> Check:
+    """The screen's check at every heartbeat and revocation notice: its token again, so that a
+    revoked device or account is cut off, told why in its language."""
 
-    async def check() -> tuple[int, str] | None:
+    async def check() -> Refusal | None:
         try:
             await authenticate(bearer_token(ws))
         except NotAuthenticated as exc:
-            return CLOSE_UNAUTHORIZED, translate(exc.key, "en")
+            said = {
+                "kind": "error",
+                "code": exc.key.removeprefix("error."),
+                "message": translate(exc.key, language),
+            }
+            return Refusal(CLOSE_UNAUTHORIZED, translate(exc.key, "en"), json.dumps(said, ensure_ascii=False))
         except StoreUnavailable:
-            return CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
+            return Refusal(CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
         return None
 
     return check

@@ -17,6 +17,7 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from queue_server.domain import dispatch
+from queue_server.domain.alerts import Alert
 from queue_server.domain.dispatch_index import DispatchIndex
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.events import Event, EventType
@@ -80,6 +81,7 @@ class Checkpoint:
     handling_s: dict[str, float]
     notice: str
     last_queue_at: datetime
+    alerts_raised: dict[str, datetime]
     tickets: dict[str, Ticket | None] = field(default_factory=dict)
     windows: dict[int, Window] = field(default_factory=dict)
     counters: dict[tuple[str, date], int | None] = field(default_factory=dict)
@@ -187,6 +189,8 @@ class HallState:
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         # The notice on the hall screens: the config's, until a supervisor posts another.
         self.notice = spec.notice
+        # When each alert (by Alert.key) was last recorded, from the ledger's hall.alert events.
+        self.alerts_raised: dict[str, datetime] = {}
         self.handling_s: dict[str, float] = {}
         for event in recent_events:
             self._remember_event(event)
@@ -556,6 +560,7 @@ class HallState:
             handling_s=dict(self.handling_s),
             notice=self.notice,
             last_queue_at=self._last_queue_at,
+            alerts_raised=dict(self.alerts_raised),
         )
         return self._undo
 
@@ -582,6 +587,7 @@ class HallState:
         self.recent_calls = deque(checkpoint.recent_calls, maxlen=RECENT_CALLS)
         self.handling_s = dict(checkpoint.handling_s)
         self.notice = checkpoint.notice
+        self.alerts_raised = dict(checkpoint.alerts_raised)
         checkpoint.tickets, checkpoint.windows, checkpoint.counters = {}, {}, {}
         checkpoint.spec = checkpoint.layout = None
 
@@ -663,6 +669,27 @@ class HallState:
         """An alert in the ledger, so that it reaches the live stream and the webhooks."""
         step = self._begin(now, actor)
         step.emit(EventType.HALL_ALERT, kind=kind, params=params)
+        return step.outcome
+
+    def raise_alerts(self, alerts: Iterable[Alert], now: datetime, actor: str | None) -> Outcome:
+        """Of the alerts holding now, those whose condition began after the last alert of their
+        kind and subject was recorded, into the ledger: once each, however often it is asked
+        and by however many processes (each decides on the state with the others' steps)."""
+        step = self._begin(now, actor)
+        for alert in alerts:
+            last = self.alerts_raised.get(alert.key)
+            if last is not None and last >= alert.began_at:
+                continue
+            ticket = None if alert.ticket is None else step.ticket(alert.ticket)
+            step.emit(
+                EventType.HALL_ALERT,
+                window=alert.window,
+                ticket=ticket,
+                kind=alert.kind,
+                key=alert.key,
+                since=None if alert.since is None else alert.since.isoformat(),
+                params=alert.params,
+            )
         return step.outcome
 
     def configure(self, spec: HallSpec, now: datetime, actor: str | None) -> Outcome:
@@ -815,6 +842,8 @@ class HallState:
             self.notice = str(event.data.get("text", ""))
         elif event.type is EventType.HALL_CONFIGURED:
             self.notice = str(event.data.get("notice", self.notice))
+        elif event.type is EventType.HALL_ALERT and "key" in event.data:
+            self.alerts_raised[str(event.data["key"])] = event.at
         if event.type in _CALL_EVENTS and event.window is not None:
             ticket = event.data.get("ticket", {})
             self.recent_calls.appendleft(

@@ -120,7 +120,7 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
         special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
     )
-    _unique(reader, f"{path}.hours", "special", "date", [d.day for d in hours.special])
+    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
     policy = HallPolicy(
         max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
         no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
@@ -146,7 +146,24 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
         # At least a day: the phone's daily limit counts the day's claims.
         phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
+        ticket_footer=reader.get(raw, path, "ticket_footer", str, ""),
+        ticket_footer_en=reader.get(raw, path, "ticket_footer_en", str, ""),
+        kiosk_printers=_kiosk_printers(reader, raw, path),
     )
+
+
+def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for i, item in enumerate(reader.get(raw, path, "kiosk_printers", list, [])):
+        where = f"{path}.kiosk_printers[{i}]"
+        if not isinstance(item, dict):
+            reader.problems.append(f'{where}: expected {{ kiosk = "...", printer = "..." }}')
+            continue
+        kiosk, printer = reader.get(item, where, "kiosk", str), reader.get(item, where, "printer", str)
+        if kiosk and printer:
+            pairs.append((kiosk, printer))
+    _unique(reader, path, "kiosk_printers", "kiosk", [kiosk for kiosk, _ in pairs])
+    return tuple(pairs)
 
 
 def _parse_all(
@@ -329,6 +346,9 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         ],
         "windows": [_window_document(w) for w in spec.windows],
         "priorities": [{"code": p.code, "name": p.name, "name_en": p.name_en} for p in spec.priorities],
+        "ticket_footer": spec.ticket_footer,
+        "ticket_footer_en": spec.ticket_footer_en,
+        "kiosk_printers": [{"kiosk": kiosk, "printer": printer} for kiosk, printer in spec.kiosk_printers],
     }
 
 

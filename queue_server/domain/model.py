@@ -113,6 +113,15 @@ class HallSpec:
     """Days the hall is closed (法定节假日): left out of every plan's history."""
     phone_retention: timedelta = timedelta(days=30)
     """How long what an online ticket's phone number leaves behind is kept (docs/PRIVACY.md)."""
+    ticket_footer: str = ""
+    ticket_footer_en: str = ""
+    """The printed ticket's last line; empty: [ticketing] footer's."""
+    kiosk_printers: tuple[tuple[str, str], ...] = ()
+    """(kiosk, printer) device names: which [ticketing] printer prints a kiosk's tickets, over
+    the printers' own `kiosks` lists."""
+
+    def printer_of_kiosk(self, kiosk: str) -> str | None:
+        return next((printer for name, printer in self.kiosk_printers if name == kiosk), None)
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

@@ -48,6 +48,9 @@ async def deliveries(request: Request) -> JSONResponse:
     if limit is None or not 1 <= limit <= DELIVERIES_MAX:
         raise Invalid("error.bad_field", field="limit", problem=f"a whole number from 1 to {DELIVERIES_MAX}")
     attempts = await svc.store.delivery_attempts(webhook.id, limit)
+    # Read again after the log: the cursor moves with the attempts in one write, so the webhook
+    # shown is never behind the attempts listed (a batch may have been saved in between).
+    webhook = await webhooks.one(svc, hall, webhook_id, await principal(request))
     return JSONResponse({"webhook": webhook.public(), "deliveries": [a.public() for a in attempts]})
 
 

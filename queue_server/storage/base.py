@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -51,6 +51,18 @@ class DeviceRecord:
     token_hash: str
     created_at: datetime
     window: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A change to an account or a device: who made it, when, and what changed."""
+
+    at: datetime
+    actor: str
+    kind: str  # account.created, account.disabled, device.revoked, ... (queue_server.administration)
+    subject: str  # the account's or the device's name
+    hall: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -431,6 +443,19 @@ class Store(Protocol):
     async def remove_device(self, hall: str, name: str) -> bool:
         """Forgets a device (its token stops working); False if there was none."""
 
+    async def get_device(self, device_id: str) -> DeviceRecord | None: ...
+
+    async def save_device(self, device: DeviceRecord) -> None:
+        """Writes a registered device's new name or token hash."""
+
+    async def forget_device(self, device_id: str) -> bool:
+        """Forgets a device by its id; False if there was none."""
+
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+
+    async def audit(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        """The changes made from `start` until before `end`, newest first."""
+
     async def add_webhook(self, webhook: Webhook) -> None: ...
 
     async def webhooks(self, hall: str | None = None) -> list[Webhook]:
@@ -449,6 +474,9 @@ class Store(Protocol):
 
     async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
         """The webhook's latest attempts, newest first."""
+
+    async def prune_delivery_attempts(self, before: datetime) -> int:
+        """Forgets every webhook's attempts made before `before`; how many."""
 
     def delivery_lease(self, name: str) -> AbstractAsyncContextManager[bool]:
         """True while this process alone delivers for `name` (a webhook's id, a hall's visitor

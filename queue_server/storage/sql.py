@@ -8,7 +8,7 @@ import functools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from queue_server.domain.transitions import TERMINAL_STATUSES
 from queue_server.files import private_file
 from queue_server.storage import migrate
 from queue_server.storage.base import (
+    AuditEntry,
     Booking,
     BookingAdmission,
     Catchup,
@@ -57,6 +58,7 @@ from queue_server.storage.rows import (
     window_row,
 )
 from queue_server.storage.tables import (
+    AuditRow,
     BookingRow,
     CounterRow,
     DeviceRow,
@@ -81,6 +83,7 @@ _COUNTERS: Table = CounterRow.metadata.tables[CounterRow.__tablename__]
 _LEDGER: Table = LedgerRow.metadata.tables[LedgerRow.__tablename__]
 _USERS: Table = UserRow.metadata.tables[UserRow.__tablename__]
 _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
+_AUDIT: Table = AuditRow.metadata.tables[AuditRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
@@ -182,6 +185,19 @@ class SqlStore:
             ).mappings()
             loaded_counters = {(row["category"], row["service_day"]): row["last"] for row in counters}
             events = await self._recent(conn, spec.id, recent)
+            # Today's alerts as well, however far back: the hall remembers which it has raised.
+            day_start = datetime.combine(today, time.min, tzinfo=spec.timezone)
+            alerts = await conn.execute(
+                select(_LEDGER)
+                .where(
+                    _LEDGER.c.hall == spec.id,
+                    _LEDGER.c.type == EventType.HALL_ALERT.value,
+                    _LEDGER.c.at >= day_start,
+                )
+                .order_by(_LEDGER.c.seq)
+            )
+            known_seqs = {event.seq for event in events}
+            earlier = [e for e in map(event_from_row, alerts.mappings()) if e.seq not in known_seqs]
             spec = await self._configured(conn, spec)
         loaded_windows = [window_from_row(known[ws.number], ws) for ws in spec.windows if ws.number in known]
         return HallState(
@@ -190,7 +206,7 @@ class SqlStore:
             windows=loaded_windows,
             counters=loaded_counters,
             seq=seq or 0,
-            recent_events=events,
+            recent_events=[*earlier, *events],
             today=today,
         )
 
@@ -722,6 +738,38 @@ class SqlStore:
             )
         return bool(result.rowcount)
 
+    async def get_device(self, device_id: str) -> DeviceRecord | None:
+        async with self._connect() as conn:
+            row = (await conn.execute(select(_DEVICES).where(_DEVICES.c.id == device_id))).mappings().first()
+        return None if row is None else DeviceRecord(**row)
+
+    async def save_device(self, device: DeviceRecord) -> None:
+        async with self._begin() as conn:
+            await conn.execute(
+                _DEVICES.update()
+                .where(_DEVICES.c.id == device.id)
+                .values(name=device.name, token_hash=device.token_hash)
+            )
+
+    async def forget_device(self, device_id: str) -> bool:
+        async with self._begin() as conn:
+            result = await conn.execute(delete(_DEVICES).where(_DEVICES.c.id == device_id))
+        return bool(result.rowcount)
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        async with self._begin() as conn:
+            await conn.execute(_AUDIT.insert(), [entry.__dict__])
+
+    async def audit(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        fields = [c for c in _AUDIT.columns if c.name != "id"]
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(*fields)
+                .where(_AUDIT.c.at >= start, _AUDIT.c.at < end)
+                .order_by(_AUDIT.c.at.desc(), _AUDIT.c.id.desc())
+            )
+            return [AuditEntry(**row) for row in rows.mappings()]
+
     # ---- webhooks ---------------------------------------------------------------------
 
     async def add_webhook(self, webhook: Webhook) -> None:
@@ -774,6 +822,11 @@ class SqlStore:
                 .limit(limit)
             )
             return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
+
+    async def prune_delivery_attempts(self, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(_DELIVERIES.delete().where(_DELIVERIES.c.at < before))
+            return int(result.rowcount or 0)
 
     @contextlib.asynccontextmanager
     async def delivery_lease(self, name: str) -> AsyncIterator[bool]:

@@ -295,3 +295,18 @@ class VisitorContactRow(SQLModel, table=True):
     created_at: datetime = _utc()
     ahead_sent_at: datetime | None = _utc(default=None, nullable=True)
     called_sent_at: datetime | None = _utc(default=None, nullable=True)
+
+
+class AuditRow(SQLModel, table=True):
+    """One change made by staff outside a hall's ledger: accounts and devices (the audit page)."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    actor: str = Field(max_length=80)
+    kind: str = Field(max_length=40)
+    hall: str | None = Field(default=None, max_length=32)
+    subject: str = Field(max_length=64)  # the account's or the device's name
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

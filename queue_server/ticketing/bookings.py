@@ -94,10 +94,16 @@ class Bookings:
         return await add_staff_booking(self._store, spec, category, start, end, by, now)
 
     def days(self, spec: HallSpec, category: str, now: datetime) -> list[tuple[date, bool]]:
-        """The days a visitor may choose from, each with whether `category` can be booked then."""
+        """The days a visitor may choose from, each with whether `category` can be booked then
+        (today only while a slot is still to begin)."""
         rules = self.rules(spec.id)
         return [
-            (d, day_refusal(spec, category, d, now, rules) is None) for d in bookable_days(spec, now, rules)
+            (
+                d,
+                day_refusal(spec, category, d, now, rules) is None
+                and any(s > now for s in day_slots(spec, d)),
+            )
+            for d in bookable_days(spec, now, rules)
         ]
 
     async def slots(self, spec: HallSpec, category: str, day: date, now: datetime) -> list[SlotPlaces]:

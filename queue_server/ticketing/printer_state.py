@@ -48,6 +48,23 @@ class PrinterCondition:
         }
 
 
+@dataclass(frozen=True)
+class Heard:
+    """What link `link` last said of a printer; `connected` False once that link closed."""
+
+    hall: str
+    printer: str
+    link: str
+    state: str
+    message: str
+    paper_low: bool
+    connected: bool = True
+
+    @classmethod
+    def gone(cls, hall: str, printer: str, link: str) -> Heard:
+        return cls(hall, printer, link, OFFLINE, "agent left", False, connected=False)
+
+
 class PrinterStates(Protocol):
     async def report(
         self, hall: str, printer: str, link: str, state: str, message: str, paper_low: bool
@@ -74,12 +91,12 @@ class MemoryPrinterStates:
     async def report(
         self, hall: str, printer: str, link: str, state: str, message: str, paper_low: bool
     ) -> None:
-        self._write(hall, printer, link, state, message, paper_low, connected=True)
+        self._write(Heard(hall, printer, link, state, message, paper_low))
 
     async def left(self, hall: str, printer: str, link: str) -> None:
         current = self._conditions.get((hall, printer))
         if current is not None and current[1] == link:
-            self._write(hall, printer, link, OFFLINE, "agent left", False, connected=False)
+            self._write(Heard.gone(hall, printer, link))
 
     async def renew(self, hall: str, printer: str) -> None:
         pass  # nothing expires here
@@ -88,27 +105,16 @@ class MemoryPrinterStates:
         current = self._conditions.get((hall, printer))
         return None if current is None else current[0]
 
-    def _write(
-        self,
-        hall: str,
-        printer: str,
-        link: str,
-        state: str,
-        message: str,
-        paper_low: bool,
-        *,
-        connected: bool,
-    ) -> None:
-        previous = self._conditions.get((hall, printer))
+    def _write(self, heard: Heard) -> None:
+        key = (heard.hall, heard.printer)
+        previous = self._conditions.get(key)
         since = self._clock.now()
-        if previous is not None and previous[0].state == state:
+        if previous is not None and previous[0].state == heard.state:
             since = previous[0].since
         elif previous is not None:
-            log.info("printer %s: %s (%s)", printer, state, message)
-        self._conditions[(hall, printer)] = (
-            PrinterCondition(state, message, paper_low, since, connected),
-            link,
-        )
+            log.info("printer %s: %s (%s)", heard.printer, heard.state, heard.message)
+        condition = PrinterCondition(heard.state, heard.message, heard.paper_low, since, heard.connected)
+        self._conditions[key] = (condition, heard.link)
 
 
 # One write, with the same rules as MemoryPrinterStates: `since` moves only when the state does;
@@ -137,11 +143,11 @@ class RedisPrinterStates:
         self, hall: str, printer: str, link: str, state: str, message: str, paper_low: bool
     ) -> None:
         await self._here.report(hall, printer, link, state, message, paper_low)
-        await self._shared(hall, printer, link, state, message, paper_low, connected=True)
+        await self._shared(Heard(hall, printer, link, state, message, paper_low))
 
     async def left(self, hall: str, printer: str, link: str) -> None:
         await self._here.left(hall, printer, link)
-        await self._shared(hall, printer, link, OFFLINE, "agent left", False, connected=False)
+        await self._shared(Heard.gone(hall, printer, link))
 
     async def renew(self, hall: str, printer: str) -> None:
         try:
@@ -169,33 +175,22 @@ class RedisPrinterStates:
             connected=fields["connected"] == "1",
         )
 
-    async def _shared(
-        self,
-        hall: str,
-        printer: str,
-        link: str,
-        state: str,
-        message: str,
-        paper_low: bool,
-        *,
-        connected: bool,
-    ) -> None:
-        now = self._clock.now().isoformat()
-        closing = not connected
+    async def _shared(self, heard: Heard) -> None:
+        closing = not heard.connected
         args: list[str | int] = [
-            state,
-            message,
-            int(paper_low),
-            now,
-            link,
-            int(connected),
+            heard.state,
+            heard.message,
+            int(heard.paper_low),
+            self._clock.now().isoformat(),
+            heard.link,
+            int(heard.connected),
             int(closing),
             PRINTER_STATE_TTL_S,
         ]
         try:
-            await self._write(keys=[printer_state_key(hall, printer)], args=args)
+            await self._write(keys=[printer_state_key(heard.hall, heard.printer)], args=args)
         except RedisError as exc:
-            log.warning("state of printer %s not shared (Redis: %s)", printer, exc)
+            log.warning("state of printer %s not shared (Redis: %s)", heard.printer, exc)
 
 
 def open_printer_states(redis: Redis | None, clock: Clock) -> PrinterStates:

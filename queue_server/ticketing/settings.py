@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from queue_server.config import ConfigError, Settings
+from queue_server.domain.errors import Conflict
+from queue_server.domain.model import HallSpec
 from queue_server.ticketing.booking_rules import BookingRules, parse_booking_rules
 from ticket_printer.connections import PrinterConfig
 from ticket_printer.layout import TicketLayout
@@ -61,11 +63,30 @@ class TicketingSettings:
     def printer(self, name: str) -> PrinterEntry | None:
         return next((p for p in self.printers if p.name == name), None)
 
-    def printer_for_kiosk(self, hall: str, kiosk: str) -> PrinterEntry | None:
-        return next((p for p in self.printers if p.hall == hall and kiosk in p.kiosks), None)
+    def printer_for_kiosk(self, spec: HallSpec, kiosk: str) -> PrinterEntry | None:
+        """The printer the hall's live settings name for the kiosk, else the one listing it."""
+        named = spec.printer_of_kiosk(kiosk)
+        if named is not None:
+            printer = self.printer(named)
+            return printer if printer is not None and printer.hall == spec.id else None
+        return next((p for p in self.printers if p.hall == spec.id and kiosk in p.kiosks), None)
 
-    def footer_in(self, language: str) -> str:
-        return self.footer_en if language == "en" else self.footer
+    def footer_in(self, spec: HallSpec, language: str) -> str:
+        """The hall's own footer (its live settings), else this section's."""
+        own = spec.ticket_footer_en if language == "en" else spec.ticket_footer
+        return own or (self.footer_en if language == "en" else self.footer)
+
+    def check_kiosk_printers(self, spec: HallSpec) -> None:
+        """Conflict naming a printer the hall's settings give a kiosk but [ticketing] lacks."""
+        known = {p.name for p in self.printers if p.hall == spec.id}
+        for kiosk, printer in spec.kiosk_printers:
+            if printer not in known:
+                raise Conflict(
+                    "error.settings_unknown_printer",
+                    kiosk=kiosk,
+                    printer=printer,
+                    known="、".join(sorted(known)) or "-",
+                )
 
 
 _NUMBERS: Final[Mapping[str, type]] = {

@@ -157,7 +157,7 @@ class Ticketing:
         last printer."""
         earlier = await self.service.store.print_jobs_of_ticket(view["id"])
         if caller.device is DeviceKind.KIOSK:
-            printer = self.settings.printer_for_kiosk(hall, caller.name)
+            printer = self.settings.printer_for_kiosk(self.service.spec(hall), caller.name)
             if not any(job.kiosk == caller.name for job in earlier):
                 raise Conflict("error.reprint_not_own")
             reprints = sum(1 for job in earlier if job.reprint)
@@ -242,6 +242,6 @@ class Ticketing:
             estimated_wait_s=view["estimated_wait_s"],
             issued_at=issued,
             tracking_url=self.tracking_url(base_url, view["id"]),
-            footer=self.settings.footer_in(language),
+            footer=self.settings.footer_in(spec, language),
             language=language,
         )

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from clerk_console.alerts import (
-    AlertLimits,
-    DeviceHealth,
-    extended_service,
-    hall_alerts,
-)
+from clerk_console.alerts import alert_view, extended_service
+from queue_server.domain.alerts import AlertLimits, DeviceHealth, hall_alerts
 from queue_server.domain.model import HallSpec, Ticket, TicketStatus, Window, WindowState
 from tests.conftest import MONDAY_10AM, make_settings
 
@@ -73,7 +69,7 @@ def test_waits_over_the_limit_make_one_alert_per_category(spec: HallSpec) -> Non
         "minutes": 40,
         "number": "A001",
     }
-    assert alerts[0].public()["text"]["zh-CN"].startswith("企业开办：2 人等候超过 30 分钟")
+    assert alert_view(alerts[0])["text"]["zh-CN"].startswith("企业开办：2 人等候超过 30 分钟")
 
 
 def test_handling_over_the_category_time_limit(spec: HallSpec) -> None:

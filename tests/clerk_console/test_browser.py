@@ -187,6 +187,23 @@ def test_supervisor_retargets_a_window_and_sees_a_long_wait(context: Any, live: 
     board.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
 
 
+def test_the_supervisor_pauses_a_window_with_words_of_their_own(context: Any, live: LiveHall) -> None:
+    # The dashboard's pause dialog is the console's: the hall's reasons, or "other" in words.
+    live.call("POST", "/windows/6/open", "clerk2")
+    board = context.new_page()
+    board.goto(f"{live.url}/supervise/halls/weiyang")
+    sign_in(board, "supervisor")
+    row = board.locator("#windows tr[data-window='6']")
+    row.locator("button", has_text="暂停").click()
+    assert board.is_hidden("#pause-dialog input[name=other]")
+    board.check("#pause-reasons input[value=other]")
+    board.fill("#pause-dialog input[name=other]", "系统升级")
+    board.click("#pause-dialog button[value=ok]")
+    board.wait_for_selector("#windows tr[data-window='6'] td:has-text('系统升级')")
+    view = live.call("GET", "/board")
+    assert next(w for w in view["windows"] if w["number"] == 6)["pause_reason"] == "系统升级"
+
+
 def test_forbidden_actions_are_refused(context: Any, live: LiveHall) -> None:
     clerk = context.new_page()
     clerk.goto(f"{live.url}/supervise/halls/weiyang")

@@ -114,6 +114,8 @@ def test_every_page_the_demo_lists_opens_with_its_token(demo: Demo, empty: Path,
         "supervisor dashboard (supervisor)",
         "reports (supervisor)",
         "accounts (admin)",
+        "devices (admin, supervisor)",
+        "audit (admin, supervisor)",
     ):
         assert what in urls, demo.output()
     assert any(what.startswith("hall screen, portrait") for what in urls)

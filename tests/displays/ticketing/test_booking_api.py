@@ -82,6 +82,15 @@ def test_places_left_fall_as_visitors_book_and_come_back_on_cancel(live_hall: Li
     assert qr.status_code == 200 and qr.headers["content-type"] == "image/svg+xml" and "<svg" in qr.text
 
 
+def test_in_the_evening_the_first_day_offered_is_tomorrow(live_hall: LiveHall) -> None:
+    live_hall.clock.advance(timedelta(hours=7, minutes=1))  # Monday 17:01: the last slot has begun
+    reply = live_hall.get("/api/halls/weiyang/booking-slots?category=tax")
+    assert reply.status_code == 200, reply.text
+    offer = reply.json()
+    assert offer["days"][0] == {"date": "2026-11-23", "open": False}
+    assert offer["date"] == "2026-11-24" and all(not s["begun"] for s in offer["slots"])
+
+
 def test_a_wrong_phone_cannot_cancel_and_learns_nothing_about_the_code(live_hall: LiveHall) -> None:
     code = book(live_hall, PHONE).json()["code"]
     wrong = cancel(live_hall, code, OTHER)

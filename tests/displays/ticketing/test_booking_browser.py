@@ -79,6 +79,11 @@ def test_book_see_the_code_and_cancel_on_a_phone(browser: Browser, live_hall: Li
 
 
 def test_in_english_a_refusal_is_shown_in_words(browser: Browser, live_hall: LiveHall) -> None:
+    online = browser.new_context(**PHONE, locale="en-GB").new_page()  # type: ignore[arg-type]
+    online.goto(f"{live_hall.url}/online/halls/weiyang")
+    online.locator("#book-link").click()  # the online ticket page leads to booking
+    expect(online.locator("h1")).to_have_text("Book a visit")
+    online.context.close()
     page = phone_page(browser, live_hall, "en-GB")
     expect(page.locator("h1")).to_have_text("Book a visit")
     page.locator('[data-category="business"]').click()

@@ -12,7 +12,7 @@ import pytest
 from starlette.websockets import WebSocket, WebSocketState
 
 from queue_server.api import fanout as fanout_module
-from queue_server.api.fanout import Screen, hall_fanout
+from queue_server.api.fanout import Refusal, Screen, check_every_screen, hall_fanout
 from queue_server.bus import MemoryBus
 from queue_server.domain.events import Event, EventType
 
@@ -113,9 +113,9 @@ async def test_one_timer_beats_for_the_hall_and_closes_a_screen_whose_token_is_r
     await fanout.started()
     await fanout.started()
     kept, revoked = Socket(), Socket()
-    refusals: list[tuple[int, str] | None] = [None]
+    refusals: list[Refusal | None] = [None]
 
-    async def check() -> tuple[int, str] | None:
+    async def check() -> Refusal | None:
         return refusals[-1]
 
     fanout.join(screen(kept))
@@ -126,9 +126,29 @@ async def test_one_timer_beats_for_the_hall_and_closes_a_screen_whose_token_is_r
         "kind": "heartbeat",
         "seq": 2,
     } in revoked.frames
-    refusals.append((4401, "token revoked"))
+    refusals.append(Refusal(4401, "token revoked"))
     await asyncio.sleep(0.12)
     assert revoked.closed == (4401, "token revoked") and kept.closed is None
     beats = len(kept.frames)
     await publish(bus, 3, 3)
     assert kept.frames[beats]["seq"] == 3 and revoked.frames[-1]["kind"] == "heartbeat"
+
+
+async def test_a_revocation_checks_every_screen_now_and_says_why_before_closing() -> None:
+    bus = MemoryBus(retention=10, client_queue=50)
+    fanout = hall_fanout(bus, "h")
+    await fanout.started()
+    await fanout.started()
+    kept, revoked = Socket(), Socket()
+    said = json.dumps({"kind": "error", "code": "account_disabled"})
+
+    async def refuse() -> Refusal | None:
+        return Refusal(4401, "account disabled", said)
+
+    fanout.join(screen(kept))
+    fanout.join(screen(revoked, check=refuse))
+    check_every_screen(bus)  # the hall's heartbeat is 10 s away
+    await asyncio.sleep(0.05)
+    assert revoked.frames == [{"kind": "error", "code": "account_disabled"}]
+    assert revoked.closed == (4401, "account disabled")
+    assert kept.closed is None and kept.frames == []  # no heartbeat said out of turn

@@ -80,7 +80,7 @@ def test_too_old_or_too_new_a_seq_gets_a_snapshot_first(hall: Hall, tmp_path: An
 
 def test_bad_token_or_hall_closes_with_a_reason(hall: Hall) -> None:
     with hall.client.websocket_connect("/ws/halls/weiyang?token=owd_wrong") as ws:
-        assert ws.receive_json()["code"] == "bad_token"
+        assert ws.receive_json()["code"] == "device_not_registered"
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 4401

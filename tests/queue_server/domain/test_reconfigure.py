@@ -122,6 +122,22 @@ def test_letters_used_twice_are_refused_naming_the_key() -> None:
     assert invalid.value.problems == ["hall.categories: prefix 'A' is used twice"]
 
 
+def test_a_special_day_or_a_kiosk_given_twice_is_refused_naming_it() -> None:
+    doc = document()
+    doc["hours"]["special"] = [
+        {"date": "2026-12-24", "sessions": [["09:00", "20:00"]]},
+        {"date": "2026-12-24", "sessions": [["18:00", "09:00"]]},
+    ]
+    doc["kiosk_printers"] = [{"kiosk": "kiosk-1", "printer": "p1"}, {"kiosk": "kiosk-1", "printer": "p2"}]
+    with pytest.raises(InvalidHallDocument) as invalid:
+        read_hall(doc)
+    assert invalid.value.problems == [
+        "hall.hours.special[1].sessions[0]: ends (09:00) before it starts (18:00)",
+        "hall.hours.special: date '2026-12-24' is used twice",
+        "hall.kiosk_printers: kiosk 'kiosk-1' is used twice",
+    ]
+
+
 def test_an_open_window_is_not_removed_and_a_closed_one_is() -> None:
     hall = Hall()
     hall.state.apply(hall.state.open_window(13, "clerk1", hall.now, "clerk:clerk1"))

@@ -45,7 +45,7 @@ def test_claims_older_than_each_halls_retention_are_erased_once_a_day(
                 await store.add_visitor_contact(
                     VisitorContact(f"contact-{ticket}", "weiyang", day, "13800138000", "zh-CN", MONDAY_10AM)
                 )
-            retention = PhoneRetention(store, [weiyang, strict], clock)
+            retention = PhoneRetention(store, lambda: [weiyang, strict], clock)
             assert await retention.run_if_due() == {"weiyang": 2, "strict": 2}
             assert [c.ticket_id for c in await store.visitor_contacts("weiyang", MONDAY_10AM.date())] == [
                 "contact-today"

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from queue_server.config import parse_settings
 from queue_server.ticketing.settings import TicketingConfigError, parse_ticketing
+from tests.conftest import demo_config
 
 HALLS = {"weiyang"}
+WEIYANG = parse_settings(demo_config()).halls[0]
 
 
 def test_defaults_without_a_section() -> None:
     settings = parse_ticketing({}, HALLS)
     assert settings.printers == ()
     assert settings.footer == "过号请重新取号"
-    assert settings.printer_for_kiosk("weiyang", "kiosk-1") is None
+    assert settings.printer_for_kiosk(WEIYANG, "kiosk-1") is None
 
 
 def test_a_printer_serves_its_kiosks_with_its_connection() -> None:
@@ -32,7 +35,7 @@ def test_a_printer_serves_its_kiosks_with_its_connection() -> None:
         },
         HALLS,
     )
-    printer = settings.printer_for_kiosk("weiyang", "kiosk-2")
+    printer = settings.printer_for_kiosk(WEIYANG, "kiosk-2")
     assert printer is not None and printer.name == "printer-1"
     assert printer.layout.paper_mm == 58
     assert printer.connection is not None and printer.connection.port == 9100
