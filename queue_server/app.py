@@ -134,7 +134,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         else None
     )
 
-    retention = PhoneRetention(service.store, lambda: service.settings.halls, clock)
+    retention = PhoneRetention(
+        service.store, lambda: service.settings.halls, clock, sections.outbound.delivery_log
+    )
     # The dashboard's limits ([console]) decide when an alert is raised for the webhooks too.
     limits = AlertLimits(sections.console.pause_limit, sections.console.device_grace)
     alert_watcher = AlertWatcher(service, limits, sections.outbound.alert_poll_s)
@@ -143,15 +145,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     # heartbeat or connection.
     backends.notices.listen(lambda _: check_every_screen(service.bus))
     backends.notices.listen(lambda _: print_agent.check_every_agent())
-    administration = Administration(
-        service.store,
-        settings,
-        clock,
-        backends.notices,
-        lambda hall, name: any(
-            p.hall == hall and (p.name == name or name in p.kiosks) for p in sections.ticketing.printers
-        ),
-    )
+
+    def named_in_config(hall: str, name: str) -> bool:
+        """A kiosk or printer the [ticketing] printers or the hall's live settings name."""
+        printers = sections.ticketing.printers
+        if any(p.hall == hall and (p.name == name or name in p.kiosks) for p in printers):
+            return True
+        return any(name in pair for pair in service.hall(hall).state.spec.kiosk_printers)
+
+    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -169,7 +171,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await deliverer.start()  # a task of its own: deliveries never wait in the request path
         if notifications is not None:
             await notifications.start()
-        retention.start()  # erases expired phone hashes once a day
+        retention.start()  # erases expired phone hashes and old delivery log once a day
         alert_watcher.start()  # the hall's alerts into its ledger, once each
         # What start-up made lives as long as the server: keep the collector from walking it
         # again and again, which shows up as pauses in the calls' delivery to screens.

@@ -9,8 +9,8 @@
   server only through its public modules and none of the page packages; only the pages and the
   app assembly import it.
 
-A page asks the service for what it shows rather than reading `QueueService.store` itself;
-the pages that still do are listed in STORE_READERS_NOT_YET, to be struck off one by one.
+A page asks the service (or a public module that takes it) for what it shows; none reads
+`QueueService.store` itself.
 
 Every import counts, also one inside a function, and `from queue_server import storage` is an
 import of `queue_server.storage`. The storage rule (no SQL outside `queue_server/storage`) is
@@ -62,9 +62,6 @@ PUBLIC = (
 )
 # The server's modules that put the pages together with the service.
 ASSEMBLY = ("queue_server.app",)
-# Pages that still read the store through the service: none left; a new one wants a verb of
-# the service instead.
-STORE_READERS_NOT_YET: set[str] = set()
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -206,6 +203,6 @@ def test_pages_leave_the_store_to_the_service() -> None:
         for path in (ROOT / package).rglob("*.py")
         if reads_store(path.read_text(encoding="utf-8"))
     }
-    assert readers == STORE_READERS_NOT_YET
+    assert readers == set(), "a page wants a verb of the service instead"
     assert reads_store("async def f(svc):\n    return await svc.store.get_ticket('h', 't')")
     assert not reads_store("store = 'the shop'\nsvc.hall(h)")

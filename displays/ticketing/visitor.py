@@ -43,7 +43,10 @@ async def ticket_page(request: Request) -> Response:
         return page(request, "ticket.html", spec, "ticket", {"ticket": None}, status_code=404)
     state = svc.hall(hall).state
     view = visitor_view(state, await svc.ticket_view(hall, token))
-    return page(request, "ticket.html", state.spec, "ticket", {"ticket": view})
+    # The windows' names, for a view the page asks for while its stream is down (the API's
+    # ticket view names the window by number only).
+    windows = {w.number: {"name": w.name, "name_en": w.name_en} for w in state.spec.windows}
+    return page(request, "ticket.html", state.spec, "ticket", {"ticket": view, "windows": windows})
 
 
 async def ticket_qr(request: Request) -> Response:

@@ -8,7 +8,9 @@
   this job does too, so that none outlives its day while notifications are off;
 - a booking's phone hash (its limits, no-shows and cancelling) goes like an online ticket's,
   `phone_retention_days` after its slot ended, and a number it kept for notifications once
-  its slot is over.
+  its slot is over;
+- a webhook's delivery log (each attempt's status) is kept `[outbound] delivery_log_days`
+  (default 30); older attempts are deleted, the webhooks' progress stays.
 
 Every process runs the job (deleting twice deletes nothing more).
 """
@@ -19,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from queue_server.clock import Clock
@@ -34,9 +36,16 @@ CHECK_S: Final = 600.0
 
 
 class PhoneRetention:
-    def __init__(self, store: Store, halls: Callable[[], Sequence[HallSpec]], clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        halls: Callable[[], Sequence[HallSpec]],
+        clock: Clock,
+        delivery_log: timedelta = timedelta(days=30),
+    ) -> None:
         # The halls as they are at each run: a hall's phone_retention_days changes live.
         self._store, self._halls, self._clock = store, halls, clock
+        self._delivery_log = delivery_log
         self._last_day: date | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -64,12 +73,23 @@ class PhoneRetention:
             erased[spec.id] = hashes + numbers + bookings
         return erased
 
+    async def prune_delivery_log(self) -> int:
+        """Deletes the webhook delivery attempts older than `delivery_log`; how many."""
+        pruned = await self._store.prune_delivery_attempts(self._clock.now() - self._delivery_log)
+        if pruned:
+            log.info(
+                "deleted %d webhook delivery attempts older than %d days", pruned, self._delivery_log.days
+            )
+        return pruned
+
     async def run_if_due(self) -> dict[str, int] | None:
-        """The day's erase, if it has not run yet today (by the injected clock)."""
+        """The day's erase and pruning, if they have not run yet today (by the injected clock);
+        the phone data erased per hall."""
         today = self._clock.now().date()
         if self._last_day == today:
             return None
         erased = await self.erase_expired()
+        await self.prune_delivery_log()
         self._last_day = today
         return erased
 
@@ -87,5 +107,5 @@ class PhoneRetention:
             try:
                 await self.run_if_due()
             except Exception:
-                log.exception("erasing expired phone hashes failed; will retry")
+                log.exception("the daily erase of expired data failed; will retry")
             await asyncio.sleep(CHECK_S)

@@ -43,6 +43,7 @@ class OutboundSettings:
     retry_max_s: float = 900.0  # ...up to this
     give_up_after: timedelta = timedelta(hours=24)  # then the webhook is disabled, an alert raised
     alert_poll_s: float = 10.0  # how often the hall's alerts are looked for (queue_server/ops/alerts.py)
+    delivery_log: timedelta = timedelta(days=30)  # attempts older than this leave the log, daily
     notifier: NotifierSettings = field(default_factory=NotifierSettings)
 
 
@@ -68,6 +69,12 @@ def parse_outbound_settings(raw: dict[str, Any], source: str = "<memory>") -> Ou
     longest = seconds("retry_max_seconds", defaults.retry_max_s)
     give_up = seconds("give_up_hours", defaults.give_up_after.total_seconds() / 3600)
     alert_poll = seconds("alert_poll_seconds", defaults.alert_poll_s)
+    log_days = raw.get("delivery_log_days", defaults.delivery_log.days)
+    if not isinstance(log_days, int) or isinstance(log_days, bool) or log_days < 1:
+        problems.append(
+            f"outbound.delivery_log_days: expected a whole number of days, at least 1, got {log_days!r}"
+        )
+        log_days = defaults.delivery_log.days
     if longest < first:
         problems.append(f"outbound.retry_max_seconds: must be at least retry_first_seconds ({first})")
     notifier = _notifier(raw.get("notifier", {}), problems)
@@ -80,6 +87,7 @@ def parse_outbound_settings(raw: dict[str, Any], source: str = "<memory>") -> Ou
         retry_max_s=longest,
         give_up_after=timedelta(hours=give_up),
         alert_poll_s=alert_poll,
+        delivery_log=timedelta(days=log_days),
         notifier=notifier,
     )
 

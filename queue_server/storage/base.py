@@ -475,6 +475,9 @@ class Store(Protocol):
     async def delivery_attempts(self, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
         """The webhook's latest attempts, newest first."""
 
+    async def prune_delivery_attempts(self, before: datetime) -> int:
+        """Forgets every webhook's attempts made before `before`; how many."""
+
     def delivery_lease(self, name: str) -> AbstractAsyncContextManager[bool]:
         """True while this process alone delivers for `name` (a webhook's id, a hall's visitor
         notifications). PostgreSQL: a session advisory lock, freed if the process dies; False

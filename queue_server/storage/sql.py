@@ -823,6 +823,11 @@ class SqlStore:
             )
             return [DeliveryAttempt(**{k: v for k, v in row.items() if k != "id"}) for row in rows.mappings()]
 
+    async def prune_delivery_attempts(self, before: datetime) -> int:
+        async with self._begin() as conn:
+            result = await conn.execute(_DELIVERIES.delete().where(_DELIVERIES.c.at < before))
+            return int(result.rowcount or 0)
+
     @contextlib.asynccontextmanager
     async def delivery_lease(self, name: str) -> AsyncIterator[bool]:
         async with self._connect() as conn:

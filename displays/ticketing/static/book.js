@@ -10,11 +10,8 @@ const Book = {
   booked: null,
 
   start() {
-    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
-    document.getElementById("lang").addEventListener("click", () => {
-      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Book.render();
-    });
+    UI.phoneLanguage();
+    UI.switchLanguage(() => Book.render());
     document.getElementById("form").addEventListener("submit", (event) => {
       event.preventDefault();
       Book.submit();

@@ -12,6 +12,19 @@ const UI = {
     return kit.text(TEXT, key, UI.lang, params); // the kit's one lookup and formatter
   },
 
+  // The phone pages speak Chinese unless the phone is set to English.
+  phoneLanguage() {
+    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
+  },
+
+  // The bar's language button (#lang): the other language, and `render` redraws the page in it.
+  switchLanguage(render) {
+    document.getElementById("lang").addEventListener("click", () => {
+      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
+      render();
+    });
+  },
+
   // Chinese first; English only where the visitor asks for it.
   pick(zh, en) {
     return UI.lang === "en" && en ? en : zh;

@@ -11,10 +11,7 @@ const Crowded = {
   error: null,
 
   async start() {
-    document.getElementById("lang").addEventListener("click", () => {
-      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Crowded.render();
-    });
+    UI.switchLanguage(() => Crowded.render());
     if (BOOT.kiosk) Crowded.backToKioskWhenIdle();
     UI.applyText();
     try {

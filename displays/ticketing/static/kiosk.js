@@ -31,10 +31,7 @@ const Kiosk = {
     document.addEventListener("contextmenu", (e) => e.preventDefault());
     document.addEventListener("pointerdown", () => Kiosk.touched(), true);
     document.addEventListener("keydown", (event) => Kiosk.typed(event));
-    document.getElementById("lang").addEventListener("click", () => {
-      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Kiosk.translate();
-    });
+    UI.switchLanguage(() => Kiosk.translate());
     document.querySelectorAll("[data-back]").forEach((b) => b.addEventListener("click", () => Kiosk.home()));
     document.querySelectorAll("[data-checkin]").forEach((b) => b.addEventListener("click", () => Kiosk.checkin()));
     document.getElementById("priority-none").addEventListener("click", () => Kiosk.issue("normal"));

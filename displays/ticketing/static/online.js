@@ -6,11 +6,8 @@ const Online = {
   chosen: null,
 
   async start() {
-    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
-    document.getElementById("lang").addEventListener("click", () => {
-      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Online.render();
-    });
+    UI.phoneLanguage();
+    UI.switchLanguage(() => Online.render());
     document.getElementById("form").addEventListener("submit", (event) => {
       event.preventDefault();
       Online.submit();

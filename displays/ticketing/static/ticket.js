@@ -18,12 +18,8 @@ const Ticket = {
   pollTimer: null,
 
   start() {
-    // Chinese unless the phone is set to English.
-    UI.lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
-    document.getElementById("lang").addEventListener("click", () => {
-      UI.lang = UI.lang === "zh-CN" ? "en" : "zh-CN";
-      Ticket.render();
-    });
+    UI.phoneLanguage();
+    UI.switchLanguage(() => Ticket.render());
     document.getElementById("alerts").addEventListener("click", () => Ticket.enableAlerts());
     document.querySelectorAll(".rate-level").forEach((button) => {
       button.addEventListener("click", () => Ticket.chooseLevel(Number(button.dataset.level)));
@@ -62,7 +58,9 @@ const Ticket = {
   async poll() {
     const path = `/api/halls/${BOOT.hall}/tickets/${Ticket.view.id}`;
     const data = await kit.request("GET", path, { token: null, lang: UI.lang }).catch(() => null);
-    if (data) Ticket.update({ ...Ticket.view, ...data, window_name: Ticket.view.window_name });
+    if (!data) return;
+    const names = BOOT.windows[data.window] || {};
+    Ticket.update({ ...Ticket.view, ...data, window_name: names.name ?? null, window_name_en: names.name_en ?? null });
   },
 
   update(view) {

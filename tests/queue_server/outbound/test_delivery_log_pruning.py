@@ -74,7 +74,9 @@ def test_the_daily_job_deletes_attempts_past_the_kept_days(tmp_path: Path, backe
         store = open_store(settings.server.store)
         await store.start()
         try:
-            job = PhoneRetention(store, settings.halls, clock, outbound_settings(settings).delivery_log)
+            job = PhoneRetention(
+                store, lambda: settings.halls, clock, outbound_settings(settings).delivery_log
+            )
             await job.run_if_due()
             assert await job.prune_delivery_log() == 0  # the day's run took them already
         finally:
@@ -86,7 +88,9 @@ def test_the_daily_job_deletes_attempts_past_the_kept_days(tmp_path: Path, backe
         clock.advance(2 * DAY)
         await store.start()
         try:
-            job = PhoneRetention(store, settings.halls, clock, outbound_settings(settings).delivery_log)
+            job = PhoneRetention(
+                store, lambda: settings.halls, clock, outbound_settings(settings).delivery_log
+            )
             await job.run_if_due()
         finally:
             await store.close()
