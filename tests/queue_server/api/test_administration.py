@@ -429,3 +429,16 @@ def test_a_kiosk_the_printer_settings_name_is_not_renamed_behind_their_back(hall
     r = hall.client.patch(f"{DEVICES}/{r.json()['id']}", json={"name": "kiosk-2"}, headers=as_(hall, "admin"))
     assert r.status_code == 409 and error(r)["code"] == "device_in_config"
     assert "The kiosk demo-kiosk is named in the printer settings" in error(r)["message"]
+
+
+def test_a_change_to_the_hall_settings_is_on_the_audit(hall: Hall) -> None:
+    """The hall settings' own ledger event (`hall.configured`), with who made it."""
+    path = "/api/halls/weiyang/settings"
+    settings = hall.client.get(path, headers=hall.auth("supervisor")).json()["settings"]
+    settings.pop("id")
+    settings["notice"] = "本周六上午照常办公"
+    assert hall.client.put(path, json=settings, headers=hall.auth("supervisor")).status_code == 200
+    entries = hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]
+    assert [(e["kind"], e["actor"], e["subject"], e["data"]) for e in entries] == [
+        ("hall.configured", "supervisor:supervisor", "weiyang", {})  # the document itself stays out
+    ]
