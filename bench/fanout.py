@@ -5,7 +5,8 @@ bare Starlette+uvicorn app whose `/broadcast` sends one text frame to every sock
 loop) in the same invocation, opens N real WebSocket screens on each, and for every call
 measures from sending the request (call-next on OneWindow, the broadcast on the floor) to
 the frame arriving at the last of the N screens. Memory per connection is the server's
-resident size after the screens connected minus before, divided by N. Loopback only,
+resident size after the screens connected minus before, divided by N (and its whole resident
+size then, in MiB). Loopback only,
 bounded in screens and calls.
 
     python bench/fanout.py --screens 1000 3000 --calls 30
@@ -23,8 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import tomli_w
@@ -106,6 +109,7 @@ async def last_arrival(screens: list[websockets.ClientConnection], kind: str) ->
 class Run:
     latencies: list[float]  # call → last screen, s
     kib_per_screen: float
+    resident_mib: float  # the server's, with every screen connected
     issued_per_s: float = 0.0  # by the issuers, while the calls were measured
 
 
@@ -113,7 +117,8 @@ async def measure(ws_url: str, pid: int, count: int, calls: int, call: object, i
     before = resident_kib(pid)
     screens = await open_screens(ws_url, count)
     await asyncio.sleep(1.0)
-    run = Run([], (resident_kib(pid) - before) / count)
+    after = resident_kib(pid)
+    run = Run([], (after - before) / count, after / 1024)
     gc.collect()
     gc.freeze()
     issuers = None if issue is None else issue.start()
@@ -176,7 +181,7 @@ async def run_floor(floor: Floor, count: int, calls: int, issuers: int) -> Run:
         frame = json.dumps({"type": "ticket.called", "seq": 1, "data": {"ticket": {"number": "A001"}}})
 
         async def call() -> None:
-            await client.post(f"{floor.url}/broadcast", content=frame)
+            await post_again_if_dropped(client, f"{floor.url}/broadcast", content=frame)
 
         ws_url = floor.url.replace("http", "ws", 1) + "/ws"
         issue = Issue(f"{floor.url}/tickets", issuers) if issuers else None
@@ -197,13 +202,23 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int, issuers: 
         window = f"{server.url}/api/halls/{HALL}/windows/1"
 
         async def call() -> None:
-            r = await client.post(f"{window}/call-next", headers=auth)
-            r.raise_for_status()
-            await client.post(f"{window}/no-show", headers=auth)
+            for verb in ("call-next", "no-show"):
+                # Keyed, so that the one retry below never takes a second step.
+                keyed = {**auth, "Idempotency-Key": uuid.uuid4().hex}
+                (await post_again_if_dropped(client, f"{window}/{verb}", headers=keyed)).raise_for_status()
 
         ws_url = server.url.replace("http", "ws", 1) + f"/ws/halls/{HALL}?token={token}"
         issue = Issue(tickets, issuers, token) if issuers else None
         return await measure(ws_url, server.pid, count, calls, call, issue)
+
+
+async def post_again_if_dropped(client: httpx.AsyncClient, url: str, **request: Any) -> httpx.Response:
+    """A POST, sent once more if the server had closed the keep-alive connection it went out
+    on (connecting 10,000 screens takes longer than the server keeps an idle one open)."""
+    try:
+        return await client.post(url, **request)
+    except httpx.RemoteProtocolError:
+        return await client.post(url, **request)
 
 
 def p(values: list[float], q: int) -> float:
@@ -245,7 +260,8 @@ def main() -> None:
                     f"| {time.strftime('%Y-%m-%d %H:%M')} | {count} | {p(ow.latencies, 50):.0f} / "
                     f"{p(ow.latencies, 99):.0f} | {p(fl.latencies, 50):.0f} / {p(fl.latencies, 99):.0f} | "
                     f"{ratios} | {ow.kib_per_screen:.1f} ({fl.kib_per_screen:.1f}) | "
-                    f"{ow.kib_per_screen / fl.kib_per_screen:.2f}× | {load:.1f} |",
+                    f"{ow.kib_per_screen / fl.kib_per_screen:.2f}× | {ow.resident_mib:.0f} "
+                    f"({fl.resident_mib:.0f}) | {load:.1f} |",
                     flush=True,
                 )
 

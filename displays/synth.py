@@ -24,8 +24,6 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 from displays.announce import Spoken, announcement, number_words
 from displays.audio import (
     Clip,
@@ -42,7 +40,16 @@ from displays.settings import DisplaySettings
 log = logging.getLogger(__name__)
 
 
+def _load_pinyin() -> None:
+    """pypinyin's dictionaries take about a second to load: when the voice is made (at start,
+    in the lifespan), not when the app is imported (the CLI's commands, the tests) nor on the
+    first call's path."""
+    import pypinyin  # noqa: F401
+
+
 def _pinyin(words: tuple[str, ...]) -> str:
+    from pypinyin import Style, lazy_pinyin  # loaded by _load_pinyin
+
     syllables = lazy_pinyin(" ".join(words), style=Style.TONE3, neutral_tone_with_five=True)
     return " ".join(" ".join(syllables).split())
 
@@ -73,6 +80,7 @@ _BURST_PHRASE_GAP_S = 0.04
 class Announcer:
     def __init__(self, settings: DisplaySettings) -> None:
         self.settings = settings
+        _load_pinyin()
         self.pack: VoicePack | None = None
         if settings.voice_pack is not None:
             try:

@@ -28,7 +28,7 @@ AUDITED_EVENTS = ("hall.configured", "window.services_changed", "ticket.prioriti
 NOTICE_SHOWN_CHARS = 80
 
 # Whether a device's name is written in the configuration (a kiosk or printer of [ticketing]
-# printers): renaming it in the store alone would break its printing.
+# printers, or of the hall's settings): renaming it in the store alone would break its printing.
 NamedInConfig = Callable[[str, str], bool]
 
 

@@ -145,15 +145,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     # heartbeat or connection.
     backends.notices.listen(lambda _: check_every_screen(service.bus))
     backends.notices.listen(lambda _: print_agent.check_every_agent())
-    administration = Administration(
-        service.store,
-        settings,
-        clock,
-        backends.notices,
-        lambda hall, name: any(
-            p.hall == hall and (p.name == name or name in p.kiosks) for p in sections.ticketing.printers
-        ),
-    )
+
+    def named_in_config(hall: str, name: str) -> bool:
+        """A kiosk or printer the [ticketing] printers or the hall's live settings name."""
+        printers = sections.ticketing.printers
+        if any(p.hall == hall and (p.name == name or name in p.kiosks) for p in printers):
+            return True
+        return any(name in pair for pair in service.hall(hall).state.spec.kiosk_printers)
+
+    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:

@@ -35,6 +35,7 @@ from queue_server.config import (
 from queue_server.domain.errors import DomainError
 from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
+from queue_server.notices import tell_servers
 from queue_server.ops.logs import log_config
 from queue_server.reports import cli as reports_cli
 from queue_server.reports import rating_export
@@ -173,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings,
                 lambda store: set_disabled(store, SystemClock(), args.name, disabled, actor=CLI_ACTOR),
             )
+            _tell_servers(settings, args.name)
             print(f"user {args.name} {args.action}d" + ("; their sign-ins have ended" if disabled else ""))
             return 0
         if args.command == "device" and args.action == "remove":
@@ -182,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     store, settings, SystemClock(), args.name, args.hall, actor=CLI_ACTOR
                 ),
             )
+            _tell_servers(settings, None)
             print(f"device {args.name} removed; its token no longer works")
             return 0
         if args.command == "user":
@@ -199,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     actor=CLI_ACTOR,
                 ),
             )
+            _tell_servers(settings, user.username)  # a reset ends the old password's sign-ins
             print(f"user {user.username} ({user.role}, hall {user.hall or 'all'}) saved")
             return 0
         if args.command == "device":
@@ -407,6 +411,12 @@ def _restore(settings: Settings, source: Path) -> int:
         lock.release()
     print("start the server again: it brings the schema up to date if the backup is older")
     return 0
+
+
+def _tell_servers(settings: Settings, account: str | None) -> None:
+    """Running servers on Redis drop the account's (None: every device's) sign-ins at once;
+    otherwise they see the change within 2 s (docs/SECURITY.md)."""
+    asyncio.run(tell_servers(settings.server.bus, account))
 
 
 def _read_password() -> str:

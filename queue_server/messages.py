@@ -440,10 +440,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} already has a device named {device}",
     },
     "error.device_in_config": {
-        "zh-CN": "{kind} {device} 在配置文件的打印机设置（[ticketing] printers）中按名称登记，"
-        "请先在配置中改名",
-        "en": "The {kind} {device} is named in the printer settings of the configuration ([ticketing] "
-        "printers): rename it there first",
+        "zh-CN": "{kind} {device} 在打印机设置中按名称登记（配置文件的 [ticketing] printers 或大厅设置），"
+        "请先在那里改名",
+        "en": "The {kind} {device} is named in the printer settings (the configuration's [ticketing] "
+        "printers or the hall's settings): rename it there first",
     },
     "error.device_not_registered": {
         "zh-CN": "此设备的令牌未登记（已被撤销或已重新签发），请向管理员索取新令牌",

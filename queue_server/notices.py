@@ -117,3 +117,19 @@ def _tell(listeners: list[Listener], account: str) -> None:
             listener(account)
         except Exception:
             log.exception("a revocation listener failed")
+
+
+async def tell_servers(bus: str, account: str | None) -> bool:
+    """The notice for a change made outside the servers (the CLI): on Redis the running
+    processes are told at once. False on the memory bus (the server is a process of its own)
+    and when Redis cannot be reached: the servers see it within REVOCATION_CHECK_S."""
+    if not bus.startswith(("redis://", "rediss://")):
+        return False
+    client = Redis.from_url(bus, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        await client.publish(CHANNEL, account or EVERYONE)
+        return True
+    except (RedisError, OSError):
+        return False
+    finally:
+        await client.aclose()

@@ -282,6 +282,7 @@ class QueueService:
                 "id": device.id,
                 "name": device.name,
                 "kind": device.kind,
+                "hall": hall_id,
                 "window": device.window,
                 "created_at": device.created_at.isoformat(),
                 "connected": False,

@@ -44,29 +44,23 @@ def check_reconfiguration(state: HallState, new: HallSpec, now: datetime) -> Non
     codes = {c.code for c in new.categories}
     for category in old.categories:
         if category.code not in codes:
-            open_tickets = [t for t in live if t.category == category.code]
-            if open_tickets:
-                raise Conflict(
-                    "error.settings_category_in_use",
-                    category=category.name,
-                    category_en=category.name_en,
-                    count=len(open_tickets),
-                    numbers=_numbers(open_tickets),
-                )
+            _refuse_while_needed(
+                "error.settings_category_in_use",
+                [t for t in live if t.category == category.code],
+                category=category.name,
+                category_en=category.name_en,
+            )
     _check_prefixes(state, new, today)
     _check_windows(state, new)
     priorities = new.priority_codes()
     for priority in old.priorities:
         if priority.code not in priorities:
-            waiting = [t for t in live if t.priority == priority.code and t.status is TicketStatus.WAITING]
-            if waiting:
-                raise Conflict(
-                    "error.settings_priority_in_use",
-                    priority=priority.name,
-                    priority_en=priority.name_en,
-                    count=len(waiting),
-                    numbers=_numbers(waiting),
-                )
+            _refuse_while_needed(
+                "error.settings_priority_in_use",
+                [t for t in live if t.priority == priority.code and t.status is TicketStatus.WAITING],
+                priority=priority.name,
+                priority_en=priority.name_en,
+            )
     waiting = [t for t in state.waiting() if t.service_day == today]
     if waiting:
         _check_hours(old, new, now, waiting)
@@ -158,6 +152,12 @@ def _check_hours(old: HallSpec, new: HallSpec, now: datetime, waiting: list[Tick
 def _last_end(hours: OpeningHours, local: datetime) -> time | None:
     sessions = hours.sessions_on(local.date())
     return sessions[-1][1] if sessions else None
+
+
+def _refuse_while_needed(key: str, tickets: list[Ticket], **named: str) -> None:
+    """Conflict `key` naming the tickets that still need what the settings take away."""
+    if tickets:
+        raise Conflict(key, **named, count=len(tickets), numbers=_numbers(tickets))
 
 
 def _numbers(tickets: list[Ticket]) -> str:

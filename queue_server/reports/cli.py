@@ -19,7 +19,6 @@ from queue_server.planning.bank_import import bank_calendar, load_bank_records
 from queue_server.planning.model import HallCalendar, VisitRecord
 from queue_server.reports.demo import DemoDataError, fill_demo_month
 from queue_server.reports.ledger import hall_calendar, read_ledger
-from queue_server.reports.planner import PlanOptions, format_plan, make_plan, pools_from_spec
 from queue_server.reports.report import CSV_TABLES, build_report, report_csv
 from queue_server.storage import Store, open_store
 
@@ -167,6 +166,10 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _plan(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here, by the one command that plans: the planner brings in OR-Tools and pandas,
+    # which made every `onewindow serve` 64 MiB larger and seconds slower to start.
+    from queue_server.reports.planner import PlanOptions, format_plan, make_plan, pools_from_spec
+
     options = PlanOptions(
         weekday=args.weekday,
         target_wait=args.target_wait,

@@ -121,7 +121,7 @@ def test_user_and_device_from_the_cli(tmp_path: Path) -> None:
     device = onewindow("device", "add", "screen-east", "--kind", "screen")
     assert device.returncode == 0 and device.stdout.strip().startswith("owd_")
     unknown = onewindow("device", "add", "x", "--kind", "screen", "--hall", "nowhere")
-    assert unknown.returncode == 2 and "unknown hall 'nowhere'" in unknown.stderr
+    assert unknown.returncode == 2 and "Unknown hall: nowhere" in unknown.stderr
 
 
 def test_check_config_covers_the_packages_sections(tmp_path: Path) -> None:

@@ -42,9 +42,10 @@
     try {
       await kit.signIn(f.get("username"), f.get("password"), { lang: cfg.lang, offline: T.error });
     } catch (error) {
-      $("login-error").textContent = error.message || T.error;
+      kit.showError(error.message || T.error);
       return;
     }
+    kit.clearError();
     start();
   });
   $("sign-out").addEventListener("click", async () => {
@@ -203,7 +204,7 @@
       const r = await (await api(`/api/halls/${cfg.hall}/reports?` + query())).json();
       $("status").textContent = "";
       render(r);
-    } catch (e) { $("status").textContent = e.message; }
+    } catch (e) { $("status").textContent = ""; kit.showError(e.message); }
   }
 
   $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
@@ -217,7 +218,7 @@
       a.href = url; a.download = `onewindow-${cfg.hall}-${q.get("from")}-${new FormData($("filters")).get("to")}.csv`;
       document.body.appendChild(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
-    } catch (e) { $("status").textContent = e.message; }
+    } catch (e) { kit.showError(e.message); }
   });
 
   const OPTION = { all_windows: T.opt_all_windows, plan: T.opt_plan, roster: T.opt_roster, weekend_all_windows: T.opt_weekend_all_windows, weekend_plan: T.opt_weekend_plan };
@@ -247,7 +248,7 @@
       $("plan-status").textContent = "";
       lastPlan = body.status === "done" ? body.result : body;
       renderPlan(lastPlan, Number(f.get("weekday")));
-    } catch (e) { $("plan-status").textContent = e.message; }
+    } catch (e) { $("plan-status").textContent = ""; kit.showError(e.message); }
   });
   $("plan-form").elements.weekday.addEventListener("change", (ev) => {
     if (lastPlan) renderPlan(lastPlan, Number(ev.target.value));

@@ -15,11 +15,12 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from queue_server.accounts import add_device, add_user
+from queue_server.accounts import add_device, add_user, set_disabled
 from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import ManualClock
 from queue_server.config import parse_settings
+from queue_server.notices import tell_servers
 from queue_server.service import REVOCATION_CHECK_S
 from queue_server.storage import open_store
 from tests.conftest import MONDAY_10AM, PASSWORD, Hall, demo_config
@@ -227,7 +228,8 @@ def test_devices_are_listed_renamed_reissued_and_revoked(hall: Hall) -> None:
         assert ws.receive_json()["kind"] == "snapshot"
         devices = hall.client.get(DEVICES, headers=hall.auth("supervisor")).json()["devices"]
         screen = next(d for d in devices if d["name"] == "screen-1")
-        assert screen["kind"] == "screen" and screen["connected"] and screen["last_seen"] is not None
+        assert screen["kind"] == "screen" and screen["hall"] == "weiyang"
+        assert screen["connected"] and screen["last_seen"] is not None
         assert next(d for d in devices if d["name"] == "rater-1")["window"] == 1
 
         r = hall.client.patch(
@@ -392,3 +394,51 @@ def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
         with pytest.raises(WebSocketDisconnect) as closed:
             agent.receive_json()
         assert closed.value.code == 4401
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["scaled"], indirect=True)
+def test_a_disabling_from_the_command_line_reaches_the_running_servers_at_once(hall: Hall) -> None:
+    """`onewindow user disable` writes the store and tells the servers over Redis, as they do."""
+    with hall.client.websocket_connect(f"/ws/halls/weiyang?token={hall.tokens['clerk1']}") as ws:
+        assert ws.receive_json()["kind"] == "snapshot"
+        started = time.monotonic()
+
+        async def disable() -> None:
+            store = open_store(hall.settings.server.store)
+            await store.start()
+            try:
+                await set_disabled(store, hall.clock, "clerk1", True, actor="system:cli")
+            finally:
+                await store.close()
+            assert await tell_servers(hall.settings.server.bus, "clerk1")
+
+        asyncio.run(disable())
+        assert ws.receive_json()["code"] == "account_disabled"
+        assert time.monotonic() - started < REVOCATION_CHECK_S
+    assert (
+        hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"][0]["actor"]
+        == "system:cli"
+    )
+    assert not asyncio.run(tell_servers("memory://", "clerk1"))
+
+
+def test_a_kiosk_the_printer_settings_name_is_not_renamed_behind_their_back(hall: Hall) -> None:
+    r = hall.client.post(DEVICES, json={"name": "demo-kiosk", "kind": "kiosk"}, headers=hall.auth("admin"))
+    r = hall.client.patch(f"{DEVICES}/{r.json()['id']}", json={"name": "kiosk-2"}, headers=as_(hall, "admin"))
+    assert r.status_code == 409 and error(r)["code"] == "device_in_config"
+    assert "The kiosk demo-kiosk is named in the printer settings" in error(r)["message"]
+
+
+def test_a_change_to_the_hall_settings_is_on_the_audit(hall: Hall) -> None:
+    """The hall settings' own ledger event (`hall.configured`), with who made it."""
+    path = "/api/halls/weiyang/settings"
+    settings = hall.client.get(path, headers=hall.auth("supervisor")).json()["settings"]
+    settings.pop("id")
+    settings["notice"] = "本周六上午照常办公"
+    assert hall.client.put(path, json=settings, headers=hall.auth("supervisor")).status_code == 200
+    entries = hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]
+    assert [(e["kind"], e["actor"], e["subject"], e["data"]) for e in entries] == [
+        ("hall.configured", "supervisor:supervisor", "weiyang", {})  # the document itself stays out
+    ]
