@@ -93,6 +93,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
+    "event.hall.alert": {"zh-CN": "预警", "en": "Alert"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
     "console.pick": {"zh-CN": "选择窗口", "en": "Choose a window"},
