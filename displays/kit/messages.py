@@ -296,7 +296,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.kind.device.renamed": {"zh-CN": "设备改名", "en": "Device renamed"},
     "audit.kind.device.revoked": {"zh-CN": "撤销设备", "en": "Device revoked"},
     "audit.kind.device.token_reissued": {"zh-CN": "重新签发设备令牌", "en": "Device token re-issued"},
-    "audit.kind.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
     "audit.detail.role": {"zh-CN": "角色：{role}", "en": "Role: {role}"},
     "audit.detail.changed": {
         "zh-CN": "角色：{before} → {role}；大厅：{hall_before} → {hall}",
