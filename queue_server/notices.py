@@ -22,9 +22,10 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from queue_server.scaleout.keys import revocations_channel
+
 log = logging.getLogger(__name__)
 
-CHANNEL = "onewindow:revoked"
 RESUBSCRIBE_S = 1.0
 # What a listener is told: the account's name, or "" when every account and device must be
 # read again (a notice may have been missed).
@@ -68,6 +69,7 @@ class RedisNotices:
 
     def __init__(self, redis: Redis, subscriber: Redis) -> None:
         self._redis, self._subscriber = redis, subscriber
+        self._channel = channel(redis)
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self.subscribed = asyncio.Event()
@@ -89,7 +91,7 @@ class RedisNotices:
         # This process is told directly: it holds the sockets the caller most likely watches.
         _tell(self._listeners, account or EVERYONE)
         try:
-            await self._redis.publish(CHANNEL, account or EVERYONE)
+            await self._redis.publish(self._channel, account or EVERYONE)
         except (RedisError, OSError):
             # The other processes notice within REVOCATION_CHECK_S all the same.
             log.warning("could not tell the other processes of a revocation; they see it within seconds")
@@ -98,7 +100,7 @@ class RedisNotices:
         while True:
             try:
                 async with self._subscriber.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(self._channel)
                     # Whatever was published while this process was not subscribed is lost:
                     # everything is read again.
                     _tell(self._listeners, EVERYONE)
@@ -109,6 +111,10 @@ class RedisNotices:
             except (RedisError, OSError):
                 self.subscribed.clear()
                 await asyncio.sleep(RESUBSCRIBE_S)
+
+
+def channel(redis: Redis) -> str:
+    return revocations_channel(int(redis.connection_pool.connection_kwargs.get("db", 0)))
 
 
 def _tell(listeners: list[Listener], account: str) -> None:
@@ -127,7 +133,7 @@ async def tell_servers(bus: str, account: str | None) -> bool:
         return False
     client = Redis.from_url(bus, socket_connect_timeout=2, socket_timeout=2)
     try:
-        await client.publish(CHANNEL, account or EVERYONE)
+        await client.publish(channel(client), account or EVERYONE)
         return True
     except (RedisError, OSError):
         return False

@@ -93,6 +93,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
+    "event.hall.alert": {"zh-CN": "预警", "en": "Alert"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
     "console.pick": {"zh-CN": "选择窗口", "en": "Choose a window"},
@@ -295,7 +296,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.kind.device.renamed": {"zh-CN": "设备改名", "en": "Device renamed"},
     "audit.kind.device.revoked": {"zh-CN": "撤销设备", "en": "Device revoked"},
     "audit.kind.device.token_reissued": {"zh-CN": "重新签发设备令牌", "en": "Device token re-issued"},
-    "audit.kind.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
     "audit.detail.role": {"zh-CN": "角色：{role}", "en": "Role: {role}"},
     "audit.detail.changed": {
         "zh-CN": "角色：{before} → {role}；大厅：{hall_before} → {hall}",

@@ -119,7 +119,12 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
         return error_response(request, 404, "error.not_found", {"path": request.url.path})
     if exc.status_code == 405:
         response = error_response(request, 405, "error.method_not_allowed", {"method": request.method})
-        response.headers.update(exc.headers or {})  # Allow: what the path does take (RFC 9110)
+        # Allow: what the path does take (RFC 9110), in a fixed order: Starlette joins a set,
+        # whose order changes with each process's hash seed.
+        headers = dict(exc.headers or {})
+        if "Allow" in headers:
+            headers["Allow"] = ", ".join(sorted(m.strip() for m in headers["Allow"].split(",")))
+        response.headers.update(headers)
         return response
     return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
 

@@ -60,3 +60,9 @@ def login_key(name: str) -> str:
     """A login throttle counter (`count:…`, `wait:…`, `known:…` of an account or address).
     Not a hall's: an account or an address may sign in to any hall."""
     return f"ow:login:{name}"
+
+
+def revocations_channel(db: int) -> str:
+    """Pub/sub channel of the revocation notices (queue_server.notices). Pub/sub ignores the
+    database index, so the channel names it: two deployments on one Redis stay apart."""
+    return f"ow:revoked:{db}"

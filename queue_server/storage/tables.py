@@ -121,6 +121,8 @@ class LedgerRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall", "seq", name="uq_ledger_seq"),
         Index("ix_ledger_ticket", "hall", "ticket"),
+        # A hall's newest settings (hall.configured) at start, without reading its whole ledger.
+        Index("ix_ledger_type", "hall", "type", "seq"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
