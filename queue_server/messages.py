@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约码 {code} 已签到（{number} 号）",
         "en": "Booking code {code} was already checked in (number {number})",
     },
+    "error.booking_checking_in": {
+        "zh-CN": "预约码 {code} 正在另一台机器上签到，请稍后再试",
+        "en": "Booking code {code} is being checked in at another kiosk; please try again shortly",
+    },
     "error.checkin_code_or_phone": {
         "zh-CN": "请提供预约码或手机号（二者选一）",
         "en": "Give the booking code or the phone number (one of them)",
