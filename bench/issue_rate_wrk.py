@@ -44,8 +44,9 @@ def run_wrk(wrk: str, url: str, script: Path, connections: int, seconds: int) ->
         check=True,
     ).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"50%\s+(\S+)", output)
-    p99 = re.search(r"99%\s+(\S+)", output)
+    # The latency distribution's own lines: "89.50%" ends a thread-stats line too.
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
     if rate is None:
         sys.exit(f"wrk printed no rate:\n{output}")
     return float(rate.group(1)), p50.group(1) if p50 else "?", p99.group(1) if p99 else "?"
