@@ -235,6 +235,8 @@ def _event_view(hall: str, kind: str, at: datetime, actor: str, data: dict[str, 
         details["categories"] = window.get("categories")
     elif kind == "ticket.prioritised":
         details["priority"] = [data.get("previous"), ticket.get("priority")]
+    elif kind == "hall.configured":  # compared with the settings before, when the step was taken
+        details["changes"] = data.get("changes", [])
     return {
         "at": at.isoformat(),
         "actor": actor,

@@ -53,6 +53,7 @@ from queue_server.ops.counted_presence import CountedPresence
 from queue_server.ops.measured_log import measured
 from queue_server.ops.requests import ObservedRequests
 from queue_server.ops.retention import PhoneRetention
+from queue_server.ops.shutdown import stop_in_turn
 from queue_server.outbound import openapi as outbound_openapi
 from queue_server.outbound import routes as outbound_routes
 from queue_server.outbound import webhooks
@@ -187,14 +188,22 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 "rating_device": rating_device(sections.console),
             }
         finally:
-            await alert_watcher.stop()
-            await retention.stop()
-            await deliverer.stop()
-            if notifications is not None:
-                await notifications.stop()
-            await announcer.close()  # stops saying ahead, so that no espeak-ng outlives the server
-            await ticketing.close()
-            await service.stop()
+            await stop_in_turn(
+                [
+                    ("the alert watcher", alert_watcher.stop),
+                    ("the retention job", retention.stop),
+                    ("the webhook deliverer", deliverer.stop),
+                    *(
+                        [("the visitor notifications", notifications.stop)]
+                        if notifications is not None
+                        else []
+                    ),
+                    # stops saying ahead, so that no espeak-ng outlives the server
+                    ("the announcer", announcer.close),
+                    ("ticketing", ticketing.close),
+                    ("the queue service", service.stop),
+                ]
+            )
 
     routes: list[BaseRoute] = [
         *health.routes,

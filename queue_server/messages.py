@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预约码 {code} 已签到（{number} 号）",
         "en": "Booking code {code} was already checked in (number {number})",
     },
+    "error.booking_checking_in": {
+        "zh-CN": "预约码 {code} 正在另一台机器上签到，请稍后再试",
+        "en": "Booking code {code} is being checked in at another kiosk; please try again shortly",
+    },
     "error.checkin_code_or_phone": {
         "zh-CN": "请提供预约码或手机号（二者选一）",
         "en": "Give the booking code or the phone number (one of them)",
@@ -355,6 +359,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A notice may have at most {limit} characters",
     },
     # A live change of a hall's settings (HallState.configure), refused naming what is in the way.
+    "error.settings_stale": {
+        "zh-CN": "大厅设置已由 {actor} 于 {at} 修改，您的保存未生效：请重新载入设置后再改",
+        "en": "The hall's settings were changed by {actor} at {at} after you opened them; "
+        "your save was not applied: reload the settings and make your change again",
+    },
+    "error.settings_stale_unknown": {
+        "zh-CN": "大厅设置在您打开后已被修改，您的保存未生效：请重新载入设置后再改",
+        "en": "The hall's settings changed after you opened them; your save was not applied: "
+        "reload the settings and make your change again",
+    },
     "error.settings_invalid": {
         "zh-CN": "大厅设置有误：{problems}",
         "en": "The hall's settings are not valid: {problems}",

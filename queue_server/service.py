@@ -9,7 +9,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from queue_server.auth import (
@@ -30,8 +30,9 @@ from queue_server.bus.base import SubscriberOverflow
 from queue_server.clock import Clock
 from queue_server.config import Settings
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from queue_server.domain.events import EventType
 from queue_server.domain.hall import Appointment, HallState, Outcome
-from queue_server.domain.hall_document import InvalidHallDocument, hall_document, read_hall
+from queue_server.domain.hall_document import InvalidHallDocument, hall_document, read_hall, settings_version
 from queue_server.domain.model import (
     APPOINTMENT,
     GREEN_CHANNEL,
@@ -57,6 +58,11 @@ ROLLOVER_CHECK_S = 30.0
 REVOCATION_CHECK_S = 2.0
 IDEMPOTENCY_KEY_MAX = 100
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
+_EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
+
+
+class _StaleSettings(Conflict):
+    """A save from settings changed since: named (who, when) once out of the hall's step."""
 
 
 @dataclass(frozen=True)
@@ -246,10 +252,15 @@ class QueueService:
         return tuple(runtime.state.spec for runtime in self.halls.values())
 
     async def hall_settings(self, hall_id: str, principal: Principal) -> dict[str, Any]:
-        """The hall's settings as a document (config.toml's [[halls]] table), with the seq."""
+        """The hall's settings as a document (config.toml's [[halls]] table), with the seq and
+        their version (what a save from them gives back, to be refused if they changed since)."""
         principal.require(hall_id, roles=MANAGERS)
         state = await self.hall(hall_id).current()
-        return {"settings": hall_document(state.spec), "seq": state.seq}
+        return {
+            "settings": hall_document(state.spec),
+            "seq": state.seq,
+            "version": settings_version(state.spec),
+        }
 
     async def configure_hall(
         self,
@@ -257,10 +268,13 @@ class QueueService:
         document: dict[str, Any],
         principal: Principal,
         check: Callable[[HallSpec], None] = lambda spec: None,
+        version: str | None = None,
     ) -> dict[str, Any]:
         """New settings for the hall, live on every process from its next step; Conflict naming
         what is in the way. The `hall.configured` event records who changed what, and when.
-        `check` refuses what other packages' settings do not allow (a kiosk's printer)."""
+        `check` refuses what other packages' settings do not allow (a kiosk's printer). With the
+        `version` the settings were read at, a save from settings changed since is refused,
+        naming who changed them and when (checked in the step: of two saves, the second)."""
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
@@ -268,9 +282,29 @@ class QueueService:
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
         check(spec)
-        outcome = await runtime.run(lambda state, now: state.configure(spec, now, principal.actor))
+
+        def configure(state: HallState, now: datetime) -> Outcome:
+            if version is not None and settings_version(state.spec) != version:
+                raise _StaleSettings("error.settings_stale")
+            return state.configure(spec, now, principal.actor)
+
+        try:
+            outcome = await runtime.run(configure)
+        except _StaleSettings:
+            raise await self._stale_settings(hall_id) from None
         seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
-        return {"settings": hall_document(spec), "seq": seq}
+        return {"settings": hall_document(spec), "seq": seq, "version": settings_version(spec)}
+
+    async def _stale_settings(self, hall_id: str) -> Conflict:
+        """The refusal of a save from older settings: who changed them last, and when (in the
+        hall's time zone)."""
+        zone = self.spec(hall_id).timezone
+        changes = await self.store.events_since(hall_id, _EVER, (EventType.HALL_CONFIGURED.value,))
+        if not changes:  # changed by a restart with another config.toml
+            return Conflict("error.settings_stale_unknown")
+        last = changes[-1]
+        who = (last.actor or "").partition(":")[2] or last.actor or "-"
+        return Conflict("error.settings_stale", actor=who, at=f"{last.at.astimezone(zone):%Y-%m-%d %H:%M}")
 
     async def devices(self, hall_id: str) -> list[dict[str, Any]]:
         """Every registered device of the hall, with whether it is connected and last seen."""

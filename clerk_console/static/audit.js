@@ -1,6 +1,6 @@
 // The audit page: who changed what, when, newest first — accounts, devices, hall settings, a
 // window's categories, priorities and notices — for one day, by person and by kind, in words.
-import { actorName, api, clear, config, el, eventName, named, onLanguage, refuse, showError, signedIn, t } from "./common.js";
+import { actorName, api, clear, config, el, eventName, lang, named, onLanguage, refuse, showError, signedIn, t } from "./common.js";
 
 const form = document.getElementById("audit-filter");
 let shown = null;
@@ -38,6 +38,27 @@ function subject(entry) {
   return entry.subject;
 }
 
+// A field or part of the hours in the settings page's own word where it has one.
+function fieldName(name) {
+  const key = [`hallsettings.field.${name}`, `hallsettings.${name}`].find((k) => config.strings[k]);
+  return t(key || `audit.field.${name}`);
+}
+
+// "categories: added P 护照, removed Q 签注; windows: 3 renamed; hours: weekend changed", from
+// the server's comparison of the settings before and after.
+function settingsChanges(changes) {
+  if (!changes.length) return t("audit.change.none");
+  const parts = new Map();
+  for (const change of changes) {
+    const name = change.part === "field" || change.part === "hours" ? fieldName(change.name)
+      : (lang === "en" ? change.name_en : change.name);
+    const said = t(`audit.change.${change.change}`, { name });
+    parts.set(change.part, [...(parts.get(change.part) || []), said]);
+  }
+  return [...parts].map(([part, said]) => `${t(`audit.part.${part}`)}${lang === "en" ? ": " : "："}${said.join(lang === "en" ? ", " : "、")}`)
+    .join(lang === "en" ? "; " : "；");
+}
+
 function details(entry) {
   const data = entry.data || {};
   switch (entry.kind) {
@@ -57,6 +78,8 @@ function details(entry) {
       return t("audit.detail.renamed", { before: data.before });
     case "window.services_changed":
       return categoryNames(entry.hall, data.categories);
+    case "hall.configured":
+      return data.changes ? settingsChanges(data.changes) : "";
     case "ticket.prioritised":
       return `${priorityName(entry.hall, data.priority[0])} → ${priorityName(entry.hall, data.priority[1])}`;
     default:

@@ -17,6 +17,10 @@ const sessionsOf = (text) => text.split(/[,，]/).map((s) => s.trim()).filter(Bo
 // Inputs by id, and the hall's fields by name inside their own section: rows use the same names.
 const byId = (id) => document.getElementById(id);
 const hallField = (name) => document.querySelector(`#general [name="${name}"], #policy [name="${name}"]`);
+// The version of the settings the form shows: a save from it is refused once someone else saved.
+let version = null;
+const reload = document.getElementById("reload");
+const STALE = ["settings_stale", "settings_stale_unknown"];
 const listOf = (text) => text.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean);
 
 function field(name, value, type = "text") {
@@ -114,11 +118,13 @@ form.addEventListener("submit", async (event) => {
   const button = document.getElementById("save");
   button.disabled = true;
   try {
-    const saved = await api("PUT", path, collect());
+    const saved = await api("PUT", path, { ...collect(), version });
+    ({ version } = saved);
     show(saved.settings);
     toast(t("hallsettings.saved"));
   } catch (error) {
     showError(error.message);
+    reload.hidden = !STALE.includes(error.code);
   } finally {
     button.disabled = false;
   }
@@ -128,16 +134,24 @@ for (const button of document.querySelectorAll("[data-add]")) {
   button.addEventListener("click", () => addRow(button.dataset.add));
 }
 
-async function main() {
-  const who = await signedIn();
-  if (who.role !== "admin" && who.role !== "supervisor") { refuse(t("refused.supervisor")); return; }
+async function load() {
   try {
-    const { settings } = await api("GET", path);
-    show(settings);
+    const current = await api("GET", path);
+    ({ version } = current);
+    show(current.settings);
     form.hidden = false;
+    reload.hidden = true;
   } catch (error) {
     showError(error.message);
   }
+}
+
+reload.addEventListener("click", load);
+
+async function main() {
+  const who = await signedIn();
+  if (who.role !== "admin" && who.role !== "supervisor") { refuse(t("refused.supervisor")); return; }
+  await load();
 }
 
 main();

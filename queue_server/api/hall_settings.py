@@ -109,6 +109,12 @@ class HallSettingsBody(_Part):
     ticket_footer: str = Field(default="", max_length=100, description="Empty: [ticketing] footer")
     ticket_footer_en: str = Field(default="", max_length=100)
     kiosk_printers: list[KioskPrinter] = Field(default=[], max_length=100)
+    version: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The version GET gave: settings changed since are not overwritten (409 names "
+        "who changed them and when). Left out: saved whatever the settings are now",
+    )
 
 
 async def hall_settings(request: Request) -> JSONResponse:
@@ -117,7 +123,8 @@ async def hall_settings(request: Request) -> JSONResponse:
         return JSONResponse(await svc.hall_settings(hall, caller))
     data = await body(request, HallSettingsBody)
     check = ticketing(request).settings.check_kiosk_printers
-    return JSONResponse(await svc.configure_hall(hall, data.model_dump(exclude_none=True), caller, check))
+    document = data.model_dump(exclude_none=True, exclude={"version"})
+    return JSONResponse(await svc.configure_hall(hall, document, caller, check, data.version))
 
 
 routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]
@@ -133,7 +140,8 @@ DOC = ApiDoc(
             "put": {
                 "summary": "Change the hall's settings live: the next ticket, call and screen use them",
                 "description": "409 names what is in the way: a category, window or priority "
-                "class still needed by tickets, a letter on today's tickets of another category, "
+                "class still needed by tickets, settings changed by someone else since `version`, "
+                "a letter on today's tickets of another category, "
                 "hours that end today's service while visitors wait, or settings that contradict "
                 "themselves (a letter used twice, a window serving an unknown category).",
                 "parameters": [HALL_PARAM],

@@ -34,6 +34,7 @@ from queue_server.domain.model import (
 )
 from queue_server.domain.numbering import format_number, service_day
 from queue_server.domain.reconfigure import check_reconfiguration, reconciled_windows
+from queue_server.domain.settings_changes import settings_changes
 from queue_server.domain.transitions import (
     TERMINAL_STATUSES,
     TicketVerb,
@@ -703,7 +704,9 @@ class HallState:
             step.put_window(window)
         # A notice posted today stays up unless the settings' own notice is what changed.
         notice = spec.notice if spec.notice != self.spec.notice else self.notice
-        step.emit(EventType.HALL_CONFIGURED, settings=hall_document(spec), notice=notice)
+        document = hall_document(spec)
+        changes = settings_changes(hall_document(self.spec), document)  # for the audit, in words
+        step.emit(EventType.HALL_CONFIGURED, settings=document, notice=notice, changes=changes)
         return step.outcome
 
     # ---- internals ------------------------------------------------------------------

@@ -9,6 +9,8 @@ clock (a time zone's rules are the standard library's data, as everywhere in the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
@@ -304,6 +306,13 @@ def settings_after(spec: HallSpec, events: Iterable[Event]) -> HallSpec:
         if event.type is EventType.HALL_CONFIGURED:
             return read_hall(event.data["settings"])
     return spec
+
+
+def settings_version(spec: HallSpec) -> str:
+    """Names the hall's settings as they are: another version means someone changed them since
+    (a save from the older ones is refused rather than silently undoing that change)."""
+    text = json.dumps(hall_document(spec), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def hall_document(spec: HallSpec) -> dict[str, Any]:

@@ -129,6 +129,8 @@ class Booking:
     notify_phone: str | None = None
     language: str = "zh-CN"
     cancelled_at: datetime | None = None
+    # When a kiosk claimed it to check in; with no ticket yet, a check-in is under way.
+    checked_in_at: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -399,12 +401,21 @@ class Store(Protocol):
     ) -> list[Booking]:
         """The phone's bookings of slots starting in [start, end), by slot."""
 
-    async def cancel_booking(self, hall: str, code: str, now: datetime) -> bool:
-        """Cancels the booking unless it was checked in or cancelled; False then."""
+    async def cancel_booking(self, hall: str, code: str, now: datetime, claims_before: datetime) -> bool:
+        """Cancels the booking unless it was checked in or cancelled, or a check-in claimed it
+        at or after `claims_before`; False then."""
 
     async def erase_booking_phones(self, hall: str, hashes_before: datetime, numbers_before: datetime) -> int:
         """Forgets the phone hashes of bookings whose slot ended before `hashes_before` and the
         notification numbers of those whose slot ended before `numbers_before`; how many."""
+
+    async def claim_booking(self, hall: str, code: str, now: datetime, claims_before: datetime) -> bool:
+        """Marks the booking as being checked in, atomically: True for one caller only, while it
+        has no ticket, is not cancelled and no other check-in claimed it at or after
+        `claims_before` (an older claim is one whose process died before issuing)."""
+
+    async def release_booking(self, code: str, claimed_at: datetime) -> None:
+        """Gives up the claim made at `claimed_at` of a booking still without its ticket."""
 
     async def use_booking(self, code: str, ticket_id: str, number: str, now: datetime) -> bool:
         """Records the booking's ticket; False if another check-in (or a cancel) got there first."""

@@ -586,7 +586,15 @@ class SqlStore:
         found = await self._bookings(_BOOKINGS.c.hall == hall, _BOOKINGS.c.code == code)
         return found[0] if found else None
 
-    async def cancel_booking(self, hall: str, code: str, now: datetime) -> bool:
+    async def cancel_booking(self, hall: str, code: str, now: datetime, claims_before: datetime) -> bool:
+        return await self._unused_booking(hall, code, claims_before, cancelled_at=now)
+
+    async def claim_booking(self, hall: str, code: str, now: datetime, claims_before: datetime) -> bool:
+        return await self._unused_booking(hall, code, claims_before, checked_in_at=now)
+
+    async def _unused_booking(self, hall: str, code: str, claims_before: datetime, **values: Any) -> bool:
+        """One conditional UPDATE of a booking nobody used, cancelled or is checking in: of
+        two callers at once, on any process, only one changes the row."""
         async with self._begin() as conn:
             result = await conn.execute(
                 _BOOKINGS.update()
@@ -595,10 +603,23 @@ class SqlStore:
                     _BOOKINGS.c.code == code,
                     _BOOKINGS.c.ticket_id.is_(None),
                     _BOOKINGS.c.cancelled_at.is_(None),
+                    or_(_BOOKINGS.c.checked_in_at.is_(None), _BOOKINGS.c.checked_in_at < claims_before),
                 )
-                .values(cancelled_at=now)
+                .values(**values)
             )
             return bool(result.rowcount)
+
+    async def release_booking(self, code: str, claimed_at: datetime) -> None:
+        async with self._begin() as conn:
+            await conn.execute(
+                _BOOKINGS.update()
+                .where(
+                    _BOOKINGS.c.code == code,
+                    _BOOKINGS.c.ticket_id.is_(None),
+                    _BOOKINGS.c.checked_in_at == claimed_at,
+                )
+                .values(checked_in_at=None)
+            )
 
     async def erase_booking_phones(self, hall: str, hashes_before: datetime, numbers_before: datetime) -> int:
         async with self._begin() as conn:
@@ -960,6 +981,7 @@ def _booking(row: Any) -> Booking:
         notify_phone=row["notify_phone"],
         language=row["language"],
         cancelled_at=row["cancelled_at"],
+        checked_in_at=row["checked_in_at"],
     )
 
 

@@ -10,6 +10,7 @@ so that dispatch serves it first while the slot lasts.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 from collections.abc import Mapping
@@ -35,6 +36,12 @@ from queue_server.ticketing.online import normalise_phone, phone_hash
 
 # Eight digits: typed on the kiosk's keypad; guessing is bounded by the kiosk's rate limit.
 CODE_DIGITS: Final = 8
+# A check-in claims its booking in the store for as long as issuing the ticket takes (well under
+# a second); a claim older than this is one whose process died, and another kiosk may take it.
+CLAIM_HOLD: Final = timedelta(minutes=1)
+# How long a second kiosk waits for the first one's ticket, to name its number in the refusal.
+CLAIM_WAIT_S: Final = 5.0
+CLAIM_POLL_S: Final = 0.05
 
 
 def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) -> None:
@@ -166,16 +173,36 @@ class Bookings:
             raise Conflict("error.booking_used", code=code, number=booking.number)
         if booking.slot_end + self.rules(spec.id).late <= now:
             raise Conflict("error.booking_over", code=code)
-        if not await self._store.cancel_booking(spec.id, code, now):
+        if _being_checked_in(booking, now):
+            raise Conflict("error.booking_checking_in", code=code)
+        if not await self._store.cancel_booking(spec.id, code, now, now - CLAIM_HOLD):
             return await self.cancel(spec, code, raw_phone, now)  # checked in meanwhile: say so
         return Booking(**{**booking.__dict__, "cancelled_at": now})
 
     async def claim(self, spec: HallSpec, code: str, now: datetime, early: timedelta) -> Booking:
-        """The booking, checked as usable now (raises otherwise); not yet marked as used."""
-        booking = await self._store.get_booking(spec.id, code)
-        if booking is None:
-            raise NotFound("error.unknown_booking", code=code)
-        return self._usable(spec, booking, now, early)
+        """The booking, usable now and claimed in the store for this check-in alone (raises
+        otherwise): whatever the bus, of kiosks checking one code in at once one wins, the
+        others wait for its ticket and are refused naming its number. `use` records the
+        ticket, `release` gives the claim up."""
+        deadline = asyncio.get_running_loop().time() + CLAIM_WAIT_S
+        while True:
+            booking = await self._store.get_booking(spec.id, code)
+            if booking is None:
+                raise NotFound("error.unknown_booking", code=code)
+            self._usable(spec, booking, now, early)
+            if await self._store.claim_booking(spec.id, code, now, now - CLAIM_HOLD):
+                return Booking(**{**booking.__dict__, "checked_in_at": now})
+            if asyncio.get_running_loop().time() >= deadline:
+                raise Conflict("error.booking_checking_in", code=code)
+            await asyncio.sleep(CLAIM_POLL_S)
+
+    async def use(self, claimed: Booking, ticket_id: str, number: str, now: datetime) -> None:
+        await self._store.use_booking(claimed.code, ticket_id, number, now)
+
+    async def release(self, claimed: Booking) -> None:
+        """The ticket could not be issued: the visitor may try again at once."""
+        assert claimed.checked_in_at is not None, "only a claimed booking is released"
+        await self._store.release_booking(claimed.code, claimed.checked_in_at)
 
     async def claim_by_phone(
         self, spec: HallSpec, raw_phone: str, now: datetime, early: timedelta
@@ -230,6 +257,11 @@ class Bookings:
         if now >= end + self.rules(spec.id).late:
             raise Conflict("error.booking_missed", **slot)
         return booking
+
+
+def _being_checked_in(booking: Booking, now: datetime) -> bool:
+    at = booking.checked_in_at
+    return booking.ticket_id is None and at is not None and at >= now - CLAIM_HOLD
 
 
 def _code() -> str:

@@ -124,19 +124,24 @@ class Ticketing:
         early = timedelta(minutes=self.settings.checkin_early_minutes)
         if code is None:
             code = (await self.bookings.claim_by_phone(spec, raw_phone or "", svc.clock.now(), early)).code
+        # The lock spares the store's claim a contest; the claim alone holds when Redis is away.
         async with self.locks.hold(hall, f"checkin:{code}"):
             booking = await self.bookings.claim(spec, code, svc.clock.now(), early)
-            view = await svc.issue_for_visitor(
-                hall,
-                actor,
-                category=booking.category,
-                priority=APPOINTMENT,
-                channel="appointment",
-                appointment=Appointment(booking.slot_start, booking.slot_end),
-                key=key,
-            )
+            try:
+                view = await svc.issue_for_visitor(
+                    hall,
+                    actor,
+                    category=booking.category,
+                    priority=APPOINTMENT,
+                    channel="appointment",
+                    appointment=Appointment(booking.slot_start, booking.slot_end),
+                    key=key,
+                )
+            except BaseException:
+                await self.bookings.release(booking)
+                raise
             now = svc.clock.now()
-            await svc.store.use_booking(booking.code, view["id"], view["number"], now)
+            await self.bookings.use(booking, view["id"], view["number"], now)
         if booking.notify_phone is not None and self.keep_contacts:
             day = service_day(now, spec.timezone)
             contact = VisitorContact(view["id"], hall, day, booking.notify_phone, booking.language, now)

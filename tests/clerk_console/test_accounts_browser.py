@@ -95,6 +95,10 @@ def test_the_audit_page_lists_the_changes_with_who_made_them(context: Any, live:
 
     post("/api/users", "admin", username="clerk5", role="clerk", hall="weiyang", password=PASSWORD)
     post("/api/users/clerk5/disable", "supervisor")
+    settings = live.call("GET", "/settings", "admin")["settings"]
+    settings.pop("id")
+    settings["categories"].append({"code": "passport", "prefix": "P", "name": "护照", "name_en": "Passport"})
+    live.call("PUT", "/settings", "admin", **settings)
     page = context.new_page()
     page.goto(f"{live.url}/admin/audit")
     sign_in(page, "admin")
@@ -106,6 +110,8 @@ def test_the_audit_page_lists_the_changes_with_who_made_them(context: Any, live:
     assert created.locator(".at").inner_text() == "10:00:00"  # the hall's time, the test clock's
     disabled = page.locator("#audit tr[data-kind='account.disabled']", has_text="clerk5")
     assert disabled.locator(".actor").inner_text() == "主管 supervisor"
+    configured = page.locator("#audit tr[data-kind='hall.configured']").first
+    assert configured.locator(".details").inner_text() == "业务类别：新增 P 护照"
     # Newest first: the disabling is above the creation.
     kinds = page.locator("#audit tbody tr").evaluate_all("rows => rows.map(r => r.dataset.kind)")
     assert kinds.index("account.disabled") < kinds.index("account.created")
@@ -119,6 +125,8 @@ def test_the_audit_page_lists_the_changes_with_who_made_them(context: Any, live:
     expect(rows.locator(".subject")).to_have_text(["clerk5"])
     page.click("#lang")
     page.wait_for_selector("#audit tr[data-kind='account.created'] .kind:has-text('Account created')")
+    page.select_option("#audit-filter select[name=kind]", "hall.configured")
+    expect(rows.first.locator(".details")).to_have_text("categories: added P Passport")
     page.fill("#audit-filter input[name=day]", "2026-11-22")
     page.dispatch_event("#audit-filter input[name=day]", "change")
     page.wait_for_selector("#audit-empty:not([hidden])")

@@ -85,3 +85,25 @@ def test_a_clerk_is_refused_the_page(context: Any, live: LiveHall) -> None:
     sign_in(page, "clerk1")
     expect(page.locator("#refused")).to_have_text("此页面仅限主管使用。")
     expect(page.locator("#settings")).to_be_hidden()
+
+
+def test_a_save_over_someone_elses_change_is_refused_and_the_page_reloads(
+    context: Any, live: LiveHall
+) -> None:
+    page = open_settings(context, live, "supervisor")
+    # Meanwhile an admin changes the notice from their own page.
+    theirs = live.call("GET", "/settings", "admin")["settings"]
+    theirs.pop("id")
+    live.call("PUT", "/settings", "admin", **{**theirs, "notice": "周六上午照常办公"})
+    page.fill("#notice", "我的公告")
+    page.click("#save")
+    expect(page.locator("#error")).to_contain_text("大厅设置已由 admin 于")
+    expect(page.locator("#reload")).to_be_visible()
+    assert live.call("GET", "/settings")["settings"]["notice"] == "周六上午照常办公"
+    page.click("#reload")
+    expect(page.locator("#notice")).to_have_value("周六上午照常办公")
+    expect(page.locator("#reload")).to_be_hidden()
+    page.fill("#notice", "我的公告")
+    page.click("#save")
+    expect(page.locator("#toast")).to_have_text("已保存，立即生效")
+    assert live.call("GET", "/settings")["settings"]["notice"] == "我的公告"

@@ -123,3 +123,36 @@ def test_a_cancelled_booking_cannot_be_checked_in(live_hall: LiveHall) -> None:
     )
     assert refusal(check_in(live_hall, phone=PHONE))[:2] == (409, "booking_cancelled")
     assert day_list(live_hall) == {code: "cancelled"}
+
+
+def test_a_check_in_whose_ticket_cannot_be_issued_leaves_the_booking_to_try_again(
+    live_hall: LiveHall,
+) -> None:
+    """The hall stops serving the booking's matter between booking and check-in: no ticket,
+    and the booking is not left claimed; once the matter is back the visitor checks in."""
+    code = book(live_hall, "10:30")  # Monday 10:00: its check-in is open
+    settings = live_hall.get("/api/halls/weiyang/settings", "supervisor").json()["settings"]
+    settings.pop("id")
+    without_tax = {
+        **settings,
+        "categories": [c for c in settings["categories"] if c["code"] != "tax"],
+        "windows": [  # a window without "categories" serves them all
+            w if "categories" not in w else {**w, "categories": [c for c in w["categories"] if c != "tax"]}
+            for w in settings["windows"]
+            if w.get("categories") != ["tax"]
+        ],
+    }
+
+    def put(changed: dict[str, Any]) -> None:
+        reply = live_hall.client.put(
+            "/api/halls/weiyang/settings", json=changed, headers=live_hall.auth("supervisor")
+        )
+        assert reply.status_code == 200, reply.text
+
+    put(without_tax)
+    assert refusal(check_in(live_hall, code=code))[:2] == (404, "unknown_category")
+    assert day_list(live_hall) == {code: "booked"}
+    put(settings)
+    checked = check_in(live_hall, code=code)
+    assert checked.status_code == 201, checked.text
+    assert checked.json()["ticket"]["category"] == "tax"

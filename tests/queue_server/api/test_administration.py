@@ -437,8 +437,20 @@ def test_a_change_to_the_hall_settings_is_on_the_audit(hall: Hall) -> None:
     settings = hall.client.get(path, headers=hall.auth("supervisor")).json()["settings"]
     settings.pop("id")
     settings["notice"] = "本周六上午照常办公"
+    settings["categories"].append({"code": "passport", "prefix": "P", "name": "护照", "name_en": "Passport"})
     assert hall.client.put(path, json=settings, headers=hall.auth("supervisor")).status_code == 200
     entries = hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]
+    # The document itself stays out; what it changed of the settings before is in.
     assert [(e["kind"], e["actor"], e["subject"], e["data"]) for e in entries] == [
-        ("hall.configured", "supervisor:supervisor", "weiyang", {})  # the document itself stays out
+        (
+            "hall.configured",
+            "supervisor:supervisor",
+            "weiyang",
+            {
+                "changes": [
+                    {"part": "field", "change": "changed", "name": "notice", "name_en": "notice"},
+                    {"part": "categories", "change": "added", "name": "P 护照", "name_en": "P Passport"},
+                ]
+            },
+        )
     ]

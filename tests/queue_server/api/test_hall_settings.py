@@ -3,7 +3,9 @@ running day would not survive it, and kept over config.toml after a restart."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.testclient import TestClient
 
@@ -51,6 +53,32 @@ def test_a_category_added_is_issued_by_the_next_ticket_and_described(hall: Hall)
         "weekend": True,
         "time_limit_minutes": 30,
     }
+
+
+def test_a_save_from_settings_changed_since_is_refused_naming_who_and_when(hall: Hall) -> None:
+    """Two managers open the same settings; the second save would silently undo the first."""
+    opened = hall.client.get(SETTINGS, headers=hall.auth("admin")).json()
+    settings = {key: value for key, value in opened["settings"].items() if key != "id"}
+    assert put(hall, {**settings, "notice": "周六照常办公", "version": opened["version"]}).status_code == 200
+    hall.clock.advance(timedelta(minutes=5))
+    mine = {**settings, "max_wait_minutes": 20, "version": opened["version"]}
+    refused = put(hall, mine, who="admin")
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "settings_stale"
+    at = f"{(hall.clock.now() - timedelta(minutes=5)).astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M}"
+    assert f"大厅设置已由 supervisor 于 {at} 修改" in refused.json()["error"]["message"]
+    english = put(hall, mine, who="admin", language="en").json()["error"]["message"]
+    assert f"changed by supervisor at {at}" in english
+    assert (current(hall)["notice"], current(hall)["max_wait_minutes"]) == (
+        "周六照常办公",
+        settings["max_wait_minutes"],
+    )
+    # Reloaded, the change is made on top of the other one.
+    reloaded = hall.client.get(SETTINGS, headers=hall.auth("admin")).json()
+    saved = put(hall, {**current(hall), "max_wait_minutes": 20, "version": reloaded["version"]}, who="admin")
+    assert saved.status_code == 200, saved.text
+    assert (current(hall)["notice"], current(hall)["max_wait_minutes"]) == ("周六照常办公", 20)
+    assert saved.json()["version"] == hall.client.get(SETTINGS, headers=hall.auth("admin")).json()["version"]
 
 
 def test_removing_a_category_with_a_waiting_ticket_is_refused_naming_it(hall: Hall) -> None:

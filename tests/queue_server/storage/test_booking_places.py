@@ -51,8 +51,8 @@ def test_simultaneous_bookings_of_the_last_places_admit_exactly_that_many(backen
             places = await first.booked_places("weiyang", "tax", SLOT, SLOT + timedelta(minutes=1))
             assert places == {SLOT: 3}
             # A cancelled booking frees its place.
-            assert await first.cancel_booking("weiyang", "00000001", MONDAY_10AM)
-            assert not await first.cancel_booking("weiyang", "00000001", MONDAY_10AM)
+            assert await first.cancel_booking("weiyang", "00000001", MONDAY_10AM, MONDAY_10AM)
+            assert not await first.cancel_booking("weiyang", "00000001", MONDAY_10AM, MONDAY_10AM)
             assert await try_book(second, "20000000", 3)
             assert not await try_book(second, "20000001", 3)
         finally:

@@ -88,9 +88,55 @@ def test_a_booking_code_is_taken_once_and_checked_in_once(backend: dict[str, str
             assert await store.use_booking("12345678", "ticket-9", "Y001", MONDAY_10AM)
             assert not await store.use_booking("12345678", "ticket-10", "Y002", MONDAY_10AM)
             used = await store.get_booking("weiyang", "12345678")
-            assert used == replace(booking, ticket_id="ticket-9", number="Y001")
+            assert used == replace(booking, ticket_id="ticket-9", number="Y001", checked_in_at=MONDAY_10AM)
         finally:
             await store.close()
+
+    asyncio.run(go())
+
+
+def test_of_simultaneous_check_ins_of_one_booking_one_claims_it(backend: dict[str, str]) -> None:
+    """Two kiosks on two stores (two processes) claim one code at once: one wins; a release
+    lets the visitor try again; a used or cancelled booking cannot be claimed, nor cancelled
+    while claimed, and a claim left by a dead process expires."""
+
+    async def go() -> None:
+        first, second = open_store(backend["store"]), open_store(backend["store"])
+        await first.start()
+        await second.start()
+        try:
+            slot = MONDAY_10AM + timedelta(hours=1)
+            booking = Booking("23456789", "weiyang", "business", slot, slot + timedelta(minutes=30))
+            assert await first.add_booking(booking, "supervisor", MONDAY_10AM)
+            before = MONDAY_10AM - timedelta(minutes=1)
+            won = await asyncio.gather(
+                *(s.claim_booking("weiyang", "23456789", MONDAY_10AM, before) for s in (first, second) * 4)
+            )
+            assert sorted(won) == [False] * 7 + [True]
+            assert not await second.cancel_booking("weiyang", "23456789", MONDAY_10AM, before)
+            # issuing failed: released, the next kiosk claims it
+            await first.release_booking("23456789", MONDAY_10AM)
+            later = MONDAY_10AM + timedelta(seconds=5)
+            assert await second.claim_booking("weiyang", "23456789", later, before)
+            # that process died before issuing: a minute on, its claim is stale
+            assert not await first.claim_booking("weiyang", "23456789", later, before)
+            much_later = later + timedelta(minutes=2)
+            assert await first.claim_booking(
+                "weiyang", "23456789", much_later, much_later - timedelta(minutes=1)
+            )
+            assert await first.use_booking("23456789", "ticket-1", "Y001", much_later)
+            # a release after the ticket is recorded changes nothing
+            await second.release_booking("23456789", much_later)
+            assert not await second.claim_booking("weiyang", "23456789", much_later, much_later)
+            used = await second.get_booking("weiyang", "23456789")
+            assert used is not None and (used.status, used.number) == ("checked_in", "Y001")
+            cancelled = replace(booking, code="34567890")
+            assert await first.add_booking(cancelled, "supervisor", MONDAY_10AM)
+            assert await first.cancel_booking("weiyang", "34567890", MONDAY_10AM, before)
+            assert not await second.claim_booking("weiyang", "34567890", MONDAY_10AM, before)
+        finally:
+            await first.close()
+            await second.close()
 
     asyncio.run(go())
 
