@@ -69,7 +69,11 @@ async def fill_line(settings: Settings, waiting: int) -> None:
         spec = settings.halls[0]
         state = HallState(spec)
         categories = [c.code for c in spec.categories]
-        start = SystemClock().now() - timedelta(minutes=20)
+        # Issued over the last minutes, but today in the hall: tickets of an earlier service
+        # day are expired when the line loads (the bench runs at any hour, midnight too).
+        now = SystemClock().now()
+        local_midnight = now.astimezone(spec.timezone).replace(hour=0, minute=0, second=0, microsecond=0)
+        start = max(now - timedelta(minutes=20), local_midnight)
         outcomes: list[Outcome] = []
         for i in range(waiting):
             priority = "elderly" if i % 5 == 4 else "normal"
