@@ -66,7 +66,6 @@ const Book = {
 
   render() {
     UI.applyText();
-    kit.applyTexts(UI.t);
     document.getElementById("form").hidden = Book.booked !== null;
     document.getElementById("booked").hidden = Book.booked === null;
     const categories = document.getElementById("categories");
