@@ -41,7 +41,7 @@ def test_the_retention_job_erases_what_bookings_keep_of_phones(tmp_path: Path) -
             )
             assert await store.book(later, "visitor", MONDAY_10AM, MONDAY_10AM, lambda *_: None)
             # 31 days: hash and number; yesterday: the number only; tomorrow's: nothing yet
-            assert await PhoneRetention(store, [spec], ManualClock(MONDAY_10AM)).run_if_due() == {
+            assert await PhoneRetention(store, lambda: [spec], ManualClock(MONDAY_10AM)).run_if_due() == {
                 "weiyang": 3
             }
             kept = {
