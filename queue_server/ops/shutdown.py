@@ -34,6 +34,6 @@ async def stop_in_turn(steps: Sequence[Step], limit_s: float = STEP_LIMIT_S) -> 
                 "stopping %s took over %.0f s; going on without it\n%s", name, limit_s, where.getvalue()
             )
             overran.append(name)
-        elif (error := task.exception()) is not None:
+        elif not task.cancelled() and (error := task.exception()) is not None:
             log.error("stopping %s failed", name, exc_info=error)
     return overran
