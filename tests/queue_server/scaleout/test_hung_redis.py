@@ -1,7 +1,8 @@
 """A Redis that accepts connections but answers nothing (a redis-server of the test's own,
-stopped with SIGSTOP) holds no request up: presence, printer states, rate limits, locks and revocation notices
-give up after `shared_state_timeout_ms` and go on without Redis, as designed (what may be lost
-is lost); a login, whose throttle must not be skipped, is refused with 503 and Retry-After."""
+stopped with SIGSTOP) holds no request up: presence, printer states, rate limits, locks and
+revocation notices give up after `shared_state_timeout_ms` and go on without Redis, as
+designed (what may be lost is lost); a login, whose throttle must not be skipped, is refused
+with 503 and Retry-After."""
 
 from __future__ import annotations
 
