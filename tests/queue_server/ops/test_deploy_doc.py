@@ -34,7 +34,7 @@ def one_machine_steps() -> list[str]:
 
 def unit_setting(name: str) -> str:
     (value,) = re.findall(rf"^{name}=(.*)$", UNIT.read_text(encoding="utf-8"), re.M)
-    return value
+    return str(value)
 
 
 class Systemd:
