@@ -65,6 +65,7 @@ function show(settings) {
   byId("weekdays").value = sessionsText(settings.hours.weekdays);
   byId("weekend").value = sessionsText(settings.hours.weekend);
   byId("holidays").value = settings.holidays.join(", ");
+  byId("workdays").value = settings.workdays.join(", ");
   for (const table of Object.keys(ROWS)) clear(document.querySelector(`#${table} tbody`));
   settings.hours.special.forEach((day) => addRow("special", day));
   settings.categories.forEach((category) => addRow("categories", category));
@@ -95,6 +96,7 @@ function collect() {
   for (const name of POLICY) if (hallField(name).value !== "") settings[name] = Number(hallField(name).value);
   settings.notice = byId("notice").value;
   settings.holidays = listOf(byId("holidays").value);
+  settings.workdays = listOf(byId("workdays").value);
   settings.hours = {
     weekdays: sessionsOf(byId("weekdays").value),
     weekend: sessionsOf(byId("weekend").value),

@@ -316,6 +316,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.part.kiosk_printers": {"zh-CN": "自助机打印机", "en": "kiosk printers"},
     "audit.field.notice": {"zh-CN": "公告", "en": "notice"},
     "audit.field.holidays": {"zh-CN": "节假日", "en": "holidays"},
+    "audit.field.workdays": {"zh-CN": "调休上班日", "en": "make-up working days"},
     "audit.field.ticket_footer": {"zh-CN": "号票底部文字", "en": "ticket footer"},
     "audit.field.ticket_footer_en": {"zh-CN": "号票底部文字（英文）", "en": "ticket footer (English)"},
     "audit.field.special": {"zh-CN": "特殊日期", "en": "special days"},
@@ -409,8 +410,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.weekdays": {"zh-CN": "工作日", "en": "Weekdays"},
     "hallsettings.weekend": {"zh-CN": "周末", "en": "Weekend"},
     "hallsettings.holidays": {
-        "zh-CN": "法定节假日（规划时不计入）",
-        "en": "Public holidays (left out of plans)",
+        "zh-CN": "法定节假日（闭厅，不取号、不预约，规划时不计入）",
+        "en": "Public holidays (closed: no numbers, no bookings, left out of plans)",
+    },
+    "hallsettings.workdays": {
+        "zh-CN": "调休上班日（周末按工作日时间和业务办理）",
+        "en": "Make-up working days (a weekend day on weekday hours and categories)",
     },
     "hallsettings.special": {
         "zh-CN": "特殊日期（如延时服务、调休）",
@@ -547,6 +552,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "visitor.printing": {"zh-CN": "正在出号，请稍候…", "en": "Issuing your number…"},
     "visitor.returning": {"zh-CN": "{s} 秒后返回首页", "en": "Back to the start in {s} s"},
     "visitor.closed_title": {"zh-CN": "当前不在取号时间", "en": "Numbers are not issued now"},
+    "visitor.holiday_title": {
+        "zh-CN": "今日法定节假日，大厅休息",
+        "en": "Closed today for the public holiday",
+    },
     "visitor.ended_title": {"zh-CN": "今日取号已结束", "en": "No more numbers today"},
     "visitor.ended_hint": {
         "zh-CN": "窗口继续为已取号的群众办理",

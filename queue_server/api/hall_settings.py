@@ -100,7 +100,12 @@ class HallSettingsBody(_Part):
     number_width: Whole = Field(default=3, ge=1, le=6)
     default_handling_minutes: Whole = Field(default=5, ge=1, le=24 * 60)
     notice: str = Field(default="", max_length=200)
-    holidays: list[Day] = Field(default=[], max_length=366)
+    holidays: list[Day] = Field(default=[], max_length=366, description="Closed days (法定节假日)")
+    workdays: list[Day] = Field(
+        default=[],
+        max_length=366,
+        description="Saturdays and Sundays worked on weekday hours and categories (调休)",
+    )
     phone_retention_days: Whole = Field(default=30, ge=1, le=3650)
     hours: HoursSettings = Field(default_factory=HoursSettings)
     categories: list[CategorySettings] = Field(min_length=1, max_length=26)

@@ -116,13 +116,7 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
     )
     _unique(reader, path, "windows", "number", [w.number for w in windows])
     priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
-    hours_raw = reader.get(raw, path, "hours", dict, {})
-    hours = OpeningHours(
-        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
-        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
-        special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
-    )
-    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
+    hours = _parse_hours(reader, raw, path)
     policy = HallPolicy(
         max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
         no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
@@ -145,13 +139,39 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         hours=hours,
         policy=policy,
         notice=reader.get(raw, path, "notice", str, ""),
-        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
         # At least a day: the phone's daily limit counts the day's claims.
         phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
         ticket_footer=reader.get(raw, path, "ticket_footer", str, ""),
         ticket_footer_en=reader.get(raw, path, "ticket_footer_en", str, ""),
         kiosk_printers=_kiosk_printers(reader, raw, path),
     )
+
+
+def _parse_hours(reader: Reader, raw: dict[str, Any], path: str) -> OpeningHours:
+    """The [hours] table with the hall's dated days beside it: `holidays` (法定节假日, closed)
+    and `workdays` (调休, a Saturday or Sunday worked on weekday hours)."""
+    hours_raw = reader.get(raw, path, "hours", dict, {})
+    hours = OpeningHours(
+        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
+        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
+        special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
+        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
+        workdays=_workdays(reader, raw, path),
+    )
+    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
+    for day in sorted(hours.holidays & hours.workdays):
+        reader.problems.append(f"{path}.workdays: {day} is also a holiday; keep it in one list only")
+    return hours
+
+
+def _workdays(reader: Reader, raw: dict[str, Any], path: str) -> frozenset[date]:
+    workdays = reader.dates(raw.get("workdays", []), f"{path}.workdays")
+    for day in sorted(workdays):
+        if day.weekday() < 5:
+            reader.problems.append(
+                f"{path}.workdays: {day} is not a Saturday or Sunday (a make-up working day is)"
+            )
+    return workdays
 
 
 def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tuple[str, str], ...]:
@@ -332,7 +352,8 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         "number_width": policy.number_width,
         "default_handling_minutes": _minutes(policy.default_handling),
         "notice": spec.notice,
-        "holidays": sorted(day.isoformat() for day in spec.holidays),
+        "holidays": sorted(day.isoformat() for day in spec.hours.holidays),
+        "workdays": sorted(day.isoformat() for day in spec.hours.workdays),
         "phone_retention_days": spec.phone_retention.days,
         "hours": {
             "weekdays": _sessions(spec.hours.weekdays),

@@ -78,12 +78,25 @@ class OpeningHours:
     weekdays: tuple[tuple[time, time], ...]
     weekend: tuple[tuple[time, time], ...]
     special: tuple[SpecialDay, ...] = ()
+    holidays: frozenset[date] = frozenset()
+    """Days the hall is closed (法定节假日): no sessions, and left out of every plan's history."""
+    workdays: frozenset[date] = frozenset()
+    """Saturdays and Sundays worked as weekdays (调休, making up for a holiday): weekday hours
+    and every category, the weekday-only ones too."""
 
     def sessions_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        """A special day's own sessions first (an announced exception is what the hall said for
+        that very date), then a holiday closes the day, then the weekday or weekend hours."""
         for special in self.special:
             if special.day == day:
                 return special.sessions
-        return self.weekend if day.weekday() >= 5 else self.weekdays
+        if day in self.holidays:
+            return ()
+        return self.weekend if self.weekend_on(day) else self.weekdays
+
+    def weekend_on(self, day: date) -> bool:
+        """Whether the weekend's rules apply on `day`: Saturday or Sunday, unless worked (调休)."""
+        return day.weekday() >= 5 and day not in self.workdays
 
 
 @dataclass(frozen=True)
@@ -109,8 +122,6 @@ class HallSpec:
     hours: OpeningHours
     policy: HallPolicy = field(default_factory=HallPolicy)
     notice: str = ""
-    holidays: frozenset[date] = frozenset()
-    """Days the hall is closed (法定节假日): left out of every plan's history."""
     phone_retention: timedelta = timedelta(days=30)
     """How long what an online ticket's phone number leaves behind is kept (docs/PRIVACY.md)."""
     ticket_footer: str = ""
@@ -119,6 +130,10 @@ class HallSpec:
     kiosk_printers: tuple[tuple[str, str], ...] = ()
     """(kiosk, printer) device names: which [ticketing] printer prints a kiosk's tickets, over
     the printers' own `kiosks` lists."""
+
+    @property
+    def holidays(self) -> frozenset[date]:
+        return self.hours.holidays
 
     def printer_of_kiosk(self, kiosk: str) -> str | None:
         return next((printer for name, printer in self.kiosk_printers if name == kiosk), None)
