@@ -276,7 +276,7 @@ class QueueService:
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
-            spec = read_hall({**document, "id": hall_id}, "settings")
+            spec = read_hall({**document, "id": hall_id}, "settings", before=runtime.state.spec)
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
         check(spec)
