@@ -93,6 +93,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
+    "event.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "event.hall.alert": {"zh-CN": "预警", "en": "Alert"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
@@ -288,6 +289,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.empty": {"zh-CN": "这一天没有变更。", "en": "Nothing was changed that day."},
     "audit.cli": {"zh-CN": "命令行（服务器上）", "en": "Command line (on the server)"},
     "audit.kind.account.created": {"zh-CN": "创建账号", "en": "Account created"},
+    "audit.kind.hall.created": {"zh-CN": "新建大厅", "en": "Hall created"},
+    "audit.kind.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "audit.kind.account.disabled": {"zh-CN": "停用账号", "en": "Account disabled"},
     "audit.kind.account.enabled": {"zh-CN": "启用账号", "en": "Account enabled"},
     "audit.kind.account.password_reset": {"zh-CN": "重置密码", "en": "Password reset"},
