@@ -263,6 +263,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "alert.never": {"zh-CN": "从未连接", "en": "never"},
     # ---- admin ----
     "admin.title": {"zh-CN": "账号管理", "en": "Accounts"},
+    "halls.id": {"zh-CN": "编号（小写字母、数字）", "en": "Id (lower-case letters, digits)"},
+    "halls.timezone": {"zh-CN": "时区", "en": "Time zone"},
+    "halls.category": {"zh-CN": "第一个业务类别（字母 A）", "en": "First category (letter A)"},
+    "halls.windows": {"zh-CN": "综合窗口数", "en": "Comprehensive windows"},
+    "halls.add": {"zh-CN": "新建大厅", "en": "Add hall"},
+    "halls.added": {"zh-CN": "已新建大厅 {hall}，请在大厅设置中补充", "en": "Hall {hall} added; complete it in its settings"},
+    "halls.retire": {"zh-CN": "撤销", "en": "Retire"},
+    "halls.retire_confirm": {
+        "zh-CN": "撤销大厅 {hall}？撤销后不再提供服务，记录保留。",
+        "en": "Retire hall {hall}? It will no longer be served; its records are kept.",
+    },
+    "halls.retired": {"zh-CN": "已撤销大厅 {hall}", "en": "Hall {hall} retired"},
     "admin.role": {"zh-CN": "角色", "en": "Role"},
     "admin.hall": {"zh-CN": "大厅", "en": "Hall"},
     "admin.created": {"zh-CN": "创建时间", "en": "Created"},
