@@ -148,8 +148,11 @@ class QueueService:
                 self.retired[record.id] = record.retired_at
                 self.halls.pop(record.id, None)
             elif record.id not in self.halls:
-                document = await self.store.configured_settings(record.id)
-                spec = configured.get(record.id) if document is None else read_hall(document)
+                # config.toml's hall loads its newest settings itself; one added live has its own.
+                spec = configured.get(record.id)
+                if spec is None:
+                    document = await self.store.configured_settings(record.id)
+                    spec = None if document is None else read_hall(document)
                 if spec is None:
                     log.warning("hall %s is in the store without settings: not served", record.id)
                     continue
@@ -318,7 +321,7 @@ class QueueService:
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
-            spec = read_hall({**document, "id": hall_id}, "settings")
+            spec = read_hall({**document, "id": hall_id}, "settings", before=runtime.state.spec)
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
         check(spec)

@@ -69,6 +69,12 @@ class PrioritySettings(_Part):
     name_en: Name | None = None
 
 
+class ReasonSettings(_Part):
+    code: Code
+    name: Name
+    name_en: Name | None = None
+
+
 class SpecialDaySettings(_Part):
     date: Day
     sessions: list[Session] = Field(default=[], max_length=6, description="None: closed that day")
@@ -114,6 +120,19 @@ class HallSettingsBody(_Part):
     ticket_footer: str = Field(default="", max_length=100, description="Empty: [ticketing] footer")
     ticket_footer_en: str = Field(default="", max_length=100)
     kiosk_printers: list[KioskPrinter] = Field(default=[], max_length=100)
+    pause_reasons: list[ReasonSettings] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="What a clerk pauses the window for; the one coded `other` takes the clerk's "
+        "own words. Left out: as they are",
+    )
+    rating_reasons: list[ReasonSettings] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="What a visitor may give for a bad rating. Left out: as they are",
+    )
     version: str | None = Field(
         default=None,
         max_length=64,

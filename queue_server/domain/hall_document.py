@@ -12,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.domain.events import Event, EventType
 from queue_server.domain.model import (
+    DEFAULT_PAUSE_REASONS,
+    DEFAULT_RATING_REASONS,
     Category,
     HallPolicy,
     HallSpec,
     OpeningHours,
     PriorityClass,
+    Reason,
     SpecialDay,
     WindowSpec,
 )
@@ -144,6 +147,8 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         ticket_footer=reader.get(raw, path, "ticket_footer", str, ""),
         ticket_footer_en=reader.get(raw, path, "ticket_footer_en", str, ""),
         kiosk_printers=_kiosk_printers(reader, raw, path),
+        pause_reasons=parse_reasons(reader, raw, path, "pause_reasons") or DEFAULT_PAUSE_REASONS,
+        rating_reasons=parse_reasons(reader, raw, path, "rating_reasons") or DEFAULT_RATING_REASONS,
     )
 
 
@@ -186,6 +191,46 @@ def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tup
             pairs.append((kiosk, printer))
     _unique(reader, path, "kiosk_printers", "kiosk", [kiosk for kiosk, _ in pairs])
     return tuple(pairs)
+
+
+# The hall's own lists that an older document (written before the hall had them) may lack:
+# reading it with the settings before (`read_hall(..., before=)`) keeps theirs.
+INHERITED = ("pause_reasons", "rating_reasons")
+_REASONS_MAX = 20
+
+
+def parse_reasons(reader: Reader, raw: Mapping[str, Any], path: str, key: str) -> tuple[Reason, ...] | None:
+    """`key`'s list of {code, name, name_en} tables (at least one), or None when left out: the
+    reasons a clerk pauses the window for, or a visitor gives for a bad rating."""
+    if key not in raw:
+        return None
+    value = raw[key]
+    if not isinstance(value, list) or not value:
+        reader.problems.append(f'{path}.{key}: expected at least one {{ code = "...", name = "..." }}')
+        return None
+    if len(value) > _REASONS_MAX:
+        reader.problems.append(f"{path}.{key}: at most {_REASONS_MAX} reasons, got {len(value)}")
+    reasons = tuple(
+        reason
+        for i, item in enumerate(value)
+        if (reason := _parse_reason(reader, item, f"{path}.{key}[{i}]"))
+    )
+    _unique(reader, path, key, "code", [r.code for r in reasons])
+    return reasons
+
+
+def _parse_reason(reader: Reader, raw: Any, path: str) -> Reason | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code, name = reader.get(raw, path, "code", str), reader.get(raw, path, "name", str)
+    if code is not None and not _CODE.match(code):
+        reader.problems.append(f"{path}.code: {code!r} must be lower-case letters, digits, - or _")
+    if name is not None and not name.strip():
+        reader.problems.append(f"{path}.name: must not be empty")
+    if code is None or name is None:
+        return None
+    return Reason(code, name, reader.get(raw, path, "name_en", str, "") or name)
 
 
 def _parse_all(
@@ -311,8 +356,12 @@ class InvalidHallDocument(Exception):
         super().__init__("; ".join(problems))
 
 
-def read_hall(raw: Any, path: str = "hall") -> HallSpec:
-    """The hall a document describes (a [[halls]] table of config.toml, or the same as JSON)."""
+def read_hall(raw: Any, path: str = "hall", before: HallSpec | None = None) -> HallSpec:
+    """The hall a document describes (a [[halls]] table of config.toml, or the same as JSON);
+    what it leaves out of `INHERITED` is kept from `before`, the settings it follows."""
+    if before is not None and isinstance(raw, dict):
+        kept = hall_document(before)
+        raw = {**{key: kept[key] for key in INHERITED if key not in raw}, **raw}
     reader = Reader()
     spec = parse_hall(reader, raw, path)
     if reader.problems or spec is None:
@@ -324,7 +373,7 @@ def settings_after(spec: HallSpec, events: Iterable[Event]) -> HallSpec:
     """The hall's settings after these events: those of the last `hall.configured` among them."""
     for event in reversed(list(events)):
         if event.type is EventType.HALL_CONFIGURED:
-            return read_hall(event.data["settings"])
+            return read_hall(event.data["settings"], before=spec)
     return spec
 
 
@@ -379,6 +428,8 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         "ticket_footer": spec.ticket_footer,
         "ticket_footer_en": spec.ticket_footer_en,
         "kiosk_printers": [{"kiosk": kiosk, "printer": printer} for kiosk, printer in spec.kiosk_printers],
+        "pause_reasons": [reason.public() for reason in spec.pause_reasons],
+        "rating_reasons": [reason.public() for reason in spec.rating_reasons],
     }
 
 

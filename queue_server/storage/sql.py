@@ -977,7 +977,7 @@ class SqlStore:
     async def _configured(self, conn: AsyncConnection, spec: HallSpec) -> HallSpec:
         """The hall's newest settings in the ledger; `spec` (config.toml's) if never changed."""
         document = await self._newest_settings(conn, spec.id)
-        return spec if document is None else read_hall(document)
+        return spec if document is None else read_hall(document, before=spec)
 
     async def _newest_settings(self, conn: AsyncConnection, hall: str) -> dict[str, Any] | None:
         row = (
