@@ -172,11 +172,9 @@ async def retire_hall(request: Request) -> JSONResponse:
     return JSONResponse(await svc.retire_hall(hall, await principal(request)))
 
 
-routes = [
-    Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"]),
-    Route("/api/halls", create_hall, methods=["POST"]),
-    Route("/api/halls/{hall}", retire_hall, methods=["DELETE"]),
-]
+# POST /api/halls and DELETE /api/halls/{hall} are routed with their paths' GET (api/halls.py),
+# so that a 405 lists all of a path's methods in its Allow header.
+routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]
 
 DOC = ApiDoc(
     paths={
