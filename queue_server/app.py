@@ -220,7 +220,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(settings, *API_DOCS),
+        *openapi.routes(*API_DOCS),
         *displays.kit.routes.routes,
         *displays.routes.routes,
         *displays.rating.routes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -63,8 +64,14 @@ BOOKINGS_AHEAD = timedelta(days=366)
 # disabled an account or removed a device).
 REVOCATION_CHECK_S = 2.0
 IDEMPOTENCY_KEY_MAX = 100
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
 _EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
+
+
+@functools.cache
+def _unknown_name_hash() -> str:
+    """What a sign-in with a name that does not exist is checked against, so that it costs what
+    a real one does. Made on the first such sign-in: at import it cost every process 0.1 s."""
+    return hash_password(secrets.token_hex(8))
 
 
 class _StaleSettings(Conflict):
@@ -191,8 +198,9 @@ class QueueService:
         user = await self.store.get_user(username)
         # Hashing takes tens of ms of CPU: in a thread, so the hall's calls go on meanwhile. The
         # same work whether or not the name exists.
-        stored = _DUMMY_HASH if user is None else user.password_hash
-        matches = await asyncio.to_thread(verify_password, password, stored)
+        matches = await asyncio.to_thread(
+            lambda: verify_password(password, _unknown_name_hash() if user is None else user.password_hash)
+        )
         if user is None or not matches:
             await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import body, in_hall, principal, service, ticketing
-from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, responses
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, responses
 from queue_server.api.openapi import body as request_body
 from queue_server.auth import MANAGERS
 
@@ -215,5 +215,5 @@ DOC = ApiDoc(
             }
         },
     },
-    schemas=model_schemas(HallSettingsBody, NewHallBody),
+    models=(HallSettingsBody, NewHallBody),
 )
