@@ -154,7 +154,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             return True
         return any(name in pair for pair in spec.kiosk_printers)
 
-    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
+    administration = Administration(
+        service.store, lambda: service.settings, clock, backends.notices, named_in_config
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -218,7 +220,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(settings, *API_DOCS),
+        *openapi.routes(*API_DOCS),
         *displays.kit.routes.routes,
         *displays.routes.routes,
         *displays.rating.routes,

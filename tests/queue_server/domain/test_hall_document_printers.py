@@ -13,8 +13,8 @@ from queue_server.domain.hall_document import InvalidHallDocument, hall_document
 from queue_server.domain.model import PrinterSpec
 from tests.queue_server.domain.test_hall_document_reasons import hall
 
-NETWORK = {"kind": "network", "host": "10.0.0.7", "port": 9100}
-PRINTER = {"name": "printer-1", "kiosks": ["kiosk-1", "kiosk-2"], "paper_mm": 58, "connection": NETWORK}
+NETWORK: dict[str, str | int] = {"kind": "network", "host": "10.0.0.7", "port": 9100}
+PRINTER: dict[str, Any] = {"name": "printer-1", "kiosks": ["kiosk-1", "kiosk-2"], "paper_mm": 58, "connection": NETWORK}
 
 
 def test_printers_are_read_and_written_back_the_same() -> None:

@@ -39,7 +39,7 @@ def one_machine_steps() -> list[str]:
 
 def unit_setting(name: str, unit: Path = UNIT) -> str:
     (value,) = re.findall(rf"^{name}=(.*)$", unit.read_text(encoding="utf-8"), re.M)
-    return value
+    return str(value)
 
 
 class Systemd:
