@@ -154,7 +154,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             return True
         return any(name in pair for pair in service.hall(hall).state.spec.kiosk_printers)
 
-    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
+    administration = Administration(
+        service.store, lambda: service.settings, clock, backends.notices, named_in_config
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:

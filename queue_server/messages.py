@@ -10,6 +10,26 @@ LANGUAGES = ("zh-CN", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "error.unknown_hall": {"zh-CN": "没有这个大厅：{hall}", "en": "Unknown hall: {hall}"},
+    "error.hall_retired": {
+        "zh-CN": "大厅 {hall} 已撤销，不再提供服务（记录仍保留）",
+        "en": "Hall {hall} has been retired and is no longer served (its records are kept)",
+    },
+    "error.hall_exists": {
+        "zh-CN": "已有编号为 {hall} 的大厅（含已撤销的大厅），请换一个编号",
+        "en": "A hall {hall} exists already (retired ones count: their records are kept); choose another id",
+    },
+    "error.hall_retire_tickets": {
+        "zh-CN": "大厅 {hall} 还有 {tickets} 张未办结的号票，请先办结或取消",
+        "en": "Hall {hall} still has {tickets} open tickets: finish or cancel them first",
+    },
+    "error.hall_retire_bookings": {
+        "zh-CN": "大厅 {hall} 还有 {bookings} 个未到期的预约（最早 {first}），请先取消",
+        "en": "Hall {hall} still has {bookings} bookings ahead (the first {first}): cancel them first",
+    },
+    "error.hall_last": {
+        "zh-CN": "{hall} 是最后一个大厅，不能撤销",
+        "en": "{hall} is the last hall and cannot be retired",
+    },
     "error.unknown_category": {
         "zh-CN": "大厅 {hall} 没有这个业务类别：{category}",
         "en": "Hall {hall} has no category {category}",

@@ -93,6 +93,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
+    "event.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "event.hall.alert": {"zh-CN": "预警", "en": "Alert"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
@@ -252,6 +253,21 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "alert.never": {"zh-CN": "从未连接", "en": "never"},
     # ---- admin ----
     "admin.title": {"zh-CN": "账号管理", "en": "Accounts"},
+    "halls.id": {"zh-CN": "编号（小写字母、数字）", "en": "Id (lower-case letters, digits)"},
+    "halls.timezone": {"zh-CN": "时区", "en": "Time zone"},
+    "halls.category": {"zh-CN": "第一个业务类别（字母 A）", "en": "First category (letter A)"},
+    "halls.windows": {"zh-CN": "综合窗口数", "en": "Comprehensive windows"},
+    "halls.add": {"zh-CN": "新建大厅", "en": "Add hall"},
+    "halls.added": {
+        "zh-CN": "已新建大厅 {hall}，请在大厅设置中补充",
+        "en": "Hall {hall} added; complete it in its settings",
+    },
+    "halls.retire": {"zh-CN": "撤销", "en": "Retire"},
+    "halls.retire_confirm": {
+        "zh-CN": "撤销大厅 {hall}？撤销后不再提供服务，记录保留。",
+        "en": "Retire hall {hall}? It will no longer be served; its records are kept.",
+    },
+    "halls.retired": {"zh-CN": "已撤销大厅 {hall}", "en": "Hall {hall} retired"},
     "admin.role": {"zh-CN": "角色", "en": "Role"},
     "admin.hall": {"zh-CN": "大厅", "en": "Hall"},
     "admin.created": {"zh-CN": "创建时间", "en": "Created"},
@@ -278,6 +294,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.empty": {"zh-CN": "这一天没有变更。", "en": "Nothing was changed that day."},
     "audit.cli": {"zh-CN": "命令行（服务器上）", "en": "Command line (on the server)"},
     "audit.kind.account.created": {"zh-CN": "创建账号", "en": "Account created"},
+    "audit.kind.hall.created": {"zh-CN": "新建大厅", "en": "Hall created"},
+    "audit.kind.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "audit.kind.account.disabled": {"zh-CN": "停用账号", "en": "Account disabled"},
     "audit.kind.account.enabled": {"zh-CN": "启用账号", "en": "Account enabled"},
     "audit.kind.account.password_reset": {"zh-CN": "重置密码", "en": "Password reset"},

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.deps import body, in_hall, ticketing
+from queue_server.api.deps import body, in_hall, principal, service, ticketing
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, responses
 from queue_server.api.openapi import body as request_body
 from queue_server.auth import MANAGERS
@@ -141,6 +141,12 @@ class HallSettingsBody(_Part):
     )
 
 
+class NewHallBody(HallSettingsBody):
+    """A new hall: its id and the settings it starts with."""
+
+    id: Code
+
+
 async def hall_settings(request: Request) -> JSONResponse:
     hall, svc, _, caller = await in_hall(request, roles=MANAGERS)
     if request.method == "GET":
@@ -151,6 +157,23 @@ async def hall_settings(request: Request) -> JSONResponse:
     return JSONResponse(await svc.configure_hall(hall, document, caller, check, data.version))
 
 
+async def create_hall(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    data = await body(request, NewHallBody)
+    check = ticketing(request).settings.check_kiosk_printers
+    document = data.model_dump(exclude_none=True, exclude={"version"})
+    return JSONResponse(await service(request).create_hall(document, caller, check), status_code=201)
+
+
+async def retire_hall(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)  # 404 first, as every hall's route
+    return JSONResponse(await svc.retire_hall(hall, await principal(request)))
+
+
+# POST /api/halls and DELETE /api/halls/{hall} are routed with their paths' GET (api/halls.py),
+# so that a 405 lists all of a path's methods in its Allow header.
 routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]
 
 DOC = ApiDoc(
@@ -172,7 +195,25 @@ DOC = ApiDoc(
                 "requestBody": request_body("HallSettingsBody"),
                 "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
             },
-        }
+        },
+        "/api/halls": {
+            "post": {
+                "summary": "Add a hall (admin): served at once, on every process, without a restart",
+                "description": "409 when the id is taken (a retired hall's too: its ledger is kept) "
+                "or the settings contradict themselves.",
+                "requestBody": request_body("NewHallBody"),
+                "responses": responses("201", "400", "401", "403", "409", "422", "503"),
+            }
+        },
+        "/api/halls/{hall}": {
+            "delete": {
+                "summary": "Retire a hall (admin): its URLs answer 404, its ledger is kept",
+                "description": "409 names what is in the way: open tickets, bookings ahead, or "
+                "the last hall.",
+                "parameters": [HALL_PARAM],
+                "responses": responses("200", "401", "403", "404", "409", "503"),
+            }
+        },
     },
-    models=(HallSettingsBody,),
+    models=(HallSettingsBody, NewHallBody),
 )

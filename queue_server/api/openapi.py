@@ -315,7 +315,8 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
     }
     values = _configured_values(settings)
     for part in parts:
-        document["paths"].update(part.paths)
+        for path, methods in part.paths.items():  # a package may add methods to a path
+            document["paths"][path] = {**document["paths"].get(path, {}), **methods}
         schemas.update(model_schemas(*part.models))
         if part.values is not None:
             values.update(part.values(settings))
