@@ -14,7 +14,12 @@ from queue_server.domain.model import PrinterSpec
 from tests.queue_server.domain.test_hall_document_reasons import hall
 
 NETWORK: dict[str, str | int] = {"kind": "network", "host": "10.0.0.7", "port": 9100}
-PRINTER: dict[str, Any] = {"name": "printer-1", "kiosks": ["kiosk-1", "kiosk-2"], "paper_mm": 58, "connection": NETWORK}
+PRINTER: dict[str, Any] = {
+    "name": "printer-1",
+    "kiosks": ["kiosk-1", "kiosk-2"],
+    "paper_mm": 58,
+    "connection": NETWORK,
+}
 
 
 def test_printers_are_read_and_written_back_the_same() -> None:
