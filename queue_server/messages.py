@@ -432,6 +432,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "打印机 {printer}（给自助机 {kiosk}）不在本大厅的打印机中（现有：{known}）",
         "en": "Printer {printer} (for kiosk {kiosk}) is not one of the hall's printers ({known})",
     },
+    "error.settings_version_required": {
+        "zh-CN": "保存大厅设置需要读取时的版本（version）：请先读取当前设置，在其基础上修改后再保存",
+        "en": "Saving the hall's settings needs the version they were read at: read the current "
+        "settings, change them and save again",
+    },
     "error.settings_bad_connection": {
         "zh-CN": "打印机 {printer} 的连接设置有误：{problem}",
         "en": "Printer {printer}'s connection cannot be used: {problem}",

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class BadRequest(Exception):
-    """A body that is not JSON (400) or does not fit its schema (422)."""
+    """A body that is not JSON (400), does not fit its schema (422), or lacks the version of
+    what it changes (428)."""
 
     def __init__(
         self, status: int, key: str, errors: list[dict[str, str]] | None = None, **params: Any

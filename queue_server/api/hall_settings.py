@@ -10,7 +10,7 @@ refused with 409 naming it, by the hall itself (`HallState.configure`).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import body, in_hall, principal, service
+from queue_server.api.errors import BadRequest
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, responses
 from queue_server.api.openapi import body as request_body
 from queue_server.auth import MANAGERS
@@ -119,8 +120,22 @@ class KioskPrinter(_Part):
     printer: str = Field(min_length=1, max_length=64, description="One of the hall's `printers`")
 
 
+def _version_required(schema: dict[str, Any]) -> None:
+    """The document says `version` is required, a string: the route refuses a save without it
+    with 428 (not the 422 of a missing field), so the model itself lets it be left out."""
+    schema.setdefault("required", []).append("version")
+    described = schema["properties"]["version"]
+    schema["properties"]["version"] = {
+        "type": "string",
+        "maxLength": 64,
+        "description": described["description"],
+    }
+
+
 class HallSettingsBody(_Part):
     """A hall's settings: config.toml's [[halls]] table without its id."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_version_required)
 
     name: Name
     name_en: Name | None = None
@@ -166,13 +181,15 @@ class HallSettingsBody(_Part):
     version: str | None = Field(
         default=None,
         max_length=64,
-        description="The version GET gave: settings changed since are not overwritten (409 names "
-        "who changed them and when). Left out: saved whatever the settings are now",
+        description="The version GET gave, required: settings changed since are not overwritten "
+        "(409 names who changed them and when); a save without it is refused with 428",
     )
 
 
 class NewHallBody(HallSettingsBody):
-    """A new hall: its id and the settings it starts with."""
+    """A new hall: its id and the settings it starts with (no version: there were none)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=None)
 
     id: Code
 
@@ -182,6 +199,8 @@ async def hall_settings(request: Request) -> JSONResponse:
     if request.method == "GET":
         return JSONResponse(await svc.hall_settings(hall, caller))
     data = await body(request, HallSettingsBody)
+    if data.version is None:  # a save from settings never read would undo whatever changed since
+        raise BadRequest(428, "error.settings_version_required")
     document = data.model_dump(exclude_none=True, exclude={"version"})
     return JSONResponse(await svc.configure_hall(hall, document, caller, check_printers, data.version))
 
@@ -214,14 +233,16 @@ DOC = ApiDoc(
             },
             "put": {
                 "summary": "Change the hall's settings live: the next ticket, call and screen use them",
-                "description": "409 names what is in the way: a category, window or priority "
+                "description": "The body carries the `version` GET gave: without it the save is "
+                "refused with 428 Precondition Required (nothing is changed). "
+                "409 names what is in the way: a category, window or priority "
                 "class still needed by tickets, settings changed by someone else since `version`, "
                 "a letter on today's tickets of another category, "
                 "hours that end today's service while visitors wait, or settings that contradict "
                 "themselves (a letter used twice, a window serving an unknown category).",
                 "parameters": [HALL_PARAM],
                 "requestBody": request_body("HallSettingsBody"),
-                "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
+                "responses": responses("200", "400", "401", "403", "404", "409", "422", "428", "503"),
             },
         },
         "/api/halls": {

@@ -34,6 +34,7 @@ _ERRORS = {
     "the ledger's data",
     "413": "The body is larger than the server's limit ([server] max_body_bytes)",
     "422": "A field is missing or invalid (named in the message)",
+    "428": "The body lacks the version of what it changes (GET it first)",
     "429": "Too many failed sign-ins: wait the Retry-After seconds",
     "503": "The store is unavailable; retry",
 }

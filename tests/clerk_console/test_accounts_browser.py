@@ -95,7 +95,8 @@ def test_the_audit_page_lists_the_changes_with_who_made_them(context: Any, live:
 
     post("/api/users", "admin", username="clerk5", role="clerk", hall="weiyang", password=PASSWORD)
     post("/api/users/clerk5/disable", "supervisor")
-    settings = live.call("GET", "/settings", "admin")["settings"]
+    read = live.call("GET", "/settings", "admin")
+    settings = {**read["settings"], "version": read["version"]}
     settings.pop("id")
     settings["categories"].append({"code": "passport", "prefix": "P", "name": "护照", "name_en": "Passport"})
     live.call("PUT", "/settings", "admin", **settings)

@@ -52,7 +52,8 @@ def change_live(config: Path, change: Any) -> str | None:
         ]
         auth = {"Authorization": f"Bearer {token}"}
         ticket = client.post("/api/halls/weiyang/tickets", json={"category": "tax"}, headers=auth).json()
-        document = client.get("/api/halls/weiyang/settings", headers=auth).json()["settings"]
+        read = client.get("/api/halls/weiyang/settings", headers=auth).json()
+        document = {**read["settings"], "version": read["version"]}
         document.pop("id")
         change(document)
         response = client.put("/api/halls/weiyang/settings", json=document, headers=auth)

@@ -24,13 +24,18 @@ def ticketing_config(fake_printer: FakeNetworkPrinter) -> dict[str, Any]:
 
 
 def settings(hall: LiveHall) -> dict[str, Any]:
-    document: dict[str, Any] = hall.get("/api/halls/weiyang/settings", "supervisor").json()["settings"]
+    read = hall.get("/api/halls/weiyang/settings", "supervisor").json()
+    document: dict[str, Any] = {**read["settings"], "version": read["version"]}
     document.pop("id")
     return document
 
 
 def put(hall: LiveHall, document: dict[str, Any]) -> Any:
-    return hall.client.put("/api/halls/weiyang/settings", json=document, headers=hall.auth("supervisor"))
+    """Saves the document and, saved, takes its new version: the next save goes on from it."""
+    reply = hall.client.put("/api/halls/weiyang/settings", json=document, headers=hall.auth("supervisor"))
+    if reply.status_code == 200:
+        document["version"] = reply.json()["version"]
+    return reply
 
 
 def test_the_kiosk_prints_where_and_what_the_live_settings_say(

@@ -144,8 +144,11 @@ def test_a_check_in_whose_ticket_cannot_be_issued_leaves_the_booking_to_try_agai
     }
 
     def put(changed: dict[str, Any]) -> None:
+        version = live_hall.get("/api/halls/weiyang/settings", "supervisor").json()["version"]
         reply = live_hall.client.put(
-            "/api/halls/weiyang/settings", json=changed, headers=live_hall.auth("supervisor")
+            "/api/halls/weiyang/settings",
+            json={**changed, "version": version},
+            headers=live_hall.auth("supervisor"),
         )
         assert reply.status_code == 200, reply.text
 

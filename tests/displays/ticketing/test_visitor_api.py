@@ -60,7 +60,8 @@ def test_a_holiday_closes_the_kiosk_and_a_worked_saturday_serves_weekday_categor
     live_hall: LiveHall,
 ) -> None:
     """Tuesday 24 November made a holiday, Saturday 28 November worked for it (调休)."""
-    settings = live_hall.get("/api/halls/weiyang/settings", "supervisor").json()["settings"]
+    read = live_hall.get("/api/halls/weiyang/settings", "supervisor").json()
+    settings = {**read["settings"], "version": read["version"]}
     del settings["id"]
     settings.update(holidays=["2026-11-24"], workdays=["2026-11-28"])
     saved = live_hall.client.put(

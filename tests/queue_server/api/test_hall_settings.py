@@ -21,6 +21,7 @@ def current(hall: Hall) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     settings: dict[str, Any] = response.json()["settings"]
     settings.pop("id")
+    settings["version"] = response.json()["version"]  # saved from what was read, as the page does
     return settings
 
 
@@ -101,6 +102,20 @@ def test_removing_a_category_with_a_waiting_ticket_is_refused_naming_it(hall: Ha
         f"Category Tax still has 1 open tickets ({number})"
     )
     assert hall.issue("tax")["number"] == "E002"  # nothing changed
+
+
+def test_a_save_without_the_version_it_was_read_at_is_refused(hall: Hall) -> None:
+    settings = current(hall)
+    del settings["version"]
+    refused = put(hall, {**settings, "notice": "周六照常办公"})
+    assert refused.status_code == 428, refused.text
+    assert refused.json()["error"]["code"] == "settings_version_required"
+    assert refused.json()["error"]["message"].startswith("保存大厅设置需要读取时的版本（version）")
+    english = put(hall, settings, language="en").json()["error"]["message"]
+    assert english.startswith("Saving the hall's settings needs the version they were read at")
+    assert current(hall)["notice"] == settings["notice"]  # nothing changed
+    document = hall.client.get("/api/openapi.json").json()
+    assert "428" in document["paths"]["/api/halls/{hall}/settings"]["put"]["responses"]
 
 
 def test_settings_that_contradict_themselves_are_refused_naming_the_key(hall: Hall) -> None:

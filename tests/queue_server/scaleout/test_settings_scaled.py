@@ -40,7 +40,7 @@ class Hall:
     def settings(self, server: ServerProcess) -> dict[str, Any]:
         response = httpx.get(f"{server.url}/api/halls/weiyang/settings", headers=self.auth, timeout=30)
         assert response.status_code == 200, response.text
-        document: dict[str, Any] = response.json()["settings"]
+        document: dict[str, Any] = {**response.json()["settings"], "version": response.json()["version"]}
         document.pop("id")
         return document
 
@@ -129,9 +129,11 @@ def test_two_changes_at_once_on_two_processes_both_apply_in_one_order(hall: Hall
             )
 
     first, second = asyncio.run(both())
-    assert first.status_code == second.status_code == 200, (first.text, second.text)
-    assert first.json()["seq"] != second.json()["seq"]
-    last = on_a if first.json()["seq"] > second.json()["seq"] else on_b
+    # Both saved from the same settings: the one decided second would undo the first's change.
+    assert sorted([first.status_code, second.status_code]) == [200, 409], (first.text, second.text)
+    refused = first if first.status_code == 409 else second
+    assert refused.json()["error"]["code"] == "settings_stale"
+    last = on_a if first.status_code == 200 else on_b
     for server in (hall.a, hall.b):
         assert hall.settings(server)["notice"] == last["notice"]
         snapshot = httpx.get(f"{server.url}/api/halls/weiyang", headers=hall.auth, timeout=30).json()
