@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 from bench.call_rate import Floor  # noqa: E402
 from bench.city_load import pin  # noqa: E402
 from bench.issuers import TICKET  # noqa: E402
+from bench.screens import Swarms, split  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
 from queue_server.clock import SystemClock  # noqa: E402
@@ -84,74 +85,6 @@ def resident_kib(pid: int) -> int:
     return 0
 
 
-MARKER = '"ticket.called"'  # in OneWindow's event frame and the floor's alike
-
-
-class Swarms:
-    """N screens in `processes` lean reader processes of their own (`bench/screens.py`),
-    so that reading 10,000 sockets does not take the CPU of the process that times the calls."""
-
-    def __init__(self, processes: list[asyncio.subprocess.Process]) -> None:
-        self.processes = processes
-
-    @classmethod
-    async def open(cls, url: str, count: int, processes: int, cpu: int | None) -> Swarms:
-        shares = [count // processes + (i < count % processes) for i in range(processes)]
-        pinned = [] if cpu is None else ["taskset", "-c", str(cpu)]
-        swarms = cls(
-            [
-                await asyncio.create_subprocess_exec(
-                    *pinned,
-                    sys.executable,
-                    str(REPO / "bench" / "screens.py"),
-                    url,
-                    str(share),
-                    MARKER,
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                )
-                for share in shares
-                if share
-            ]
-        )
-        try:
-            for process in swarms.processes:
-                line = await swarms.line(process, 600)
-                if line != "ready":
-                    raise RuntimeError(f"a screen swarm did not connect: {line!r}")
-        except BaseException:
-            await swarms.close()
-            raise
-        return swarms
-
-    @staticmethod
-    async def line(process: asyncio.subprocess.Process, timeout: float) -> str:
-        assert process.stdout is not None
-        return (await asyncio.wait_for(process.stdout.readline(), timeout)).decode().strip()
-
-    async def last_arrival(self, call: int) -> float:
-        """When the `call`-th marked frame had reached the last screen of every swarm."""
-        arrivals = []
-        for process in self.processes:
-            line = await self.line(process, 60)
-            k, at = line.split()
-            if k != str(call):
-                raise RuntimeError(f"screens were closed or missed a call: {line!r}")
-            arrivals.append(float(at))
-        return max(arrivals)
-
-    async def close(self) -> None:
-        for process in self.processes:
-            assert process.stdin is not None
-            process.stdin.close()
-        for process in self.processes:
-            try:
-                await asyncio.wait_for(process.wait(), 30)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-
-
 @dataclass
 class Run:
     latencies: list[float]  # call → last screen, s
@@ -172,7 +105,7 @@ async def measure(
     ws_url: str, pid: int, count: int, calls: int, call: object, issue: Issue | None, load: Generator
 ) -> Run:
     before = resident_kib(pid)
-    screens = await Swarms.open(ws_url, count, load.swarms, load.cpu)
+    screens = await Swarms.open(split([(ws_url, count)], load.swarms), load.cpu)
     await asyncio.sleep(1.0)
     after = resident_kib(pid)
     run = Run([], (after - before) / count, after / 1024)

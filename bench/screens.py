@@ -7,19 +7,22 @@ handshake and then only finds frame boundaries: it answers pings (the server clo
 screen that does not), and looks for `marker` in each data frame without copying or
 decoding it. Nothing is parsed.
 
-    python bench/screens.py ws://127.0.0.1:8000/ws 5000 '"ticket.called"'
+    python bench/screens.py '"ticket.called"' ws://127.0.0.1:8000/ws 5000 [URL COUNT ...]
 
-It connects `count` sockets, waits for each one's first frame (the snapshot), and prints
-`ready`. Then, each time the k-th frame holding the marker has reached every socket, it prints
-`k <time.perf_counter() of the last arrival>` (CLOCK_MONOTONIC, the same clock in every
-process of the machine), and `closed <n>` when a socket is closed under it. It stops when its
-stdin closes.
+It connects COUNT sockets to each URL, waits for each one's first frame (the snapshot), and
+prints `ready`. Then, each time the k-th frame holding the marker has reached every socket, it
+prints `k <time.perf_counter() of the last arrival>` (CLOCK_MONOTONIC, the same clock in every
+process of the machine), and `closed 1` when a socket is closed under it. It stops when its
+stdin closes. With --arrivals it prints instead, once its stdin closes, one line per marked
+frame per socket: `<index of its URL> <data.ticket.id of the frame> <time it arrived>`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
+import json
 import os
 import sys
 import time
@@ -34,8 +37,9 @@ ZERO_MASK = b"\x00\x00\x00\x00"
 
 
 class Swarm:
-    def __init__(self, count: int, marker: bytes) -> None:
-        self.count, self.marker = count, marker
+    def __init__(self, count: int, marker: bytes, each: bool) -> None:
+        self.count, self.marker, self.each = count, marker, each
+        self.arrivals: list[tuple[int, bytes, float]] = []  # --arrivals: (URL, frame, time)
         self.arrived: Counter[int] = Counter()  # k → sockets that have had the k-th marked frame
         self.snapshots = 0
         self.stopping = False
@@ -46,7 +50,10 @@ class Swarm:
         if self.snapshots == self.count and not self.all_ready.done():
             self.all_ready.set_result(None)
 
-    def marked(self, k: int) -> None:
+    def marked(self, k: int, tag: int, frame: bytearray, at: int, end: int) -> None:
+        if self.each:
+            self.arrivals.append((tag, bytes(frame[at:end]), time.perf_counter()))
+            return
         self.arrived[k] += 1
         if self.arrived[k] == self.count:
             print(k, repr(time.perf_counter()), flush=True)
@@ -61,8 +68,8 @@ class Swarm:
 
 
 class Screen(asyncio.Protocol):
-    def __init__(self, swarm: Swarm, handshake: bytes) -> None:
-        self.swarm, self.handshake = swarm, handshake
+    def __init__(self, swarm: Swarm, tag: int, handshake: bytes) -> None:
+        self.swarm, self.tag, self.handshake = swarm, tag, handshake
         self.buffer = bytearray()
         self.upgraded = False
         self.frames = 0
@@ -112,7 +119,7 @@ class Screen(asyncio.Protocol):
                     self.swarm.snapshot()
                 elif buffer.find(self.swarm.marker, at + head, end) >= 0:
                     self.marked += 1
-                    self.swarm.marked(self.marked)
+                    self.swarm.marked(self.marked, self.tag, buffer, at + head, end)
             at = end
         if at:
             del buffer[:at]
@@ -129,35 +136,158 @@ def handshake(url: str) -> tuple[str, int, bytes]:
     return parts.hostname or "127.0.0.1", parts.port or 80, request.encode()
 
 
-async def run(url: str, count: int, marker: bytes) -> None:
+async def run(marker: bytes, screens: list[tuple[str, int]], each: bool) -> None:
     loop = asyncio.get_running_loop()
-    swarm = Swarm(count, marker)
-    host, port, request = handshake(url)
+    swarm = Swarm(sum(count for _, count in screens), marker, each)
     transports: list[asyncio.BaseTransport] = []
-    for start in range(0, count, CONNECTING_AT_ONCE):
-        opened = await asyncio.gather(
-            *(
-                loop.create_connection(lambda: Screen(swarm, request), host, port)
-                for _ in range(start, min(count, start + CONNECTING_AT_ONCE))
+    for tag, (url, count) in enumerate(screens):
+        host, port, request = handshake(url)
+        for start in range(0, count, CONNECTING_AT_ONCE):
+            opened = await asyncio.gather(
+                *(
+                    loop.create_connection(lambda: Screen(swarm, tag, request), host, port)  # noqa: B023
+                    for _ in range(start, min(count, start + CONNECTING_AT_ONCE))
+                )
             )
-        )
-        transports.extend(transport for transport, _ in opened)
+            transports.extend(transport for transport, _ in opened)
     await asyncio.wait_for(swarm.all_ready, 300)
     print("ready", flush=True)
     await loop.run_in_executor(None, sys.stdin.read)  # until the benchmark closes our stdin
     swarm.stopping = True
     for transport in transports:
         transport.abort()
+    for tag, frame, at in swarm.arrivals:
+        print(tag, json.loads(frame)["data"]["ticket"]["id"], repr(at))
+
+
+MARKER = '"ticket.called"'  # in OneWindow's event frame and the floor's alike
+
+
+def split(screens: list[tuple[str, int]], processes: int) -> list[list[tuple[str, int]]]:
+    """`(URL, count)` pairs shared out over at most `processes` swarms, as evenly as they go."""
+    each = -(-sum(count for _, count in screens) // processes)
+    shares: list[list[tuple[str, int]]] = [[]]
+    room = each
+    for url, count in screens:
+        while count:
+            if not room:
+                shares.append([])
+                room = each
+            taken = min(count, room)
+            shares[-1].append((url, taken))
+            count, room = count - taken, room - taken
+    return shares
+
+
+class Swarms:
+    """Screens read by lean processes of their own (this file run once per share), so that
+    reading thousands of sockets does not take the CPU of the process that times the calls."""
+
+    def __init__(
+        self, shares: list[list[tuple[str, int]]], processes: list[asyncio.subprocess.Process]
+    ) -> None:
+        self.shares, self.processes = shares, processes
+
+    @classmethod
+    async def open(
+        cls, shares: list[list[tuple[str, int]]], cpu: int | None, *, arrivals: bool = False
+    ) -> Swarms:
+        """`cpu`: pinned there (taskset); `arrivals`: every arrival kept (see `arrivals()`)."""
+        pinned = [] if cpu is None else ["taskset", "-c", str(cpu)]
+        each = ["--arrivals"] if arrivals else []
+        swarms = cls(shares, [])
+        try:
+            for share in shares:
+                swarms.processes.append(
+                    await asyncio.create_subprocess_exec(
+                        *pinned,
+                        sys.executable,
+                        __file__,
+                        *each,
+                        MARKER,
+                        *(str(part) for pair in share for part in pair),
+                        stdin=asyncio.subprocess.PIPE,
+                        stdout=asyncio.subprocess.PIPE,
+                        limit=1 << 20,
+                    )
+                )
+            for process in swarms.processes:
+                line = await swarms.line(process, 600)
+                if line != "ready":
+                    raise RuntimeError(f"a screen swarm did not connect: {line!r}")
+        except BaseException:
+            await swarms.close()
+            raise
+        return swarms
+
+    @staticmethod
+    async def line(process: asyncio.subprocess.Process, timeout: float) -> str:
+        assert process.stdout is not None
+        return (await asyncio.wait_for(process.stdout.readline(), timeout)).decode().strip()
+
+    async def last_arrival(self, call: int) -> float:
+        """When the `call`-th marked frame had reached the last screen of every swarm."""
+        arrivals = []
+        for process in self.processes:
+            line = await self.line(process, 60)
+            k, at = line.split()
+            if k != str(call):
+                raise RuntimeError(f"screens were closed or missed a call: {line!r}")
+            arrivals.append(float(at))
+        return max(arrivals)
+
+    async def arrivals(self) -> list[tuple[str, str, float]]:
+        """Stops the swarms (opened with `arrivals=True`): `(URL, ticket id, arrival)` of every
+        marked frame at every screen."""
+        outputs = await self._stop()
+        lines = [
+            (share, line.split())
+            for share, output in zip(self.shares, outputs, strict=True)
+            for line in output.decode().splitlines()
+        ]
+        return [
+            (share[int(tag)][0], ticket, float(at)) for share, (tag, ticket, at) in lines if tag != "closed"
+        ]
+
+    async def close(self) -> None:
+        await self._stop()
+
+    async def _stop(self) -> list[bytes]:
+        for process in self.processes:
+            assert process.stdin is not None
+            process.stdin.close()
+        outputs = []
+        for process in self.processes:
+            assert process.stdout is not None
+            try:
+                outputs.append(await asyncio.wait_for(process.stdout.read(), 60))
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+                outputs.append(b"")
+        return outputs
 
 
 def main() -> None:
-    url, count, marker = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--arrivals", action="store_true", help="every marked frame's arrival, at the end")
+    parser.add_argument("marker")
+    parser.add_argument("screens", nargs="+", help="URL COUNT, repeated")
+    args = parser.parse_args()
+    pairs = args.screens
+    if len(pairs) % 2:
+        parser.error("URL COUNT, repeated")
+    screens = [(url, int(count)) for url, count in zip(pairs[::2], pairs[1::2], strict=True)]
+    coroutine = run(args.marker.encode(), screens, args.arrivals)
     try:
         import uvloop
     except ImportError:
-        asyncio.run(run(url, count, marker))
+        asyncio.run(coroutine)
     else:
-        uvloop.run(run(url, count, marker))
+        uvloop.run(coroutine)
 
 
 if __name__ == "__main__":
