@@ -164,15 +164,18 @@ class Issue:
         return issued
 
 
-async def run_floor(floor: Floor, count: int, calls: int, issuers: int, load: Generator) -> Run:
+async def run_floor(
+    floor: Floor, count: int, calls: int, issuers: int, load: Generator, routes: str = ""
+) -> Run:
+    """`routes="/durable"`: the durable floor, each call and ticket committed first."""
     async with httpx.AsyncClient(timeout=60) as client:
         frame = json.dumps({"type": "ticket.called", "seq": 1, "data": {"ticket": {"number": "A001"}}})
 
         async def call() -> None:
-            await post_again_if_dropped(client, f"{floor.url}/broadcast", content=frame)
+            await post_again_if_dropped(client, f"{floor.url}{routes}/broadcast", content=frame)
 
         ws_url = floor.url.replace("http", "ws", 1) + "/ws"
-        issue = Issue(f"{floor.url}/tickets", issuers) if issuers else None
+        issue = Issue(f"{floor.url}{routes}/tickets", issuers) if issuers else None
         return await measure(ws_url, floor.process.pid, count, calls, call, issue, load)
 
 
@@ -209,6 +212,10 @@ async def post_again_if_dropped(client: httpx.AsyncClient, url: str, **request: 
         return await client.post(url, **request)
 
 
+def ratio(run: Run, floor: Run) -> str:
+    return " / ".join(f"{p(run.latencies, q) / p(floor.latencies, q):.2f}×" for q in (50, 99))
+
+
 def p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
@@ -234,23 +241,28 @@ def main() -> None:
             load = os.getloadavg()[0]
             with tempfile.TemporaryDirectory() as tmp:
                 server = ServerProcess(write_config(Path(tmp), count)).start(timeout=120)
-                floor = Floor()
+                floor = Floor(Path(tmp))
                 try:
                     if args.pin:
                         pin(1, server.pid)
                         pin(1, floor.process.pid)
                     ow = asyncio.run(run_onewindow(server, count, args.calls, args.issuers, generator))
                     fl = asyncio.run(run_floor(floor, count, args.calls, args.issuers, generator))
+                    if args.issuers:  # and what durable writes allow on this disk
+                        du = asyncio.run(
+                            run_floor(floor, count, args.calls, args.issuers, generator, "/durable")
+                        )
                 finally:
                     floor.stop()
                     server.stop()
-            ratios = " / ".join(f"{p(ow.latencies, q) / p(fl.latencies, q):.2f}×" for q in (50, 99))
+            ratios = ratio(ow, fl)
             if args.issuers:
                 # goal 3: one screen, call → screen while the issuers issue
                 print(
                     f"| {time.strftime('%Y-%m-%d %H:%M')} | {args.issuers} | {p(ow.latencies, 50):.1f} / "
                     f"{p(ow.latencies, 99):.1f} | {p(fl.latencies, 50):.1f} / {p(fl.latencies, 99):.1f} | "
-                    f"{ratios} | {ow.issued_per_s:.0f} ({fl.issued_per_s:.0f}) | {load:.1f} |",
+                    f"{p(du.latencies, 50):.1f} / {p(du.latencies, 99):.1f} | {ratios} | {ratio(ow, du)} | "
+                    f"{ow.issued_per_s:.0f} ({fl.issued_per_s:.0f}, {du.issued_per_s:.0f}) | {load:.1f} |",
                     flush=True,
                 )
             else:

@@ -12,9 +12,10 @@ decoding it. Nothing is parsed.
 It connects COUNT sockets to each URL, waits for each one's first frame (the snapshot), and
 prints `ready`. Then, each time the k-th frame holding the marker has reached every socket, it
 prints `k <time.perf_counter() of the last arrival>` (CLOCK_MONOTONIC, the same clock in every
-process of the machine), and `closed 1` when a socket is closed under it. It stops when its
-stdin closes. With --arrivals it prints instead, once its stdin closes, one line per marked
-frame per socket: `<index of its URL> <data.ticket.id of the frame> <time it arrived>`.
+process of the machine), and `closed <stage>` when a socket is closed under it (`refused
+<status>` when its handshake is). It stops when its stdin closes. With --arrivals it prints
+instead, once its stdin closes, one line per marked frame per socket: `<index of its URL>
+<data.ticket.id of the frame> <time it arrived>`.
 """
 
 from __future__ import annotations
@@ -59,10 +60,10 @@ class Swarm:
             print(k, repr(time.perf_counter()), flush=True)
             del self.arrived[k]
 
-    def closed(self) -> None:
+    def closed(self, stage: str) -> None:
         if self.stopping:
             return
-        print("closed", 1, flush=True)
+        print("closed", stage, flush=True)
         if not self.all_ready.done():
             self.all_ready.set_exception(ConnectionError("a screen was closed while connecting"))
 
@@ -81,7 +82,8 @@ class Screen(asyncio.Protocol):
         self.transport.write(self.handshake)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.swarm.closed()
+        stage = "after-snapshot" if self.frames else "after-upgrade" if self.upgraded else "before-upgrade"
+        self.swarm.closed(stage if exc is None else f"{stage}:{type(exc).__name__}")
 
     def data_received(self, data: bytes) -> None:
         buffer = self.buffer
@@ -91,7 +93,11 @@ class Screen(asyncio.Protocol):
             if end < 0:
                 return
             if not buffer.startswith(b"HTTP/1.1 101"):
-                raise ConnectionError(bytes(buffer[: buffer.find(b"\r\n")]).decode(errors="replace"))
+                status = bytes(buffer[: buffer.find(b"\r\n")]).decode(errors="replace")
+                print("refused", status.replace(" ", "_"), flush=True)
+                assert self.transport is not None
+                self.transport.close()
+                return
             del buffer[: end + 4]
             self.upgraded = True
         at, size = 0, len(buffer)
