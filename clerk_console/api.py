@@ -143,9 +143,7 @@ async def rate_ticket(request: Request) -> JSONResponse:
         channel, actor, window = "device", caller.actor, caller.window
     data = await body(request, RatingBody)
     given = ratings.Given(data.level, data.reason, data.comment or None, channel, actor, window)
-    rating, number = await ratings.rate(
-        service(request), hall, ticket, given, settings(request).reason_codes()
-    )
+    rating, number = await ratings.rate(service(request), hall, ticket, given)
     return JSONResponse(
         {"ticket": number, "level": rating.level, "bad": rating.bad, "channel": channel},
         status_code=201,

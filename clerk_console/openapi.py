@@ -13,7 +13,6 @@ from clerk_console.schemas import (
     PrioritiseBody,
     RatingBody,
 )
-from clerk_console.settings import console_settings
 from queue_server.api.openapi import HALL_PARAM, WINDOW_PARAM, ApiDoc, HallValues, model_schemas
 from queue_server.config import Settings
 
@@ -26,7 +25,10 @@ def _path_param(name: str) -> dict[str, Any]:
 
 
 def _values(settings: Settings) -> HallValues:
-    return {"rating-reasons": sorted(console_settings(settings).reason_codes())}
+    """The halls' rating reasons as they are live (the document is rebuilt after a change)."""
+    return {
+        "rating-reasons": sorted({code for hall in settings.halls for code in hall.rating_reason_codes()})
+    }
 
 
 def _op(

@@ -32,7 +32,6 @@ templates = Jinja2Templates(directory=HERE / "templates")
 # Content-Security-Policy and the other security headers: queue_server.api.middleware, on
 # every page of the server. Staff pages are not cached: they show who is signed in.
 _NO_STORE = {"Cache-Control": "no-store"}
-PAUSE_REASONS = ("lunch", "meeting", "fault", "other")
 
 
 class _PageError(Exception):
@@ -89,6 +88,8 @@ def _hall_config(spec: HallSpec) -> dict[str, Any]:
         "windows": [{"number": w.number, "name": w.name, "name_en": w.name_en} for w in spec.windows],
         "priorities": ["normal", "green", *(p.code for p in spec.priorities)],
         "priority_names": {p.code: {"zh-CN": p.name, "en": p.name_en} for p in spec.priorities},
+        # As the page opens; the live stream brings the hall's changes (common.js LiveHall).
+        "pause_reasons": [r.public() for r in spec.pause_reasons],
     }
 
 
@@ -106,7 +107,6 @@ async def window_console(request: Request) -> Response:
         **_hall_config(spec),
         "page": "console",
         "window": number,
-        "pause_reasons": list(PAUSE_REASONS),
     }
     return _render(request, "console.html", config)
 
@@ -116,7 +116,7 @@ async def supervise(request: Request) -> Response:
         spec = _spec(request)
     except _PageError as error:
         return _error(request, error)
-    config = {**_hall_config(spec), "page": "supervise", "pause_reasons": list(PAUSE_REASONS)}
+    config = {**_hall_config(spec), "page": "supervise"}
     return _render(request, "supervise.html", config)
 
 

@@ -2,10 +2,10 @@
 levels after each finish there (static/rate.js).
 
 It is a screen: its device token comes in the URL like the hall screens', and the page is only
-given out for a screen of the hall (or a supervisor trying it). What it offers, the reasons of
-a bad rating and how long it waits for a visitor, is the [console] table's, which the app
-assembly hands it as `RatingDevice` (queue_server/app.py); the rating itself is posted to the
-hall's API.
+given out for a screen of the hall (or a supervisor trying it). The reasons of a bad rating
+are the hall's live settings (a change reaches an open device in the snapshot it takes after
+it); how long it waits for a visitor is the [console] table's, which the app assembly hands it
+as `RatingDevice` (queue_server/app.py). The rating itself is posted to the hall's API.
 """
 
 from __future__ import annotations
@@ -20,15 +20,12 @@ from displays.kit.messages import both, page_strings
 from displays.routes import PageError, authorise, error_page, page_window, templates
 from queue_server.api.deps import service
 from queue_server.auth import MANAGERS, DeviceKind
-from queue_server.ratings import RatingReason
 
 
 @dataclass(frozen=True)
 class RatingDevice:
-    """What the device offers: the reasons of a bad rating, and the seconds it waits for a
-    visitor who walks away before it is idle again."""
+    """The seconds the device waits for a visitor who walks away before it is idle again."""
 
-    reasons: tuple[RatingReason, ...]
     timeout_s: int
 
 
@@ -55,7 +52,7 @@ async def rating_device(request: Request) -> Response:
         "window_name": {"zh-CN": window_spec.name, "en": window_spec.name_en},
         "token": request.query_params.get("token", ""),
         "ws": f"/ws/halls/{hall}",
-        "reasons": [{"code": r.code, "zh-CN": r.name, "en": r.name_en} for r in device.reasons],
+        "reasons": [r.public() for r in spec.rating_reasons],
         "timeout_s": device.timeout_s,
         "strings": page_strings(),
     }

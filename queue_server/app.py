@@ -112,7 +112,7 @@ def package_settings(settings: Settings) -> PackageSettings:
 
 def rating_device(console: ConsoleSettings) -> RatingDevice:
     """The rating device's part of the [console] table, in the form the displays page takes."""
-    return RatingDevice(console.rating_reasons, console.rating_timeout_s)
+    return RatingDevice(console.rating_timeout_s)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:

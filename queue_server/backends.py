@@ -89,15 +89,18 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
         # Each hall with subscribers here holds one connection in a blocking read.
         tails = Redis.from_url(server.bus, max_connections=len(settings.halls) + 4, **options)
         publisher = StreamPublisher(redis, store, [spec.id for spec in settings.halls])
+        shared_state = _shared_state_client(server.bus, server.shared_state_timeout_ms / 1000)
         return Backends(
             store=store,
             bus=RedisStreamBus(redis, tails, client_queue=server.client_queue),
             hall_log=lambda spec: PostgresLog(store, publisher, spec, clock, server.replay_events),
             publisher=publisher,
             redis=(redis, tails),
-            shared_state=_shared_state_client(server.bus, server.shared_state_timeout_ms / 1000),
+            shared_state=shared_state,
+            # A notice may be lost (the others see it within REVOCATION_CHECK_S): published with
+            # the shared state's short wait, so a hung Redis does not hold the revoking request.
             notices=RedisNotices(
-                redis,
+                shared_state,
                 Redis.from_url(
                     server.bus, decode_responses=True, socket_connect_timeout=2, health_check_interval=30
                 ),

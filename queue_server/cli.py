@@ -445,8 +445,7 @@ def _export_ratings(settings: Settings, args: argparse.Namespace) -> int:
     if spec is None:
         raise ValueError(f"no hall {args.hall!r} in {settings.source}")
     first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
-    reasons = package_settings(settings).console.rating_reasons
-    rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last, reasons))
+    rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last))
     text = rating_export.export_text(spec, first, last, rows, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from queue_server.domain.hall_document import Reader, parse_hall
+from queue_server.domain.hall_document import INHERITED, Reader, parse_hall, parse_reasons
 from queue_server.domain.model import HallSpec
 
 
@@ -157,7 +157,10 @@ def parse_settings(
     if not isinstance(halls_raw, list) or not halls_raw:
         reader.problems.append("halls: at least one [[halls]] table is required")
     else:
+        seeds = _hall_seeds(reader, raw)
         for i, hall_raw in enumerate(halls_raw):
+            if isinstance(hall_raw, dict):
+                hall_raw = {**seeds, **hall_raw}
             hall = parse_hall(reader, hall_raw, f"halls[{i}]")
             if hall is not None:
                 halls.append(hall)
@@ -184,6 +187,15 @@ def parse_settings(
         base_dir=base_dir,
         sections=sections,
     )
+
+
+def _hall_seeds(reader: Reader, raw: dict[str, Any]) -> dict[str, Any]:
+    """What a [[halls]] table that leaves them out takes from the file's other tables: the
+    reasons of [console] (where they were kept before each hall had its own)."""
+    console = raw.get("console", {})
+    if not isinstance(console, dict):
+        return {}
+    return {key: console[key] for key in INHERITED if parse_reasons(reader, console, "console", key)}
 
 
 def _parse_logging(reader: Reader, raw: dict[str, Any]) -> LoggingSettings:

@@ -172,6 +172,8 @@ def page_urls(base: str, spec: HallSpec, tokens: dict[str, str]) -> list[tuple[s
         ("accounts (admin)", f"{base}/admin/users"),
         ("devices (admin, supervisor)", f"{base}/admin/devices"),
         ("audit (admin, supervisor)", f"{base}/admin/audit"),
+        # [metrics] allow: by default only this machine may scrape it (docs/DEPLOY.md).
+        ("Prometheus metrics (from this machine)", f"{base}/metrics"),
     ]
 
 

@@ -7,30 +7,19 @@ A bad rating (不满意 or 非常不满意) needs a reason: every one is followe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.events import EventType
 from queue_server.domain.hall import HallState
-from queue_server.domain.model import TicketStatus
+from queue_server.domain.model import HallSpec, Reason, TicketStatus
 from queue_server.service import QueueService
 from queue_server.storage.base import RatingRecord, Store
 
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = frozenset({2, 1})
+_EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
 COMMENT_MAX_CHARS = 200
-
-
-@dataclass(frozen=True)
-class RatingReason:
-    """A reason a visitor may give for a bad rating ([console] rating_reasons), in both languages."""
-
-    code: str
-    name: str
-    name_en: str
-
-    def public(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "name_en": self.name_en}
 
 
 @dataclass(frozen=True)
@@ -67,6 +56,26 @@ async def withdraw(store: Store, ticket: str) -> None:
     await store.remove_rating(ticket)
 
 
+async def reasons_named(store: Store, spec: HallSpec) -> dict[str, Reason]:
+    """Every rating reason the hall has offered, by code, in the words it had last: a rating
+    keeps its reason's code only, and one removed from the settings since is still told in
+    words (from the `hall.configured` steps in the ledger: their settings, and what they removed)."""
+    named: dict[str, Reason] = {}
+    changed = await store.events_since(spec.id, _EVER, (EventType.HALL_CONFIGURED.value,))
+    for event in changed:
+        removed = [
+            c for c in event.data.get("changes", []) if c.get("part") == "rating_reasons" and "code" in c
+        ]
+        for item in [*removed, *event.data["settings"].get("rating_reasons", [])]:
+            named[item["code"]] = Reason(item["code"], item["name"], item.get("name_en") or item["name"])
+    return {**named, **{reason.code: reason for reason in spec.rating_reasons}}
+
+
+async def hall_reasons_named(svc: QueueService, spec: HallSpec) -> dict[str, Reason]:
+    """`reasons_named` of the service's store: what the reports page words reasons with."""
+    return await reasons_named(svc.store, spec)
+
+
 async def since(store: Store, hall: str, start: datetime) -> list[Rating]:
     return [Rating(**record.__dict__) for record in await store.ratings_since(hall, start)]
 
@@ -84,13 +93,12 @@ class Given:
     window: int | None = None
 
 
-async def rate(
-    svc: QueueService, hall: str, ticket: str, given: Given, reasons: frozenset[str]
-) -> tuple[Rating, str]:
+async def rate(svc: QueueService, hall: str, ticket: str, given: Given) -> tuple[Rating, str]:
     """Keeps the rating of a finished ticket, once: the row, then its ledger entry (the row is
-    withdrawn if the entry cannot be written). The rating and the ticket's number."""
-    check_rating(given.level, given.reason, given.comment, reasons)
+    withdrawn if the entry cannot be written). The rating and the ticket's number. Its reason
+    is one of the hall's live settings'."""
     state = await svc.hall(hall).current()
+    check_rating(given.level, given.reason, given.comment, state.spec.rating_reason_codes())
     ticket_id = ticket if given.window is None else _finished_at(state, given.window, ticket)
     found = state.tickets.get(ticket_id)
     if found is None:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -47,6 +46,7 @@ from queue_server.domain.model import (
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.presence import open_presence
+from queue_server.recent_reads import RecentReads
 from queue_server.runtime import Decision, HallRuntime
 from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
@@ -85,9 +85,9 @@ class QueueService:
         self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
         self._signer: TokenSigner | None = None
-        # Devices and accounts as last read from the store, with when (time.monotonic()).
-        self._devices: dict[str, tuple[Principal, float]] = {}
-        self._accounts: dict[str, tuple[str | int, float]] = {}
+        # Devices and accounts as last read from the store, kept REVOCATION_CHECK_S.
+        self._devices = RecentReads(self._read_device, REVOCATION_CHECK_S)
+        self._accounts = RecentReads(self._read_generation, REVOCATION_CHECK_S)
         self._ticker: asyncio.Task[None] | None = None
         redis = backends.shared_state
         self.presence = open_presence(redis, clock)
@@ -172,7 +172,7 @@ class QueueService:
         user = await self.store.get_user(principal.name)
         if user is not None:
             await self.store.add_user(replace(user, token_generation=user.token_generation + 1))
-        self._accounts.pop(principal.name, None)
+        self._accounts.forget(principal.name)
 
     async def authenticate(self, token: str | None) -> Principal:
         if not token:
@@ -193,39 +193,37 @@ class QueueService:
         """A revocation notice (queue_server.notices): forget what was read of the account, or
         of every account and device."""
         if account:
-            self._accounts.pop(account, None)
+            self._accounts.forget(account)
         else:
-            self._accounts.clear()
-            self._devices.clear()
+            self._accounts.forget()
+            self._devices.forget()
 
     async def _device(self, digest: str) -> Principal:
         """The device of a token; read from the store again after REVOCATION_CHECK_S."""
-        cached = self._devices.get(digest)
-        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
-            return cached[0]
+        device = await self._devices.get(digest)
+        if device is None:
+            raise NotAuthenticated("error.device_not_registered")
+        return device
+
+    async def _read_device(self, digest: str) -> Principal | None:
         device = await self.store.device_by_token_hash(digest)
         if device is None:
-            self._devices.pop(digest, None)
-            raise NotAuthenticated("error.device_not_registered")
-        principal = Principal(
+            return None
+        return Principal(
             name=device.name, device=DeviceKind(device.kind), hall=device.hall, window=device.window
         )
-        self._devices[digest] = (principal, time.monotonic())
-        return principal
 
     async def _current_generation(self, username: str) -> str | int:
         """The account's token generation, or why it has none (the message key: gone or
         disabled), read from the store again after REVOCATION_CHECK_S, so a revocation on any
         process holds here that soon (at once with its notice)."""
-        cached = self._accounts.get(username)
-        if cached is not None and time.monotonic() - cached[1] < REVOCATION_CHECK_S:
-            return cached[0]
+        return await self._accounts.get(username)
+
+    async def _read_generation(self, username: str) -> str | int:
         user = await self.store.get_user(username)
-        current: str | int = "error.token_revoked" if user is None else user.token_generation
-        if user is not None and user.disabled:
-            current = "error.account_disabled"
-        self._accounts[username] = (current, time.monotonic())
-        return current
+        if user is None:
+            return "error.token_revoked"
+        return "error.account_disabled" if user.disabled else user.token_generation
 
     @property
     def signer(self) -> TokenSigner:
@@ -278,7 +276,7 @@ class QueueService:
         principal.require(hall_id, roles=MANAGERS)
         runtime = self.hall(hall_id)
         try:
-            spec = read_hall({**document, "id": hall_id}, "settings")
+            spec = read_hall({**document, "id": hall_id}, "settings", before=runtime.state.spec)
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
         check(spec)

@@ -26,8 +26,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from clerk_console.context import settings
 from displays.kit.messages import page_strings
+from queue_server import ratings
 from queue_server.api.deps import in_hall, service
 from queue_server.api.query import bad_param, bounded, query_param
 from queue_server.auth import MANAGERS
@@ -123,7 +123,7 @@ async def ratings_export(request: Request) -> Response:
     spec, svc = await _manager_hall(request)
     start, end = _dates(request, spec)
     fmt = _format(request)
-    rows = await rating_export.hall_export_rows(svc, spec, start, end, settings(request).rating_reasons)
+    rows = await rating_export.hall_export_rows(svc, spec, start, end)
     if fmt == "json":
         return JSONResponse(rating_export.export_document(spec, start, end, rows))
     return _csv_download(rating_export.export_csv(rows), f"onewindow-{spec.id}-ratings-{start}-{end}.csv")
@@ -199,7 +199,7 @@ def page_texts() -> dict[str, dict[str, str]]:
 async def reports_page(request: Request) -> Response:
     hall = request.path_params["hall"]
     service(request).hall(hall)
-    spec, _ = _spec_service(request, hall)
+    spec, svc = _spec_service(request, hall)
     lang = request.query_params.get("lang") or pick_language(request.headers.get("accept-language"))
     lang = lang if lang in ("zh-CN", "en") else "zh-CN"
     texts = page_texts()
@@ -210,8 +210,9 @@ async def reports_page(request: Request) -> Response:
         "lang": lang,
         "texts": texts,
         "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in spec.categories],
-        # Bad ratings are recorded with the reason's code; the page shows its words.
-        "reasons": [r.public() for r in settings(request).rating_reasons],
+        # Bad ratings are recorded with the reason's code; the page shows its words, also those
+        # of a reason removed from the hall's settings since.
+        "reasons": [r.public() for r in (await ratings.hall_reasons_named(svc, spec)).values()],
         "today": datetime.now(spec.timezone).date().isoformat(),
     }
     return templates.TemplateResponse(

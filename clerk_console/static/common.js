@@ -4,7 +4,7 @@
 // sent as an Authorization header; no cookie is ever set, so there is nothing for a forged
 // cross-site request to ride on (no CSRF token needed).
 
-import { HallStream } from "/kit/stream.js";
+import { HallStream, hallSettingsOf } from "/kit/stream.js";
 
 export const config = JSON.parse(document.getElementById("config").textContent);
 const STRINGS = config.strings;
@@ -40,11 +40,11 @@ export function eventName(type) {
 }
 
 // A pause reason is recorded in the hall's language (「午休」); shown in the page's language
-// when it is one of the listed reasons.
+// when it is one of the hall's reasons.
 export function pauseReason(text) {
   if (!text) return "-";
-  const key = Object.keys(STRINGS).find((k) => k.startsWith("pause.") && k !== "pause.reason" && STRINGS[k]["zh-CN"] === text);
-  return key ? t(key) : text;
+  const reason = config.pause_reasons.find((r) => r.name === text);
+  return reason ? named(reason) : text;
 }
 
 export function applyTexts(root = document) {
@@ -151,27 +151,28 @@ onLanguage(() => { const who = session(); if (who && !document.getElementById("w
 applyTexts();
 
 // The pause dialog of the console and the dashboard (dialogs.html pause_dialog): one of the
-// hall's reasons, or one's own words for "other". `pause` gets the reason in words, in the hall's
-// language, so that the ledger reads plainly.
+// hall's reasons (its settings', kept current by LiveHall), or one's own words for the reason
+// coded "other". `pause` gets the reason in words, in the hall's language, so that the ledger
+// reads plainly.
 export function askPauseReason(pause) {
   const dialog = document.getElementById("pause-dialog");
   const form = dialog.querySelector("form");
   const box = document.getElementById("pause-reasons");
   const other = form.other;
   clear(box);
-  config.pause_reasons.forEach((code, i) => {
+  config.pause_reasons.forEach(({ code }, i) => {
     box.append(el("label", { class: "choice" },
       el("input", { type: "radio", name: "reason", value: code, checked: i === 0,
         onchange: () => { other.hidden = code !== "other"; if (code === "other") other.focus(); } }),
-      el("span", {}, t(`pause.${code}`))));
+      el("span", {}, named(config.pause_reasons[i]))));
   });
   other.hidden = true;
   other.value = "";
   dialog.onclose = () => {
     if (dialog.returnValue !== "ok") return;
-    const code = form.querySelector("input[name=reason]:checked")?.value || "other";
-    const hallWords = (key) => STRINGS[key]["zh-CN"];
-    pause(code === "other" ? other.value.trim() || hallWords("pause.other") : hallWords(`pause.${code}`));
+    const code = form.querySelector("input[name=reason]:checked")?.value;
+    const reason = config.pause_reasons.find((r) => r.code === code) || config.pause_reasons[0];
+    pause(code === "other" ? other.value.trim() || reason.name : reason.name);
   };
   dialog.showModal();
 }
@@ -183,12 +184,18 @@ export function askPauseReason(pause) {
 // connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
 const SIGNED_OUT = new Set(["account_disabled", "token_revoked", "bad_token"]);
 
+// The pause reasons the page offers, as the hall's settings are now.
+function takeReasons(msg) {
+  const hall = hallSettingsOf(msg);
+  if (hall && hall.pause_reasons) config.pause_reasons = hall.pause_reasons;
+}
+
 export class LiveHall {
   constructor(hall, token, onMessage) {
     const where = { ws: `/ws/halls/${encodeURIComponent(hall)}`, token };
     this.stream = new HallStream(where, null, {
-      snapshot: (msg) => onMessage(msg),
-      event: (msg) => onMessage(msg),
+      snapshot: (msg) => { takeReasons(msg); onMessage(msg); },
+      event: (msg) => { takeReasons(msg); onMessage(msg); },
       online: (online) => setLive(online),
       refused: (msg) => {
         if (!msg) return;

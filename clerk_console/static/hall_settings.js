@@ -33,6 +33,12 @@ const check = (name, value) => el("td", {}, el("input", { name, type: "checkbox"
 const removeCell = () => el("td", {}, el("button", { type: "button", class: "quiet remove",
   onclick: (event) => event.target.closest("tr").remove() }, t("hallsettings.remove")));
 
+// A row of a list whose items are a code and a name in both languages.
+const named = (item = { code: "", name: "", name_en: "" }) => [
+  input("code", item.code, { size: 10 }), input("name", item.name), input("name_en", item.name_en)];
+// The lists of code and names, shown and collected as they are.
+const NAMED = ["priorities", "pause_reasons", "rating_reasons"];
+
 const ROWS = {
   special: (d = { date: "", sessions: [], note: "" }) => [
     input("date", d.date, { placeholder: "2026-12-24" }), input("sessions", sessionsText(d.sessions)),
@@ -45,8 +51,7 @@ const ROWS = {
     input("number", w.number, { type: "number", min: 1 }), input("name", w.name), input("name_en", w.name_en),
     input("categories", (w.categories || []).join(", "), { placeholder: t("hallsettings.every_category") }),
     check("green_channel", w.green_channel), check("green_channel_serves_others", w.green_channel_serves_others)],
-  priorities: (p = { code: "", name: "", name_en: "" }) => [
-    input("code", p.code, { size: 10 }), input("name", p.name), input("name_en", p.name_en)],
+  ...Object.fromEntries(NAMED.map((table) => [table, named])),
   kiosk_printers: (k = { kiosk: "", printer: "" }) => [input("kiosk", k.kiosk), input("printer", k.printer)],
 };
 
@@ -65,11 +70,12 @@ function show(settings) {
   byId("weekdays").value = sessionsText(settings.hours.weekdays);
   byId("weekend").value = sessionsText(settings.hours.weekend);
   byId("holidays").value = settings.holidays.join(", ");
+  byId("workdays").value = settings.workdays.join(", ");
   for (const table of Object.keys(ROWS)) clear(document.querySelector(`#${table} tbody`));
   settings.hours.special.forEach((day) => addRow("special", day));
   settings.categories.forEach((category) => addRow("categories", category));
   settings.windows.forEach((window) => addRow("windows", window));
-  settings.priorities.forEach((priority) => addRow("priorities", priority));
+  for (const table of NAMED) settings[table].forEach((item) => addRow(table, item));
   byId("ticket_footer").value = settings.ticket_footer;
   byId("ticket_footer_en").value = settings.ticket_footer_en;
   settings.kiosk_printers.forEach((pair) => addRow("kiosk_printers", pair));
@@ -95,6 +101,7 @@ function collect() {
   for (const name of POLICY) if (hallField(name).value !== "") settings[name] = Number(hallField(name).value);
   settings.notice = byId("notice").value;
   settings.holidays = listOf(byId("holidays").value);
+  settings.workdays = listOf(byId("workdays").value);
   settings.hours = {
     weekdays: sessionsOf(byId("weekdays").value),
     weekend: sessionsOf(byId("weekend").value),
@@ -106,7 +113,7 @@ function collect() {
     delete window.categories;
     return served.length ? { ...window, categories: served } : window;
   });
-  settings.priorities = rows("priorities");
+  for (const table of NAMED) settings[table] = rows(table);
   settings.ticket_footer = byId("ticket_footer").value.trim();
   settings.ticket_footer_en = byId("ticket_footer_en").value.trim();
   settings.kiosk_printers = rows("kiosk_printers");

@@ -145,10 +145,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "transfer.category": {"zh-CN": "转到业务类别", "en": "To category"},
     "transfer.window": {"zh-CN": "转到窗口", "en": "To window"},
     "pause.reason": {"zh-CN": "暂停原因", "en": "Reason"},
-    "pause.lunch": {"zh-CN": "午休", "en": "Lunch"},
-    "pause.meeting": {"zh-CN": "会议", "en": "Meeting"},
-    "pause.fault": {"zh-CN": "系统故障", "en": "System fault"},
-    "pause.other": {"zh-CN": "其他", "en": "Other"},
     "shortcuts": {
         "zh-CN": "快捷键：F1 叫号 · F2 重呼 · F3 开始 · F4 办结 · F5 过号",
         "en": "Keys: F1 call next · F2 recall · F3 start · F4 finish · F5 no-show",
@@ -181,12 +177,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "我们会认真核实并回访改进。",
         "en": "We will look into it and follow up.",
     },
-    "reason.wait": {"zh-CN": "等候时间太长", "en": "Waited too long"},
-    "reason.attitude": {"zh-CN": "服务态度不好", "en": "Unfriendly service"},
-    "reason.unclear": {"zh-CN": "告知不清楚、多次跑", "en": "Unclear instructions, had to come back"},
-    "reason.slow": {"zh-CN": "办理效率低", "en": "Slow handling"},
-    "reason.not_done": {"zh-CN": "事项未办成", "en": "Matter not resolved"},
-    "reason.other": {"zh-CN": "其他原因", "en": "Other"},
     # ---- the supervisor's dashboard ----
     "board.title": {"zh-CN": "大厅监控", "en": "Hall dashboard"},
     "board.alerts": {"zh-CN": "预警", "en": "Alerts"},
@@ -314,8 +304,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.part.windows": {"zh-CN": "窗口", "en": "windows"},
     "audit.part.priorities": {"zh-CN": "优先类别", "en": "priority classes"},
     "audit.part.kiosk_printers": {"zh-CN": "自助机打印机", "en": "kiosk printers"},
+    "audit.part.pause_reasons": {"zh-CN": "暂停原因", "en": "pause reasons"},
+    "audit.part.rating_reasons": {"zh-CN": "差评原因", "en": "bad-rating reasons"},
     "audit.field.notice": {"zh-CN": "公告", "en": "notice"},
     "audit.field.holidays": {"zh-CN": "节假日", "en": "holidays"},
+    "audit.field.workdays": {"zh-CN": "调休上班日", "en": "make-up working days"},
     "audit.field.ticket_footer": {"zh-CN": "号票底部文字", "en": "ticket footer"},
     "audit.field.ticket_footer_en": {"zh-CN": "号票底部文字（英文）", "en": "ticket footer (English)"},
     "audit.field.special": {"zh-CN": "特殊日期", "en": "special days"},
@@ -409,8 +402,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.weekdays": {"zh-CN": "工作日", "en": "Weekdays"},
     "hallsettings.weekend": {"zh-CN": "周末", "en": "Weekend"},
     "hallsettings.holidays": {
-        "zh-CN": "法定节假日（规划时不计入）",
-        "en": "Public holidays (left out of plans)",
+        "zh-CN": "法定节假日（闭厅，不取号、不预约，规划时不计入）",
+        "en": "Public holidays (closed: no numbers, no bookings, left out of plans)",
+    },
+    "hallsettings.workdays": {
+        "zh-CN": "调休上班日（周末按工作日时间和业务办理）",
+        "en": "Make-up working days (a weekend day on weekday hours and categories)",
     },
     "hallsettings.special": {
         "zh-CN": "特殊日期（如延时服务、调休）",
@@ -445,6 +442,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.add_window": {"zh-CN": "添加窗口", "en": "Add window"},
     "hallsettings.priorities": {"zh-CN": "优先类别", "en": "Priority classes"},
     "hallsettings.add_priority": {"zh-CN": "添加优先类别", "en": "Add priority class"},
+    "hallsettings.reasons": {"zh-CN": "原因", "en": "Reasons"},
+    "hallsettings.reasons_hint": {
+        "zh-CN": "窗口暂停时选择暂停原因，差评时选择差评原因；代码为 other 的暂停原因可由工作人员"
+        "自行填写。删除原因不影响已有记录。",
+        "en": "A clerk pausing a window picks a pause reason, a visitor rating badly a rating "
+        "reason; the pause reason coded other lets the clerk write their own. Removing one "
+        "leaves past records as they are.",
+    },
+    "hallsettings.pause_reasons": {"zh-CN": "暂停原因", "en": "Pause reasons"},
+    "hallsettings.rating_reasons": {"zh-CN": "差评原因", "en": "Bad-rating reasons"},
+    "hallsettings.add_reason": {"zh-CN": "添加原因", "en": "Add reason"},
     "hallsettings.remove": {"zh-CN": "删除", "en": "Remove"},
     "hallsettings.printing": {"zh-CN": "号票与打印", "en": "Tickets and printing"},
     "hallsettings.footer": {"zh-CN": "号票底部文字", "en": "Ticket footer"},
@@ -547,6 +555,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "visitor.printing": {"zh-CN": "正在出号，请稍候…", "en": "Issuing your number…"},
     "visitor.returning": {"zh-CN": "{s} 秒后返回首页", "en": "Back to the start in {s} s"},
     "visitor.closed_title": {"zh-CN": "当前不在取号时间", "en": "Numbers are not issued now"},
+    "visitor.holiday_title": {
+        "zh-CN": "今日法定节假日，大厅休息",
+        "en": "Closed today for the public holiday",
+    },
     "visitor.ended_title": {"zh-CN": "今日取号已结束", "en": "No more numbers today"},
     "visitor.ended_hint": {
         "zh-CN": "窗口继续为已取号的群众办理",

@@ -1,7 +1,7 @@
 // The rating device (评价器) facing the visitor at one window. After a finish at this window
 // it offers the five levels; a bad rating asks for a reason. Idle again after the rating,
 // after a timeout, or as soon as the window calls the next visitor.
-import { HallStream } from "/kit/stream.js";
+import { HallStream, hallSettingsOf } from "/kit/stream.js";
 
 const kit = globalThis.kit;
 const config = JSON.parse(document.getElementById("config").textContent);
@@ -48,7 +48,7 @@ function renderReasons() {
     button.type = "button";
     button.className = `reason${reason === r.code ? " chosen" : ""}`;
     button.setAttribute("aria-pressed", String(reason === r.code));
-    button.textContent = r[lang] || r["zh-CN"];
+    button.textContent = (lang === "en" && r.name_en) || r.name;
     button.addEventListener("click", () => { reason = reason === r.code ? null : r.code; renderReasons(); });
     return button;
   }));
@@ -106,7 +106,16 @@ document.getElementById("lang").addEventListener("click", () => {
   renderReasons();
 });
 
+// The reasons the device offers, as the hall's settings are now.
+function takeReasons(msg) {
+  const hall = hallSettingsOf(msg);
+  if (!hall || !hall.rating_reasons) return;
+  config.reasons = hall.rating_reasons;
+  if (!document.getElementById("rate-reason").hidden) renderReasons();
+}
+
 function onMessage(msg) {
+  takeReasons(msg);
   if (msg.kind !== "event" || msg.window !== config.window) return;
   if (msg.type === "ticket.finished") ask(msg.data.ticket);
   // The next visitor is being called: whoever has not rated has left the counter.

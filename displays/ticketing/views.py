@@ -29,12 +29,16 @@ def hall_offer(state: HallState, now: datetime) -> dict[str, Any]:
                 "waiting": waiting[category.code],
             }
         )
-    issuing = "open" if status.is_open else ("ended" if status.ended_today else "closed")
+    # "ended" only after a day's sessions: a day without any (a holiday, a closed weekend) is
+    # closed, as issuing says (IssueRefusal.CLOSED).
+    ended = status.ended_today and status.sessions_today
+    issuing = "open" if status.is_open else ("ended" if ended else "closed")
     return {
         "hall": {"id": spec.id, "name": spec.name, "name_en": spec.name_en, "notice": spec.notice},
         "now": status.now.isoformat(),
         "issuing": issuing,
         "weekend": status.weekend,
+        "holiday": status.holiday,
         "session_end": _iso(status.session_end),
         "next_opening": _iso(status.next_opening),
         "hours_today": [

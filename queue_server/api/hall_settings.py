@@ -69,6 +69,12 @@ class PrioritySettings(_Part):
     name_en: Name | None = None
 
 
+class ReasonSettings(_Part):
+    code: Code
+    name: Name
+    name_en: Name | None = None
+
+
 class SpecialDaySettings(_Part):
     date: Day
     sessions: list[Session] = Field(default=[], max_length=6, description="None: closed that day")
@@ -100,7 +106,12 @@ class HallSettingsBody(_Part):
     number_width: Whole = Field(default=3, ge=1, le=6)
     default_handling_minutes: Whole = Field(default=5, ge=1, le=24 * 60)
     notice: str = Field(default="", max_length=200)
-    holidays: list[Day] = Field(default=[], max_length=366)
+    holidays: list[Day] = Field(default=[], max_length=366, description="Closed days (法定节假日)")
+    workdays: list[Day] = Field(
+        default=[],
+        max_length=366,
+        description="Saturdays and Sundays worked on weekday hours and categories (调休)",
+    )
     phone_retention_days: Whole = Field(default=30, ge=1, le=3650)
     hours: HoursSettings = Field(default_factory=HoursSettings)
     categories: list[CategorySettings] = Field(min_length=1, max_length=26)
@@ -109,6 +120,19 @@ class HallSettingsBody(_Part):
     ticket_footer: str = Field(default="", max_length=100, description="Empty: [ticketing] footer")
     ticket_footer_en: str = Field(default="", max_length=100)
     kiosk_printers: list[KioskPrinter] = Field(default=[], max_length=100)
+    pause_reasons: list[ReasonSettings] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="What a clerk pauses the window for; the one coded `other` takes the clerk's "
+        "own words. Left out: as they are",
+    )
+    rating_reasons: list[ReasonSettings] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="What a visitor may give for a bad rating. Left out: as they are",
+    )
     version: str | None = Field(
         default=None,
         max_length=64,

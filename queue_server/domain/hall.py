@@ -531,6 +531,9 @@ class HallState:
                 "name_en": self.spec.name_en,
                 "timezone": self.spec.timezone.key,
                 "notice": self.notice,
+                # What the pause dialog and the rating device offer, as the settings are now.
+                "pause_reasons": [r.public() for r in self.spec.pause_reasons],
+                "rating_reasons": [r.public() for r in self.spec.rating_reasons],
             },
             "categories": [
                 {
@@ -595,7 +598,9 @@ class HallState:
     def apply(self, outcome: Outcome) -> None:
         undo = self._undo
         configured = [
-            read_hall(e.data["settings"]) for e in outcome.events if e.type is EventType.HALL_CONFIGURED
+            read_hall(e.data["settings"], before=self.spec)
+            for e in outcome.events
+            if e.type is EventType.HALL_CONFIGURED
         ]
         if undo is not None:
             if configured and undo.layout is None:

@@ -12,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.domain.events import Event, EventType
 from queue_server.domain.model import (
+    DEFAULT_PAUSE_REASONS,
+    DEFAULT_RATING_REASONS,
     Category,
     HallPolicy,
     HallSpec,
     OpeningHours,
     PriorityClass,
+    Reason,
     SpecialDay,
     WindowSpec,
 )
@@ -116,13 +119,7 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
     )
     _unique(reader, path, "windows", "number", [w.number for w in windows])
     priorities = _parse_all(reader, raw, path, "priorities", _parse_priority, required=False)
-    hours_raw = reader.get(raw, path, "hours", dict, {})
-    hours = OpeningHours(
-        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
-        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
-        special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
-    )
-    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
+    hours = _parse_hours(reader, raw, path)
     policy = HallPolicy(
         max_wait=timedelta(minutes=reader.positive(raw, path, "max_wait_minutes", 30)),
         no_show_grace=timedelta(minutes=reader.positive(raw, path, "no_show_grace_minutes", 30, 0)),
@@ -145,13 +142,41 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         hours=hours,
         policy=policy,
         notice=reader.get(raw, path, "notice", str, ""),
-        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
         # At least a day: the phone's daily limit counts the day's claims.
         phone_retention=timedelta(days=reader.positive(raw, path, "phone_retention_days", 30)),
         ticket_footer=reader.get(raw, path, "ticket_footer", str, ""),
         ticket_footer_en=reader.get(raw, path, "ticket_footer_en", str, ""),
         kiosk_printers=_kiosk_printers(reader, raw, path),
+        pause_reasons=parse_reasons(reader, raw, path, "pause_reasons") or DEFAULT_PAUSE_REASONS,
+        rating_reasons=parse_reasons(reader, raw, path, "rating_reasons") or DEFAULT_RATING_REASONS,
     )
+
+
+def _parse_hours(reader: Reader, raw: dict[str, Any], path: str) -> OpeningHours:
+    """The [hours] table with the hall's dated days beside it: `holidays` (法定节假日, closed)
+    and `workdays` (调休, a Saturday or Sunday worked on weekday hours)."""
+    hours_raw = reader.get(raw, path, "hours", dict, {})
+    hours = OpeningHours(
+        weekdays=reader.sessions(hours_raw.get("weekdays", [["09:00", "17:00"]]), f"{path}.hours.weekdays"),
+        weekend=reader.sessions(hours_raw.get("weekend", []), f"{path}.hours.weekend"),
+        special=_parse_all(reader, hours_raw, f"{path}.hours", "special", _parse_special_day, required=False),
+        holidays=reader.dates(raw.get("holidays", []), f"{path}.holidays"),
+        workdays=_workdays(reader, raw, path),
+    )
+    _unique(reader, f"{path}.hours", "special", "date", [d.day.isoformat() for d in hours.special])
+    for day in sorted(hours.holidays & hours.workdays):
+        reader.problems.append(f"{path}.workdays: {day} is also a holiday; keep it in one list only")
+    return hours
+
+
+def _workdays(reader: Reader, raw: dict[str, Any], path: str) -> frozenset[date]:
+    workdays = reader.dates(raw.get("workdays", []), f"{path}.workdays")
+    for day in sorted(workdays):
+        if day.weekday() < 5:
+            reader.problems.append(
+                f"{path}.workdays: {day} is not a Saturday or Sunday (a make-up working day is)"
+            )
+    return workdays
 
 
 def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tuple[str, str], ...]:
@@ -166,6 +191,46 @@ def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tup
             pairs.append((kiosk, printer))
     _unique(reader, path, "kiosk_printers", "kiosk", [kiosk for kiosk, _ in pairs])
     return tuple(pairs)
+
+
+# The hall's own lists that an older document (written before the hall had them) may lack:
+# reading it with the settings before (`read_hall(..., before=)`) keeps theirs.
+INHERITED = ("pause_reasons", "rating_reasons")
+_REASONS_MAX = 20
+
+
+def parse_reasons(reader: Reader, raw: Mapping[str, Any], path: str, key: str) -> tuple[Reason, ...] | None:
+    """`key`'s list of {code, name, name_en} tables (at least one), or None when left out: the
+    reasons a clerk pauses the window for, or a visitor gives for a bad rating."""
+    if key not in raw:
+        return None
+    value = raw[key]
+    if not isinstance(value, list) or not value:
+        reader.problems.append(f'{path}.{key}: expected at least one {{ code = "...", name = "..." }}')
+        return None
+    if len(value) > _REASONS_MAX:
+        reader.problems.append(f"{path}.{key}: at most {_REASONS_MAX} reasons, got {len(value)}")
+    reasons = tuple(
+        reason
+        for i, item in enumerate(value)
+        if (reason := _parse_reason(reader, item, f"{path}.{key}[{i}]"))
+    )
+    _unique(reader, path, key, "code", [r.code for r in reasons])
+    return reasons
+
+
+def _parse_reason(reader: Reader, raw: Any, path: str) -> Reason | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    code, name = reader.get(raw, path, "code", str), reader.get(raw, path, "name", str)
+    if code is not None and not _CODE.match(code):
+        reader.problems.append(f"{path}.code: {code!r} must be lower-case letters, digits, - or _")
+    if name is not None and not name.strip():
+        reader.problems.append(f"{path}.name: must not be empty")
+    if code is None or name is None:
+        return None
+    return Reason(code, name, reader.get(raw, path, "name_en", str, "") or name)
 
 
 def _parse_all(
@@ -291,8 +356,12 @@ class InvalidHallDocument(Exception):
         super().__init__("; ".join(problems))
 
 
-def read_hall(raw: Any, path: str = "hall") -> HallSpec:
-    """The hall a document describes (a [[halls]] table of config.toml, or the same as JSON)."""
+def read_hall(raw: Any, path: str = "hall", before: HallSpec | None = None) -> HallSpec:
+    """The hall a document describes (a [[halls]] table of config.toml, or the same as JSON);
+    what it leaves out of `INHERITED` is kept from `before`, the settings it follows."""
+    if before is not None and isinstance(raw, dict):
+        kept = hall_document(before)
+        raw = {**{key: kept[key] for key in INHERITED if key not in raw}, **raw}
     reader = Reader()
     spec = parse_hall(reader, raw, path)
     if reader.problems or spec is None:
@@ -304,7 +373,7 @@ def settings_after(spec: HallSpec, events: Iterable[Event]) -> HallSpec:
     """The hall's settings after these events: those of the last `hall.configured` among them."""
     for event in reversed(list(events)):
         if event.type is EventType.HALL_CONFIGURED:
-            return read_hall(event.data["settings"])
+            return read_hall(event.data["settings"], before=spec)
     return spec
 
 
@@ -332,7 +401,8 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         "number_width": policy.number_width,
         "default_handling_minutes": _minutes(policy.default_handling),
         "notice": spec.notice,
-        "holidays": sorted(day.isoformat() for day in spec.holidays),
+        "holidays": sorted(day.isoformat() for day in spec.hours.holidays),
+        "workdays": sorted(day.isoformat() for day in spec.hours.workdays),
         "phone_retention_days": spec.phone_retention.days,
         "hours": {
             "weekdays": _sessions(spec.hours.weekdays),
@@ -358,6 +428,8 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         "ticket_footer": spec.ticket_footer,
         "ticket_footer_en": spec.ticket_footer_en,
         "kiosk_printers": [{"kiosk": kiosk, "printer": printer} for kiosk, printer in spec.kiosk_printers],
+        "pause_reasons": [reason.public() for reason in spec.pause_reasons],
+        "rating_reasons": [reason.public() for reason in spec.rating_reasons],
     }
 
 

@@ -64,6 +64,37 @@ class PriorityClass:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """A reason the hall offers, in both languages: a clerk's for pausing the window, a visitor's
+    for a bad rating. The ledger keeps what was chosen in words, so removing one loses nothing."""
+
+    code: str
+    name: str
+    name_en: str
+
+    def public(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "name_en": self.name_en}
+
+
+# What a hall offers until its settings (or config.toml's [console]) say otherwise. A pause
+# reason coded "other" lets the clerk write their own words.
+DEFAULT_PAUSE_REASONS = (
+    Reason("lunch", "午休", "Lunch"),
+    Reason("meeting", "会议", "Meeting"),
+    Reason("fault", "系统故障", "System fault"),
+    Reason("other", "其他", "Other"),
+)
+DEFAULT_RATING_REASONS = (
+    Reason("wait", "等候时间太长", "Waited too long"),
+    Reason("attitude", "服务态度不好", "Unfriendly service"),
+    Reason("unclear", "告知不清楚、多次跑", "Unclear instructions, had to come back"),
+    Reason("slow", "办理效率低", "Slow handling"),
+    Reason("not_done", "事项未办成", "Matter not resolved"),
+    Reason("other", "其他原因", "Other"),
+)
+
+
+@dataclass(frozen=True)
 class SpecialDay:
     """A day whose sessions are not the week's: an announced extended-service evening (延时服务),
     a working Saturday (调休); no sessions is a closed day."""
@@ -78,12 +109,25 @@ class OpeningHours:
     weekdays: tuple[tuple[time, time], ...]
     weekend: tuple[tuple[time, time], ...]
     special: tuple[SpecialDay, ...] = ()
+    holidays: frozenset[date] = frozenset()
+    """Days the hall is closed (法定节假日): no sessions, and left out of every plan's history."""
+    workdays: frozenset[date] = frozenset()
+    """Saturdays and Sundays worked as weekdays (调休, making up for a holiday): weekday hours
+    and every category, the weekday-only ones too."""
 
     def sessions_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        """A special day's own sessions first (an announced exception is what the hall said for
+        that very date), then a holiday closes the day, then the weekday or weekend hours."""
         for special in self.special:
             if special.day == day:
                 return special.sessions
-        return self.weekend if day.weekday() >= 5 else self.weekdays
+        if day in self.holidays:
+            return ()
+        return self.weekend if self.weekend_on(day) else self.weekdays
+
+    def weekend_on(self, day: date) -> bool:
+        """Whether the weekend's rules apply on `day`: Saturday or Sunday, unless worked (调休)."""
+        return day.weekday() >= 5 and day not in self.workdays
 
 
 @dataclass(frozen=True)
@@ -109,8 +153,6 @@ class HallSpec:
     hours: OpeningHours
     policy: HallPolicy = field(default_factory=HallPolicy)
     notice: str = ""
-    holidays: frozenset[date] = frozenset()
-    """Days the hall is closed (法定节假日): left out of every plan's history."""
     phone_retention: timedelta = timedelta(days=30)
     """How long what an online ticket's phone number leaves behind is kept (docs/PRIVACY.md)."""
     ticket_footer: str = ""
@@ -119,6 +161,12 @@ class HallSpec:
     kiosk_printers: tuple[tuple[str, str], ...] = ()
     """(kiosk, printer) device names: which [ticketing] printer prints a kiosk's tickets, over
     the printers' own `kiosks` lists."""
+    pause_reasons: tuple[Reason, ...] = DEFAULT_PAUSE_REASONS
+    rating_reasons: tuple[Reason, ...] = DEFAULT_RATING_REASONS
+
+    @property
+    def holidays(self) -> frozenset[date]:
+        return self.hours.holidays
 
     def printer_of_kiosk(self, kiosk: str) -> str | None:
         return next((printer for name, printer in self.kiosk_printers if name == kiosk), None)
@@ -131,6 +179,9 @@ class HallSpec:
 
     def priority_codes(self) -> frozenset[str]:
         return frozenset(p.code for p in self.priorities)
+
+    def rating_reason_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.rating_reasons)
 
 
 @dataclass

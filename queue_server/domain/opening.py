@@ -1,9 +1,10 @@
 """Opening hours: whether a hall is open at an instant, and whether visitors may take a number.
 
-Pure functions of the hall's OpeningHours, its time zone and an instant. Weekend means Saturday
-and Sunday (OpeningHours.sessions_on); public holidays and the working Saturdays that make up
-for them (调休) are not modelled yet: they would be a dated list in the hall's config that
-overrides the weekday rule here.
+Pure functions of the hall's OpeningHours, its time zone and an instant. The hours say which
+sessions a date has (OpeningHours.sessions_on): a special day's own, none on a public holiday
+(法定节假日), the weekday's on a Saturday or Sunday worked to make up for one (调休), else the
+weekday's or the weekend's; the weekend's rules (weekday-only categories refused) apply on a
+Saturday or Sunday that is not worked (OpeningHours.weekend_on).
 
 Visitors take numbers only inside a session (kiosk and online). After the day's last session
 nobody new is admitted, but windows go on serving whoever is waiting (延时服务): that is the
@@ -41,10 +42,8 @@ class OpeningStatus:
     session_end: datetime | None  # end of the current session when open
     next_opening: datetime | None  # start of the next session after now (None: none ahead)
     ended_today: bool  # no session is left today (also true on a day without sessions)
-
-
-def is_weekend(day: date) -> bool:
-    return day.weekday() >= 5
+    holiday: bool  # a public holiday, closed (法定节假日)
+    sessions_today: bool  # today has sessions at all
 
 
 def sessions(hours: OpeningHours, day: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
@@ -60,10 +59,12 @@ def opening_status(hours: OpeningHours, tz: ZoneInfo, now: datetime) -> OpeningS
     return OpeningStatus(
         now=local,
         is_open=current is not None,
-        weekend=is_weekend(today),
+        weekend=hours.weekend_on(today),
         session_end=None if current is None else current[1],
         next_opening=next_opening(hours, tz, now),
         ended_today=all(end <= local for _, end in todays),
+        holiday=not todays and today in hours.holidays,
+        sessions_today=bool(todays),
     )
 
 
@@ -86,7 +87,7 @@ def issue_refusal(
         return IssueRefusal.NOT_ON_WEEKEND
     if status.is_open:
         return None
-    if status.ended_today and sessions(hours, status.now.date(), tz):
+    if status.ended_today and status.sessions_today:
         return IssueRefusal.ENDED
     return IssueRefusal.CLOSED
 

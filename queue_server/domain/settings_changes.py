@@ -2,9 +2,11 @@
 for the audit to say it in words ("categories: added P 护照; windows: 3 renamed").
 
 Each change is `{"part", "change", "name", "name_en"}`: the part of the settings (categories,
-windows, priorities, kiosk_printers, hours, or "field" for one of the hall's own values), what
-happened to it (added, removed, renamed, changed) and what it names (a category's "P 护照", a
-window's number, a field's key). The pages word the part and the change; the name is shown as is.
+windows, priorities, kiosk_printers, pause_reasons, rating_reasons, hours, or "field" for one
+of the hall's own values), what happened to it (added, removed, renamed, changed) and what it
+names (a category's "P 护照", a window's number, a field's key). The pages word the part and the
+change; the name is shown as is. A reason's change also has its `code`: a rating keeps only its
+reason's code, and a reason removed since is still told in the words it had.
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from typing import Any
 Document = dict[str, Any]
 Change = dict[str, str | None]
 
+_REASONS = (("pause_reasons", "code"), ("rating_reasons", "code"))
 # The lists of the document with what keys their items (a category stays itself by its code,
 # even with a new letter or name).
-_KEYED = (("categories", "code"), ("windows", "number"), ("priorities", "code"), ("kiosk_printers", "kiosk"))
+_KEYED = (
+    ("categories", "code"),
+    ("windows", "number"),
+    ("priorities", "code"),
+    ("kiosk_printers", "kiosk"),
+    *_REASONS,
+)
 _NAMES = ("name", "name_en")
 _HOURS = ("weekdays", "weekend", "special")
 _NOT_FIELDS = {"id", "hours", *(part for part, _ in _KEYED)}
@@ -63,6 +72,8 @@ def _item_change(part: str, change: str, item: Document) -> Change:
         )
     if part == "priorities":
         return _change(part, change, str(item["name"]), item.get("name_en") or str(item["name"]))
+    if (part, "code") in _REASONS:
+        return {**_change(part, change, str(item["name"]), item.get("name_en")), "code": str(item["code"])}
     if part == "windows":
         return _change(part, change, str(item["number"]))
     return _change(part, change, str(item["kiosk"]))

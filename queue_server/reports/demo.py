@@ -75,7 +75,7 @@ class _Day:
         self.spec = state.spec
         self.tz = self.spec.timezone
         self.sessions = self.spec.hours.sessions_on(day)
-        self.weekend = day.weekday() >= 5
+        self.weekend = self.spec.hours.weekend_on(day)
         self.outcomes: list[Outcome] = []
         self.heap: list[_Event] = []
         self.order = 0

@@ -42,15 +42,19 @@ from queue_server.storage.base import Store
 
 def hall_calendar(spec: HallSpec, holidays: frozenset[date] | None = None) -> HallCalendar:
     """The hall's opening hours as a planning calendar: weekday sessions Monday–Friday, weekend
-    sessions Saturday and Sunday (closed when the config lists none), and the hall's holidays
-    (`holidays` in its config, or the ones given)."""
+    sessions Saturday and Sunday (closed when the config lists none), the worked weekend days
+    (调休) on weekday sessions, and the hall's holidays (`holidays` in its config, or the ones
+    given)."""
     hours: dict[int, tuple[tuple[time, time], ...]] = {}
     for weekday in range(7):
         sessions = spec.hours.weekend if weekday >= 5 else spec.hours.weekdays
         if sessions:
             hours[weekday] = tuple(sessions)
     return HallCalendar(
-        tz=spec.timezone.key, hours=hours, holidays=spec.holidays if holidays is None else holidays
+        tz=spec.timezone.key,
+        hours=hours,
+        holidays=spec.holidays if holidays is None else holidays,
+        special_days={day: spec.hours.weekdays for day in spec.hours.workdays},
     )
 
 

@@ -8,13 +8,13 @@ import argparse
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from queue_server.domain.model import HallSpec
+from queue_server.domain.model import HallSpec, Reason
 from queue_server.messages import translate
-from queue_server.ratings import RatingReason, is_bad
+from queue_server.ratings import is_bad, reasons_named
 from queue_server.service import QueueService
 from queue_server.storage.base import RatedTicket, Store
 
@@ -48,7 +48,7 @@ def day_range(spec: HallSpec, first: date, last: date) -> tuple[datetime, dateti
     return datetime.combine(first, time(0), zone), datetime.combine(last + timedelta(days=1), time(0), zone)
 
 
-def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, RatingReason]) -> dict[str, Any]:
+def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, Reason]) -> dict[str, Any]:
     rating = rated.rating
     category = spec.category(rated.category or "")
     level = f"rating.level.{rating.level}"
@@ -68,7 +68,8 @@ def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, RatingR
         "level_name_en": translate(level, "en"),
         "good": not is_bad(rating.level),
         "reason_code": rating.reason,
-        # A reason no longer configured is exported by its code rather than dropped.
+        # A reason the hall never named in its ledger (one only in a config file since changed)
+        # is exported by its code rather than dropped.
         "reason": rating.reason if reason is None else reason.name,
         "reason_en": rating.reason if reason is None else reason.name_en,
         "comment": rating.comment,
@@ -79,19 +80,18 @@ def export_row(rated: RatedTicket, spec: HallSpec, reasons: Mapping[str, RatingR
     }
 
 
-async def export_rows(
-    store: Store, spec: HallSpec, first: date, last: date, reasons: Sequence[RatingReason]
-) -> list[dict[str, Any]]:
+async def export_rows(store: Store, spec: HallSpec, first: date, last: date) -> list[dict[str, Any]]:
+    """Each rating of the days with its reason in words, also one the hall has removed since."""
     start, end = day_range(spec, first, last)
-    by_code = {reason.code: reason for reason in reasons}
-    return [export_row(rated, spec, by_code) for rated in await store.rated_tickets(spec.id, start, end)]
+    reasons = await reasons_named(store, spec)
+    return [export_row(rated, spec, reasons) for rated in await store.rated_tickets(spec.id, start, end)]
 
 
 async def hall_export_rows(
-    svc: QueueService, spec: HallSpec, first: date, last: date, reasons: Sequence[RatingReason]
+    svc: QueueService, spec: HallSpec, first: date, last: date
 ) -> list[dict[str, Any]]:
     """`export_rows` of the service's store: what the reports page exports."""
-    return await export_rows(svc.store, spec, first, last, reasons)
+    return await export_rows(svc.store, spec, first, last)
 
 
 def export_document(spec: HallSpec, first: date, last: date, rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -941,7 +941,7 @@ class SqlStore:
                 .limit(1)
             )
         ).first()
-        return spec if row is None else read_hall(row[0]["settings"])
+        return spec if row is None else read_hall(row[0]["settings"], before=spec)
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(

@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from queue_server.domain.errors import Conflict
 from queue_server.domain.model import HallSpec
-from queue_server.domain.opening import is_weekend, sessions
+from queue_server.domain.opening import sessions
 from queue_server.storage.base import Booking, BookingAdmission
 
 SLOT: Final = timedelta(minutes=30)
@@ -126,9 +126,9 @@ def day_refusal(
     if day not in days:
         return Conflict("error.booking_day", first=days[0].isoformat(), last=days[-1].isoformat())
     cat = spec.category(category)
-    if cat is not None and is_weekend(day) and not cat.weekend:
+    if cat is not None and spec.hours.weekend_on(day) and not cat.weekend:
         return Conflict("error.category_not_on_weekend", category=cat.name, category_en=cat.name_en)
-    if day in spec.holidays or not sessions(spec.hours, day, spec.timezone):
+    if not sessions(spec.hours, day, spec.timezone):  # a holiday has none
         return Conflict("error.booking_hall_closed", day=day.isoformat())
     return None
 

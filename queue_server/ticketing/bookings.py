@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.model import HallSpec
-from queue_server.domain.opening import is_weekend, sessions
+from queue_server.domain.opening import sessions
 from queue_server.storage.base import Booking, Store
 from queue_server.ticketing.booking_rules import (
     SLOT,
@@ -56,7 +56,7 @@ def check_slot(spec: HallSpec, category: str, start: datetime, end: datetime) ->
     # A well-formed slot when the hall is closed is a clash with the hall's calendar (409, as
     # for taking a number outside the opening hours), not a malformed request.
     day = start.astimezone(spec.timezone).date()
-    if is_weekend(day) and not cat.weekend:
+    if spec.hours.weekend_on(day) and not cat.weekend:
         raise Conflict("error.booking_closed", problem=f"{cat.name_en} is not served at weekends")
     if not any(s <= start and end <= e for s, e in sessions(spec.hours, day, spec.timezone)):
         raise Conflict("error.booking_closed", problem="the slot is not inside opening hours")

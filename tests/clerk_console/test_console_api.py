@@ -4,12 +4,13 @@ history, notices and who may do what."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from tests.conftest import PASSWORD, Hall
 
 
-def _serve(hall: Hall, window: int = 1, who: str = "clerk1", seconds: int = 300) -> dict:
-    ticket = hall.ok(window, "call-next", who)["ticket"]
+def _serve(hall: Hall, window: int = 1, who: str = "clerk1", seconds: int = 300) -> dict[str, Any]:
+    ticket: dict[str, Any] = hall.ok(window, "call-next", who)["ticket"]
     hall.ok(window, "start", who)
     hall.clock.advance(timedelta(seconds=seconds))
     hall.ok(window, "finish", who)

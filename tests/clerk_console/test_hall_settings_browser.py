@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.clerk_console.conftest import SCREENSHOTS, LiveHall, sign_in
+from tests.clerk_console.conftest import SCREENSHOTS, LiveHall, open_console, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +107,31 @@ def test_a_save_over_someone_elses_change_is_refused_and_the_page_reloads(
     page.click("#save")
     expect(page.locator("#toast")).to_have_text("已保存，立即生效")
     assert live.call("GET", "/settings")["settings"]["notice"] == "我的公告"
+
+
+def test_a_pause_reason_added_on_the_page_is_offered_by_an_open_console(context: Any, live: LiveHall) -> None:
+    live.call("POST", "/windows/3/open", "clerk1")
+    console = open_console(context, live, "clerk1", 3)
+    page = open_settings(context, live, "supervisor")
+    rows = page.locator("#pause_reasons tbody tr")
+    expect(rows).to_have_count(4)  # lunch, meeting, fault, other: the usual ones
+    page.click("#add-pause-reason")
+    added = rows.nth(4)
+    added.locator("input[name=code]").fill("training")
+    added.locator("input[name=name]").fill("业务培训")
+    added.locator("input[name=name_en]").fill("Training")
+    page.click("#save")
+    expect(page.locator("#toast")).to_have_text("已保存，立即生效")
+
+    # The console, open all along and never reloaded, offers it in its pause dialog.
+    console.locator("button[data-verb='pause']").click()
+    choice = console.locator("#pause-reasons label", has_text="业务培训")
+    expect(choice).to_be_visible()
+    choice.locator("input").check()
+    console.click("#pause-dialog button[value=ok]")
+    expect(console.locator("#paused")).to_contain_text("业务培训")
+    window = next(w for w in live.call("GET", "")["windows"] if w["number"] == 3)
+    assert window["pause_reason"] == "业务培训"
+    # In English the console names the hall's reason in English.
+    console.click("#lang")
+    expect(console.locator("#paused")).to_contain_text("Training")

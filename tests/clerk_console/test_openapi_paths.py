@@ -15,7 +15,7 @@ def test_every_console_api_route_is_described() -> None:
         (re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", route.path), method.lower())
         for route in api_routes
         if isinstance(route, Route)
-        for method in (route.methods or ()) - {"HEAD"}
+        for method in (route.methods or set()) - {"HEAD"}
     }
     assert served == {(path, method) for path, item in PATHS.items() for method in item}
     assert SCHEMAS["RatingBody"]["required"] == ["level"]

@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clerk_console.settings import ConsoleSettings, parse_console_settings
+from clerk_console.settings import parse_console_settings
 from queue_server.config import ConfigError
 from queue_server.domain.errors import Invalid
+from queue_server.domain.model import DEFAULT_RATING_REASONS
 from queue_server.ratings import Rating, check_rating, is_bad
 from queue_server.reports.clerk_stats import Step, clerk_figures
 
-REASONS = ConsoleSettings().reason_codes()
+REASONS = frozenset(reason.code for reason in DEFAULT_RATING_REASONS)
 
 
 @pytest.mark.parametrize("level", [5, 4, 3])
@@ -73,14 +74,8 @@ def test_figures_count_only_the_clerks_own_steps() -> None:
 
 
 def test_console_settings_from_config() -> None:
-    settings = parse_console_settings(
-        {
-            "pause_limit_minutes": 45,
-            "rating_reasons": [{"code": "queue", "name": "排队久", "name_en": "Long queue"}],
-        }
-    )
+    settings = parse_console_settings({"pause_limit_minutes": 45})
     assert settings.pause_limit == timedelta(minutes=45)
-    assert settings.reason_codes() == {"queue"}
     with pytest.raises(ConfigError) as bad:
-        parse_console_settings({"pause_limit_minutes": 0, "rating_reasons": [{"code": "x"}]})
+        parse_console_settings({"pause_limit_minutes": 0, "rating_timeout_seconds": "x"})
     assert len(bad.value.problems) == 2

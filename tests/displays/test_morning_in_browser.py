@@ -81,8 +81,8 @@ def test_at_the_day_change_the_screens_drop_yesterday_also_after_a_restart(
 
     with ServerThread(create_app(settings, clock), port) as server:
         staff = Staff(f"http://127.0.0.1:{server.port}")
-        for window in (1, 2):
-            staff.post(f"/windows/{window}/open")
+        for number in (1, 2):
+            staff.post(f"/windows/{number}/open")
         for _ in range(3):
             staff.post("/tickets", category="business", channel="counter")
         # Window 1 calls late and never closes; window 2 serves its visitor to the end.

@@ -22,7 +22,7 @@ def test_the_rating_device_gets_its_window_and_the_hall_s_reasons(hall: Hall) ->
     assert config["timeout_s"] == 60
     reasons = config["reasons"]
     assert isinstance(reasons, list)
-    assert {"code": "wait", "zh-CN": "等候时间太长", "en": "Waited too long"} in reasons
+    assert {"code": "wait", "name": "等候时间太长", "name_en": "Waited too long"} in reasons
     # The page's script and sheet are served by displays.
     for asset in ("/display/static/rate.js", "/display/static/rate.css"):
         assert hall.client.get(asset).status_code == 200, asset

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import queue_server.auth
 import queue_server.service
 from queue_server.accounts import AccountError, add_user
 from queue_server.auth import (
@@ -78,7 +79,7 @@ def test_an_old_scrypt_hash_is_upgraded_at_sign_in_and_hashing_leaves_the_event_
 
     asyncio.run(on_store(downgrade))
     threads: list[int] = []
-    real_verify = queue_server.service.verify_password
+    real_verify = queue_server.auth.verify_password
 
     def recording_verify(password: str, stored: str) -> bool:
         threads.append(threading.get_ident())

@@ -1,4 +1,5 @@
-"""`onewindow demo` as a new user runs it: a real process started from an empty folder."""
+"""`onewindow demo` as a new user runs it (README's "Two commands"): a real process started
+from an empty folder."""
 
 from __future__ import annotations
 
@@ -14,23 +15,26 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from queue_server.cli import main
 from queue_server.demo import DEMO_PASSWORD
+from tests.queue_server.ops.test_metrics import not_scraped_but_on_the_dashboard
 from tests.server_process import ServerProcess, free_port
 
 pytestmark = pytest.mark.slow
+METRICS = "Prometheus metrics (from this machine)"
 
 
 class Demo:
-    """`python -m queue_server demo` in `cwd`, its output in a file."""
+    """`onewindow demo --port P` in `cwd`, its output in a file."""
 
     def __init__(self, cwd: Path, env: dict[str, str]) -> None:
         self.cwd, self.port = cwd, free_port()
         self.log = cwd.parent / f"demo-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "queue_server", "demo", "--port", str(self.port)],
+                [str(Path(sys.executable).with_name("onewindow")), "demo", "--port", str(self.port)],
                 cwd=cwd,
                 # Only what the test says: no config or store named by the caller's environment.
                 env={**{k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}, **env},
@@ -116,6 +120,7 @@ def test_every_page_the_demo_lists_opens_with_its_token(demo: Demo, empty: Path,
         "accounts (admin)",
         "devices (admin, supervisor)",
         "audit (admin, supervisor)",
+        METRICS,
     ):
         assert what in urls, demo.output()
     assert any(what.startswith("hall screen, portrait") for what in urls)
@@ -223,3 +228,52 @@ def test_the_demo_password_never_reaches_the_halls_store(tmp_path: Path) -> None
     finally:
         server.stop()
     assert (hall / "var" / "onewindow.db").exists()
+
+
+def queue_totals(scraped: str) -> dict[str, float]:
+    """The hall's issued, called and waiting, summed over its categories."""
+    totals = dict.fromkeys(
+        ("onewindow_tickets_issued_total", "onewindow_tickets_called_total", "onewindow_waiting"), 0.0
+    )
+    for family in text_string_to_metric_families(scraped):
+        for sample in family.samples:
+            if sample.name in totals and sample.labels.get("hall") == "weiyang":
+                totals[sample.name] += sample.value
+    return totals
+
+
+def test_a_scrape_of_the_demo_shows_its_live_queue(demo: Demo) -> None:
+    """As a Prometheus on the demo's machine scrapes it, with no token ([metrics] as shipped)."""
+    wait_for(lambda: any(w.startswith("visitor's phone page") for w in demo.urls()), "the example ticket")
+    metrics = demo.urls()[METRICS]
+
+    def scrape() -> str:
+        response = httpx.get(metrics, timeout=15)
+        assert response.status_code == 200, response.text
+        return response.text
+
+    before = queue_totals(scrape())
+    assert before["onewindow_tickets_issued_total"] >= 1 and before["onewindow_waiting"] >= 1  # the example
+
+    def signed_in(name: str) -> dict[str, str]:
+        login = httpx.post(f"{demo.url}/api/auth/login", json={"username": name, "password": DEMO_PASSWORD})
+        return {"Authorization": f"Bearer {login.json()['token']}"}
+
+    issued = httpx.post(
+        f"{demo.url}/api/halls/weiyang/tickets", json={"category": "social"}, headers=signed_in("supervisor")
+    )
+    assert issued.status_code == 201, issued.text
+    after_issue = queue_totals(scrape())
+    assert after_issue["onewindow_tickets_issued_total"] == before["onewindow_tickets_issued_total"] + 1
+    assert after_issue["onewindow_waiting"] == before["onewindow_waiting"] + 1
+
+    clerk = signed_in("clerk1")
+    window = f"{demo.url}/api/halls/weiyang/windows/1"
+    for step in ("open", "call-next", "start", "finish"):
+        assert httpx.post(f"{window}/{step}", headers=clerk).status_code == 200, step
+    scraped = scrape()
+    after_call = queue_totals(scraped)
+    assert after_call["onewindow_tickets_called_total"] == before["onewindow_tickets_called_total"] + 1
+    assert after_call["onewindow_waiting"] == after_issue["onewindow_waiting"] - 1
+    # Every series the shipped Grafana dashboard asks for is in this scrape.
+    assert not not_scraped_but_on_the_dashboard(scraped)

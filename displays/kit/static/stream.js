@@ -183,3 +183,10 @@ export class HallStream extends LiveStream {
     }
   }
 }
+
+// The hall's own settings a message of HallStream carries, as they are now: a snapshot's hall
+// (its reasons among them), or the whole settings of a hall.configured event; else null.
+export function hallSettingsOf(msg) {
+  if (msg.kind === "snapshot") return msg.hall;
+  return msg.type === "hall.configured" ? msg.data.settings : null;
+}

@@ -144,7 +144,8 @@ const Kiosk = {
 
   renderClosed() {
     const ended = Kiosk.offer.issuing === "ended";
-    document.getElementById("closed-title").textContent = UI.t(ended ? "ended_title" : "closed_title");
+    const title = Kiosk.offer.holiday ? "holiday_title" : ended ? "ended_title" : "closed_title";
+    document.getElementById("closed-title").textContent = UI.t(title);
     document.getElementById("closed-hint").textContent = ended ? UI.t("ended_hint") : "";
     document.getElementById("closed-next").textContent = UI.t("next_opening", { when: UI.when(Kiosk.offer.next_opening) });
   },

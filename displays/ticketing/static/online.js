@@ -31,7 +31,8 @@ const Online = {
     document.getElementById("form").hidden = !open;
     if (!open) {
       const ended = offer.issuing === "ended";
-      document.getElementById("closed-title").textContent = UI.t(ended ? "ended_title" : "closed_title");
+      const title = offer.holiday ? "holiday_title" : ended ? "ended_title" : "closed_title";
+      document.getElementById("closed-title").textContent = UI.t(title);
       document.getElementById("closed-next").textContent = UI.t("next_opening", { when: UI.when(offer.next_opening) });
       return;
     }

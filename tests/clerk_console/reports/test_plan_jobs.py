@@ -4,6 +4,7 @@ same inputs answer from the cache, other inputs start another job; unknown jobs 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from tests.clerk_console.reports.test_reports_api import make_ledger
 from tests.conftest import Hall
@@ -11,7 +12,7 @@ from tests.conftest import Hall
 URL = "/api/halls/weiyang/plan?from=2026-11-23&days=1&replications=3"
 
 
-def poll(hall: Hall, body: dict[str, object]) -> dict[str, object]:
+def poll(hall: Hall, body: dict[str, Any]) -> dict[str, Any]:
     seen = []
     deadline = time.monotonic() + 120
     while body["status"] == "running":

@@ -56,6 +56,36 @@ def test_at_weekends_only_weekend_categories(live_hall: LiveHall) -> None:
     assert available["business"] and not available["tax"]
 
 
+def test_a_holiday_closes_the_kiosk_and_a_worked_saturday_serves_weekday_categories(
+    live_hall: LiveHall,
+) -> None:
+    """Tuesday 24 November made a holiday, Saturday 28 November worked for it (调休)."""
+    settings = live_hall.get("/api/halls/weiyang/settings", "supervisor").json()["settings"]
+    del settings["id"]
+    settings.update(holidays=["2026-11-24"], workdays=["2026-11-28"])
+    saved = live_hall.client.put(
+        "/api/halls/weiyang/settings", json=settings, headers=live_hall.auth("supervisor")
+    )
+    assert saved.status_code == 200, saved.text
+
+    live_hall.clock.advance(timedelta(days=1))  # the holiday, 10:00
+    refused = live_hall.kiosk_issue("business")
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "issuing_closed" and "2026-11-25 09:00" in error["message"]
+    assert online(live_hall, "13800138000").json()["error"]["code"] == "issuing_closed"
+    offer = live_hall.get("/kiosk/api/halls/weiyang", "kiosk").json()
+    assert offer["issuing"] == "closed" and offer["holiday"] and offer["hours_today"] == []
+    assert offer["next_opening"] == "2026-11-25T09:00:00+08:00"
+
+    live_hall.clock.advance(timedelta(days=4, hours=7, minutes=15))  # the worked Saturday, 17:15
+    offer = live_hall.get("/kiosk/api/halls/weiyang", "kiosk").json()
+    assert offer["issuing"] == "open" and not offer["weekend"]
+    assert offer["hours_today"] == ["09:00–12:00", "13:30–17:30"]
+    assert all(c["available"] for c in offer["categories"])
+    assert live_hall.kiosk_issue("tax").status_code == 201
+
+
 def test_a_kiosk_offers_only_the_halls_priority_classes(live_hall: LiveHall) -> None:
     assert live_hall.kiosk_issue("business", priority="elderly").status_code == 201
     assert live_hall.kiosk_issue("business", priority="green").status_code == 403

@@ -20,7 +20,7 @@ def test_every_http_route_is_documented(hall: Hall) -> None:
         for route in app.routes  # type: ignore[attr-defined]
         if isinstance(route, Route)
         and (route.path.startswith(("/api", "/kiosk/api")) or route.path in OPERATIONS_PATHS)
-        for method in (route.methods or ()) - {"HEAD"}
+        for method in (route.methods or set()) - {"HEAD"}
     }
     assert served == documented
 

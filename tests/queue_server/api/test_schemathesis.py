@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -69,7 +70,7 @@ class RunningHall:
     app: Starlette
     tokens: dict[str, str]
 
-    def call(self, case: schemathesis.Case, caller: str | None) -> None:
+    def call(self, case: schemathesis.Case[Any], caller: str | None) -> None:
         if caller == "supervisor" and case.operation.path == "/api/auth/logout":
             caller = LEAVING
         headers = {"Authorization": f"Bearer {self.tokens[caller]}"} if caller else {}
@@ -108,17 +109,17 @@ def add_supervisor(hall_settings: Settings, clock: ManualClock, name: str) -> No
 
 @schema.parametrize()
 @bounded
-def test_api_conforms_as_anonymous(case: schemathesis.Case, running: RunningHall) -> None:
+def test_api_conforms_as_anonymous(case: schemathesis.Case[Any], running: RunningHall) -> None:
     running.call(case, None)
 
 
 @schema.parametrize()
 @bounded
-def test_api_conforms_as_supervisor(case: schemathesis.Case, running: RunningHall) -> None:
+def test_api_conforms_as_supervisor(case: schemathesis.Case[Any], running: RunningHall) -> None:
     running.call(case, "supervisor")
 
 
 @schema.parametrize()
 @bounded
-def test_api_conforms_as_kiosk(case: schemathesis.Case, running: RunningHall) -> None:
+def test_api_conforms_as_kiosk(case: schemathesis.Case[Any], running: RunningHall) -> None:
     running.call(case, "kiosk")

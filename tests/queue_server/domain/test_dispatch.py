@@ -27,10 +27,21 @@ def ticket(
     minutes_ago: float,
     category: str = "business",
     priority: str = "normal",
-    **extra: object,
+    slot: tuple[datetime, datetime] | None = None,
+    target_window: int | None = None,
 ) -> Candidate:
     issued = NOW - timedelta(minutes=minutes_ago)
-    return Candidate(id=id, category=category, priority=priority, issued_at=issued, queue_at=issued, **extra)  # type: ignore[arg-type]
+    start, end = slot or (None, None)
+    return Candidate(
+        id=id,
+        category=category,
+        priority=priority,
+        issued_at=issued,
+        queue_at=issued,
+        target_window=target_window,
+        appointment_start=start,
+        appointment_end=end,
+    )
 
 
 COMPREHENSIVE = WindowView(number=1, categories=None)
@@ -42,32 +53,23 @@ def test_green_channel_goes_first_even_before_aged_tickets() -> None:
 
 
 def test_an_aged_normal_ticket_outranks_priority_and_appointments() -> None:
-    slot = {
-        "appointment_start": NOW - timedelta(minutes=5),
-        "appointment_end": NOW + timedelta(minutes=25),
-    }
+    slot = (NOW - timedelta(minutes=5), NOW + timedelta(minutes=25))
     queue = [
         ticket("elder", 10, priority="elderly"),
-        ticket("booked", 2, priority="appointment", **slot),
+        ticket("booked", 2, priority="appointment", slot=slot),
         ticket("waited-50-min", 50),
     ]
     assert choose_next(queue, COMPREHENSIVE, NOW, RULES).ticket_id == "waited-50-min"  # type: ignore[union-attr]
 
 
 def test_appointment_counts_only_inside_its_slot() -> None:
-    later = {
-        "appointment_start": NOW + timedelta(hours=1),
-        "appointment_end": NOW + timedelta(hours=2),
-    }
-    inside = {
-        "appointment_start": NOW - timedelta(minutes=5),
-        "appointment_end": NOW + timedelta(minutes=25),
-    }
+    later = (NOW + timedelta(hours=1), NOW + timedelta(hours=2))
+    inside = (NOW - timedelta(minutes=5), NOW + timedelta(minutes=25))
     assert (
-        classify(ticket("a", 1, priority="appointment", **later), COMPREHENSIVE, NOW, RULES)
+        classify(ticket("a", 1, priority="appointment", slot=later), COMPREHENSIVE, NOW, RULES)
         is QueueClass.NORMAL
     )
-    queue = [ticket("normal", 20), ticket("booked", 1, priority="appointment", **inside)]
+    queue = [ticket("normal", 20), ticket("booked", 1, priority="appointment", slot=inside)]
     assert choose_next(queue, COMPREHENSIVE, NOW, RULES).ticket_id == "booked"  # type: ignore[union-attr]
 
 
@@ -131,10 +133,10 @@ def candidates(draw: st.DrawFn) -> list[Candidate]:
         requeued = draw(st.booleans())
         queue_at = issued + timedelta(seconds=draw(st.integers(0, 600))) if requeued else issued
         priority = draw(priorities)
-        slot: dict[str, object] = {}
+        start = end = None
         if priority == "appointment":
             start = NOW + timedelta(minutes=draw(st.integers(-90, 90)))
-            slot = {"appointment_start": start, "appointment_end": start + timedelta(minutes=30)}
+            end = start + timedelta(minutes=30)
         target = draw(st.one_of(st.none(), st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
         result.append(
             Candidate(
@@ -144,7 +146,8 @@ def candidates(draw: st.DrawFn) -> list[Candidate]:
                 issued_at=issued,
                 queue_at=queue_at,
                 target_window=target,
-                **slot,  # type: ignore[arg-type]
+                appointment_start=start,
+                appointment_end=end,
             )
         )
     return result

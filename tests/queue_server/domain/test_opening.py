@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_server.domain.model import Category, OpeningHours
+from queue_server.domain.hall_document import InvalidHallDocument, hall_document, read_hall
+from queue_server.domain.model import Category, OpeningHours, SpecialDay
 from queue_server.domain.opening import (
     IssueRefusal,
     issue_refusal,
@@ -110,3 +113,92 @@ def test_issuing_is_allowed_exactly_when_open_and_the_category_is_served(
     assert (refusal is None) == (status.is_open and served)
     if refusal is IssueRefusal.ENDED:
         assert status.ended_today and not status.is_open
+
+
+# 调休 around a holiday: Tuesday the 24th is a holiday, Saturday the 28th is worked instead.
+HOLIDAY, WORKED_SATURDAY = date(2026, 11, 24), date(2026, 11, 28)
+WITH_HOLIDAY = replace(HOURS, holidays=frozenset({HOLIDAY}), workdays=frozenset({WORKED_SATURDAY}))
+
+
+def test_a_holiday_is_closed_all_day_and_names_the_next_opening() -> None:
+    status = opening_status(WITH_HOLIDAY, SHANGHAI, local(24, 10))
+    assert not status.is_open and status.holiday and not status.sessions_today
+    assert issue_refusal(WITH_HOLIDAY, SHANGHAI, BUSINESS, local(24, 10)) is IssueRefusal.CLOSED
+    assert next_opening(WITH_HOLIDAY, SHANGHAI, local(23, 18)) == local(25, 9)
+
+
+def test_a_worked_saturday_has_weekday_hours_and_every_category() -> None:
+    saturday = local(28, 17, 15)  # after the weekend's 17:00, inside the weekdays' 13:30–17:30
+    status = opening_status(WITH_HOLIDAY, SHANGHAI, saturday)
+    assert status.is_open and not status.weekend and status.session_end == local(28, 17, 30)
+    assert issue_refusal(WITH_HOLIDAY, SHANGHAI, TAX, saturday) is None
+    # Sunday is still the weekend.
+    assert issue_refusal(WITH_HOLIDAY, SHANGHAI, TAX, local(29, 10)) is IssueRefusal.NOT_ON_WEEKEND
+
+
+def test_a_special_day_on_a_holiday_opens_it_as_announced() -> None:
+    announced = SpecialDay(HOLIDAY, ((time(9), time(11)),), "节日便民服务")
+    hours = replace(WITH_HOLIDAY, special=(announced,))
+    assert issue_refusal(hours, SHANGHAI, BUSINESS, local(24, 10)) is None
+    assert not opening_status(hours, SHANGHAI, local(24, 10)).holiday
+
+
+calendar_days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
+
+
+@given(instants, st.frozensets(calendar_days, max_size=20), st.frozensets(calendar_days, max_size=20))
+def test_holidays_and_workdays_decide_the_day_as_a_hall_says(
+    now: datetime, holidays: frozenset[date], worked: frozenset[date]
+) -> None:
+    workdays = frozenset(day for day in worked if day.weekday() >= 5) - holidays
+    hours = replace(HOURS, holidays=holidays, workdays=workdays)
+    today = now.astimezone(SHANGHAI).date()
+    status = opening_status(hours, SHANGHAI, now)
+    if today in holidays:
+        assert not status.is_open and status.holiday
+        for category in (BUSINESS, TAX):
+            assert issue_refusal(hours, SHANGHAI, category, now) is IssueRefusal.CLOSED
+    else:
+        expected = HOURS.weekdays if today in workdays or today.weekday() < 5 else HOURS.weekend
+        assert hours.sessions_on(today) == expected
+        assert status.weekend == (today.weekday() >= 5 and today not in workdays)
+    upcoming = next_opening(hours, SHANGHAI, now)
+    if upcoming is not None:
+        assert upcoming > now and upcoming.date() not in holidays
+
+
+def test_holidays_and_workdays_go_through_the_hall_document() -> None:
+    document = {
+        "id": "h",
+        "categories": [{"code": "a", "prefix": "A", "name": "甲"}],
+        "windows": [{"number": 1}],
+        "holidays": ["2026-11-24"],
+        "workdays": ["2026-11-28"],
+    }
+    spec = read_hall(document)
+    assert spec.holidays == {HOLIDAY} and spec.hours.workdays == {WORKED_SATURDAY}
+    assert read_hall(hall_document(spec)) == spec
+    assert hall_document(spec)["workdays"] == ["2026-11-28"]
+
+
+@pytest.mark.parametrize(
+    ("days", "problem"),
+    [
+        ({"workdays": ["2026-11-25"]}, "hall.workdays: 2026-11-25 is not a Saturday or Sunday"),
+        (
+            {"workdays": ["2026-11-28"], "holidays": ["2026-11-28"]},
+            "hall.workdays: 2026-11-28 is also a holiday",
+        ),
+        ({"workdays": ["2026-13-01"]}, "hall.workdays[0]: '2026-13-01' is not a date"),
+    ],
+)
+def test_a_workday_that_cannot_be_one_is_named(days: dict[str, list[str]], problem: str) -> None:
+    document = {
+        "id": "h",
+        "categories": [{"code": "a", "prefix": "A", "name": "甲"}],
+        "windows": [{"number": 1}],
+        **days,
+    }
+    with pytest.raises(InvalidHallDocument) as bad:
+        read_hall(document)
+    assert any(p.startswith(problem) for p in bad.value.problems), bad.value.problems

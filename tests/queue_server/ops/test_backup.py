@@ -6,7 +6,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,10 +32,13 @@ def issue(served: Served, category: str = "business") -> str:
     return ticket
 
 
-def round_trip(directory: Path, backup: Path, **sections: dict[str, Any]) -> None:
+def round_trip(directory: Path, backup: Path, postgres: bool = False) -> None:
     """Serves, backs up while serving, changes more, is refused a restore while serving,
     restores once stopped and serves the hall as it was at the backup."""
-    for served in serve(directory, **sections):
+    serving = (
+        serve(directory, server={"store": POSTGRES_URL, "bus": REDIS_URL}) if postgres else serve(directory)
+    )
+    for served in serving:
         config = served.process.config
         kept = issue(served)
         clerk = served.login("clerk1")
@@ -49,7 +51,7 @@ def round_trip(directory: Path, backup: Path, **sections: dict[str, Any]) -> Non
         taken = onewindow(config, "backup", str(backup))  # online: the server keeps running
         assert taken.returncode == 0, taken.stderr
         after_backup = issue(served)
-        if "server" not in sections:  # SQLite: the server's lock tells that it runs
+        if not postgres:  # SQLite: the server's lock tells that it runs
             refused = onewindow(config, "restore", str(backup))
             assert refused.returncode == 1
             assert "a server is running on the store" in refused.stderr
@@ -81,7 +83,7 @@ def test_a_sqlite_backup_taken_while_serving_restores_tickets_ledger_and_account
 @pytest.mark.slow
 def test_a_postgresql_backup_round_trip_with_pg_dump_and_pg_restore(tmp_path: Path) -> None:
     reset_scaled_backends()
-    round_trip(tmp_path, tmp_path / "hall.dump", server={"store": POSTGRES_URL, "bus": REDIS_URL})
+    round_trip(tmp_path, tmp_path / "hall.dump", postgres=True)
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:

@@ -24,31 +24,49 @@ from tests.server_process import free_port
 
 DEPLOY = REPO / "docs" / "DEPLOY.md"
 UNIT = REPO / "docs" / "onewindow.service"
-_BLOCK = re.compile(r"<!-- one machine -->\n```sh\n(.*?)```", re.S)
+
+
+def marked_blocks(marker: str) -> list[list[str]]:
+    """The commands of DEPLOY.md's sh blocks marked `<!-- {marker} -->`, block by block,
+    without their comments."""
+    blocks = re.findall(rf"<!-- {marker} -->\n```sh\n(.*?)```", DEPLOY.read_text(encoding="utf-8"), re.S)
+    return [[line.split("  #")[0].strip() for line in block.splitlines() if line.strip()] for block in blocks]
 
 
 def one_machine_steps() -> list[str]:
-    blocks = _BLOCK.findall(DEPLOY.read_text(encoding="utf-8"))
-    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+    return [step for block in marked_blocks("one machine") for step in block]
 
 
-def unit_setting(name: str) -> str:
-    (value,) = re.findall(rf"^{name}=(.*)$", UNIT.read_text(encoding="utf-8"), re.M)
-    return value
+def unit_setting(name: str, unit: Path = UNIT) -> str:
+    (value,) = re.findall(rf"^{name}=(.*)$", unit.read_text(encoding="utf-8"), re.M)
+    return str(value)
 
 
 class Systemd:
-    """`systemctl start/stop onewindow`: the unit's ExecStart in its WorkingDirectory."""
+    """`systemctl start/stop` of a unit: its ExecStart in its WorkingDirectory; of a template
+    unit's `instance`, with %i replaced by what the instance stands for here."""
 
-    def __init__(self, local: dict[str, str], log: Path) -> None:
-        self.local, self.log = local, log
+    def __init__(
+        self,
+        local: dict[str, str],
+        log: Path,
+        unit: Path = UNIT,
+        instance: str = "",
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.local, self.log, self.unit, self.instance, self.env = local, log, unit, instance, env
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = [_localise(word, self.local) for word in shlex.split(unit_setting("ExecStart"))]
+        start = unit_setting("ExecStart", self.unit).replace("%i", self.instance)
+        command = [localise(word, self.local) for word in shlex.split(start)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=_localise(unit_setting("WorkingDirectory"), self.local), stdout=log, stderr=log
+                command,
+                cwd=localise(unit_setting("WorkingDirectory", self.unit), self.local),
+                env=self.env,
+                stdout=log,
+                stderr=log,
             )
 
     def stop(self) -> None:
@@ -58,7 +76,7 @@ class Systemd:
             self.process = None
 
 
-def _localise(text: str, local: dict[str, str]) -> str:
+def localise(text: str, local: dict[str, str]) -> str:
     for written, here in local.items():
         text = text.replace(written, here)
     return text
@@ -78,7 +96,7 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
     try:
         for step in steps:
             if step.startswith("cd "):
-                cwd = Path(_localise(step[3:], local))
+                cwd = Path(localise(step[3:], local))
                 continue
             if step.startswith("cp docs/onewindow.service"):
                 continue  # installing the unit: what it runs is read from docs/onewindow.service
@@ -86,10 +104,10 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
                 verb = step.split()[1]
                 systemd.stop() if verb == "stop" else systemd.start()
                 if verb != "stop":
-                    _wait_until_answering(url, systemd)
+                    wait_until_answering(url, systemd)
                 continue
             done = subprocess.run(
-                ["bash", "-c", _localise(step, local)],
+                ["bash", "-c", localise(step, local)],
                 cwd=cwd,
                 env=env,
                 input=f"{PASSWORD}\n" if " user add " in step else None,
@@ -120,7 +138,7 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
     # Restored: the tickets before the backup are there, the one after it is not.
     systemd.start()
     try:
-        _wait_until_answering(url, systemd)
+        wait_until_answering(url, systemd)
         with httpx.Client(base_url=url) as client:
             assert client.get(f"/api/halls/weiyang/tickets/{tickets[0]}").status_code == 200
             assert client.get(f"/api/halls/weiyang/tickets/{after_backup}").status_code == 404
@@ -128,7 +146,7 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
         systemd.stop()
 
 
-def _wait_until_answering(url: str, systemd: Systemd) -> None:
+def wait_until_answering(url: str, systemd: Systemd) -> None:
     deadline = time.monotonic() + 120  # a loaded machine takes its time to import and migrate
     while time.monotonic() < deadline:
         assert systemd.process is not None and systemd.process.poll() is None, systemd.log.read_text()

@@ -31,12 +31,13 @@ def wait_for(check: Any, timeout_s: float = 20) -> Any:
 
 
 def test_only_the_halls_admin_manages_webhooks(hall: Hall) -> None:
-    body = {"url": "http://127.0.0.1:9/hook", "events": ["ticket.called"]}
+    url, events = "http://127.0.0.1:9/hook", ["ticket.called"]
+    body = {"url": url, "events": events}
     for who in ("clerk1", "supervisor", "kiosk"):
         response = hall.client.post(HOOKS, json=body, headers=hall.auth(who))
         assert response.status_code == 403, (who, response.text)
     assert hall.client.get(HOOKS).status_code == 401
-    created = register(hall, body["url"], body["events"])
+    created = register(hall, url, events)
     assert len(created["secret"]) >= 32
     listed = hall.client.get(HOOKS, headers=hall.auth("admin")).json()["webhooks"]
     assert [w["id"] for w in listed] == [created["id"]]

@@ -150,7 +150,9 @@ def test_every_event_arrives_once_in_order_after_an_outage_and_a_restart(served:
     admin, clerk = served.auth("admin"), served.auth("clerk1")
     hook = register(served, admin, receiver.url, WANTED)
     receiver.secrets[hook["id"]] = hook["secret"]
-    events = lambda: receiver.events(hook["id"])  # noqa: E731
+
+    def events() -> list[dict[str, Any]]:
+        return receiver.events(hook["id"])
 
     for _ in range(3):
         served.issue()

@@ -116,6 +116,8 @@ def test_holidays_from_config_reach_the_calendar_and_bad_ones_are_named() -> Non
     spec = parse_settings(raw).halls[0]
     assert hall_calendar(spec).holidays == {date(2026, 10, 1), date(2026, 10, 2)}
     assert not hall_calendar(spec).is_open(date(2026, 10, 1))
+    worked = date(2026, 10, 10)  # a Saturday worked on weekday hours (调休), in the demo config
+    assert hall_calendar(spec).intervals(worked) == spec.hours.weekdays != spec.hours.weekend
     raw["halls"][0]["holidays"] = ["2026-02-30"]
     with pytest.raises(ConfigError, match=r"halls\[0\]\.holidays\[0\]: '2026-02-30' is not a date"):
         parse_settings(raw)

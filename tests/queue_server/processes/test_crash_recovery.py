@@ -68,18 +68,18 @@ async def test_acknowledged_state_survives_kill_9(hall_config: Path) -> None:
             boss = await login(client)
             first, called, serving, acknowledged = before
             for ticket in [*first, *acknowledged]:
-                r = await client.get(f"/api/halls/weiyang/tickets/{ticket['id']}")  # type: ignore[index]
-                assert r.status_code == 200, f"acknowledged ticket {ticket['number']} was lost"  # type: ignore[index]
-                assert r.json()["number"] == ticket["number"]  # type: ignore[index]
+                r = await client.get(f"/api/halls/weiyang/tickets/{ticket['id']}")
+                assert r.status_code == 200, f"acknowledged ticket {ticket['number']} was lost"
+                assert r.json()["number"] == ticket["number"]
             snapshot = (await client.get("/api/halls/weiyang", headers=boss)).json()
             windows = {w["number"]: w for w in snapshot["windows"]}
-            assert windows[1]["current"]["id"] == called["id"] and windows[1]["current"]["status"] == "called"  # type: ignore[index]
+            assert windows[1]["current"]["id"] == called["id"] and windows[1]["current"]["status"] == "called"
             assert (
                 windows[2]["current"]["id"] == serving["id"] and windows[2]["current"]["status"] == "serving"
-            )  # type: ignore[index]
+            )
             assert windows[3]["state"] == "paused" and windows[3]["pause_reason"] == "lunch"
             # numbering goes on after the highest number ever handed out: no duplicate
-            numbers = [t["number"] for t in [*first, *acknowledged]]  # type: ignore[index]
+            numbers = [t["number"] for t in [*first, *acknowledged]]
             fresh = (
                 await client.post(
                     "/api/halls/weiyang/tickets",

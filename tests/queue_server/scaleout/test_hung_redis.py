@@ -1,7 +1,8 @@
 """A Redis that accepts connections but answers nothing (a redis-server of the test's own,
-stopped with SIGSTOP) holds no request up: presence, printer states, rate limits and locks
-give up after `shared_state_timeout_ms` and go on without Redis, as designed (what may be lost
-is lost); a login, whose throttle must not be skipped, is refused with 503 and Retry-After."""
+stopped with SIGSTOP) holds no request up: presence, printer states, rate limits, locks and
+revocation notices give up after `shared_state_timeout_ms` and go on without Redis, as
+designed (what may be lost is lost); a login, whose throttle must not be skipped, is refused
+with 503 and Retry-After."""
 
 from __future__ import annotations
 
@@ -95,6 +96,9 @@ def test_a_hung_redis_holds_no_request_up(hall: Hall) -> None:
     # A step is decided and recorded by PostgreSQL; only its fan-out waits for Redis.
     issued = hall.client.post("/api/halls/weiyang/tickets", json={"category": "tax"}, headers=kiosk)
     assert issued.status_code == 201, issued.text
+    # A disabled account is recorded; the other processes, not told, see it within seconds.
+    disabled = hall.client.post("/api/users/clerk2/disable", headers=staff)
+    assert disabled.status_code == 200, disabled.text
     # The login throttle is not skipped: refused, saying when to try again.
     login = hall.client.post("/api/auth/login", json={"username": "clerk1", "password": PASSWORD})
     assert login.status_code == 503, login.text

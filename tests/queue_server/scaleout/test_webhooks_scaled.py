@@ -70,7 +70,9 @@ def test_one_deliverer_at_a_time_in_order_and_another_takes_over(scaled_config: 
         assert reply.status_code == 201, reply.text
         hook = reply.json()
         receiver.secrets[hook["id"]] = hook["secret"]
-        seqs = lambda: [e["seq"] for e in receiver.events(hook["id"])]  # noqa: E731
+
+        def seqs() -> list[int]:
+            return [e["seq"] for e in receiver.events(hook["id"])]
 
         staff = {a.url: token(a, "supervisor"), b.url: token(b, "supervisor")}
         for i in range(20):  # both processes take steps, as behind a load balancer

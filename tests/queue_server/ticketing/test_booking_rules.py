@@ -56,6 +56,19 @@ def test_slots_are_the_whole_half_hours_of_each_session(tmp_path: object) -> Non
     assert day_refusal(spec, "business", saturday, MONDAY_10AM, BookingRules()) is None
 
 
+def test_a_holiday_is_not_bookable_and_a_worked_saturday_has_weekday_slots(tmp_path: object) -> None:
+    spec = make_settings(tmp_path).halls[0]  # type: ignore[arg-type]
+    tuesday, saturday = date(2026, 11, 24), date(2026, 11, 28)
+    spec = replace(
+        spec, hours=replace(spec.hours, holidays=frozenset({tuesday}), workdays=frozenset({saturday}))
+    )
+    closed = day_refusal(spec, "business", tuesday, MONDAY_10AM, BookingRules())
+    assert closed is not None and closed.key == "error.booking_hall_closed"
+    assert day_slots(spec, tuesday) == []
+    assert day_refusal(spec, "tax", saturday, MONDAY_10AM, BookingRules()) is None
+    assert f"{day_slots(spec, saturday)[-1]:%H:%M}" == "17:00"  # the weekdays' 17:30 close
+
+
 def test_n_misses_within_m_days_block_for_k_days() -> None:
     rules = BookingRules(no_show_limit=3, no_show_days=14, no_show_block_days=7)
     at = datetime(2026, 11, 1, 10, 0)
