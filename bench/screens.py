@@ -32,6 +32,7 @@ from typing import cast
 from urllib.parse import urlsplit
 
 CONNECTING_AT_ONCE = 200
+RETRIES = 3  # of a screen whose connection was refused or reset before its snapshot
 # Client frames must be masked; a zero mask leaves the payload as it is.
 PONG_HEAD = bytes([0x8A])
 ZERO_MASK = b"\x00\x00\x00\x00"
@@ -44,6 +45,26 @@ class Swarm:
         self.arrived: Counter[int] = Counter()  # k → sockets that have had the k-th marked frame
         self.snapshots = 0
         self.stopping = False
+        self.transports: list[asyncio.BaseTransport] = []
+        self._reconnecting: set[asyncio.Task[None]] = set()
+
+    def reconnect(self, tag: int, address: tuple[str, int], request: bytes, tries: int) -> None:
+        task = asyncio.ensure_future(self.open_screen(tag, address, request, tries))
+        self._reconnecting.add(task)
+        task.add_done_callback(self._reconnecting.discard)
+
+    async def open_screen(self, tag: int, address: tuple[str, int], request: bytes, tries: int = 0) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            transport, _ = await loop.create_connection(
+                lambda: Screen(self, tag, address, request, tries), *address
+            )
+        except OSError:
+            if tries >= RETRIES:
+                raise
+            await self.open_screen(tag, address, request, tries + 1)
+            return
+        self.transports.append(transport)
         self.all_ready = asyncio.get_running_loop().create_future()
 
     def snapshot(self) -> None:
@@ -69,8 +90,10 @@ class Swarm:
 
 
 class Screen(asyncio.Protocol):
-    def __init__(self, swarm: Swarm, tag: int, handshake: bytes) -> None:
-        self.swarm, self.tag, self.handshake = swarm, tag, handshake
+    def __init__(
+        self, swarm: Swarm, tag: int, address: tuple[str, int], handshake: bytes, tries: int
+    ) -> None:
+        self.swarm, self.tag, self.address, self.handshake, self.tries = swarm, tag, address, handshake, tries
         self.buffer = bytearray()
         self.upgraded = False
         self.frames = 0
@@ -82,6 +105,12 @@ class Screen(asyncio.Protocol):
         self.transport.write(self.handshake)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if not self.frames and self.tries < RETRIES and not self.swarm.stopping:
+            # Reset while the server was too busy to take it (a loaded, pinned server takes
+            # longer than its read deadline to answer some of 10,000 handshakes): a real
+            # screen connects again.
+            self.swarm.reconnect(self.tag, self.address, self.handshake, self.tries + 1)
+            return
         stage = "after-snapshot" if self.frames else "after-upgrade" if self.upgraded else "before-upgrade"
         self.swarm.closed(stage if exc is None else f"{stage}:{type(exc).__name__}")
 
@@ -145,22 +174,20 @@ def handshake(url: str) -> tuple[str, int, bytes]:
 async def run(marker: bytes, screens: list[tuple[str, int]], each: bool) -> None:
     loop = asyncio.get_running_loop()
     swarm = Swarm(sum(count for _, count in screens), marker, each)
-    transports: list[asyncio.BaseTransport] = []
     for tag, (url, count) in enumerate(screens):
         host, port, request = handshake(url)
         for start in range(0, count, CONNECTING_AT_ONCE):
-            opened = await asyncio.gather(
+            await asyncio.gather(
                 *(
-                    loop.create_connection(lambda: Screen(swarm, tag, request), host, port)  # noqa: B023
+                    swarm.open_screen(tag, (host, port), request)
                     for _ in range(start, min(count, start + CONNECTING_AT_ONCE))
                 )
             )
-            transports.extend(transport for transport, _ in opened)
     await asyncio.wait_for(swarm.all_ready, 300)
     print("ready", flush=True)
     await loop.run_in_executor(None, sys.stdin.read)  # until the benchmark closes our stdin
     swarm.stopping = True
-    for transport in transports:
+    for transport in swarm.transports:
         transport.abort()
     for tag, frame, at in swarm.arrivals:
         print(tag, json.loads(frame)["data"]["ticket"]["id"], repr(at))
