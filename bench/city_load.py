@@ -255,7 +255,16 @@ def main() -> None:
         env = (
             {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
         )
-        servers = [ServerProcess(config, env=env).start(timeout=120) for _ in range(args.processes)]
+        # Side by side, and given time: at load 12 a process loading 100 halls from a shared
+        # PostgreSQL took more than two minutes to start.
+        servers = [ServerProcess(config, env=env).launch() for _ in range(args.processes)]
+        try:
+            for server in servers:
+                server.wait_ready(timeout=300)
+        except BaseException:
+            for server in servers:
+                server.stop()
+            raise
         if args.pin:
             pin(0, os.getpid())
             for server in servers:
