@@ -43,6 +43,7 @@ from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import add_staff_booking
+from queue_server.ticketing.settings import check_printers
 
 # Who the audit says made a change from the command line (the server's shell, not a person).
 CLI_ACTOR = "system:cli"
@@ -296,12 +297,11 @@ def _import_config(settings: Settings, source: Path) -> int:
     if lock is None:
         return 1
     actor = f"cli:{getpass.getuser()}"
-    check = package_settings(settings).ticketing.check_kiosk_printers
     try:
         imported = _with_store(
             settings,
             lambda store: config_transfer.import_halls(
-                store, settings, incoming, clock_from_environment(), actor, check
+                store, settings, incoming, clock_from_environment(), actor, check_printers
             ),
         )
     except config_transfer.ImportRefused as exc:

@@ -432,6 +432,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "打印机 {printer}（给自助机 {kiosk}）不在本大厅的打印机中（现有：{known}）",
         "en": "Printer {printer} (for kiosk {kiosk}) is not one of the hall's printers ({known})",
     },
+    "error.settings_bad_connection": {
+        "zh-CN": "打印机 {printer} 的连接设置有误：{problem}",
+        "en": "Printer {printer}'s connection cannot be used: {problem}",
+    },
     "error.settings_hours_strand": {
         "zh-CN": "新的营业时间今天 {closing} 就已结束，但还有 {count} 位在等候（原营业至 {until}）："
         "请在他们办完后再改，或只从明天起改（特殊日期）",
@@ -474,10 +478,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} already has a device named {device}",
     },
     "error.device_in_config": {
-        "zh-CN": "{kind} {device} 在打印机设置中按名称登记（配置文件的 [ticketing] printers 或大厅设置），"
-        "请先在那里改名",
-        "en": "The {kind} {device} is named in the printer settings (the configuration's [ticketing] "
-        "printers or the hall's settings): rename it there first",
+        "zh-CN": "{kind} {device} 在大厅设置的打印机中按名称登记，请先在那里改名",
+        "en": "The {kind} {device} is named in the printers of the hall's settings: rename it there first",
     },
     "error.device_not_registered": {
         "zh-CN": "此设备的令牌未登记（已被撤销或已重新签发），请向管理员索取新令牌",

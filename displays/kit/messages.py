@@ -322,6 +322,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.part.windows": {"zh-CN": "窗口", "en": "windows"},
     "audit.part.priorities": {"zh-CN": "优先类别", "en": "priority classes"},
     "audit.part.kiosk_printers": {"zh-CN": "自助机打印机", "en": "kiosk printers"},
+    "audit.part.printers": {"zh-CN": "打印机", "en": "printers"},
     "audit.part.pause_reasons": {"zh-CN": "暂停原因", "en": "pause reasons"},
     "audit.part.rating_reasons": {"zh-CN": "差评原因", "en": "bad-rating reasons"},
     "audit.field.notice": {"zh-CN": "公告", "en": "notice"},
@@ -476,9 +477,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.footer": {"zh-CN": "号票底部文字", "en": "Ticket footer"},
     "hallsettings.footer_en": {"zh-CN": "号票底部文字（英文）", "en": "Ticket footer (English)"},
     "hallsettings.printers_hint": {
-        "zh-CN": "留空使用配置文件的设置。每台自助机可指定打印机（打印机名称见配置文件 [ticketing]）。",
-        "en": "Empty: as in the config file. Each kiosk may be given a printer (the printers are "
-        "named in the config file's [ticketing]).",
+        "zh-CN": "底部文字留空使用配置文件的设置。每台打印机打印所列自助机的号票；纸宽或打印方式"
+        "的修改从下一张号票起生效，无需重启打印代理。",
+        "en": "An empty footer is the config file's. Each printer prints the tickets of the kiosks "
+        "it lists; a change of paper or mode applies from the next ticket, without restarting "
+        "its print agent.",
+    },
+    "hallsettings.printers": {"zh-CN": "打印机", "en": "Printers"},
+    "hallsettings.printer_name": {"zh-CN": "打印机设备名", "en": "Printer device name"},
+    "hallsettings.kiosks": {"zh-CN": "自助机（逗号分开）", "en": "Kiosks (comma-separated)"},
+    "hallsettings.paper_mm": {"zh-CN": "纸宽（毫米）", "en": "Paper (mm)"},
+    "hallsettings.mode": {"zh-CN": "打印方式", "en": "Mode"},
+    "hallsettings.mode.native": {"zh-CN": "打印机字库", "en": "Printer's font"},
+    "hallsettings.mode.image": {"zh-CN": "图像", "en": "Image"},
+    "hallsettings.add_printer": {"zh-CN": "添加打印机", "en": "Add printer"},
+    "hallsettings.kiosk_printers_hint": {
+        "zh-CN": "也可以单独指定某台自助机使用哪台打印机（优先于上表的自助机列表）。",
+        "en": "A kiosk may also be given its printer here (over the lists above).",
     },
     "hallsettings.kiosk": {"zh-CN": "自助机", "en": "Kiosk"},
     "hallsettings.printer": {"zh-CN": "打印机", "en": "Printer"},
