@@ -13,10 +13,8 @@ from clerk_console.schemas import (
     PrioritiseBody,
     RatingBody,
 )
-from queue_server.api.openapi import HALL_PARAM, WINDOW_PARAM, ApiDoc, HallValues, model_schemas
+from queue_server.api.openapi import HALL_PARAM, WINDOW_PARAM, ApiDoc, HallValues
 from queue_server.config import Settings
-
-SCHEMAS = model_schemas(RatingBody, PrioritiseBody, NoticeBody, NewUserBody, AccountChange, NewPassword)
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -127,4 +125,6 @@ PATHS: dict[str, Any] = {
     },
 }
 
-DOC = ApiDoc(PATHS, SCHEMAS, _values)
+DOC = ApiDoc(
+    PATHS, (RatingBody, PrioritiseBody, NoticeBody, NewUserBody, AccountChange, NewPassword), _values
+)

@@ -55,10 +55,20 @@ def device_view(device: DeviceRecord) -> dict[str, Any]:
 
 class Administration:
     def __init__(
-        self, store: Store, settings: Settings, clock: Clock, notices: Notices, named_in_config: NamedInConfig
+        self,
+        store: Store,
+        settings: Callable[[], Settings],
+        clock: Clock,
+        notices: Notices,
+        named_in_config: NamedInConfig,
     ) -> None:
-        self.store, self.settings, self.clock, self.notices = store, settings, clock, notices
+        self.store, self._settings, self.clock, self.notices = store, settings, clock, notices
         self._named_in_config = named_in_config
+
+    @property
+    def settings(self) -> Settings:
+        """The settings with the halls served now (added and retired live)."""
+        return self._settings()
 
     # ---- accounts ---------------------------------------------------------------------
 
@@ -149,7 +159,8 @@ class Administration:
         for spec in self.settings.halls:
             if caller.in_hall(spec.id):
                 for event in await self.store.events_since(spec.id, start, AUDITED_EVENTS):
-                    if event.at < end and event.actor is not None:
+                    # A hall's first settings are its creation, audited as such (hall.created).
+                    if event.at < end and event.actor is not None and not event.data.get("created"):
                         entries.append(
                             _event_view(event.hall, event.type.value, event.at, event.actor, event.data)
                         )

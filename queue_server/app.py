@@ -148,13 +148,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     backends.notices.listen(lambda _: print_agent.check_every_agent())
 
     def named_in_config(hall: str, name: str) -> bool:
-        """A kiosk or printer the [ticketing] printers or the hall's live settings name."""
-        printers = sections.ticketing.printers
-        if any(p.hall == hall and (p.name == name or name in p.kiosks) for p in printers):
+        """A kiosk or printer the hall's live settings name."""
+        spec = service.hall(hall).state.spec
+        if any(p.name == name or name in p.kiosks for p in spec.printers):
             return True
-        return any(name in pair for pair in service.hall(hall).state.spec.kiosk_printers)
+        return any(name in pair for pair in spec.kiosk_printers)
 
-    administration = Administration(service.store, settings, clock, backends.notices, named_in_config)
+    administration = Administration(
+        service.store, lambda: service.settings, clock, backends.notices, named_in_config
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
@@ -218,7 +220,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         *tickets.routes,
         *windows.routes,
         *stream.routes,
-        *openapi.routes(settings, *API_DOCS),
+        *openapi.routes(*API_DOCS),
         *displays.kit.routes.routes,
         *displays.routes.routes,
         *displays.rating.routes,

@@ -30,6 +30,9 @@ from queue_server.scaleout.publisher import StreamPublisher
 from queue_server.storage import Store, open_store
 
 COMMAND_CONNECTIONS = 64
+# Halls an admin may add besides config.toml's, each holding a tail's connection while screens
+# follow it here.
+HALLS_ADDED_LIVE = 32
 
 
 @dataclass
@@ -87,7 +90,9 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
             )
         )
         # Each hall with subscribers here holds one connection in a blocking read.
-        tails = Redis.from_url(server.bus, max_connections=len(settings.halls) + 4, **options)
+        tails = Redis.from_url(
+            server.bus, max_connections=len(settings.halls) + HALLS_ADDED_LIVE + 4, **options
+        )
         publisher = StreamPublisher(redis, store, [spec.id for spec in settings.halls])
         shared_state = _shared_state_client(server.bus, server.shared_state_timeout_ms / 1000)
         return Backends(

@@ -43,6 +43,7 @@ from queue_server.serving import uvicorn_options
 from queue_server.storage import Store, StoreSetupFailed, StoreUnavailable, open_store
 from queue_server.storage.backup import BackupError, backup, restore
 from queue_server.ticketing.bookings import add_staff_booking
+from queue_server.ticketing.settings import check_printers
 
 # Who the audit says made a change from the command line (the server's shell, not a person).
 CLI_ACTOR = "system:cli"
@@ -136,9 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(location)
         package_settings(settings)
     except ConfigError as exc:
-        print(f"config {exc.source} is not valid:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        _say_problems(exc, f"config {exc.source} is not valid:")
         return 2
     try:
         if args.command == "check-config":
@@ -287,27 +286,22 @@ def _import_config(settings: Settings, source: Path) -> int:
     try:
         incoming = load_settings(source)
     except ConfigError as exc:
-        print(f"onewindow config import: {exc.source} is not valid; nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        _say_problems(exc, f"onewindow config import: {exc.source} is not valid; nothing was changed:")
         return 2
-    try:
-        # On SQLite a running server never reads what another process wrote: it must be stopped.
-        lock = StoreLock(settings.server.store, exclusive=True)
-    except StoreInUse as exc:
-        print(
-            f"onewindow config import: a server is running on the store {exc}; stop it first, or "
-            "change the settings on its admin page (PUT /api/halls/{hall}/settings). Nothing was changed.",
-            file=sys.stderr,
-        )
+    # On SQLite a running server never reads what another process wrote: it must be stopped.
+    lock = _store_alone(
+        settings,
+        "config import",
+        "; stop it first, or change the settings on its admin page (PUT /api/halls/{hall}/settings)",
+    )
+    if lock is None:
         return 1
     actor = f"cli:{getpass.getuser()}"
-    check = package_settings(settings).ticketing.check_kiosk_printers
     try:
         imported = _with_store(
             settings,
             lambda store: config_transfer.import_halls(
-                store, settings, incoming, clock_from_environment(), actor, check
+                store, settings, incoming, clock_from_environment(), actor, check_printers
             ),
         )
     except config_transfer.ImportRefused as exc:
@@ -395,15 +389,10 @@ def _with_logging_flags(settings: Settings, args: argparse.Namespace) -> Setting
 
 
 def _restore(settings: Settings, source: Path) -> int:
-    try:
-        # Every server holds the store's lock shared: taken alone, none is running on it.
-        lock = StoreLock(settings.server.store, exclusive=True)
-    except StoreInUse as exc:
-        print(
-            f"onewindow restore: a server is running on the store {exc} (or demo-data is writing "
-            "into it); stop it first (systemctl stop onewindow). Nothing was changed.",
-            file=sys.stderr,
-        )
+    lock = _store_alone(
+        settings, "restore", " (or demo-data is writing into it); stop it first (systemctl stop onewindow)"
+    )
+    if lock is None:
         return 1
     try:
         print(restore(source, settings.server.store))
@@ -411,6 +400,25 @@ def _restore(settings: Settings, source: Path) -> int:
         lock.release()
     print("start the server again: it brings the schema up to date if the backup is older")
     return 0
+
+
+def _say_problems(exc: ConfigError, heading: str) -> None:
+    print(heading, file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  - {problem}", file=sys.stderr)
+
+
+def _store_alone(settings: Settings, command: str, advice: str) -> StoreLock | None:
+    """The store's lock taken alone: every server holds it shared, so none is running on it.
+    None, having said so with `advice`, while one is."""
+    try:
+        return StoreLock(settings.server.store, exclusive=True)
+    except StoreInUse as exc:
+        print(
+            f"onewindow {command}: a server is running on the store {exc}{advice}. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _tell_servers(settings: Settings, account: str | None) -> None:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from queue_server.domain.hall_document import INHERITED, Reader, parse_hall, parse_reasons
+from queue_server.domain.hall_document import Reader, parse_hall, parse_printers, parse_reasons
 from queue_server.domain.model import HallSpec
 
 
@@ -160,7 +160,7 @@ def parse_settings(
         seeds = _hall_seeds(reader, raw)
         for i, hall_raw in enumerate(halls_raw):
             if isinstance(hall_raw, dict):
-                hall_raw = {**seeds, **hall_raw}
+                hall_raw = {**seeds, **_printers_seed(raw, hall_raw.get("id")), **hall_raw}
             hall = parse_hall(reader, hall_raw, f"halls[{i}]")
             if hall is not None:
                 halls.append(hall)
@@ -195,7 +195,28 @@ def _hall_seeds(reader: Reader, raw: dict[str, Any]) -> dict[str, Any]:
     console = raw.get("console", {})
     if not isinstance(console, dict):
         return {}
-    return {key: console[key] for key in INHERITED if parse_reasons(reader, console, "console", key)}
+    reasons = ("pause_reasons", "rating_reasons")
+    return {key: console[key] for key in reasons if parse_reasons(reader, console, "console", key)}
+
+
+def _printers_seed(raw: dict[str, Any], hall: Any) -> dict[str, Any]:
+    """The hall's printers of [[ticketing.printers]] (where printers were defined before each
+    hall had its own), for a [[halls]] table that leaves `printers` out. A bad entry seeds
+    nothing: the [ticketing] reader names it under its own key and the server refuses to start."""
+    section = raw.get("ticketing", {})
+    listed = section.get("printers", []) if isinstance(section, dict) else []
+    if not isinstance(listed, list):
+        return {}
+    own = [
+        {k: v for k, v in p.items() if k != "hall"}
+        for p in listed
+        if isinstance(p, dict) and p.get("hall") == hall
+    ]
+    if not own:
+        return {}
+    trial = Reader()
+    parse_printers(trial, {"printers": own}, "ticketing")
+    return {} if trial.problems else {"printers": own}
 
 
 def _parse_logging(reader: Reader, raw: dict[str, Any]) -> LoggingSettings:

@@ -10,6 +10,26 @@ LANGUAGES = ("zh-CN", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "error.unknown_hall": {"zh-CN": "没有这个大厅：{hall}", "en": "Unknown hall: {hall}"},
+    "error.hall_retired": {
+        "zh-CN": "大厅 {hall} 已撤销，不再提供服务（记录仍保留）",
+        "en": "Hall {hall} has been retired and is no longer served (its records are kept)",
+    },
+    "error.hall_exists": {
+        "zh-CN": "已有编号为 {hall} 的大厅（含已撤销的大厅），请换一个编号",
+        "en": "A hall {hall} exists already (retired ones count: their records are kept); choose another id",
+    },
+    "error.hall_retire_tickets": {
+        "zh-CN": "大厅 {hall} 还有 {tickets} 张未办结的号票，请先办结或取消",
+        "en": "Hall {hall} still has {tickets} open tickets: finish or cancel them first",
+    },
+    "error.hall_retire_bookings": {
+        "zh-CN": "大厅 {hall} 还有 {bookings} 个未到期的预约（最早 {first}），请先取消",
+        "en": "Hall {hall} still has {bookings} bookings ahead (the first {first}): cancel them first",
+    },
+    "error.hall_last": {
+        "zh-CN": "{hall} 是最后一个大厅，不能撤销",
+        "en": "{hall} is the last hall and cannot be retired",
+    },
     "error.unknown_category": {
         "zh-CN": "大厅 {hall} 没有这个业务类别：{category}",
         "en": "Hall {hall} has no category {category}",
@@ -412,6 +432,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "打印机 {printer}（给自助机 {kiosk}）不在本大厅的打印机中（现有：{known}）",
         "en": "Printer {printer} (for kiosk {kiosk}) is not one of the hall's printers ({known})",
     },
+    "error.settings_bad_connection": {
+        "zh-CN": "打印机 {printer} 的连接设置有误：{problem}",
+        "en": "Printer {printer}'s connection cannot be used: {problem}",
+    },
     "error.settings_hours_strand": {
         "zh-CN": "新的营业时间今天 {closing} 就已结束，但还有 {count} 位在等候（原营业至 {until}）："
         "请在他们办完后再改，或只从明天起改（特殊日期）",
@@ -454,10 +478,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hall {hall} already has a device named {device}",
     },
     "error.device_in_config": {
-        "zh-CN": "{kind} {device} 在打印机设置中按名称登记（配置文件的 [ticketing] printers 或大厅设置），"
-        "请先在那里改名",
-        "en": "The {kind} {device} is named in the printer settings (the configuration's [ticketing] "
-        "printers or the hall's settings): rename it there first",
+        "zh-CN": "{kind} {device} 在大厅设置的打印机中按名称登记，请先在那里改名",
+        "en": "The {kind} {device} is named in the printers of the hall's settings: rename it there first",
     },
     "error.device_not_registered": {
         "zh-CN": "此设备的令牌未登记（已被撤销或已重新签发），请向管理员索取新令牌",

@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from queue_server.bus.memory import MemoryBus
 from queue_server.clock import Clock
-from queue_server.domain.errors import DomainError
+from queue_server.domain.errors import DomainError, NotFound
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec
 from queue_server.domain.numbering import service_day
@@ -223,6 +223,9 @@ class HallRuntime:
             if taken is not None:
                 ticket = None if taken.ticket is None else self.state.tickets.get(taken.ticket)
                 results.append((future, Outcome(ticket=ticket)))
+                continue
+            if self.state.retired:  # retired by a step of this batch, or caught up with
+                results.append((future, NotFound("error.hall_retired", hall=self.hall_id)))
                 continue
             try:
                 now = self._clock.now()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from queue_server.auth import (
@@ -45,20 +46,33 @@ from queue_server.domain.model import (
 )
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
+from queue_server.hall_set import hall_set
 from queue_server.presence import open_presence
 from queue_server.recent_reads import RecentReads
 from queue_server.runtime import Decision, HallRuntime
+from queue_server.storage.base import AuditEntry
 from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
 
 ROLLOVER_CHECK_S = 30.0
+# How soon a hall added or retired on another process is served or gone here: the store's set
+# of halls is read again this often (a retired hall takes no step meanwhile: its ledger says so).
+HALLS_CHECK_S = 1.0
+# Bookings this far ahead still keep a hall from being retired.
+BOOKINGS_AHEAD = timedelta(days=366)
 # How stale this process's view of revocations may be (another process signed out, an admin
 # disabled an account or removed a device).
 REVOCATION_CHECK_S = 2.0
 IDEMPOTENCY_KEY_MAX = 100
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
 _EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
+
+
+@functools.cache
+def _unknown_name_hash() -> str:
+    """What a sign-in with a name that does not exist is checked against, so that it costs what
+    a real one does. Made on the first such sign-in: at import it cost every process 0.1 s."""
+    return hash_password(secrets.token_hex(8))
 
 
 class _StaleSettings(Conflict):
@@ -84,6 +98,9 @@ class QueueService:
         self._live: tuple[tuple[int, ...], Settings] = ((), settings)
         self.store, self.bus = backends.store, backends.bus
         self.halls: dict[str, HallRuntime] = {}
+        # The halls retired (by any process), with when: their URLs say so rather than "unknown".
+        self.retired: dict[str, datetime] = {}
+        self._halls_follower: asyncio.Task[None] | None = None
         self._signer: TokenSigner | None = None
         # Devices and accounts as last read from the store, kept REVOCATION_CHECK_S.
         self._devices = RecentReads(self._read_device, REVOCATION_CHECK_S)
@@ -114,17 +131,38 @@ class QueueService:
         await self.backends.start()
         key = await self.store.secret("token_key", secrets.token_hex(32))
         self._signer = TokenSigner(bytes.fromhex(key))
-        for spec in self._settings.halls:
-            hall_log = self.backends.hall_log(spec)
-            self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
+        # config.toml's halls seed the store's set of halls; the store's set is then the one
+        # served (with the halls added live, without those retired).
+        await self.store.seed_halls([spec.id for spec in self._settings.halls], self.clock.now())
+        await self._serve()
         self._ticker = asyncio.create_task(self._roll_over_days(), name="day-rollover")
+        self._halls_follower = asyncio.create_task(self._follow_halls(), name="halls")
 
     async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        for task in (self._ticker, self._halls_follower):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.backends.close()
+
+    async def _serve(self) -> None:
+        """Serves the store's halls not served yet and leaves the retired ones."""
+        halls = await hall_set(self.store, self._settings.halls, self.halls)
+        for hall_id, at in halls.retired.items():
+            self.retired[hall_id] = at
+            self.halls.pop(hall_id, None)
+        for spec in halls.served:
+            hall_log = self.backends.hall_log(spec)
+            self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
+
+    async def _follow_halls(self) -> None:
+        while True:
+            await asyncio.sleep(HALLS_CHECK_S)
+            try:
+                await self._serve()
+            except Exception:
+                log.exception("reading the set of halls failed; will retry")
 
     async def roll_over(self) -> None:
         """Expire what is left of earlier days in every hall whose local date has changed."""
@@ -150,8 +188,9 @@ class QueueService:
         user = await self.store.get_user(username)
         # Hashing takes tens of ms of CPU: in a thread, so the hall's calls go on meanwhile. The
         # same work whether or not the name exists.
-        stored = _DUMMY_HASH if user is None else user.password_hash
-        matches = await asyncio.to_thread(verify_password, password, stored)
+        matches = await asyncio.to_thread(
+            lambda: verify_password(password, _unknown_name_hash() if user is None else user.password_hash)
+        )
         if user is None or not matches:
             await self.throttle.failed(username, address)
             raise NotAuthenticated("error.bad_credentials")
@@ -234,10 +273,14 @@ class QueueService:
     # ---- reading --------------------------------------------------------------------
 
     def hall(self, hall_id: str) -> HallRuntime:
-        try:
-            return self.halls[hall_id]
-        except KeyError:
-            raise NotFound("error.unknown_hall", hall=hall_id) from None
+        runtime = self.halls.get(hall_id)
+        # A hall retired by another process is gone here at its next look at the store's set;
+        # one whose retirement this process already caught up with in the ledger, at once.
+        if hall_id in self.retired or (runtime is not None and runtime.state.retired):
+            raise NotFound("error.hall_retired", hall=hall_id)
+        if runtime is None:
+            raise NotFound("error.unknown_hall", hall=hall_id)
+        return runtime
 
     async def snapshot(self, hall_id: str) -> dict[str, Any]:
         return await self.hall(hall_id).snapshot()
@@ -292,6 +335,70 @@ class QueueService:
             raise await self._stale_settings(hall_id) from None
         seq = outcome.events[-1].seq if outcome.events else runtime.state.seq  # unchanged: as it is
         return {"settings": hall_document(spec), "seq": seq, "version": settings_version(spec)}
+
+    async def create_hall(
+        self, document: dict[str, Any], principal: Principal, check: Callable[[HallSpec], None]
+    ) -> dict[str, Any]:
+        """A new hall (admin): served here at once and on every other process at its next look
+        at the store's set of halls. Its first step is its settings, so it loads as any hall."""
+        if principal.role is not Role.ADMIN:
+            raise Forbidden("error.forbidden_role", role=principal.label)
+        try:
+            spec = read_hall(document, "hall")
+        except InvalidHallDocument as exc:
+            raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
+        check(spec)
+        if spec.id in self.halls or spec.id in self.retired:
+            raise Conflict("error.hall_exists", hall=spec.id)
+        now = self.clock.now()
+        first = HallState(spec, today=service_day(now, spec.timezone)).create(now, principal.actor)
+        if not await self.store.add_hall(spec.id, now, first):
+            raise Conflict("error.hall_exists", hall=spec.id)
+        await self._serve()
+        await self.store.add_audit(
+            AuditEntry(
+                now,
+                principal.actor,
+                "hall.created",
+                spec.id,
+                spec.id,
+                {"name": spec.name, "name_en": spec.name_en},
+            )
+        )
+        return {
+            "settings": hall_document(spec),
+            "seq": first.events[-1].seq,
+            "version": settings_version(spec),
+        }
+
+    async def retire_hall(self, hall_id: str, principal: Principal) -> dict[str, Any]:
+        """No more service in the hall (admin), its ledger kept; refused while visitors hold
+        open tickets or bookings ahead, or for the last hall."""
+        if principal.role is not Role.ADMIN:
+            raise Forbidden("error.forbidden_role", role=principal.label)
+        runtime = self.hall(hall_id)
+        if len(self.halls) == 1:
+            raise Conflict("error.hall_last", hall=hall_id)
+        now = self.clock.now()
+        booked = [
+            b
+            for b in await self.store.bookings_between(hall_id, now, now + BOOKINGS_AHEAD)
+            if b.status == "booked"
+        ]
+        if booked:
+            first = min(b.slot_start for b in booked).astimezone(runtime.state.spec.timezone)
+            raise Conflict(
+                "error.hall_retire_bookings",
+                hall=hall_id,
+                bookings=len(booked),
+                first=f"{first:%Y-%m-%d %H:%M}",
+            )
+        outcome = await runtime.run(lambda state, now: state.retire(now, principal.actor))
+        await self.store.retire_hall(hall_id, now)
+        self.retired[hall_id] = now
+        self.halls.pop(hall_id, None)
+        await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
+        return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
 
     async def _stale_settings(self, hall_id: str) -> Conflict:
         """The refusal of a save from older settings: who changed them last, and when (in the

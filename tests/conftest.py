@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import tomllib
 from collections.abc import Iterator
@@ -15,9 +16,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+import queue_server.accounts
 from queue_server.accounts import add_device, add_user
 from queue_server.app import create_app
-from queue_server.auth import DeviceKind, Role
+from queue_server.auth import DeviceKind, Role, hash_password
 from queue_server.clock import Clock, ManualClock
 from queue_server.config import BUILT_IN_CONFIG, Settings, parse_settings
 from queue_server.storage import open_store
@@ -181,6 +183,17 @@ def hall(tmp_path: Path, clock: ManualClock, backend: dict[str, str]) -> Iterato
     with TestClient(create_app(settings, clock)) as client:
         login_all(client, tokens)
         yield Hall(client, clock, settings, tokens)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_hash_per_password() -> Iterator[None]:
+    """Seeding a hall hashed four passwords with argon2, tuned to cost tens of milliseconds of
+    CPU each (several times that on a loaded machine), before almost every test: in this run a
+    password is hashed once and its hash reused. Sign-ins still verify every password as
+    deployed (`queue_server.service` keeps the real hash for rehashing an old one)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queue_server.accounts, "hash_password", functools.cache(hash_password))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,8 @@
 the printer a PrinterConfig describes and reports the outcome as a PrintResult.
 """
 
+# First: it sets escpos's cache up before the modules below import escpos (escpos_cache says why).
+from ticket_printer import escpos_cache  # noqa: F401
 from ticket_printer.connections import (
     MissingDependencyError,
     PrinterConfig,

@@ -254,6 +254,6 @@ def append_text_copy(path: Path, job_id: str, ticket: str, data: bytes) -> None:
 def _no_printer() -> PrintResult:
     return PrintResult(
         PrinterState.ERROR,
-        "no printer connection: pass --printer or set ticketing.printers[].connection",
+        "no printer connection: pass --printer or set the printer's connection in the hall's settings",
         sent=False,
     )

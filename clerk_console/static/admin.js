@@ -143,6 +143,53 @@ hookForm.addEventListener("submit", async (event) => {
   }
 });
 
+// Halls (admins): a new one starts with one category, comprehensive windows and the usual
+// weekday hours, to be completed on its settings page; a hall is retired from the list.
+const hallForm = document.getElementById("add-hall");
+
+async function loadHalls() {
+  const { halls } = await api("GET", "/api/halls");
+  const list = document.getElementById("halls");
+  clear(list);
+  for (const hall of halls) {
+    const link = el("a", { href: `/console/admin/halls/${encodeURIComponent(hall.id)}` }, hall.name);
+    const retire = el("button", { type: "button", class: "quiet retire", onclick: () => retireHall(hall) }, t("halls.retire"));
+    list.append(el("li", { dataset: { hall: hall.id } }, link, " ", retire));
+  }
+}
+
+async function retireHall(hall) {
+  if (!window.confirm(t("halls.retire_confirm", { hall: hall.name }))) return;
+  try {
+    await api("DELETE", `/api/halls/${encodeURIComponent(hall.id)}`);
+    toast(t("halls.retired", { hall: hall.name }));
+    await loadHalls();
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+hallForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = hallForm.name.value.trim();
+  const category = hallForm.category.value.trim();
+  const windows = Array.from({ length: Number(hallForm.windows.value) }, (_, i) => ({ number: i + 1 }));
+  const body = {
+    id: hallForm.id.value.trim(), name, timezone: hallForm.timezone.value.trim(),
+    categories: [{ code: "general", prefix: "A", name: category }], windows,
+    hours: { weekdays: [["09:00", "12:00"], ["13:30", "17:30"]], weekend: [] },
+  };
+  if (hallForm.name_en.value.trim()) body.name_en = hallForm.name_en.value.trim();
+  try {
+    await api("POST", "/api/halls", body);
+    toast(t("halls.added", { hall: name }));
+    hallForm.reset();
+    await loadHalls();
+  } catch (error) {
+    showError(error.message);
+  }
+});
+
 async function main() {
   me = await signedIn();
   if (me.role !== "admin" && me.role !== "supervisor") { refuse(t("refused.manager")); return; }
@@ -164,7 +211,11 @@ async function main() {
   }
   try {
     await load();
-    if (me.role === "admin") await loadWebhooks();
+    if (me.role === "admin") {
+      await loadWebhooks();
+      await loadHalls();
+      hallForm.hidden = false;
+    }
     document.getElementById("admin").hidden = false;
   } catch (error) {
     showError(error.message);

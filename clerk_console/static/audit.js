@@ -34,7 +34,7 @@ function categoryNames(hall, codes) {
 
 function subject(entry) {
   if (entry.kind === "window.services_changed") return t("actor.window", { window: entry.subject });
-  if (entry.kind === "hall.configured") return hallName(entry.subject);
+  if (entry.kind.startsWith("hall.")) return hallName(entry.subject);
   return entry.subject;
 }
 
@@ -80,6 +80,8 @@ function details(entry) {
       return categoryNames(entry.hall, data.categories);
     case "hall.configured":
       return data.changes ? settingsChanges(data.changes) : "";
+    case "hall.created":
+      return lang === "en" ? data.name_en || data.name : data.name;
     case "ticket.prioritised":
       return `${priorityName(entry.hall, data.priority[0])} → ${priorityName(entry.hall, data.priority[1])}`;
     default:

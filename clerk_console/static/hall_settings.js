@@ -30,6 +30,8 @@ function field(name, value, type = "text") {
 
 const input = (name, value, attrs = {}) => el("td", {}, el("input", { name, value: value ?? "", ...attrs }));
 const check = (name, value) => el("td", {}, el("input", { name, type: "checkbox", checked: Boolean(value) }));
+const choice = (name, value, options, word) => el("td", {}, el("select", { name },
+  ...options.map((option) => el("option", { value: option, selected: option === value }, word(option)))));
 const removeCell = () => el("td", {}, el("button", { type: "button", class: "quiet remove",
   onclick: (event) => event.target.closest("tr").remove() }, t("hallsettings.remove")));
 
@@ -53,10 +55,16 @@ const ROWS = {
     check("green_channel", w.green_channel), check("green_channel_serves_others", w.green_channel_serves_others)],
   ...Object.fromEntries(NAMED.map((table) => [table, named])),
   kiosk_printers: (k = { kiosk: "", printer: "" }) => [input("kiosk", k.kiosk), input("printer", k.printer)],
+  printers: (p = { name: "", kiosks: [], paper_mm: 80, mode: "native" }) => [
+    input("name", p.name), input("kiosks", p.kiosks.join(", ")),
+    choice("paper_mm", p.paper_mm, [80, 58], String), choice("mode", p.mode, ["native", "image"], (m) => t(`hallsettings.mode.${m}`))],
 };
 
+// A printer's connection is not edited here: its row keeps it, to be saved as it was.
 function addRow(table, value) {
-  document.querySelector(`#${table} tbody`).append(el("tr", {}, ...ROWS[table](value), removeCell()));
+  const row = el("tr", {}, ...ROWS[table](value), removeCell());
+  if (value && value.connection) row.dataset.connection = JSON.stringify(value.connection);
+  document.querySelector(`#${table} tbody`).append(row);
 }
 
 function show(settings) {
@@ -78,6 +86,7 @@ function show(settings) {
   for (const table of NAMED) settings[table].forEach((item) => addRow(table, item));
   byId("ticket_footer").value = settings.ticket_footer;
   byId("ticket_footer_en").value = settings.ticket_footer_en;
+  settings.printers.forEach((printer) => addRow("printers", printer));
   settings.kiosk_printers.forEach((pair) => addRow("kiosk_printers", pair));
 }
 
@@ -85,7 +94,7 @@ function show(settings) {
 // (the server's defaults: an English name is the Chinese one, a window is named by its number).
 function rowValues(row) {
   const values = {};
-  for (const box of row.querySelectorAll("input")) {
+  for (const box of row.querySelectorAll("input, select")) {
     if (box.type === "checkbox") values[box.name] = box.checked;
     else if (box.value.trim() === "") continue;
     else values[box.name] = box.type === "number" ? Number(box.value) : box.value.trim();
@@ -116,6 +125,11 @@ function collect() {
   for (const table of NAMED) settings[table] = rows(table);
   settings.ticket_footer = byId("ticket_footer").value.trim();
   settings.ticket_footer_en = byId("ticket_footer_en").value.trim();
+  settings.printers = [...document.querySelectorAll("#printers tbody tr")].map((row) => {
+    const printer = rowValues(row);
+    const connection = row.dataset.connection ? { connection: JSON.parse(row.dataset.connection) } : {};
+    return { ...printer, kiosks: listOf(printer.kiosks || ""), paper_mm: Number(printer.paper_mm), ...connection };
+  });
   settings.kiosk_printers = rows("kiosk_printers");
   return settings;
 }

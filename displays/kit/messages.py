@@ -93,6 +93,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "event.window.services_changed": {"zh-CN": "调整业务范围", "en": "Categories changed"},
     "event.hall.notice": {"zh-CN": "大厅公告", "en": "Hall notice"},
     "event.hall.configured": {"zh-CN": "修改大厅设置", "en": "Hall settings changed"},
+    "event.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "event.hall.alert": {"zh-CN": "预警", "en": "Alert"},
     # ---- the clerk's console ----
     "console.title": {"zh-CN": "窗口工作台", "en": "Window console"},
@@ -252,6 +253,21 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "alert.never": {"zh-CN": "从未连接", "en": "never"},
     # ---- admin ----
     "admin.title": {"zh-CN": "账号管理", "en": "Accounts"},
+    "halls.id": {"zh-CN": "编号（小写字母、数字）", "en": "Id (lower-case letters, digits)"},
+    "halls.timezone": {"zh-CN": "时区", "en": "Time zone"},
+    "halls.category": {"zh-CN": "第一个业务类别（字母 A）", "en": "First category (letter A)"},
+    "halls.windows": {"zh-CN": "综合窗口数", "en": "Comprehensive windows"},
+    "halls.add": {"zh-CN": "新建大厅", "en": "Add hall"},
+    "halls.added": {
+        "zh-CN": "已新建大厅 {hall}，请在大厅设置中补充",
+        "en": "Hall {hall} added; complete it in its settings",
+    },
+    "halls.retire": {"zh-CN": "撤销", "en": "Retire"},
+    "halls.retire_confirm": {
+        "zh-CN": "撤销大厅 {hall}？撤销后不再提供服务，记录保留。",
+        "en": "Retire hall {hall}? It will no longer be served; its records are kept.",
+    },
+    "halls.retired": {"zh-CN": "已撤销大厅 {hall}", "en": "Hall {hall} retired"},
     "admin.role": {"zh-CN": "角色", "en": "Role"},
     "admin.hall": {"zh-CN": "大厅", "en": "Hall"},
     "admin.created": {"zh-CN": "创建时间", "en": "Created"},
@@ -278,6 +294,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.empty": {"zh-CN": "这一天没有变更。", "en": "Nothing was changed that day."},
     "audit.cli": {"zh-CN": "命令行（服务器上）", "en": "Command line (on the server)"},
     "audit.kind.account.created": {"zh-CN": "创建账号", "en": "Account created"},
+    "audit.kind.hall.created": {"zh-CN": "新建大厅", "en": "Hall created"},
+    "audit.kind.hall.retired": {"zh-CN": "撤销大厅", "en": "Hall retired"},
     "audit.kind.account.disabled": {"zh-CN": "停用账号", "en": "Account disabled"},
     "audit.kind.account.enabled": {"zh-CN": "启用账号", "en": "Account enabled"},
     "audit.kind.account.password_reset": {"zh-CN": "重置密码", "en": "Password reset"},
@@ -304,6 +322,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.part.windows": {"zh-CN": "窗口", "en": "windows"},
     "audit.part.priorities": {"zh-CN": "优先类别", "en": "priority classes"},
     "audit.part.kiosk_printers": {"zh-CN": "自助机打印机", "en": "kiosk printers"},
+    "audit.part.printers": {"zh-CN": "打印机", "en": "printers"},
     "audit.part.pause_reasons": {"zh-CN": "暂停原因", "en": "pause reasons"},
     "audit.part.rating_reasons": {"zh-CN": "差评原因", "en": "bad-rating reasons"},
     "audit.field.notice": {"zh-CN": "公告", "en": "notice"},
@@ -458,9 +477,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "hallsettings.footer": {"zh-CN": "号票底部文字", "en": "Ticket footer"},
     "hallsettings.footer_en": {"zh-CN": "号票底部文字（英文）", "en": "Ticket footer (English)"},
     "hallsettings.printers_hint": {
-        "zh-CN": "留空使用配置文件的设置。每台自助机可指定打印机（打印机名称见配置文件 [ticketing]）。",
-        "en": "Empty: as in the config file. Each kiosk may be given a printer (the printers are "
-        "named in the config file's [ticketing]).",
+        "zh-CN": "底部文字留空使用配置文件的设置。每台打印机打印所列自助机的号票；纸宽或打印方式"
+        "的修改从下一张号票起生效，无需重启打印代理。",
+        "en": "An empty footer is the config file's. Each printer prints the tickets of the kiosks "
+        "it lists; a change of paper or mode applies from the next ticket, without restarting "
+        "its print agent.",
+    },
+    "hallsettings.printers": {"zh-CN": "打印机", "en": "Printers"},
+    "hallsettings.printer_name": {"zh-CN": "打印机设备名", "en": "Printer device name"},
+    "hallsettings.kiosks": {"zh-CN": "自助机（逗号分开）", "en": "Kiosks (comma-separated)"},
+    "hallsettings.paper_mm": {"zh-CN": "纸宽（毫米）", "en": "Paper (mm)"},
+    "hallsettings.mode": {"zh-CN": "打印方式", "en": "Mode"},
+    "hallsettings.mode.native": {"zh-CN": "打印机字库", "en": "Printer's font"},
+    "hallsettings.mode.image": {"zh-CN": "图像", "en": "Image"},
+    "hallsettings.add_printer": {"zh-CN": "添加打印机", "en": "Add printer"},
+    "hallsettings.kiosk_printers_hint": {
+        "zh-CN": "也可以单独指定某台自助机使用哪台打印机（优先于上表的自助机列表）。",
+        "en": "A kiosk may also be given its printer here (over the lists above).",
     },
     "hallsettings.kiosk": {"zh-CN": "自助机", "en": "Kiosk"},
     "hallsettings.printer": {"zh-CN": "打印机", "en": "Printer"},

@@ -19,6 +19,7 @@ from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Invalid
 from queue_server.domain.model import HallSpec
 from queue_server.service import idempotency_key
+from queue_server.ticketing.settings import printer_for_kiosk
 from ticket_printer.messages import Language
 
 _KIOSK = (DeviceKind.KIOSK,)
@@ -35,7 +36,7 @@ async def kiosk_status(request: Request) -> JSONResponse:
     hall, svc, _, caller = await in_hall(request, devices=_KIOSK)
     # Current with every process's steps: a category added on another one is offered here too.
     state = await svc.hall(hall).current()
-    printer = ticketing(request).settings.printer_for_kiosk(state.spec, caller.name)
+    printer = printer_for_kiosk(state.spec, caller.name)
     offer = hall_offer(state, svc.clock.now())
     offer["kiosk"] = caller.name
     offer["printer"] = (
@@ -114,7 +115,7 @@ async def _issued(
     request: Request, spec: HallSpec, view: dict[str, Any], kiosk: Principal, language: Language
 ) -> JSONResponse:
     tickets = ticketing(request)
-    printer = tickets.settings.printer_for_kiosk(spec, kiosk.name)
+    printer = printer_for_kiosk(spec, kiosk.name)
     printed: dict[str, Any] = {"job_id": None, "printed": False, "printer": None}
     if printer is not None:
         printed = await tickets.print_ticket(

@@ -13,7 +13,7 @@ from displays.ticketing.schemas import (
     OnlineIssueBody,
     ReprintBody,
 )
-from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, param
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, param
 from queue_server.api.schemas import HALL_VALUES
 
 _TICKET: Final = {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -35,10 +35,6 @@ def _responses(ok: str, *errors: str) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return {ok: {"description": "OK"}, **{code: {"description": code, **error} for code in errors}}
 
-
-SCHEMAS: Final = model_schemas(
-    ReprintBody, OnlineIssueBody, BookingBody, CancelBookingBody, KioskIssueBody, CheckInBody
-)
 
 PATHS: Final[dict[str, Any]] = {
     # The kiosk's own API (kiosk device token): what its page offers, taking and checking in.
@@ -152,4 +148,7 @@ PATHS: Final[dict[str, Any]] = {
 }
 
 
-DOC = ApiDoc(paths=PATHS, schemas=SCHEMAS)
+DOC = ApiDoc(
+    paths=PATHS,
+    models=(ReprintBody, OnlineIssueBody, BookingBody, CancelBookingBody, KioskIssueBody, CheckInBody),
+)

@@ -10,17 +10,27 @@ refused with 409 naming it, by the hall itself (`HallState.configure`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from queue_server.api.deps import body, in_hall, ticketing
-from queue_server.api.openapi import HALL_PARAM, ApiDoc, model_schemas, responses
+from queue_server.api.deps import body, in_hall, principal, service
+from queue_server.api.openapi import HALL_PARAM, ApiDoc, responses
 from queue_server.api.openapi import body as request_body
 from queue_server.auth import MANAGERS
+from queue_server.ticketing.settings import check_printers
 
 
 class _Part(BaseModel):
@@ -69,6 +79,23 @@ class PrioritySettings(_Part):
     name_en: Name | None = None
 
 
+DeviceName = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class PrinterSettings(_Part):
+    name: DeviceName = Field(description="The printer's device name: what its print agent connects with")
+    kiosks: list[DeviceName] = Field(default=[], max_length=100, description="The kiosks it prints for")
+    paper_mm: Literal[58, 80] = 80
+    mode: Literal["native", "image"] = Field(
+        default="native", description="native: the printer's own Chinese font; image: text drawn as bitmaps"
+    )
+    connection: dict[str, StrictStr | StrictInt | StrictFloat | StrictBool] | None = Field(
+        default=None,
+        description='Where the agent finds the printer, e.g. {"kind": "network", "host": "10.0.0.7"}; '
+        "left out: the agent's own --printer. Sent to the agent when it connects",
+    )
+
+
 class ReasonSettings(_Part):
     code: Code
     name: Name
@@ -89,7 +116,7 @@ class HoursSettings(_Part):
 
 class KioskPrinter(_Part):
     kiosk: str = Field(min_length=1, max_length=64, description="The kiosk's device name")
-    printer: str = Field(min_length=1, max_length=64, description="A printer of [ticketing] printers")
+    printer: str = Field(min_length=1, max_length=64, description="One of the hall's `printers`")
 
 
 class HallSettingsBody(_Part):
@@ -120,6 +147,9 @@ class HallSettingsBody(_Part):
     ticket_footer: str = Field(default="", max_length=100, description="Empty: [ticketing] footer")
     ticket_footer_en: str = Field(default="", max_length=100)
     kiosk_printers: list[KioskPrinter] = Field(default=[], max_length=100)
+    printers: list[PrinterSettings] | None = Field(
+        default=None, max_length=50, description="The hall's ticket printers. Left out: as they are"
+    )
     pause_reasons: list[ReasonSettings] | None = Field(
         default=None,
         min_length=1,
@@ -141,16 +171,37 @@ class HallSettingsBody(_Part):
     )
 
 
+class NewHallBody(HallSettingsBody):
+    """A new hall: its id and the settings it starts with."""
+
+    id: Code
+
+
 async def hall_settings(request: Request) -> JSONResponse:
     hall, svc, _, caller = await in_hall(request, roles=MANAGERS)
     if request.method == "GET":
         return JSONResponse(await svc.hall_settings(hall, caller))
     data = await body(request, HallSettingsBody)
-    check = ticketing(request).settings.check_kiosk_printers
     document = data.model_dump(exclude_none=True, exclude={"version"})
-    return JSONResponse(await svc.configure_hall(hall, document, caller, check, data.version))
+    return JSONResponse(await svc.configure_hall(hall, document, caller, check_printers, data.version))
 
 
+async def create_hall(request: Request) -> JSONResponse:
+    caller = await principal(request)
+    data = await body(request, NewHallBody)
+    document = data.model_dump(exclude_none=True, exclude={"version"})
+    return JSONResponse(await service(request).create_hall(document, caller, check_printers), status_code=201)
+
+
+async def retire_hall(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    svc = service(request)
+    svc.hall(hall)  # 404 first, as every hall's route
+    return JSONResponse(await svc.retire_hall(hall, await principal(request)))
+
+
+# POST /api/halls and DELETE /api/halls/{hall} are routed with their paths' GET (api/halls.py),
+# so that a 405 lists all of a path's methods in its Allow header.
 routes = [Route("/api/halls/{hall}/settings", hall_settings, methods=["GET", "PUT"])]
 
 DOC = ApiDoc(
@@ -172,7 +223,25 @@ DOC = ApiDoc(
                 "requestBody": request_body("HallSettingsBody"),
                 "responses": responses("200", "400", "401", "403", "404", "409", "422", "503"),
             },
-        }
+        },
+        "/api/halls": {
+            "post": {
+                "summary": "Add a hall (admin): served at once, on every process, without a restart",
+                "description": "409 when the id is taken (a retired hall's too: its ledger is kept) "
+                "or the settings contradict themselves.",
+                "requestBody": request_body("NewHallBody"),
+                "responses": responses("201", "400", "401", "403", "409", "422", "503"),
+            }
+        },
+        "/api/halls/{hall}": {
+            "delete": {
+                "summary": "Retire a hall (admin): its URLs answer 404, its ledger is kept",
+                "description": "409 names what is in the way: open tickets, bookings ahead, or "
+                "the last hall.",
+                "parameters": [HALL_PARAM],
+                "responses": responses("200", "401", "403", "404", "409", "503"),
+            }
+        },
     },
-    schemas=model_schemas(HallSettingsBody),
+    models=(HallSettingsBody, NewHallBody),
 )

@@ -1,4 +1,5 @@
-"""GET /api/halls and the hall snapshot."""
+"""GET /api/halls and the hall snapshot; POST and DELETE (a hall added, retired) are the
+hall settings' (api/hall_settings.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import principal, service
+from queue_server.api.hall_settings import create_hall, retire_hall
 from queue_server.domain.events import without_ticket_ids
 
 
 async def list_halls(request: Request) -> JSONResponse:
+    if request.method == "POST":
+        return await create_hall(request)
     halls = [
         {"id": h.id, "name": h.name, "name_en": h.name_en, "timezone": h.timezone.key}
         for h in service(request).settings.halls
@@ -19,6 +23,8 @@ async def list_halls(request: Request) -> JSONResponse:
 
 
 async def hall_snapshot(request: Request) -> JSONResponse:
+    if request.method == "DELETE":
+        return await retire_hall(request)
     hall = request.path_params["hall"]
     svc = service(request)
     svc.hall(hall)
@@ -29,6 +35,6 @@ async def hall_snapshot(request: Request) -> JSONResponse:
 
 
 routes = [
-    Route("/api/halls", list_halls, methods=["GET"]),
-    Route("/api/halls/{hall}", hall_snapshot, methods=["GET"]),
+    Route("/api/halls", list_halls, methods=["GET", "POST"]),
+    Route("/api/halls/{hall}", hall_snapshot, methods=["GET", "DELETE"]),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -108,11 +108,12 @@ def model_schemas(*models: type[BaseModel]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ApiDoc:
-    """What a package adds to the document: its /api paths, request schemas and the configured
-    values its schemas name (HALL_VALUES)."""
+    """What a package adds to the document: its /api paths, the models of its request bodies
+    (their schemas are made with the document, not at import) and the configured values its
+    schemas name (HALL_VALUES)."""
 
     paths: dict[str, Any]
-    schemas: dict[str, Any] = field(default_factory=dict)
+    models: tuple[type[BaseModel], ...] = ()
     values: Callable[[Settings], HallValues] | None = None
 
 
@@ -314,8 +315,9 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
     }
     values = _configured_values(settings)
     for part in parts:
-        document["paths"].update(part.paths)
-        schemas.update(part.schemas)
+        for path, methods in part.paths.items():  # a package may add methods to a path
+            document["paths"][path] = {**document["paths"].get(path, {}), **methods}
+        schemas.update(model_schemas(*part.models))
         if part.values is not None:
             values.update(part.values(settings))
     # A copy: the parts' paths and schemas are shared module data, filled anew per document.
@@ -324,15 +326,16 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
     return document
 
 
-def routes(settings: Settings, *parts: ApiDoc) -> list[Route]:
-    """The document of the halls as they are now: built again after a hall's settings change
-    (its categories and windows are enums), once per change."""
-    built: list[tuple[Settings, dict[str, Any]]] = [(settings, build_document(settings, *parts))]
+def routes(*parts: ApiDoc) -> list[Route]:
+    """The document of the halls as they are now: built on its first request (not while the
+    server starts, which most never ask it) and again after a hall's settings change (its
+    categories and windows are enums), once per change."""
+    built: list[tuple[Settings, dict[str, Any]]] = []
 
     async def openapi(request: Request) -> JSONResponse:
         live: Settings = request.state.service.settings
-        if live is not built[0][0]:
-            built[0] = (live, build_document(live, *parts))
+        if not built or live is not built[0][0]:
+            built[:] = [(live, build_document(live, *parts))]
         return JSONResponse(built[0][1])
 
     return [Route("/api/openapi.json", openapi, methods=["GET"])]

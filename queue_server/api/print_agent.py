@@ -25,6 +25,7 @@ from queue_server.api.deps import bearer_token, principal, service, ticketing
 from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
 from queue_server.ticketing.dispatcher import PrinterLink
+from queue_server.ticketing.settings import printer_of
 from ticket_printer.status import PrinterState
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ async def print_agent(ws: WebSocket) -> None:
         await _refuse(ws, CLOSE_FORBIDDEN, "error.forbidden_role")
         return
     dispatcher = ticketing(ws).dispatcher
-    entry = ticketing(ws).settings.printer(caller.name)
+    # The connection as the hall's settings have it now; a change reaches the agent when it
+    # connects again (paper and mode need no reconnection: tickets are rendered here).
+    entry = printer_of(svc.spec(caller.hall), caller.name) if caller.hall in svc.halls else None
     lock = asyncio.Lock()
 
     async def send(message: dict[str, Any]) -> None:

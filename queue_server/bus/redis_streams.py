@@ -23,6 +23,10 @@ from queue_server.storage.base import StoreUnavailable
 from queue_server.storage.rows import event_from_json
 
 TAIL_BLOCK_MS = 5_000
+# A subscriber waits this long for Redis (and for the hall's subscribers ahead of it) before
+# it is told to come back: a Redis that accepts connections but answers nothing (hung) must
+# not hold every screen of the hall, one after another, for the client's socket timeout.
+SUBSCRIBE_WAIT_S = 5.0
 Entry = tuple[str, dict[str, str]]
 
 
@@ -97,8 +101,8 @@ class RedisStreamBus:
 
     async def subscribe(self, hall: str, after: int | None) -> StreamSubscription:
         lock = self._locks.setdefault(hall, asyncio.Lock())
-        async with lock:
-            try:
+        try:
+            async with asyncio.timeout(SUBSCRIBE_WAIT_S), lock:
                 latest = int(await self._redis.get(keys.published_key(hall)) or 0)
                 subscription = StreamSubscription(self, hall, self._client_queue, latest)
                 if after is not None:
@@ -106,12 +110,14 @@ class RedisStreamBus:
                     subscription.last = after
                     for event in await self._replay(hall, after, latest):
                         subscription.offer(event)
-            except RedisError as exc:
-                raise StoreUnavailable(f"redis: {exc}") from exc
-            self._subscribers.setdefault(hall, set()).add(subscription)
-            tail = self._tails.get(hall)
-            if tail is None or tail.done():
-                self._tails[hall] = asyncio.create_task(self._tail(hall, min(latest, subscription.last)))
+                self._subscribers.setdefault(hall, set()).add(subscription)
+                tail = self._tails.get(hall)
+                if tail is None or tail.done():
+                    self._tails[hall] = asyncio.create_task(self._tail(hall, min(latest, subscription.last)))
+        except RedisError as exc:
+            raise StoreUnavailable(f"redis: {exc}") from exc
+        except TimeoutError as exc:
+            raise StoreUnavailable(f"redis: no answer within {SUBSCRIBE_WAIT_S} s") from exc
         return subscription
 
     def detach(self, hall: str, subscription: StreamSubscription) -> None:

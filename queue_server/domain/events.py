@@ -38,6 +38,9 @@ class EventType(StrEnum):
     # carries the whole hall document, so the ledger says who changed what and when, and a
     # process replaying the ledger takes the same settings.
     HALL_CONFIGURED = "hall.configured"
+    # The hall's last step: an admin retired it. A process that catches up with it takes no
+    # more steps for the hall (a ticket decided elsewhere meanwhile is decided again, refused).
+    HALL_RETIRED = "hall.retired"
 
 
 @dataclass(frozen=True)

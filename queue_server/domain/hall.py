@@ -83,6 +83,7 @@ class Checkpoint:
     notice: str
     last_queue_at: datetime
     alerts_raised: dict[str, datetime]
+    retired: bool = False
     tickets: dict[str, Ticket | None] = field(default_factory=dict)
     windows: dict[int, Window] = field(default_factory=dict)
     counters: dict[tuple[str, date], int | None] = field(default_factory=dict)
@@ -192,6 +193,8 @@ class HallState:
         self.notice = spec.notice
         # When each alert (by Alert.key) was last recorded, from the ledger's hall.alert events.
         self.alerts_raised: dict[str, datetime] = {}
+        # The hall's last step was its retirement (EventType.HALL_RETIRED): no step follows.
+        self.retired = False
         self.handling_s: dict[str, float] = {}
         for event in recent_events:
             self._remember_event(event)
@@ -565,6 +568,7 @@ class HallState:
             notice=self.notice,
             last_queue_at=self._last_queue_at,
             alerts_raised=dict(self.alerts_raised),
+            retired=self.retired,
         )
         return self._undo
 
@@ -592,6 +596,7 @@ class HallState:
         self.handling_s = dict(checkpoint.handling_s)
         self.notice = checkpoint.notice
         self.alerts_raised = dict(checkpoint.alerts_raised)
+        self.retired = checkpoint.retired
         checkpoint.tickets, checkpoint.windows, checkpoint.counters = {}, {}, {}
         checkpoint.spec = checkpoint.layout = None
 
@@ -712,6 +717,31 @@ class HallState:
         document = hall_document(spec)
         changes = settings_changes(hall_document(self.spec), document)  # for the audit, in words
         step.emit(EventType.HALL_CONFIGURED, settings=document, notice=notice, changes=changes)
+        return step.outcome
+
+    def create(self, now: datetime, actor: str | None) -> Outcome:
+        """A new hall's first step: its settings, as a settings change from nothing (so that
+        every process loads it as it loads a hall whose settings changed)."""
+        if self.seq:
+            raise Conflict("error.hall_exists", hall=self.spec.id)
+        step = self._begin(now, actor)
+        step.emit(
+            EventType.HALL_CONFIGURED,
+            settings=hall_document(self.spec),
+            notice=self.spec.notice,
+            changes=[],
+            created=True,
+        )
+        return step.outcome
+
+    def retire(self, now: datetime, actor: str | None) -> Outcome:
+        """The hall's last step; refused while visitors still hold open tickets (their day
+        would be stranded in a hall nobody serves)."""
+        open_tickets = [t for t in self.tickets.values() if t.status not in TERMINAL_STATUSES]
+        if open_tickets:
+            raise Conflict("error.hall_retire_tickets", hall=self.spec.id, tickets=len(open_tickets))
+        step = self._begin(now, actor)
+        step.emit(EventType.HALL_RETIRED)
         return step.outcome
 
     # ---- internals ------------------------------------------------------------------
@@ -850,6 +880,8 @@ class HallState:
             self.notice = str(event.data.get("text", ""))
         elif event.type is EventType.HALL_CONFIGURED:
             self.notice = str(event.data.get("notice", self.notice))
+        elif event.type is EventType.HALL_RETIRED:
+            self.retired = True
         elif event.type is EventType.HALL_ALERT and "key" in event.data:
             self.alerts_raised[str(event.data["key"])] = event.at
         if event.type in _CALL_EVENTS and event.window is not None:

@@ -21,10 +21,13 @@ from queue_server.domain.events import Event, EventType
 from queue_server.domain.model import (
     DEFAULT_PAUSE_REASONS,
     DEFAULT_RATING_REASONS,
+    PAPER_WIDTHS,
+    PRINT_MODES,
     Category,
     HallPolicy,
     HallSpec,
     OpeningHours,
+    PrinterSpec,
     PriorityClass,
     Reason,
     SpecialDay,
@@ -149,6 +152,7 @@ def parse_hall(reader: Reader, raw: Any, path: str) -> HallSpec | None:
         kiosk_printers=_kiosk_printers(reader, raw, path),
         pause_reasons=parse_reasons(reader, raw, path, "pause_reasons") or DEFAULT_PAUSE_REASONS,
         rating_reasons=parse_reasons(reader, raw, path, "rating_reasons") or DEFAULT_RATING_REASONS,
+        printers=parse_printers(reader, raw, path) or (),
     )
 
 
@@ -195,7 +199,7 @@ def _kiosk_printers(reader: Reader, raw: dict[str, Any], path: str) -> tuple[tup
 
 # The hall's own lists that an older document (written before the hall had them) may lack:
 # reading it with the settings before (`read_hall(..., before=)`) keeps theirs.
-INHERITED = ("pause_reasons", "rating_reasons")
+INHERITED = ("pause_reasons", "rating_reasons", "printers")
 _REASONS_MAX = 20
 
 
@@ -231,6 +235,52 @@ def _parse_reason(reader: Reader, raw: Any, path: str) -> Reason | None:
     if code is None or name is None:
         return None
     return Reason(code, name, reader.get(raw, path, "name_en", str, "") or name)
+
+
+def parse_printers(reader: Reader, raw: Mapping[str, Any], path: str) -> tuple[PrinterSpec, ...] | None:
+    """The hall's ticket printers (an empty list: none), or None when left out."""
+    if "printers" not in raw:
+        return None
+    value = raw["printers"]
+    if not isinstance(value, list):
+        reader.problems.append(f'{path}.printers: expected a list of {{ name = "...", kiosks = [...] }}')
+        return None
+    printers = tuple(
+        printer
+        for i, item in enumerate(value)
+        if (printer := _parse_printer(reader, item, f"{path}.printers[{i}]"))
+    )
+    _unique(reader, path, "printers", "name", [p.name for p in printers])
+    kiosks = [kiosk for p in printers for kiosk in p.kiosks]
+    for kiosk in sorted({k for k in kiosks if kiosks.count(k) > 1}):
+        reader.problems.append(f"{path}.printers: kiosk {kiosk!r} is listed by two printers")
+    return printers
+
+
+def _parse_printer(reader: Reader, raw: Any, path: str) -> PrinterSpec | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{path}: expected a table")
+        return None
+    name = reader.get(raw, path, "name", str)
+    if name is not None and not name.strip():
+        reader.problems.append(f"{path}.name: the printer's device name must not be empty")
+    kiosks = reader.get(raw, path, "kiosks", list, [])
+    if not all(isinstance(k, str) and k for k in kiosks):
+        reader.problems.append(f"{path}.kiosks: expected a list of kiosk device names, got {kiosks!r}")
+        kiosks = []
+    paper_mm = reader.get(raw, path, "paper_mm", int, 80)
+    if paper_mm not in PAPER_WIDTHS:
+        reader.problems.append(f"{path}.paper_mm: must be 58 or 80, got {paper_mm}")
+    mode = reader.get(raw, path, "mode", str, "native")
+    if mode not in PRINT_MODES:
+        reader.problems.append(f'{path}.mode: must be "native" or "image", got {mode!r}')
+    connection = reader.get(raw, path, "connection", dict, {})
+    if not all(isinstance(v, str | int | float | bool) for v in connection.values()):
+        reader.problems.append(f"{path}.connection: expected a table of plain values, got {connection!r}")
+        connection = {}
+    if not name:
+        return None
+    return PrinterSpec(name, tuple(kiosks), paper_mm, mode, tuple(sorted(connection.items())))
 
 
 def _parse_all(
@@ -430,7 +480,20 @@ def hall_document(spec: HallSpec) -> dict[str, Any]:
         "kiosk_printers": [{"kiosk": kiosk, "printer": printer} for kiosk, printer in spec.kiosk_printers],
         "pause_reasons": [reason.public() for reason in spec.pause_reasons],
         "rating_reasons": [reason.public() for reason in spec.rating_reasons],
+        "printers": [_printer_document(printer) for printer in spec.printers],
     }
+
+
+def _printer_document(printer: PrinterSpec) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "name": printer.name,
+        "kiosks": list(printer.kiosks),
+        "paper_mm": printer.paper_mm,
+        "mode": printer.mode,
+    }
+    if printer.connection:  # left out: the agent's own --printer
+        document["connection"] = dict(printer.connection)
+    return document
 
 
 def _window_document(window: WindowSpec) -> dict[str, Any]:

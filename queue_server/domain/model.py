@@ -94,6 +94,24 @@ DEFAULT_RATING_REASONS = (
 )
 
 
+PAPER_WIDTHS = (58, 80)
+PRINT_MODES = ("native", "image")
+
+
+@dataclass(frozen=True)
+class PrinterSpec:
+    """A ticket printer of the hall: the device name its print agent connects with, the kiosks
+    whose tickets it prints, its paper (mm) and how it prints Chinese (`native`: the printer's
+    own font; `image`: drawn as a bitmap). `connection` is where the agent finds the printer,
+    handed to the agent when it connects (empty: the agent's own --printer)."""
+
+    name: str
+    kiosks: tuple[str, ...] = ()
+    paper_mm: int = 80
+    mode: str = "native"
+    connection: tuple[tuple[str, str | int | float | bool], ...] = ()
+
+
 @dataclass(frozen=True)
 class SpecialDay:
     """A day whose sessions are not the week's: an announced extended-service evening (延时服务),
@@ -159,10 +177,11 @@ class HallSpec:
     ticket_footer_en: str = ""
     """The printed ticket's last line; empty: [ticketing] footer's."""
     kiosk_printers: tuple[tuple[str, str], ...] = ()
-    """(kiosk, printer) device names: which [ticketing] printer prints a kiosk's tickets, over
-    the printers' own `kiosks` lists."""
+    """(kiosk, printer) device names: which of the hall's printers prints a kiosk's tickets,
+    over the printers' own `kiosks` lists."""
     pause_reasons: tuple[Reason, ...] = DEFAULT_PAUSE_REASONS
     rating_reasons: tuple[Reason, ...] = DEFAULT_RATING_REASONS
+    printers: tuple[PrinterSpec, ...] = ()
 
     @property
     def holidays(self) -> frozenset[date]:
@@ -170,6 +189,16 @@ class HallSpec:
 
     def printer_of_kiosk(self, kiosk: str) -> str | None:
         return next((printer for name, printer in self.kiosk_printers if name == kiosk), None)
+
+    def printer(self, name: str) -> PrinterSpec | None:
+        return next((p for p in self.printers if p.name == name), None)
+
+    def printer_for_kiosk(self, kiosk: str) -> PrinterSpec | None:
+        """The printer `kiosk_printers` names for the kiosk, else the one listing it."""
+        named = self.printer_of_kiosk(kiosk)
+        if named is not None:
+            return self.printer(named)
+        return next((p for p in self.printers if kiosk in p.kiosks), None)
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

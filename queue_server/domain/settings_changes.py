@@ -2,7 +2,7 @@
 for the audit to say it in words ("categories: added P 护照; windows: 3 renamed").
 
 Each change is `{"part", "change", "name", "name_en"}`: the part of the settings (categories,
-windows, priorities, kiosk_printers, pause_reasons, rating_reasons, hours, or "field" for one
+windows, priorities, kiosk_printers, printers, pause_reasons, rating_reasons, hours, or "field" for one
 of the hall's own values), what happened to it (added, removed, renamed, changed) and what it
 names (a category's "P 护照", a window's number, a field's key). The pages word the part and the
 change; the name is shown as is. A reason's change also has its `code`: a rating keeps only its
@@ -24,6 +24,7 @@ _KEYED = (
     ("windows", "number"),
     ("priorities", "code"),
     ("kiosk_printers", "kiosk"),
+    ("printers", "name"),
     *_REASONS,
 )
 _NAMES = ("name", "name_en")
@@ -76,7 +77,7 @@ def _item_change(part: str, change: str, item: Document) -> Change:
         return {**_change(part, change, str(item["name"]), item.get("name_en")), "code": str(item["code"])}
     if part == "windows":
         return _change(part, change, str(item["number"]))
-    return _change(part, change, str(item["kiosk"]))
+    return _change(part, change, str(item["kiosk" if part == "kiosk_printers" else "name"]))
 
 
 def _change(part: str, change: str, name: str, name_en: str | None = None) -> Change:

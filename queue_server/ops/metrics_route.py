@@ -15,6 +15,7 @@ from queue_server.api.deps import bearer_token, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.config import MetricsSettings
 from queue_server.storage.base import StoreUnavailable
+from queue_server.ticketing.settings import hall_printers
 from ticket_printer.status import PrinterState
 
 
@@ -74,7 +75,7 @@ async def _hall_gauges(request: Request) -> CollectorRegistry:
         for category, count in state.waiting_counts().items():
             waiting.labels(hall_id, category).set(count)
     tickets = ticketing(request)
-    for printer in tickets.settings.printers:
+    for printer in (p for spec in service(request).specs() for p in hall_printers(spec)):
         condition = await tickets.dispatcher.condition(printer.hall, printer.name)
         ok = condition["connected"] and condition["state"] == PrinterState.OK.value
         printer_up.labels(printer.hall, printer.name).set(1 if ok else 0)

@@ -53,6 +53,4 @@ PATHS: dict[str, Any] = {
     },
 }
 
-DOC = ApiDoc(
-    PATHS, {"WebhookBody": WebhookBody.model_json_schema(ref_template="#/components/schemas/{model}")}
-)
+DOC = ApiDoc(PATHS, (WebhookBody,))

@@ -31,6 +31,7 @@ class PostgresLog:
         self, store: Store, publisher: StreamPublisher, spec: HallSpec, clock: Clock, recent: int
     ) -> None:
         self._store, self._publisher, self._spec, self._clock = store, publisher, spec, clock
+        publisher.follow(spec.id)
         self._recent = recent
         self.replies = Replies()
         self._behind = True  # until loaded

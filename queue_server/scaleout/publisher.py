@@ -35,14 +35,24 @@ log = logging.getLogger(__name__)
 
 class StreamPublisher:
     def __init__(self, redis: Redis, store: Store, halls: Sequence[str]) -> None:
-        self._redis, self._store, self._halls = redis, store, tuple(halls)
+        self._redis, self._store = redis, store
         self._script = redis.register_script(lua.PUBLISH)
-        self._pending: dict[str, list[Event]] = {hall: [] for hall in self._halls}
-        self._wake: dict[str, asyncio.Event] = {hall: asyncio.Event() for hall in self._halls}
+        self._pending: dict[str, list[Event]] = {hall: [] for hall in halls}
+        self._wake: dict[str, asyncio.Event] = {hall: asyncio.Event() for hall in halls}
         self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._run(hall), name=f"publish-{hall}") for hall in self._halls]
+        self._started = True
+        self._tasks = [asyncio.create_task(self._run(hall), name=f"publish-{hall}") for hall in self._wake]
+
+    def follow(self, hall: str) -> None:
+        """Publishes a hall added live too (config.toml's are followed from the start)."""
+        if hall in self._wake:
+            return
+        self._pending[hall], self._wake[hall] = [], asyncio.Event()
+        if self._started:
+            self._tasks.append(asyncio.create_task(self._run(hall), name=f"publish-{hall}"))
 
     async def stop(self) -> None:
         for task in self._tasks:

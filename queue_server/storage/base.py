@@ -32,6 +32,15 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class HallRecord:
+    """A hall the store knows: served unless retired."""
+
+    id: str
+    created_at: datetime
+    retired_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class UserRecord:
     username: str
     role: str
@@ -461,6 +470,22 @@ class Store(Protocol):
 
     async def forget_device(self, device_id: str) -> bool:
         """Forgets a device by its id; False if there was none."""
+
+    async def halls(self) -> list[HallRecord]:
+        """Every hall the store knows, retired ones too, oldest first."""
+
+    async def seed_halls(self, halls: Sequence[str], at: datetime) -> None:
+        """Records the halls of config.toml the store does not know yet (any retired stays so)."""
+
+    async def add_hall(self, hall: str, at: datetime, first: Outcome) -> bool:
+        """A new hall with its first step (its settings), in one transaction; False if the
+        store knows a hall of that id already (also a retired one: its ledger is kept)."""
+
+    async def retire_hall(self, hall: str, at: datetime) -> None:
+        """The hall is no longer served (its `hall.retired` step is in its ledger before)."""
+
+    async def configured_settings(self, hall: str) -> dict[str, Any] | None:
+        """The newest settings document of the hall's ledger (`hall.configured`), if any."""
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 

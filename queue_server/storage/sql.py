@@ -33,6 +33,7 @@ from queue_server.storage.base import (
     Catchup,
     DeliveryAttempt,
     DeviceRecord,
+    HallRecord,
     JobState,
     LedgerEntry,
     NoticeKind,
@@ -62,6 +63,7 @@ from queue_server.storage.tables import (
     BookingRow,
     CounterRow,
     DeviceRow,
+    HallRow,
     HallSeqRow,
     IdempotencyRow,
     LedgerRow,
@@ -86,6 +88,7 @@ _DEVICES: Table = DeviceRow.metadata.tables[DeviceRow.__tablename__]
 _AUDIT: Table = AuditRow.metadata.tables[AuditRow.__tablename__]
 _SECRETS: Table = SecretRow.metadata.tables[SecretRow.__tablename__]
 _HALL_SEQ: Table = HallSeqRow.metadata.tables[HallSeqRow.__tablename__]
+_HALLS: Table = HallRow.metadata.tables[HallRow.__tablename__]
 _KEYS: Table = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
 _RATINGS: Table = RatingRow.metadata.tables[RatingRow.__tablename__]
 _PRINT_JOBS: Table = PrintJobRow.metadata.tables[PrintJobRow.__tablename__]
@@ -777,6 +780,46 @@ class SqlStore:
             result = await conn.execute(delete(_DEVICES).where(_DEVICES.c.id == device_id))
         return bool(result.rowcount)
 
+    # ---- the set of halls ---------------------------------------------------------------
+
+    async def halls(self) -> list[HallRecord]:
+        async with self._connect() as conn:
+            rows = await conn.execute(select(_HALLS).order_by(_HALLS.c.created_at, _HALLS.c.id))
+            return [HallRecord(**row) for row in rows.mappings()]
+
+    async def seed_halls(self, halls: Sequence[str], at: datetime) -> None:
+        if not halls:
+            return
+        async with self._begin() as conn:
+            statement = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(_HALLS)
+            await conn.execute(
+                statement.on_conflict_do_nothing(index_elements=["id"]),
+                [{"id": hall, "created_at": at, "retired_at": None} for hall in halls],
+            )
+
+    async def add_hall(self, hall: str, at: datetime, first: Outcome) -> bool:
+        rows = _Rows.of([first], [])
+        try:
+            async with self._begin() as conn:
+                await conn.execute(_HALLS.insert(), [{"id": hall, "created_at": at, "retired_at": None}])
+                if rows is not None:
+                    await conn.run_sync(rows.write)
+        except IntegrityError:
+            return False
+        return True
+
+    async def retire_hall(self, hall: str, at: datetime) -> None:
+        async with self._begin() as conn:
+            await conn.execute(
+                _HALLS.update()
+                .where(_HALLS.c.id == hall, _HALLS.c.retired_at.is_(None))
+                .values(retired_at=at)
+            )
+
+    async def configured_settings(self, hall: str) -> dict[str, Any] | None:
+        async with self._connect() as conn:
+            return await self._newest_settings(conn, hall)
+
     async def add_audit(self, entry: AuditEntry) -> None:
         async with self._begin() as conn:
             await conn.execute(_AUDIT.insert(), [entry.__dict__])
@@ -933,15 +976,19 @@ class SqlStore:
 
     async def _configured(self, conn: AsyncConnection, spec: HallSpec) -> HallSpec:
         """The hall's newest settings in the ledger; `spec` (config.toml's) if never changed."""
+        document = await self._newest_settings(conn, spec.id)
+        return spec if document is None else read_hall(document, before=spec)
+
+    async def _newest_settings(self, conn: AsyncConnection, hall: str) -> dict[str, Any] | None:
         row = (
             await conn.execute(
                 select(_LEDGER.c.data)
-                .where(_LEDGER.c.hall == spec.id, _LEDGER.c.type == EventType.HALL_CONFIGURED.value)
+                .where(_LEDGER.c.hall == hall, _LEDGER.c.type == EventType.HALL_CONFIGURED.value)
                 .order_by(_LEDGER.c.seq.desc())
                 .limit(1)
             )
         ).first()
-        return spec if row is None else read_hall(row[0]["settings"], before=spec)
+        return None if row is None else dict(row[0]["settings"])
 
     async def _recent(self, conn: AsyncConnection, hall: str, limit: int) -> list[Event]:
         rows = await conn.execute(

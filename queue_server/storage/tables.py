@@ -91,6 +91,17 @@ class CounterRow(SQLModel, table=True):
     last: int
 
 
+class HallRow(SQLModel, table=True):
+    """The halls the server serves: config.toml's seeded at first start, those an admin added
+    since, and the retired ones (their ledger kept, their URLs gone)."""
+
+    __tablename__ = "hall"
+
+    id: str = Field(primary_key=True, max_length=32)
+    created_at: datetime = _utc()
+    retired_at: datetime | None = _utc(default=None, nullable=True)
+
+
 class HallSeqRow(SQLModel, table=True):
     """The seq of the hall's last committed step: a batch's commit moves it only from the seq
     the batch was decided on (compare-and-set), so every step of a hall has one order."""

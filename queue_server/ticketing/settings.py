@@ -1,8 +1,11 @@
-"""The `[ticketing]` section of config.toml: printers per kiosk, ticket wording, online limits.
+"""The `[ticketing]` section of config.toml: ticket wording, online limits; and a hall's
+printers as the ticketing side uses them.
 
 The queue server's reader keeps this table as read (Settings.section); it is typed here, once
 at start, and checked the same way, every problem naming its key. Without the section the
-defaults apply and no kiosk has a printer: kiosks then show every ticket on screen to be
+defaults apply. The printers are each hall's settings (`HallSpec.printers`, changed live):
+`[[ticketing.printers]]` only seeds a hall that leaves its own out (queue_server.config), and is
+checked here like the rest. A kiosk without a printer shows every ticket on screen to be
 photographed.
 """
 
@@ -10,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from queue_server.config import ConfigError, Settings
 from queue_server.domain.errors import Conflict
-from queue_server.domain.model import HallSpec
+from queue_server.domain.model import HallSpec, PrinterSpec
 from queue_server.ticketing.booking_rules import BookingRules, parse_booking_rules
 from ticket_printer.connections import PrinterConfig
-from ticket_printer.layout import TicketLayout
+from ticket_printer.layout import PaperWidth, RenderMode, TicketLayout
 
 SECTION: Final = "ticketing"
 
@@ -56,37 +59,57 @@ class TicketingSettings:
     online_per_ip_per_hour: int = 30
     booking_per_ip_per_hour: int = 20  # visitors' bookings and cancellations from one address
     checkin_early_minutes: int = 30
-    printers: tuple[PrinterEntry, ...] = field(default=())
     # Visitors' bookings per hall ([ticketing.booking], queue_server.ticketing.booking_rules).
     booking: Mapping[str, BookingRules] = field(default_factory=dict)
-
-    def printer(self, name: str) -> PrinterEntry | None:
-        return next((p for p in self.printers if p.name == name), None)
-
-    def printer_for_kiosk(self, spec: HallSpec, kiosk: str) -> PrinterEntry | None:
-        """The printer the hall's live settings name for the kiosk, else the one listing it."""
-        named = spec.printer_of_kiosk(kiosk)
-        if named is not None:
-            printer = self.printer(named)
-            return printer if printer is not None and printer.hall == spec.id else None
-        return next((p for p in self.printers if p.hall == spec.id and kiosk in p.kiosks), None)
 
     def footer_in(self, spec: HallSpec, language: str) -> str:
         """The hall's own footer (its live settings), else this section's."""
         own = spec.ticket_footer_en if language == "en" else spec.ticket_footer
         return own or (self.footer_en if language == "en" else self.footer)
 
-    def check_kiosk_printers(self, spec: HallSpec) -> None:
-        """Conflict naming a printer the hall's settings give a kiosk but [ticketing] lacks."""
-        known = {p.name for p in self.printers if p.hall == spec.id}
-        for kiosk, printer in spec.kiosk_printers:
-            if printer not in known:
-                raise Conflict(
-                    "error.settings_unknown_printer",
-                    kiosk=kiosk,
-                    printer=printer,
-                    known="、".join(sorted(known)) or "-",
-                )
+
+def printer_entry(spec: HallSpec, printer: PrinterSpec) -> PrinterEntry:
+    """One of the hall's printers as printing takes it: its layout, and its agent's connection.
+    `check_printers` has refused settings whose connection this cannot read."""
+    connection = PrinterConfig.from_mapping(dict(printer.connection)) if printer.connection else None
+    layout = TicketLayout(paper_mm=cast(PaperWidth, printer.paper_mm), mode=cast(RenderMode, printer.mode))
+    return PrinterEntry(printer.name, spec.id, printer.kiosks, layout, connection)
+
+
+def hall_printers(spec: HallSpec) -> list[PrinterEntry]:
+    return [printer_entry(spec, printer) for printer in spec.printers]
+
+
+def printer_of(spec: HallSpec, name: str) -> PrinterEntry | None:
+    """The hall's printer of that device name, as its settings are now."""
+    printer = spec.printer(name)
+    return None if printer is None else printer_entry(spec, printer)
+
+
+def printer_for_kiosk(spec: HallSpec, kiosk: str) -> PrinterEntry | None:
+    """The printer the hall's live settings name for the kiosk, else the one listing it."""
+    printer = spec.printer_for_kiosk(kiosk)
+    return None if printer is None else printer_entry(spec, printer)
+
+
+def check_printers(spec: HallSpec) -> None:
+    """Conflict naming a printer the hall's settings give a kiosk but the hall lacks, or a
+    printer whose connection its agent could not use."""
+    known = {p.name for p in spec.printers}
+    for kiosk, printer in spec.kiosk_printers:
+        if printer not in known:
+            raise Conflict(
+                "error.settings_unknown_printer",
+                kiosk=kiosk,
+                printer=printer,
+                known="、".join(sorted(known)) or "-",
+            )
+    for defined in spec.printers:
+        try:
+            if defined.connection:
+                PrinterConfig.from_mapping(dict(defined.connection))
+        except (ValueError, TypeError) as exc:
+            raise Conflict("error.settings_bad_connection", printer=defined.name, problem=str(exc)) from None
 
 
 _NUMBERS: Final[Mapping[str, type]] = {
@@ -150,7 +173,7 @@ def parse_ticketing(
         problems.append(f"{SECTION}.printers: kiosk {kiosk!r} of hall {hall} has two printers")
     if problems:
         raise TicketingConfigError(source, problems)
-    return TicketingSettings(printers=tuple(parsed), **values)
+    return TicketingSettings(**values)
 
 
 def _printer(raw: Any, path: str, halls: set[str], problems: list[str]) -> PrinterEntry | None:

@@ -23,7 +23,13 @@ from queue_server.ticketing.bookings import Bookings
 from queue_server.ticketing.dispatcher import PrintDispatcher
 from queue_server.ticketing.online import normalise_phone, phone_hash
 from queue_server.ticketing.printer_state import open_printer_states
-from queue_server.ticketing.settings import PrinterEntry, TicketingSettings
+from queue_server.ticketing.settings import (
+    PrinterEntry,
+    TicketingSettings,
+    hall_printers,
+    printer_for_kiosk,
+    printer_of,
+)
 from ticket_printer.image_text import MissingFontError
 from ticket_printer.messages import Language
 from ticket_printer.render import render
@@ -162,24 +168,24 @@ class Ticketing:
         last printer."""
         earlier = await self.service.store.print_jobs_of_ticket(view["id"])
         if caller.device is DeviceKind.KIOSK:
-            printer = self.settings.printer_for_kiosk(self.service.spec(hall), caller.name)
+            printer = printer_for_kiosk(self.service.spec(hall), caller.name)
             if not any(job.kiosk == caller.name for job in earlier):
                 raise Conflict("error.reprint_not_own")
             reprints = sum(1 for job in earlier if job.reprint)
             if reprints >= self.settings.reprints_per_ticket:
                 raise Conflict("error.reprint_limit", number=view["number"], count=reprints)
         elif requested is not None:
-            printer = self.settings.printer(requested)
-            if printer is None or printer.hall != hall:
+            printer = printer_of(self.service.spec(hall), requested)
+            if printer is None:
                 raise NotFound("error.unknown_printer", hall=hall, printer=requested)
         else:
-            printer = self.settings.printer(earlier[-1].printer) if earlier else None
+            printer = printer_of(self.service.spec(hall), earlier[-1].printer) if earlier else None
         if printer is None:
             raise Invalid("error.no_printer")
         return printer
 
     async def printers(self, hall: str) -> list[dict[str, Any]]:
-        """Every configured printer of the hall with its state and its jobs per state."""
+        """Every printer of the hall's settings with its state and its jobs per state."""
         counts = await self.service.store.print_job_counts(hall)
         return [
             {
@@ -189,8 +195,7 @@ class Ticketing:
                 **await self.dispatcher.condition(p.hall, p.name),
                 "jobs": {state: n for (name, state), n in counts.items() if name == p.name},
             }
-            for p in self.settings.printers
-            if p.hall == hall
+            for p in hall_printers(self.service.spec(hall))
         ]
 
     def tracking_url(self, base_url: str, ticket_id: str) -> str:

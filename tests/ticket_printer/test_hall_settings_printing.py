@@ -1,5 +1,6 @@
 """A hall's printing settings changed live (PUT /api/halls/{hall}/settings): which printer a
-kiosk prints on, and the ticket's footer, in the next ticket a real agent prints."""
+kiosk prints on, the ticket's footer, and the printer's paper and mode, in the next ticket a
+real agent prints."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import pytest
 
 from tests.ticket_printer.fake_printer import FakeNetworkPrinter
 from tests.ticket_printer.live import AgentThread, LiveHall
+from ticket_printer.escpos_stream import Command, Token, tokenize
+
+# GS ! n: the number's size, 3 x 3 on 80 mm paper and 2 x 2 on 58 mm; GS v 0: a raster image.
+NUMBER_3X3, NUMBER_2X2, RASTER = b"\x1d!\x22", b"\x1d!\x11", b"\x1dv0"
 
 
 @pytest.fixture
@@ -52,4 +57,60 @@ def test_a_kiosk_given_a_printer_the_hall_lacks_is_refused_naming_it(live_hall: 
     assert refused.status_code == 409
     assert refused.json()["error"]["message"] == (
         "打印机 printer-9（给自助机 kiosk-1）不在本大厅的打印机中（现有：printer-1）"
+    )
+
+
+def commands(tokens: list[Token]) -> list[bytes]:
+    return [t.raw[:3] for t in tokens if isinstance(t, Command)]
+
+
+def test_a_connected_agent_prints_at_the_paper_and_mode_the_live_settings_give(
+    live_hall: LiveHall, agent: AgentThread
+) -> None:
+    """The hall's printers seeded from [ticketing] on the empty store, then changed on the
+    settings page: the agent, connected all along, prints the next ticket the new way."""
+    document = settings(live_hall)
+    [printer] = document["printers"]
+    assert (printer["name"], printer["kiosks"], printer["paper_mm"], printer["mode"]) == (
+        "printer-1",
+        [],
+        80,
+        "native",
+    )
+    assert printer["connection"]["host"] == live_hall.printer.host  # the agent is told where at connecting
+
+    def print_one() -> list[Token]:
+        before = len(live_hall.printer.printed)
+        reply = live_hall.kiosk_issue("business", language="zh-CN")
+        assert reply.json()["print"]["printed"] is True, reply.text
+        assert len(live_hall.printer.printed) == before + 1
+        return tokenize(live_hall.printer.printed[-1])
+
+    printer["kiosks"] = ["kiosk-1"]
+    assert put(live_hall, document).status_code == 200
+    assert NUMBER_3X3 in commands(print_one())  # 80 mm
+
+    printer["paper_mm"] = 58
+    assert put(live_hall, document).status_code == 200
+    printed = commands(print_one())
+    assert NUMBER_2X2 in printed and NUMBER_3X3 not in printed
+
+    printer["mode"] = "image"
+    assert put(live_hall, document).status_code == 200
+    images = [t for t in print_one() if isinstance(t, Command) and t.code == RASTER]
+    assert images and all((image.params[1] + 256 * image.params[2]) * 8 == 384 for image in images)
+
+    document["printers"] = []
+    assert put(live_hall, document).status_code == 200
+    assert live_hall.kiosk_issue("business").json()["print"]["printed"] is False
+    assert live_hall.get("/api/halls/weiyang/printers", "supervisor").json()["printers"] == []
+
+
+def test_a_printer_whose_connection_its_agent_cannot_use_is_refused_naming_it(live_hall: LiveHall) -> None:
+    document = settings(live_hall)
+    document["printers"].append({"name": "printer-2", "connection": {"kind": "network"}})
+    refused = put(live_hall, document)
+    assert refused.status_code == 409
+    assert (
+        refused.json()["error"]["message"] == "打印机 printer-2 的连接设置有误：a network printer needs host"
     )

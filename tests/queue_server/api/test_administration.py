@@ -428,7 +428,7 @@ def test_a_kiosk_the_printer_settings_name_is_not_renamed_behind_their_back(hall
     r = hall.client.post(DEVICES, json={"name": "demo-kiosk", "kind": "kiosk"}, headers=hall.auth("admin"))
     r = hall.client.patch(f"{DEVICES}/{r.json()['id']}", json={"name": "kiosk-2"}, headers=as_(hall, "admin"))
     assert r.status_code == 409 and error(r)["code"] == "device_in_config"
-    assert "The kiosk demo-kiosk is named in the printer settings" in error(r)["message"]
+    assert "The kiosk demo-kiosk is named in the printers of the hall's settings" in error(r)["message"]
 
 
 def test_a_change_to_the_hall_settings_is_on_the_audit(hall: Hall) -> None:

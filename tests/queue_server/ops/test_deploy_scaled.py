@@ -277,8 +277,14 @@ def test_through_nginx_a_screen_hears_a_call_made_on_the_other_process(deployed:
 
         # Prometheus scrapes each process on its own port (above), never through nginx.
         assert hall.get("/metrics").status_code == 404
+        # The visitor's phone page, whose address is its secret.
+        assert hall.get(f"/t/{ticket}").status_code == 200
 
-    logged = deployed.nginx.access_log
-    assert "/ws/halls/weiyang" in logged and "call-next" in logged
-    for token in (screen, kiosk, clerk_token):
+    # nginx writes a line once it has finished with the request: a closed WebSocket's a moment later.
+    expected = ("/ws/halls/weiyang", "call-next", "GET /t/*** ")
+    deadline = time.monotonic() + 10
+    while not all(line in (logged := deployed.nginx.access_log) for line in expected):
+        assert time.monotonic() < deadline, logged
+        time.sleep(0.1)
+    for token in (screen, kiosk, clerk_token, ticket):
         assert token not in logged

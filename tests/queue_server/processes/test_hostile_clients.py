@@ -32,18 +32,26 @@ FLOOD = 1_100
 OPEN_FILES = 1_024  # the usual limit of a service's open files
 
 
-@pytest.fixture
-def tokens(tmp_path: Path) -> dict[str, str]:
-    config = write_config(tmp_path, windows=4)
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hostile")
+
+
+@pytest.fixture(scope="module")
+def tokens(hall: Path) -> dict[str, str]:
+    config = write_config(hall, windows=4)
     raw = tomllib.loads(config.read_text(encoding="utf-8"))
     raw["server"]["read_timeout_s"] = READ_TIMEOUT_S
     config.write_bytes(tomli_w.dumps(raw).encode())
     return seed_people(load_settings(config), SystemClock())
 
 
-@pytest.fixture
-def server(tmp_path: Path, tokens: dict[str, str]) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "config.toml", open_files=OPEN_FILES).start()
+# One server for the module (its start and seeding were most of each test's time): every test
+# leaves it holding none of its connections (the floods wait until it has dropped them all), and
+# each measures from where it starts (the memory a body costs, the connections an address keeps).
+@pytest.fixture(scope="module")
+def server(hall: Path, tokens: dict[str, str]) -> Iterator[ServerProcess]:
+    process = ServerProcess(hall / "config.toml", open_files=OPEN_FILES).start()
     try:
         yield process
     finally:

@@ -6,12 +6,16 @@ with 503 and Retry-After."""
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from queue_server.clock import ManualClock
 from queue_server.config import load_settings
@@ -99,6 +103,19 @@ def test_a_hung_redis_holds_no_request_up(hall: Hall) -> None:
     # A disabled account is recorded; the other processes, not told, see it within seconds.
     disabled = hall.client.post("/api/users/clerk2/disable", headers=staff)
     assert disabled.status_code == 200, disabled.text
+    # Screens connecting are told to come back (1013, as when Redis is down), all of them
+    # soon: none waits out the bus client's socket timeout, nor behind another.
+    started = time.monotonic()
+    screen_url = (
+        hall.server.url.replace("http://", "ws://") + f"/ws/halls/weiyang?token={hall.tokens['screen']}"
+    )
+    with contextlib.ExitStack() as opened:
+        screens = [opened.enter_context(connect(screen_url, open_timeout=ANSWER_WITHIN_S)) for _ in range(3)]
+        for screen in screens:
+            with pytest.raises(ConnectionClosed) as closed:
+                screen.recv(ANSWER_WITHIN_S)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+    assert time.monotonic() - started < ANSWER_WITHIN_S
     # The login throttle is not skipped: refused, saying when to try again.
     login = hall.client.post("/api/auth/login", json={"username": "clerk1", "password": PASSWORD})
     assert login.status_code == 503, login.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,3 +136,62 @@ def test_two_changes_at_once_on_two_processes_both_apply_in_one_order(hall: Hall
         assert hall.settings(server)["notice"] == last["notice"]
         snapshot = httpx.get(f"{server.url}/api/halls/weiyang", headers=hall.auth, timeout=30).json()
         assert snapshot["hall"]["notice"] == last["notice"]
+
+
+def test_a_hall_added_on_one_process_issues_on_the_other_and_retired_is_gone_there(hall: Hall) -> None:
+    login = httpx.post(
+        f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
+    )
+    admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
+    document = {
+        "id": "gaoxin",
+        "name": "高新区政务服务中心",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
+    }
+    created = httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30)
+    assert created.status_code == 201, created.text
+    added = httpx.post(
+        f"{hall.a.url}/api/halls/gaoxin/devices", json={"name": "kiosk-1", "kind": "kiosk"}, headers=admin
+    )
+    assert added.status_code == 201, added.text
+    kiosk = {"Authorization": f"Bearer {added.json()['token']}"}
+
+    def issue_on_b() -> httpx.Response:
+        return httpx.post(
+            f"{hall.b.url}/kiosk/api/halls/gaoxin/tickets", json={"category": "business"}, headers=kiosk
+        )
+
+    issued = _within(5.0, issue_on_b, lambda r: r.status_code != 404)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["ticket"]["number"] == "A001"
+    assert "gaoxin" in [h["id"] for h in httpx.get(f"{hall.b.url}/api/halls").json()["halls"]]
+
+    refused = httpx.delete(f"{hall.a.url}/api/halls/gaoxin", headers=admin, timeout=30)
+    assert refused.status_code == 409 and "1 open tickets" in refused.json()["error"]["message"]
+    ticket = issued.json()["ticket"]["id"]
+    cancelled = httpx.post(
+        f"{hall.b.url}/api/halls/gaoxin/tickets/{ticket}/cancel", json={}, headers=admin, timeout=30
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert httpx.delete(f"{hall.a.url}/api/halls/gaoxin", headers=admin, timeout=30).status_code == 200
+    # B's next step is refused at once (the ledger's last step is the retirement) ...
+    assert issue_on_b().status_code == 404
+    # ... and its pages are gone within its next look at the store's halls.
+    gone = _within(
+        5.0,
+        lambda: httpx.get(f"{hall.b.url}/kiosk/api/halls/gaoxin", headers={**kiosk, "Accept-Language": "en"}),
+        lambda r: r.status_code == 404,
+    )
+    assert gone.status_code == 404 and "retired" in gone.json()["error"]["message"]
+
+
+def _within(seconds: float, request: Any, done: Any) -> httpx.Response:
+    """The first answer `done` accepts, asking again for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response: httpx.Response = request()
+        if done(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)

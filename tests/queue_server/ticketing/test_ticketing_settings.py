@@ -1,11 +1,11 @@
-"""The [ticketing] config section: every problem names its key."""
+"""The [ticketing] config section: every problem names its key; its printers seed the halls'."""
 
 from __future__ import annotations
 
 import pytest
 
 from queue_server.config import parse_settings
-from queue_server.ticketing.settings import TicketingConfigError, parse_ticketing
+from queue_server.ticketing.settings import TicketingConfigError, parse_ticketing, printer_for_kiosk
 from tests.conftest import demo_config
 
 HALLS = {"weiyang"}
@@ -14,28 +14,26 @@ WEIYANG = parse_settings(demo_config()).halls[0]
 
 def test_defaults_without_a_section() -> None:
     settings = parse_ticketing({}, HALLS)
-    assert settings.printers == ()
     assert settings.footer == "过号请重新取号"
-    assert settings.printer_for_kiosk(WEIYANG, "kiosk-1") is None
+    assert printer_for_kiosk(WEIYANG, "kiosk-1") is None
 
 
-def test_a_printer_serves_its_kiosks_with_its_connection() -> None:
-    settings = parse_ticketing(
-        {
-            "public_base_url": "https://queue.example.gov.cn/",
-            "printers": [
-                {
-                    "name": "printer-1",
-                    "hall": "weiyang",
-                    "kiosks": ["kiosk-1", "kiosk-2"],
-                    "paper_mm": 58,
-                    "connection": {"kind": "network", "host": "10.0.0.7"},
-                }
-            ],
-        },
-        HALLS,
-    )
-    printer = settings.printer_for_kiosk(WEIYANG, "kiosk-2")
+def test_a_seeded_printer_serves_its_kiosks_with_its_connection() -> None:
+    raw = demo_config()
+    raw["ticketing"] = {
+        "public_base_url": "https://queue.example.gov.cn/",
+        "printers": [
+            {
+                "name": "printer-1",
+                "hall": "weiyang",
+                "kiosks": ["kiosk-1", "kiosk-2"],
+                "paper_mm": 58,
+                "connection": {"kind": "network", "host": "10.0.0.7"},
+            }
+        ],
+    }
+    settings = parse_ticketing(raw["ticketing"], HALLS)
+    printer = printer_for_kiosk(parse_settings(raw).halls[0], "kiosk-2")
     assert printer is not None and printer.name == "printer-1"
     assert printer.layout.paper_mm == 58
     assert printer.connection is not None and printer.connection.port == 9100

@@ -1,0 +1,62 @@
+"""Halls added and retired on the admin page in Chromium: the new hall's kiosk issues its first
+ticket without a restart; retired, its kiosk page says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.clerk_console.conftest import LiveHall, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
+    context: Any, live: LiveHall
+) -> None:
+    page = context.new_page()
+    page.goto(f"{live.url}/admin/users")
+    sign_in(page, "admin")
+    form = page.locator("#add-hall")
+    expect(form).to_be_visible()
+    form.locator("input[name=id]").fill("gaoxin")
+    form.locator("input[name=name]").fill("高新区政务服务中心")
+    form.locator("input[name=category]").fill("综合受理")
+    form.locator("input[name=windows]").fill("3")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#toast")).to_contain_text("已新建大厅 高新区政务服务中心")
+    listed = page.locator('#halls li[data-hall="gaoxin"]')
+    expect(listed).to_contain_text("高新区政务服务中心")
+
+    # The hall's kiosk, registered on the devices API as for any hall.
+    added = httpx.post(
+        f"{live.url}/api/halls/gaoxin/devices",
+        json={"name": "kiosk-1", "kind": "kiosk"},
+        headers=live.auth("admin"),
+        timeout=10,
+    )
+    assert added.status_code == 201, added.text
+    kiosk = context.new_page()
+    kiosk.goto(f"{live.url}/kiosk/halls/gaoxin?token={added.json()['token']}")
+    tile = kiosk.locator('[data-category="general"]')
+    expect(tile).to_contain_text("综合受理")
+    tile.click()
+    expect(kiosk.locator("#issued-number")).to_have_text("A001")
+
+    # Retired with its ticket still waiting: refused, naming it; once served, retired.
+    page.on("dialog", lambda dialog: dialog.accept())
+    listed.locator("button.retire").click()
+    expect(page.locator("#error")).to_contain_text("还有 1 张未办结的号票")
+    for verb in ("open", "call-next", "start", "finish"):  # window 1 serves the visitor
+        served = httpx.post(
+            f"{live.url}/api/halls/gaoxin/windows/1/{verb}", json={}, headers=live.auth("admin"), timeout=10
+        )
+        assert served.status_code == 200, served.text
+    listed.locator("button.retire").click()
+    expect(page.locator("#toast")).to_contain_text("已撤销大厅 高新区政务服务中心")
+    expect(listed).to_have_count(0)
+    kiosk.reload()
+    expect(kiosk.locator("body")).to_contain_text("已撤销")

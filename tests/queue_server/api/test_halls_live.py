@@ -1,0 +1,97 @@
+"""Halls added and retired live (POST /api/halls, DELETE /api/halls/{hall}): served at once,
+refused in words while visitors are in the way, gone with a clear 404, their ledger kept."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from queue_server.app import create_app
+from queue_server.config_transfer import live_halls
+from queue_server.storage import open_store
+from tests.conftest import Hall, login_all
+
+NEW_HALL: dict[str, Any] = {
+    "id": "gaoxin",
+    "name": "高新区政务服务中心",
+    "name_en": "Gaoxin Government Service Centre",
+    "timezone": "Asia/Shanghai",
+    "categories": [{"code": "business", "prefix": "A", "name": "企业开办", "name_en": "Business"}],
+    "windows": [{"number": 1}],
+    "hours": {"weekdays": [["09:00", "17:00"]]},
+}
+
+
+def create(hall: Hall, document: dict[str, Any], who: str = "admin") -> Any:
+    return hall.client.post("/api/halls", json=document, headers=hall.auth(who))
+
+
+def kiosk_of(hall: Hall, hall_id: str) -> str:
+    added = hall.client.post(
+        f"/api/halls/{hall_id}/devices", json={"name": "kiosk-1", "kind": "kiosk"}, headers=hall.auth("admin")
+    )
+    assert added.status_code == 201, added.text
+    token: str = added.json()["token"]
+    return token
+
+
+def test_a_hall_added_is_served_at_once_and_retired_when_nobody_waits(hall: Hall) -> None:
+    assert create(hall, NEW_HALL, who="supervisor").status_code == 403
+    created = create(hall, NEW_HALL)
+    assert created.status_code == 201, created.text
+    assert created.json()["settings"]["name"] == "高新区政务服务中心"
+    listed = [h["id"] for h in hall.client.get("/api/halls").json()["halls"]]
+    assert listed == ["weiyang", "gaoxin"]
+    paths = hall.client.get("/api/openapi.json").json()["paths"]
+    assert "gaoxin" in paths["/api/halls/{hall}/settings"]["get"]["parameters"][0]["schema"]["enum"]
+
+    kiosk = {"Authorization": f"Bearer {kiosk_of(hall, 'gaoxin')}"}
+    issued = hall.client.post("/kiosk/api/halls/gaoxin/tickets", json={"category": "business"}, headers=kiosk)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["ticket"]["number"] == "A001"
+
+    again = create(hall, NEW_HALL)
+    assert again.status_code == 409 and "gaoxin" in again.json()["error"]["message"]
+
+    refused = hall.client.delete("/api/halls/gaoxin", headers={**hall.auth("admin"), "Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == (
+        "Hall gaoxin still has 1 open tickets: finish or cancel them first"
+    )
+    ticket = issued.json()["ticket"]["id"]
+    cancelled = hall.client.post(
+        f"/api/halls/gaoxin/tickets/{ticket}/cancel", json={}, headers=hall.auth("admin")
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    retired = hall.client.delete("/api/halls/gaoxin", headers=hall.auth("admin"))
+    assert retired.status_code == 200, retired.text
+
+    gone = hall.client.get("/kiosk/api/halls/gaoxin", headers={**kiosk, "Accept-Language": "en"})
+    assert gone.status_code == 404
+    assert "retired" in gone.json()["error"]["message"]
+    assert [h["id"] for h in hall.client.get("/api/halls").json()["halls"]] == ["weiyang"]
+    assert create(hall, NEW_HALL).status_code == 409  # its id stays taken: the ledger is kept
+    audit = hall.client.get("/api/audit", headers=hall.auth("admin")).json()["entries"]
+    assert [e["kind"] for e in audit if e["subject"] == "gaoxin"][:2] == ["hall.retired", "hall.created"]
+    assert hall.client.delete("/api/halls/weiyang", headers=hall.auth("admin")).status_code == 409  # the last
+
+
+def test_a_hall_added_is_served_after_a_restart_and_a_retired_one_is_not(hall: Hall) -> None:
+    assert create(hall, NEW_HALL).status_code == 201
+    assert create(hall, {**NEW_HALL, "id": "qujiang", "name": "曲江"}).status_code == 201
+    assert hall.client.delete("/api/halls/qujiang", headers=hall.auth("admin")).status_code == 200
+    hall.client.__exit__(None, None, None)
+
+    async def exported() -> list[str]:  # what `onewindow config export` writes
+        store = open_store(hall.settings.server.store)
+        await store.start()
+        try:
+            return [spec.id for spec in await live_halls(store, hall.settings, hall.clock)]
+        finally:
+            await store.close()
+
+    assert asyncio.run(exported()) == ["weiyang", "gaoxin"]
+    with type(hall.client)(create_app(hall.settings, hall.clock)) as client:
+        login_all(client, hall.tokens)
+        assert [h["id"] for h in client.get("/api/halls").json()["halls"]] == ["weiyang", "gaoxin"]
+        assert client.get("/api/halls/qujiang", headers=hall.auth("admin")).status_code == 404

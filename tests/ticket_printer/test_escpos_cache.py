@@ -1,0 +1,66 @@
+"""escpos's printer database is read from this user's cache, not parsed again by every process."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+# What a fresh process that imports the package sees of escpos's database.
+_PROBE = """
+import json, yaml
+import ticket_printer
+from escpos import capabilities
+with open(capabilities.capabilities_path, encoding="utf-8") as database:
+    parsed = yaml.safe_load(database)
+print(json.dumps({
+    "parsed_at_import": capabilities.full_load,
+    "pickle_dir": capabilities.pickle_dir,
+    "same_as_parsed": capabilities.CAPABILITIES == parsed,
+}))
+"""
+
+
+def _probe(cache: Path, **env: str) -> dict[str, Any]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ESCPOS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        env={**clean, "XDG_CACHE_HOME": str(cache), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_every_process_reads_the_database_from_the_users_cache(tmp_path: Path) -> None:
+    first, second = _probe(tmp_path), _probe(tmp_path)
+    for seen in (first, second):
+        assert seen["parsed_at_import"] is False
+        assert seen["same_as_parsed"] is True
+    assert first["pickle_dir"] == second["pickle_dir"]
+    folder = Path(first["pickle_dir"])
+    assert folder.parent == tmp_path / "onewindow"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # a pickle runs what it says: ours only
+    assert [p.suffix for p in folder.iterdir()] == [".pickle"]  # no temporary file left
+
+
+def test_without_a_cache_to_write_escpos_parses_the_database_itself(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("")
+    seen = _probe(not_a_folder)
+    assert seen["parsed_at_import"] is True
+    assert seen["same_as_parsed"] is True
+
+
+def test_a_pickle_folder_chosen_by_whoever_runs_it_is_left_to_them(tmp_path: Path) -> None:
+    chosen = tmp_path / "theirs"
+    chosen.mkdir()
+    seen = _probe(tmp_path / "cache", ESCPOS_CAPABILITIES_PICKLE_DIR=str(chosen))
+    assert seen["pickle_dir"] == str(chosen)
+    assert not (tmp_path / "cache").exists()

@@ -1,0 +1,75 @@
+"""python-escpos reads its printer database (capabilities.json) when it is imported, parsing it
+with PyYAML: about 0.4 s of CPU in every process that renders or prints a ticket, every server
+among them. It keeps the result as a pickle, but in a new temporary folder each time, so no
+process ever finds the one before it. Importing this module first (the package's __init__ does)
+points escpos at a folder of this user's own cache (ESCPOS_CAPABILITIES_PICKLE_DIR), named after
+the database file so that another escpos release never reads it, and writes the pickle there
+once: the file is JSON, read as such in milliseconds, and the pickle is renamed into place, so
+processes starting side by side never read a half-written one. A folder shared with other users
+would not do: loading a pickle runs what it says. Where no such folder can be written, escpos
+parses the database itself, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import pickle
+import platform
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PICKLE_DIR_VARIABLE = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+# Who sets either variable chooses escpos's database or cache: left to them.
+_CHOSEN_ELSEWHERE = (PICKLE_DIR_VARIABLE, "ESCPOS_CAPABILITIES_FILE")
+
+
+def _database() -> Path:
+    # Found without importing escpos: importing it is what reads the database.
+    spec = importlib.util.find_spec("escpos")
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError("python-escpos is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "capabilities.json"
+
+
+def _user_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onewindow"
+
+
+def cached_capabilities(cache: Path, database: Path) -> Path:
+    """The folder holding `database` as escpos's pickle, written there if it is not yet."""
+    stat = database.stat()
+    release = hashlib.sha256(f"{database}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = cache / f"escpos-capabilities-{release}"
+    # The name escpos looks for (escpos/capabilities.py).
+    target = folder / f"{platform.python_version()}.capabilities.pickle"
+    if target.exists():
+        return folder
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    capabilities = json.loads(database.read_text(encoding="utf-8"))
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(capabilities, out, protocol=2)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return folder
+
+
+def use_capabilities_cache() -> None:
+    if any(name in os.environ for name in _CHOSEN_ELSEWHERE):
+        return
+    try:
+        os.environ[PICKLE_DIR_VARIABLE] = str(cached_capabilities(_user_cache(), _database()))
+    except (OSError, ValueError) as exc:  # ValueError: a database that is not JSON
+        log.debug("escpos parses its printer database itself (no cache: %s)", exc)
+
+
+use_capabilities_cache()
