@@ -186,9 +186,12 @@ async def http_rate(url: str, windows: int, seconds: float) -> tuple[float, list
 
 class Floor:
     """The bare Starlette+uvicorn app (bench/floor_app.py) in its own process, with the
-    WebSocket settings OneWindow serves with (so the fan-out bench compares like with like)."""
+    WebSocket settings OneWindow serves with (so the fan-out bench compares like with like).
+    Its durable routes commit to `directory` (give it OneWindow's, to compare on one disk)."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
+        self._own_directory = tempfile.TemporaryDirectory() if directory is None else None
+        self.directory = Path(self._own_directory.name) if self._own_directory else directory
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -200,7 +203,7 @@ class Floor:
                 " ws_per_message_deflate=False)",
             ],
             cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            env={**os.environ, "PYTHONPATH": str(REPO), "FLOOR_DIR": str(self.directory)},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -214,6 +217,8 @@ class Floor:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)
+        if self._own_directory is not None:
+            self._own_directory.cleanup()
 
 
 def ms(values: list[float], q: int) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import os
 import random
 import statistics
@@ -29,11 +28,12 @@ from pathlib import Path
 
 import httpx2 as httpx
 import tomli_w
-import websockets
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.lean_http import LeanClient  # noqa: E402
+from bench.screens import Swarms, split  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
 from queue_server.clock import SystemClock  # noqa: E402
@@ -121,110 +121,96 @@ def process_usage(pid: int) -> tuple[float, float]:
     return cpu, peak
 
 
-async def screen(url: str, hall: str, m: Measurements, ready: asyncio.Event, stop: asyncio.Event) -> None:
-    async with websockets.connect(url, max_queue=None, open_timeout=60) as ws:
-        await ws.recv()  # the snapshot
-        ready.set()
-        while not stop.is_set():
-            try:
-                raw = await asyncio.wait_for(ws.recv(), 1.0)
-            except TimeoutError:
-                continue
-            arrived = time.perf_counter()
-            message = json.loads(raw)
-            if message.get("type") == "ticket.called":
-                m.arrivals.append((hall, message["data"]["ticket"]["id"], arrived))
-
-
 async def drive(
-    urls: list[str], pids: list[int], halls: list[str], windows: int, rate: float, seconds: float
+    urls: list[str],
+    pids: list[int],
+    halls: list[str],
+    windows: int,
+    rate: float,
+    seconds: float,
+    generator: tuple[int, int | None],
 ) -> Measurements:
+    """`generator`: how many processes read the screens (`bench/screens.py`), on which CPU."""
     m = Measurements()
-    limits = httpx.Limits(max_connections=400)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        login = await client.post(
-            f"{urls[0]}/api/auth/login", json={"username": "admin", "password": PASSWORD}
+    login = httpx.post(f"{urls[0]}/api/auth/login", json={"username": "admin", "password": PASSWORD})
+    token = login.json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    # The hall screen and a screen per window, spread over the server processes.
+    screens: dict[str, int] = {}
+    hall_of: dict[str, str] = {}
+    for index, hall in enumerate(halls):
+        for n in range(windows + 1):
+            base = urls[(index * (windows + 1) + n) % len(urls)].replace("http", "ws", 1)
+            url = f"{base}/ws/halls/{hall}?token={token}"
+            screens[url] = screens.get(url, 0) + 1
+            hall_of[url] = hall
+    swarms, cpu = generator
+    readers = await Swarms.open(split(list(screens.items()), swarms), cpu, arrivals=True)
+    free = [(hall, n) for hall in halls for n in range(1, windows + 1)]
+    # The steady phase's requests on lean keep-alive connections (httpx's CPU per request
+    # held the pinned generator below the rate asked).
+    lean = [LeanClient(url, auth) for url in urls]
+    for batch in range(0, len(free), 200):
+        await asyncio.gather(
+            *(
+                lean[i % len(urls)].post(f"/api/halls/{h}/windows/{n}/open")
+                for i, (h, n) in enumerate(free[batch : batch + 200])
+            )
         )
-        token = login.json()["token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        stop = asyncio.Event()
-        readies: list[asyncio.Event] = []
-        screens: list[asyncio.Task[None]] = []
-        for index, hall in enumerate(halls):
-            for _ in range(windows + 1):  # the hall screen and a screen per window
-                url = urls[len(screens) % len(urls)].replace("http", "ws", 1)
-                ready = asyncio.Event()
-                readies.append(ready)
-                screens.append(
-                    asyncio.create_task(screen(f"{url}/ws/halls/{hall}?token={token}", hall, m, ready, stop))
-                )
-            if index % 10 == 9:
-                await asyncio.sleep(0.05)
-        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-        free = [(hall, n) for hall in halls for n in range(1, windows + 1)]
-        for batch in range(0, len(free), 200):
-            await asyncio.gather(
-                *(
-                    client.post(f"{urls[i % len(urls)]}/api/halls/{h}/windows/{n}/open", headers=auth)
-                    for i, (h, n) in enumerate(free[batch : batch + 200])
-                )
-            )
-        random.seed(1)
+    random.seed(1)
 
-        async def issue(hall: str) -> None:
-            r = await client.post(
-                f"{random.choice(urls)}/api/halls/{hall}/tickets",
-                json={"category": "social", "channel": "counter"},
-                headers=auth,
-            )
-            if r.status_code == 201:
-                m.tickets += 1
-            else:
-                m.errors += 1
+    async def issue(hall: str) -> None:
+        status, _ = await random.choice(lean).post(
+            f"/api/halls/{hall}/tickets", {"category": "social", "channel": "counter"}
+        )
+        if status == 201:
+            m.tickets += 1
+        else:
+            m.errors += 1
 
-        async def call(hall: str, number: int) -> None:
-            base = random.choice(urls)
-            started = time.perf_counter()
-            r = await client.post(f"{base}/api/halls/{hall}/windows/{number}/call-next", headers=auth)
-            if r.status_code != 200:
-                m.errors += 1
-            elif r.json()["ticket"] is not None:
-                m.sent[(hall, r.json()["ticket"]["id"])] = started
-                m.calls += 1
-                await client.post(f"{base}/api/halls/{hall}/windows/{number}/no-show", headers=auth)
-            free.append((hall, number))
+    async def call(hall: str, number: int) -> None:
+        server = random.choice(lean)
+        started = time.perf_counter()
+        status, answer = await server.post(f"/api/halls/{hall}/windows/{number}/call-next")
+        if status != 200:
+            m.errors += 1
+        elif answer["ticket"] is not None:
+            m.sent[(hall, answer["ticket"]["id"])] = started
+            m.calls += 1
+            await server.post(f"/api/halls/{hall}/windows/{number}/no-show")
+        free.append((hall, number))
 
-        # A short line in every hall first, so that every call finds someone to call.
-        for hall in halls:
-            await asyncio.gather(*(issue(hall) for _ in range(PRE_ISSUED)))
-        m.tickets = 0
-        # Tickets come in faster than calls, so every call finds someone waiting.
-        pending: set[asyncio.Task[None]] = set()
-        # 2,100 screens live in this one process, unlike a hall's: keep the collector's pauses
-        # in the generator out of the latencies it measures.
-        gc.collect()
-        gc.freeze()
-        m.usage_before = [process_usage(pid) for pid in pids]
-        begin = time.perf_counter()
-        ticks = 0
-        while time.perf_counter() - begin < seconds:
-            ticks += 1
-            due = begin + ticks / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            hall = random.choice(halls)
-            pending.add(asyncio.create_task(issue(hall)))
-            pending.add(asyncio.create_task(issue(hall)))
-            if free:
-                hall, number = free.pop(random.randrange(len(free)))
-                # record the send time before the request goes out
-                pending.add(asyncio.create_task(call(hall, number)))
-            pending = {t for t in pending if not t.done()}
-        await asyncio.gather(*pending)
-        m.elapsed = time.perf_counter() - begin
-        m.usage_after = [process_usage(pid) for pid in pids]
-        await asyncio.sleep(1.0)
-        stop.set()
-        await asyncio.gather(*screens, return_exceptions=True)
+    # A short line in every hall first, so that every call finds someone to call.
+    for hall in halls:
+        await asyncio.gather(*(issue(hall) for _ in range(PRE_ISSUED)))
+    m.tickets = 0
+    # Tickets come in faster than calls, so every call finds someone waiting.
+    pending: set[asyncio.Task[None]] = set()
+    # Keep the collector's pauses in the generator out of the latencies it measures.
+    gc.collect()
+    gc.freeze()
+    m.usage_before = [process_usage(pid) for pid in pids]
+    begin = time.perf_counter()
+    ticks = 0
+    while time.perf_counter() - begin < seconds:
+        ticks += 1
+        due = begin + ticks / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        hall = random.choice(halls)
+        pending.add(asyncio.create_task(issue(hall)))
+        pending.add(asyncio.create_task(issue(hall)))
+        if free:
+            hall, number = free.pop(random.randrange(len(free)))
+            # record the send time before the request goes out
+            pending.add(asyncio.create_task(call(hall, number)))
+        pending = {t for t in pending if not t.done()}
+    await asyncio.gather(*pending)
+    m.elapsed = time.perf_counter() - begin
+    m.usage_after = [process_usage(pid) for pid in pids]
+    await asyncio.sleep(1.0)
+    m.arrivals = [(hall_of[url], ticket, at) for url, ticket, at in await readers.arrivals()]
+    for server in lean:
+        await server.close()
     return m
 
 
@@ -255,6 +241,9 @@ def main() -> None:
     parser.add_argument(
         "--pin", action="store_true", help="load generator on CPU 0, server processes on CPU 1 (taskset)"
     )
+    parser.add_argument(
+        "--swarms", type=int, default=1, help="processes reading the screens (bench/screens.py)"
+    )
     args = parser.parse_args()
     if args.backend == "embedded" and args.processes != 1:
         parser.error("the embedded default is one process")
@@ -266,7 +255,16 @@ def main() -> None:
         env = (
             {"ONEWINDOW_STORE": POSTGRES_URL, "ONEWINDOW_BUS": REDIS_URL} if args.backend == "scaled" else {}
         )
-        servers = [ServerProcess(config, env=env).start(timeout=120) for _ in range(args.processes)]
+        # Side by side, and given time: at load 12 a process loading 100 halls from a shared
+        # PostgreSQL took more than two minutes to start.
+        servers = [ServerProcess(config, env=env).launch() for _ in range(args.processes)]
+        try:
+            for server in servers:
+                server.wait_ready(timeout=300)
+        except BaseException:
+            for server in servers:
+                server.stop()
+            raise
         if args.pin:
             pin(0, os.getpid())
             for server in servers:
@@ -280,7 +278,15 @@ def main() -> None:
                 rate = rates.pop(0)
                 pids = [s.process.pid for s in servers if s.process]
                 m = asyncio.run(
-                    drive([s.url for s in servers], pids, halls, args.windows, rate, args.seconds)
+                    drive(
+                        [s.url for s in servers],
+                        pids,
+                        halls,
+                        args.windows,
+                        rate,
+                        args.seconds,
+                        (args.swarms, 0 if args.pin else None),
+                    )
                 )
                 usage_before, usage_after = m.usage_before, m.usage_after
                 elapsed = m.elapsed

@@ -4,7 +4,10 @@ Starts a real `onewindow serve` (embedded default) and the floor (`bench/floor_a
 bare Starlette+uvicorn app whose `/broadcast` sends one text frame to every socket from one
 loop) in the same invocation, opens N real WebSocket screens on each, and for every call
 measures from sending the request (call-next on OneWindow, the broadcast on the floor) to
-the frame arriving at the last of the N screens. Memory per connection is the server's
+the frame arriving at the last of the N screens. Both are read by the same lean swarm
+processes (`bench/screens.py`, --swarms of them; --pin puts them on CPU 0 and each server on
+CPU 1), so the floor measures the machine and the generator, not the `websockets` client's
+parsing. Memory per connection is the server's
 resident size after the screens connected minus before, divided by N (and its whole resident
 size then, in MiB). Loopback only,
 bounded in screens and calls.
@@ -31,13 +34,14 @@ from typing import Any
 
 import httpx2 as httpx
 import tomli_w
-import websockets
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.call_rate import Floor  # noqa: E402
+from bench.city_load import pin  # noqa: E402
 from bench.issuers import TICKET  # noqa: E402
+from bench.screens import Swarms, split  # noqa: E402
 from queue_server.accounts import add_user  # noqa: E402
 from queue_server.auth import Role  # noqa: E402
 from queue_server.clock import SystemClock  # noqa: E402
@@ -81,30 +85,6 @@ def resident_kib(pid: int) -> int:
     return 0
 
 
-async def open_screens(url: str, count: int) -> list[websockets.ClientConnection]:
-    screens: list[websockets.ClientConnection] = []
-    for start in range(0, count, 100):
-        batch = await asyncio.gather(
-            *(
-                websockets.connect(url, max_queue=None, open_timeout=120, compression=None)
-                for _ in range(start, min(count, start + 100))
-            )
-        )
-        await asyncio.gather(*(ws.recv() for ws in batch))  # the snapshot
-        screens.extend(batch)
-    return screens
-
-
-async def last_arrival(screens: list[websockets.ClientConnection], kind: str) -> float:
-    async def one(ws: websockets.ClientConnection) -> float:
-        while True:
-            message = json.loads(await ws.recv())
-            if message.get("type") == kind:
-                return time.perf_counter()
-
-    return max(await asyncio.gather(*(one(ws) for ws in screens)))
-
-
 @dataclass
 class Run:
     latencies: list[float]  # call → last screen, s
@@ -113,9 +93,19 @@ class Run:
     issued_per_s: float = 0.0  # by the issuers, while the calls were measured
 
 
-async def measure(ws_url: str, pid: int, count: int, calls: int, call: object, issue: Issue | None) -> Run:
+@dataclass(frozen=True)
+class Generator:
+    """How the screens are read: in how many swarm processes, pinned to which CPU (or not)."""
+
+    swarms: int = 2
+    cpu: int | None = None
+
+
+async def measure(
+    ws_url: str, pid: int, count: int, calls: int, call: object, issue: Issue | None, load: Generator
+) -> Run:
     before = resident_kib(pid)
-    screens = await open_screens(ws_url, count)
+    screens = await Swarms.open(split([(ws_url, count)], load.swarms), load.cpu)
     await asyncio.sleep(1.0)
     after = resident_kib(pid)
     run = Run([], (after - before) / count, after / 1024)
@@ -125,19 +115,17 @@ async def measure(ws_url: str, pid: int, count: int, calls: int, call: object, i
     started_issuing = time.perf_counter()
     try:
         await asyncio.sleep(0.5 if issuers else 0)
-        for _ in range(calls):
-            arrived = asyncio.create_task(last_arrival(screens, "ticket.called"))
-            await asyncio.sleep(0.05)
+        for n in range(1, calls + 1):
             started = time.perf_counter()
             await call()  # type: ignore[operator]
-            run.latencies.append((await asyncio.wait_for(arrived, 60)) - started)
+            run.latencies.append(await screens.last_arrival(n) - started)
             await asyncio.sleep(0.1)
     finally:
         if issue is not None and issuers is not None:
             issued = issue.stop(issuers)
             run.issued_per_s = issued / (time.perf_counter() - started_issuing)
         gc.unfreeze()
-        await asyncio.gather(*(ws.close() for ws in screens), return_exceptions=True)
+        await screens.close()
     return run
 
 
@@ -176,19 +164,22 @@ class Issue:
         return issued
 
 
-async def run_floor(floor: Floor, count: int, calls: int, issuers: int) -> Run:
+async def run_floor(
+    floor: Floor, count: int, calls: int, issuers: int, load: Generator, routes: str = ""
+) -> Run:
+    """`routes="/durable"`: the durable floor, each call and ticket committed first."""
     async with httpx.AsyncClient(timeout=60) as client:
         frame = json.dumps({"type": "ticket.called", "seq": 1, "data": {"ticket": {"number": "A001"}}})
 
         async def call() -> None:
-            await post_again_if_dropped(client, f"{floor.url}/broadcast", content=frame)
+            await post_again_if_dropped(client, f"{floor.url}{routes}/broadcast", content=frame)
 
         ws_url = floor.url.replace("http", "ws", 1) + "/ws"
-        issue = Issue(f"{floor.url}/tickets", issuers) if issuers else None
-        return await measure(ws_url, floor.process.pid, count, calls, call, issue)
+        issue = Issue(f"{floor.url}{routes}/tickets", issuers) if issuers else None
+        return await measure(ws_url, floor.process.pid, count, calls, call, issue, load)
 
 
-async def run_onewindow(server: ServerProcess, count: int, calls: int, issuers: int) -> Run:
+async def run_onewindow(server: ServerProcess, count: int, calls: int, issuers: int, load: Generator) -> Run:
     async with httpx.AsyncClient(timeout=60) as client:
         login = await client.post(
             f"{server.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}
@@ -209,7 +200,7 @@ async def run_onewindow(server: ServerProcess, count: int, calls: int, issuers: 
 
         ws_url = server.url.replace("http", "ws", 1) + f"/ws/halls/{HALL}?token={token}"
         issue = Issue(tickets, issuers, token) if issuers else None
-        return await measure(ws_url, server.pid, count, calls, call, issue)
+        return await measure(ws_url, server.pid, count, calls, call, issue, load)
 
 
 async def post_again_if_dropped(client: httpx.AsyncClient, url: str, **request: Any) -> httpx.Response:
@@ -219,6 +210,10 @@ async def post_again_if_dropped(client: httpx.AsyncClient, url: str, **request: 
         return await client.post(url, **request)
     except httpx.RemoteProtocolError:
         return await client.post(url, **request)
+
+
+def ratio(run: Run, floor: Run) -> str:
+    return " / ".join(f"{p(run.latencies, q) / p(floor.latencies, q):.2f}×" for q in (50, 99))
 
 
 def p(values: list[float], q: int) -> float:
@@ -233,26 +228,41 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--issuers", type=int, default=0, help="clients issuing tickets meanwhile (goal 3)")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each, OneWindow then the floor")
+    parser.add_argument(
+        "--swarms", type=int, default=2, help="processes reading the screens (bench/screens.py)"
+    )
+    parser.add_argument(
+        "--pin", action="store_true", help="the screens' readers on CPU 0, each server on CPU 1 (taskset)"
+    )
     args = parser.parse_args()
+    generator = Generator(args.swarms, 0 if args.pin else None)
     for count in args.screens:
         for _ in range(args.rounds):
             load = os.getloadavg()[0]
             with tempfile.TemporaryDirectory() as tmp:
                 server = ServerProcess(write_config(Path(tmp), count)).start(timeout=120)
-                floor = Floor()
+                floor = Floor(Path(tmp))
                 try:
-                    ow = asyncio.run(run_onewindow(server, count, args.calls, args.issuers))
-                    fl = asyncio.run(run_floor(floor, count, args.calls, args.issuers))
+                    if args.pin:
+                        pin(1, server.pid)
+                        pin(1, floor.process.pid)
+                    ow = asyncio.run(run_onewindow(server, count, args.calls, args.issuers, generator))
+                    fl = asyncio.run(run_floor(floor, count, args.calls, args.issuers, generator))
+                    if args.issuers:  # and what durable writes allow on this disk
+                        du = asyncio.run(
+                            run_floor(floor, count, args.calls, args.issuers, generator, "/durable")
+                        )
                 finally:
                     floor.stop()
                     server.stop()
-            ratios = " / ".join(f"{p(ow.latencies, q) / p(fl.latencies, q):.2f}×" for q in (50, 99))
+            ratios = ratio(ow, fl)
             if args.issuers:
                 # goal 3: one screen, call → screen while the issuers issue
                 print(
                     f"| {time.strftime('%Y-%m-%d %H:%M')} | {args.issuers} | {p(ow.latencies, 50):.1f} / "
                     f"{p(ow.latencies, 99):.1f} | {p(fl.latencies, 50):.1f} / {p(fl.latencies, 99):.1f} | "
-                    f"{ratios} | {ow.issued_per_s:.0f} ({fl.issued_per_s:.0f}) | {load:.1f} |",
+                    f"{p(du.latencies, 50):.1f} / {p(du.latencies, 99):.1f} | {ratios} | {ratio(ow, du)} | "
+                    f"{ow.issued_per_s:.0f} ({fl.issued_per_s:.0f}, {du.issued_per_s:.0f}) | {load:.1f} |",
                     flush=True,
                 )
             else:

@@ -1,6 +1,7 @@
 """Tickets issued per second on the embedded default, driven by wrk (Debian package `wrk`),
 beside the floor: a bare Starlette+uvicorn app (bench/floor_app.py) driven the same way in
-the same run.
+the same run, and the durable floor: the same app committing each request to SQLite with
+fsync before answering (group commit), what durable writes allow on this disk.
 
 The Python load generators share the machine's two cores with the server; wrk, written in
 C, leaves nearly all of one core to it, so this is the server's own ceiling. Starts a real
@@ -76,11 +77,16 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        floor = Floor()
+        floor = Floor(Path(tmp))
         try:
             script = lua(Path(tmp) / "floor.lua", None)
             floors = {
                 c: run_wrk(wrk, f"{floor.url}/tickets", script, c, args.seconds) for c in args.connections
+            }
+            # What durable writes allow on this disk: each request committed first (group commit).
+            durable = {
+                c: run_wrk(wrk, f"{floor.url}/durable/tickets", script, c, args.seconds)
+                for c in args.connections
             }
         finally:
             floor.stop()
@@ -99,10 +105,11 @@ def main() -> None:
             server.stop()
     load = os.getloadavg()[0]
     for connections, rate, p50, p99 in rows:
-        floor_rate = floors[connections][0]
+        floor_rate, durable_rate = floors[connections][0], durable[connections][0]
         print(
-            f"| {time.strftime('%Y-%m-%d')} | embedded (SQLite + memory), wrk | {connections} | "
-            f"{rate:,.0f} | {p50} / {p99} | {floor_rate:,.0f} ({rate / floor_rate:.0%}) | {load:.1f} |"
+            f"| {time.strftime('%Y-%m-%d %H:%M')} | embedded (SQLite + memory), wrk | {connections} | "
+            f"{rate:,.0f} | {p50} / {p99} | {floor_rate:,.0f} ({rate / floor_rate:.0%}) | "
+            f"{durable_rate:,.0f} ({rate / durable_rate:.0%}) | {load:.1f} |"
         )
 
 

@@ -30,9 +30,6 @@ from queue_server.scaleout.publisher import StreamPublisher
 from queue_server.storage import Store, open_store
 
 COMMAND_CONNECTIONS = 64
-# Halls an admin may add besides config.toml's, each holding a tail's connection while screens
-# follow it here.
-HALLS_ADDED_LIVE = 32
 
 
 @dataclass
@@ -89,10 +86,10 @@ def open_backends(settings: Settings, clock: Clock) -> Backends:
                 server.bus, max_connections=COMMAND_CONNECTIONS, timeout=5, **options
             )
         )
-        # Each hall with subscribers here holds one connection in a blocking read.
-        tails = Redis.from_url(
-            server.bus, max_connections=len(settings.halls) + HALLS_ADDED_LIVE + 4, **options
-        )
+        # Each hall with subscribers here holds one connection in a blocking read. Not capped:
+        # the halls are the store's, which admins add to live, and a cap would refuse the
+        # screens of the first hall past it.
+        tails = Redis.from_url(server.bus, **options)
         publisher = StreamPublisher(redis, store, [spec.id for spec in settings.halls])
         shared_state = _shared_state_client(server.bus, server.shared_state_timeout_ms / 1000)
         return Backends(

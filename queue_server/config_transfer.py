@@ -29,6 +29,7 @@ from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.hall_document import hall_document
 from queue_server.domain.model import HallSpec
 from queue_server.domain.numbering import service_day
+from queue_server.hall_set import hall_set
 from queue_server.messages import translate
 from queue_server.storage import Store
 
@@ -41,8 +42,9 @@ class ImportRefused(Exception):
 
 
 async def live_halls(store: Store, settings: Settings, clock: Clock) -> list[HallSpec]:
-    """Every hall of the config as the store has its settings now."""
-    return [(await _load(store, spec, clock)).spec for spec in settings.halls]
+    """Every hall served (the config's and those added live, not the retired ones) as the store
+    has its settings now."""
+    return [(await _load(store, spec, clock)).spec for spec in (await hall_set(store, settings.halls)).served]
 
 
 def export_text(settings: Settings, halls: list[HallSpec], now: datetime) -> str:
@@ -73,12 +75,12 @@ async def import_halls(
     """Each of `incoming`'s halls takes its settings; ImportRefused naming the first hall and
     reason if one cannot, before anything is written. `check` as the admin page's (the
     kiosks' printers)."""
-    known = {spec.id: spec for spec in settings.halls}
+    known = {spec.id: spec for spec in (await hall_set(store, settings.halls)).served}
     for spec in incoming.halls:
         if spec.id not in known:
             raise ImportRefused(
                 f"hall {spec.id!r} is not one of this server's ({', '.join(known)}); "
-                f"a new hall is added in {settings.source}"
+                "a new hall is added on the admin page (POST /api/halls)"
             )
     for _ in range(_ATTEMPTS):
         decided: list[tuple[HallState, Outcome]] = []

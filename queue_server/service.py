@@ -46,10 +46,11 @@ from queue_server.domain.model import (
 )
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
+from queue_server.hall_set import hall_set
 from queue_server.presence import open_presence
 from queue_server.recent_reads import RecentReads
 from queue_server.runtime import Decision, HallRuntime
-from queue_server.storage.base import AuditEntry, HallRecord
+from queue_server.storage.base import AuditEntry
 from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class QueueService:
         # config.toml's halls seed the store's set of halls; the store's set is then the one
         # served (with the halls added live, without those retired).
         await self.store.seed_halls([spec.id for spec in self._settings.halls], self.clock.now())
-        await self._serve(await self.store.halls())
+        await self._serve()
         self._ticker = asyncio.create_task(self._roll_over_days(), name="day-rollover")
         self._halls_follower = asyncio.create_task(self._follow_halls(), name="halls")
 
@@ -145,32 +146,21 @@ class QueueService:
                     await task
         await self.backends.close()
 
-    async def _serve(self, records: list[HallRecord]) -> None:
-        """Serves the store's halls not served yet, config.toml's first in its order, and
-        leaves the retired ones."""
-        configured = {spec.id: spec for spec in self._settings.halls}
-        order = {hall: i for i, hall in enumerate(configured)}
-        for record in sorted(records, key=lambda r: order.get(r.id, len(order))):
-            if record.retired_at is not None:
-                self.retired[record.id] = record.retired_at
-                self.halls.pop(record.id, None)
-            elif record.id not in self.halls:
-                # config.toml's hall loads its newest settings itself; one added live has its own.
-                spec = configured.get(record.id)
-                if spec is None:
-                    document = await self.store.configured_settings(record.id)
-                    spec = None if document is None else read_hall(document)
-                if spec is None:
-                    log.warning("hall %s is in the store without settings: not served", record.id)
-                    continue
-                hall_log = self.backends.hall_log(spec)
-                self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
+    async def _serve(self) -> None:
+        """Serves the store's halls not served yet and leaves the retired ones."""
+        halls = await hall_set(self.store, self._settings.halls, self.halls)
+        for hall_id, at in halls.retired.items():
+            self.retired[hall_id] = at
+            self.halls.pop(hall_id, None)
+        for spec in halls.served:
+            hall_log = self.backends.hall_log(spec)
+            self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
 
     async def _follow_halls(self) -> None:
         while True:
             await asyncio.sleep(HALLS_CHECK_S)
             try:
-                await self._serve(await self.store.halls())
+                await self._serve()
             except Exception:
                 log.exception("reading the set of halls failed; will retry")
 
@@ -364,7 +354,7 @@ class QueueService:
         first = HallState(spec, today=service_day(now, spec.timezone)).create(now, principal.actor)
         if not await self.store.add_hall(spec.id, now, first):
             raise Conflict("error.hall_exists", hall=spec.id)
-        await self._serve(await self.store.halls())
+        await self._serve()
         await self.store.add_audit(
             AuditEntry(
                 now,

@@ -18,7 +18,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
-from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Refusal, Screen, hall_fanout
+from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Refusal, Screen, Verdicts, hall_fanout
 from queue_server.api.websockets import close_quietly, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
@@ -191,9 +191,15 @@ def _still_allowed(
     """The screen's check at every heartbeat and revocation notice: its token again, so that a
     revoked device or account is cut off, told why in its language."""
 
-    async def check() -> Refusal | None:
+    async def check(verdicts: Verdicts) -> Refusal | None:
+        token = bearer_token(ws) or ""
+        if token not in verdicts:
+            verdicts[token] = await _verdict(token or None)
+        return verdicts[token]
+
+    async def _verdict(token: str | None) -> Refusal | None:
         try:
-            await authenticate(bearer_token(ws))
+            await authenticate(token)
         except NotAuthenticated as exc:
             said = {
                 "kind": "error",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -81,5 +82,17 @@ def test_fanout_with_issuers_smoke() -> None:
     (row,) = run("bench/fanout.py", "--screens", "1", "--calls", "3", "--issuers", "2")
     values = cells(row)
     assert values[1] == "2", row  # issuers
-    issued, floor_issued = values[5].replace("(", "").replace(")", "").split()
-    assert int(issued) > 0 and int(floor_issued) > 0, row  # tickets/s issued meanwhile
+    for latencies in values[2:5]:  # OneWindow's, the floor's, the durable floor's p50 / p99
+        p50, p99 = (float(v) for v in latencies.split(" / "))
+        assert 0 < p50 <= p99, row
+    issued = values[7].replace("(", "").replace(")", "").replace(",", "").split()
+    assert len(issued) == 3 and all(int(n) > 0 for n in issued), row  # tickets/s issued meanwhile
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="Debian's wrk is not installed")
+def test_issue_rate_wrk_smoke() -> None:
+    rows = run("bench/issue_rate_wrk.py", "--seconds", "1", "--connections", "1", "4")
+    assert [cells(row)[2] for row in rows] == ["1", "4"]
+    for row in rows:  # tickets/s, the floor's and the durable floor's, each above 0
+        rates = [cells(row)[3], *(cells(row)[i].split()[0] for i in (5, 6))]
+        assert all(float(rate.replace(",", "")) > 0 for rate in rates), row

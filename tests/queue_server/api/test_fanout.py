@@ -12,7 +12,9 @@ import pytest
 from starlette.websockets import WebSocket, WebSocketState
 
 from queue_server.api import fanout as fanout_module
-from queue_server.api.fanout import Refusal, Screen, check_every_screen, hall_fanout
+from queue_server.api.fanout import Refusal, Screen, Verdicts, check_every_screen, hall_fanout
+from queue_server.api.stream import _still_allowed
+from queue_server.auth import NotAuthenticated
 from queue_server.bus import MemoryBus
 from queue_server.domain.events import Event, EventType
 
@@ -38,7 +40,7 @@ class Socket:
         self.application_state = WebSocketState.DISCONNECTED
 
 
-async def allowed() -> tuple[int, str] | None:
+async def allowed(verdicts: Verdicts) -> Refusal | None:
     return None
 
 
@@ -115,7 +117,7 @@ async def test_one_timer_beats_for_the_hall_and_closes_a_screen_whose_token_is_r
     kept, revoked = Socket(), Socket()
     refusals: list[Refusal | None] = [None]
 
-    async def check() -> Refusal | None:
+    async def check(verdicts: Verdicts) -> Refusal | None:
         return refusals[-1]
 
     fanout.join(screen(kept))
@@ -142,7 +144,7 @@ async def test_a_revocation_checks_every_screen_now_and_says_why_before_closing(
     kept, revoked = Socket(), Socket()
     said = json.dumps({"kind": "error", "code": "account_disabled"})
 
-    async def refuse() -> Refusal | None:
+    async def refuse(verdicts: Verdicts) -> Refusal | None:
         return Refusal(4401, "account disabled", said)
 
     fanout.join(screen(kept))
@@ -152,3 +154,35 @@ async def test_a_revocation_checks_every_screen_now_and_says_why_before_closing(
     assert revoked.frames == [{"kind": "error", "code": "account_disabled"}]
     assert revoked.closed == (4401, "account disabled")
     assert kept.closed is None and kept.frames == []  # no heartbeat said out of turn
+
+
+class Handshake(Socket):
+    """A socket with the token its client connected with, as `bearer_token` reads it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.headers: dict[str, str] = {}
+        self.query_params = {"token": token}
+
+
+async def test_screens_showing_one_token_have_it_checked_once_a_round_and_all_go_when_it_is_refused() -> None:
+    bus = MemoryBus(retention=10, client_queue=50)
+    fanout = hall_fanout(bus, "h")
+    await fanout.started()
+    checked: list[str | None] = []
+
+    async def authenticate(token: str | None) -> object:
+        checked.append(token)
+        if token == "revoked":
+            raise NotAuthenticated("error.token_revoked")
+        return object()
+
+    sockets = [Handshake("revoked") for _ in range(3)] + [Handshake("fine") for _ in range(2)]
+    for socket in sockets:
+        await fanout.started()
+        ws = cast(WebSocket, socket)
+        fanout.join(screen(socket, check=_still_allowed(ws, authenticate, "en")))
+    check_every_screen(bus)
+    await asyncio.sleep(0.05)
+    assert sorted(checked, key=str) == ["fine", "revoked"]  # one verification per token
+    assert [s.closed and s.closed[0] for s in sockets] == [4401, 4401, 4401, None, None]

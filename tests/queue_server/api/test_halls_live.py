@@ -3,9 +3,12 @@ refused in words while visitors are in the way, gone with a clear 404, their led
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from queue_server.app import create_app
+from queue_server.config_transfer import live_halls
+from queue_server.storage import open_store
 from tests.conftest import Hall, login_all
 
 NEW_HALL: dict[str, Any] = {
@@ -78,6 +81,16 @@ def test_a_hall_added_is_served_after_a_restart_and_a_retired_one_is_not(hall: H
     assert create(hall, {**NEW_HALL, "id": "qujiang", "name": "曲江"}).status_code == 201
     assert hall.client.delete("/api/halls/qujiang", headers=hall.auth("admin")).status_code == 200
     hall.client.__exit__(None, None, None)
+
+    async def exported() -> list[str]:  # what `onewindow config export` writes
+        store = open_store(hall.settings.server.store)
+        await store.start()
+        try:
+            return [spec.id for spec in await live_halls(store, hall.settings, hall.clock)]
+        finally:
+            await store.close()
+
+    assert asyncio.run(exported()) == ["weiyang", "gaoxin"]
     with type(hall.client)(create_app(hall.settings, hall.clock)) as client:
         login_all(client, hall.tokens)
         assert [h["id"] for h in client.get("/api/halls").json()["halls"]] == ["weiyang", "gaoxin"]
