@@ -83,6 +83,8 @@ def issue_refusal(
 ) -> IssueRefusal | None:
     """Why a visitor may not take a number for `category` at `now`, or None if they may."""
     status = opening_status(hours, tz, now)
+    if status.holiday:  # a holiday on a Saturday closes the hall, not only its weekday matters
+        return IssueRefusal.CLOSED
     if status.weekend and not category.weekend:
         return IssueRefusal.NOT_ON_WEEKEND
     if status.is_open:
