@@ -395,10 +395,23 @@ class QueueService:
             )
         outcome = await runtime.run(lambda state, now: state.retire(now, principal.actor))
         await self.store.retire_hall(hall_id, now)
+        await self._erase_phones(hall_id, now)
         self.retired[hall_id] = now
         self.halls.pop(hall_id, None)
         await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
         return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
+
+    async def _erase_phones(self, hall_id: str, now: datetime) -> None:
+        """Erases at once what the retired hall keeps of visitors' phones (docs/PRIVACY.md): the
+        daily retention job walks the halls served only. Past every row: a booking cancelled for
+        a slot ahead keeps its phone hash too, and none is later than BOOKINGS_AHEAD."""
+        past_all = now + BOOKINGS_AHEAD
+        erased = (
+            await self.store.erase_online_claims(hall_id, past_all)
+            + await self.store.erase_booking_phones(hall_id, past_all, past_all)
+            + await self.store.erase_visitor_contacts(hall_id, past_all.date())
+        )
+        log.info("hall %s retired: erased %d phone hashes and numbers of its visitors", hall_id, erased)
 
     async def _stale_settings(self, hall_id: str) -> Conflict:
         """The refusal of a save from older settings: who changed them last, and when (in the

@@ -45,9 +45,10 @@ class Refusal:
 
 
 # A screen's token check: None to keep it, else why not. It is given the round's verdicts by
-# token, for it to reuse and add to: the screens checked in one round that show the same token
-# have it verified once (at 10,000 screens a round is otherwise 10,000 HMACs on the loop).
-Verdicts = dict[str, Refusal | None]
+# token and the language the refusal is worded in, for it to reuse and add to: the screens
+# checked in one round that show the same token in one language have it verified once (at
+# 10,000 screens a round is otherwise 10,000 HMACs on the loop).
+Verdicts = dict[tuple[str, str], Refusal | None]
 Check = Callable[[Verdicts], Awaitable[Refusal | None]]
 # Screens checked in a row before the loop's other work (a call's frames) gets a turn.
 CHECKS_PER_TURN = 200

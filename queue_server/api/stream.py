@@ -193,9 +193,11 @@ def _still_allowed(
 
     async def check(verdicts: Verdicts) -> Refusal | None:
         token = bearer_token(ws) or ""
-        if token not in verdicts:
-            verdicts[token] = await _verdict(token or None)
-        return verdicts[token]
+        # The refusal is worded in this screen's language: another with the token may differ.
+        key = (token, language)
+        if key not in verdicts:
+            verdicts[key] = await _verdict(token or None)
+        return verdicts[key]
 
     async def _verdict(token: str | None) -> Refusal | None:
         try:

@@ -17,6 +17,7 @@ from queue_server.api.stream import _still_allowed
 from queue_server.auth import NotAuthenticated
 from queue_server.bus import MemoryBus
 from queue_server.domain.events import Event, EventType
+from queue_server.messages import translate
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -177,12 +178,17 @@ async def test_screens_showing_one_token_have_it_checked_once_a_round_and_all_go
             raise NotAuthenticated("error.token_revoked")
         return object()
 
-    sockets = [Handshake("revoked") for _ in range(3)] + [Handshake("fine") for _ in range(2)]
-    for socket in sockets:
+    screens = [("revoked", "en")] * 2 + [("revoked", "zh-CN")] + [("fine", "en"), ("fine", "zh-CN")]
+    sockets = [Handshake(token) for token, _ in screens]
+    for socket, (_, language) in zip(sockets, screens, strict=True):
         await fanout.started()
         ws = cast(WebSocket, socket)
-        fanout.join(screen(socket, check=_still_allowed(ws, authenticate, "en")))
+        fanout.join(screen(socket, check=_still_allowed(ws, authenticate, language)))
     check_every_screen(bus)
     await asyncio.sleep(0.05)
-    assert sorted(checked, key=str) == ["fine", "revoked"]  # one verification per token
+    # One verification per token and language its refusal is worded in.
+    assert sorted(checked, key=str) == ["fine", "fine", "revoked", "revoked"]
     assert [s.closed and s.closed[0] for s in sockets] == [4401, 4401, 4401, None, None]
+    told = [s.frames[-1]["message"] for s in sockets[:3]]
+    assert told == [translate("error.token_revoked", "en")] * 2 + [translate("error.token_revoked", "zh-CN")]
+    assert told[0] != told[2]

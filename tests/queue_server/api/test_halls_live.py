@@ -4,11 +4,13 @@ refused in words while visitors are in the way, gone with a clear 404, their led
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from queue_server.app import create_app
 from queue_server.config_transfer import live_halls
 from queue_server.storage import open_store
+from queue_server.storage.base import Booking, OnlineClaim
 from tests.conftest import Hall, login_all
 
 NEW_HALL: dict[str, Any] = {
@@ -95,3 +97,53 @@ def test_a_hall_added_is_served_after_a_restart_and_a_retired_one_is_not(hall: H
         login_all(client, hall.tokens)
         assert [h["id"] for h in client.get("/api/halls").json()["halls"]] == ["weiyang", "gaoxin"]
         assert client.get("/api/halls/qujiang", headers=hall.auth("admin")).status_code == 404
+
+
+def test_a_retired_halls_visitors_phones_are_erased_at_once_and_another_halls_kept(hall: Hall) -> None:
+    assert create(hall, NEW_HALL).status_code == 201
+    now = hall.clock.now()
+    earlier = now - timedelta(hours=2)
+
+    async def phones(write: bool) -> dict[str, tuple[int, list[tuple[str | None, str | None]]]]:
+        """Per hall: its online ticket's claims by the phone, and its bookings' hash and number."""
+        store = open_store(hall.settings.server.store)
+        await store.start()
+        try:
+            kept = {}
+            for hall_id in ("weiyang", "gaoxin"):
+                if write:
+                    claim = OnlineClaim(f"{hall_id}-online", hall_id, now.date(), "hash", earlier)
+                    await store.add_online_claim(claim)
+                    for code, start, cancelled in (
+                        (f"{hall_id}-earlier", earlier, None),  # its slot over an hour ago
+                        (f"{hall_id}-ahead", now + timedelta(days=3), now),  # cancelled ahead
+                    ):
+                        booking = Booking(
+                            code,
+                            hall_id,
+                            "business",
+                            start,
+                            start + timedelta(hours=1),
+                            None,
+                            None,
+                            "hash",
+                            "13800138000",
+                        )
+                        assert await store.book(booking, "visitor", earlier, earlier, lambda *_: None)
+                        if cancelled is not None:
+                            assert await store.cancel_booking(hall_id, code, cancelled, cancelled)
+                bookings = await store.bookings_between(
+                    hall_id, now - timedelta(days=1), now + timedelta(days=7)
+                )
+                kept[hall_id] = (
+                    await store.online_claims(hall_id, now.date(), "hash"),
+                    [(b.phone_hash, b.notify_phone) for b in bookings],
+                )
+            return kept
+        finally:
+            await store.close()
+
+    visitor = (1, [("hash", "13800138000")] * 2)
+    assert asyncio.run(phones(write=True)) == {"weiyang": visitor, "gaoxin": visitor}
+    assert hall.client.delete("/api/halls/gaoxin", headers=hall.auth("admin")).status_code == 200
+    assert asyncio.run(phones(write=False)) == {"weiyang": visitor, "gaoxin": (0, [(None, None)] * 2)}
