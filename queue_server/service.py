@@ -158,7 +158,12 @@ class QueueService:
                 self.halls.pop(hall_id, None)
             for spec in halls.served:
                 hall_log = self.backends.hall_log(spec)
-                self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
+                runtime = HallRuntime(await hall_log.load(), hall_log, self.clock)
+                if runtime.state.retired:  # by a process that stopped before marking its row
+                    await self.store.retire_hall(spec.id, self.clock.now())
+                    self.retired[spec.id] = self.clock.now()
+                    continue
+                self.halls[spec.id] = runtime
 
     async def _follow_halls(self) -> None:
         while True:
