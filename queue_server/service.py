@@ -160,6 +160,7 @@ class QueueService:
                 hall_log = self.backends.hall_log(spec)
                 runtime = HallRuntime(await hall_log.load(), hall_log, self.clock)
                 if runtime.state.retired:  # by a process that stopped before marking its row
+                    await self._erase_phones(spec.id, self.clock.now())
                     await self.store.retire_hall(spec.id, self.clock.now())
                     self.retired[spec.id] = self.clock.now()
                     continue
@@ -404,8 +405,9 @@ class QueueService:
                 first=f"{first:%Y-%m-%d %H:%M}",
             )
         outcome = await runtime.run(lambda state, now: state.retire(now, principal.actor))
-        await self.store.retire_hall(hall_id, now)
+        # Erased before its row is marked: a process stopping in between erases at its next start.
         await self._erase_phones(hall_id, now)
+        await self.store.retire_hall(hall_id, now)
         self.retired[hall_id] = now
         self.halls.pop(hall_id, None)
         await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))

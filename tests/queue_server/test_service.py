@@ -20,6 +20,7 @@ from queue_server.clock import ManualClock
 from queue_server.domain.errors import Conflict, Forbidden, Invalid
 from queue_server.domain.model import GREEN_CHANNEL, NORMAL
 from queue_server.service import QueueService, WindowCommand, idempotency_key
+from queue_server.storage.base import OnlineClaim
 from tests.conftest import PASSWORD, make_settings
 
 HALL = "weiyang"
@@ -155,6 +156,8 @@ async def test_a_hall_retired_in_its_ledger_but_not_in_the_store_stays_retired_a
         "windows": [{"number": 1}],
     }
     await service.create_hall(document, admin, check=lambda spec: None)
+    now = service.clock.now()
+    await service.store.add_online_claim(OnlineClaim("online", "gaoxin", now.date(), "hash", now))
     await service.hall("gaoxin").run(lambda state, now: state.retire(now, admin.actor))
     await service.stop()
 
@@ -164,6 +167,7 @@ async def test_a_hall_retired_in_its_ledger_but_not_in_the_store_stays_retired_a
         assert "gaoxin" not in again.halls and "gaoxin" in again.retired
         (row,) = [r for r in await again.store.halls() if r.id == "gaoxin"]
         assert row.retired_at is not None
+        assert await again.store.online_claims("gaoxin", now.date(), "hash") == 0  # its phones erased
     finally:
         await again.stop()
     await service.start()  # for the fixture's stop
