@@ -5,6 +5,9 @@ put a read on every request. A copy is kept for `max_age` seconds instead, and r
 it expired together share one read: when the copy of a busy clerk's account expires, the eight
 requests waiting on it do not open eight database connections.
 
+A read that finds nothing (None: no such device) is not kept: anyone may send made-up tokens,
+and each would otherwise leave its copy behind for good.
+
 `forget` (a revocation notice) drops the copy and any read in flight, so what a read started
 before the notice brings back is neither kept nor given to a request that came after it.
 """
@@ -55,6 +58,6 @@ class RecentReads(Generic[K, V]):
             wanted = self._reading.get(key) is asyncio.current_task()
             if wanted:
                 del self._reading[key]
-        if wanted:
+        if wanted and value is not None:
             self._kept[key] = (value, started)
         return value

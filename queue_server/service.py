@@ -101,6 +101,7 @@ class QueueService:
         # The halls retired (by any process), with when: their URLs say so rather than "unknown".
         self.retired: dict[str, datetime] = {}
         self._halls_follower: asyncio.Task[None] | None = None
+        self._looking_at_halls = asyncio.Lock()
         self._signer: TokenSigner | None = None
         # Devices and accounts as last read from the store, kept REVOCATION_CHECK_S.
         self._devices = RecentReads(self._read_device, REVOCATION_CHECK_S)
@@ -147,14 +148,22 @@ class QueueService:
         await self.backends.close()
 
     async def _serve(self) -> None:
-        """Serves the store's halls not served yet and leaves the retired ones."""
-        halls = await hall_set(self.store, self._settings.halls, self.halls)
-        for hall_id, at in halls.retired.items():
-            self.retired[hall_id] = at
-            self.halls.pop(hall_id, None)
-        for spec in halls.served:
-            hall_log = self.backends.hall_log(spec)
-            self.halls[spec.id] = HallRuntime(await hall_log.load(), hall_log, self.clock)
+        """Serves the store's halls not served yet and leaves the retired ones. One look at a
+        time (a new hall and the follower both look): a hall loaded twice would leave two
+        runtimes, the replaced one perhaps with a step the other does not know."""
+        async with self._looking_at_halls:
+            halls = await hall_set(self.store, self._settings.halls, self.halls)
+            for hall_id, at in halls.retired.items():
+                self.retired[hall_id] = at
+                self.halls.pop(hall_id, None)
+            for spec in halls.served:
+                hall_log = self.backends.hall_log(spec)
+                runtime = HallRuntime(await hall_log.load(), hall_log, self.clock)
+                if runtime.state.retired:  # by a process that stopped before marking its row
+                    await self.store.retire_hall(spec.id, self.clock.now())
+                    self.retired[spec.id] = self.clock.now()
+                    continue
+                self.halls[spec.id] = runtime
 
     async def _follow_halls(self) -> None:
         while True:
@@ -166,7 +175,8 @@ class QueueService:
 
     async def roll_over(self) -> None:
         """Expire what is left of earlier days in every hall whose local date has changed."""
-        for runtime in self.halls.values():
+        # A copy: halls are added and retired while this awaits.
+        for runtime in list(self.halls.values()):
             spec = runtime.state.spec
             if runtime.state.today != service_day(self.clock.now(), spec.timezone):
                 await runtime.run(lambda state, now: state.roll_over(now))
@@ -376,6 +386,13 @@ class QueueService:
         open tickets or bookings ahead, or for the last hall."""
         if principal.role is not Role.ADMIN:
             raise Forbidden("error.forbidden_role", role=principal.label)
+        # Under the halls' lock: two retirements at once here cannot both pass "not the last".
+        async with self._looking_at_halls:
+            outcome, now = await self._retire(hall_id, principal)
+        await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
+        return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
+
+    async def _retire(self, hall_id: str, principal: Principal) -> tuple[Outcome, datetime]:
         runtime = self.hall(hall_id)
         if len(self.halls) == 1:
             raise Conflict("error.hall_last", hall=hall_id)
@@ -397,8 +414,7 @@ class QueueService:
         await self.store.retire_hall(hall_id, now)
         self.retired[hall_id] = now
         self.halls.pop(hall_id, None)
-        await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
-        return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
+        return outcome, now
 
     async def _stale_settings(self, hall_id: str) -> Conflict:
         """The refusal of a save from older settings: who changed them last, and when (in the
@@ -447,7 +463,7 @@ class QueueService:
         for hall_id, runtime in self.halls.items():
             if ticket_id in runtime.state.tickets:
                 return hall_id
-        for hall_id in self.halls:
+        for hall_id in list(self.halls):  # a copy: halls change while this awaits
             if await self.store.get_ticket(hall_id, ticket_id) is not None:
                 return hall_id
         return None

@@ -68,7 +68,7 @@ class AlertWatcher:
     async def _watch(self) -> None:
         while True:
             await asyncio.sleep(self._poll_s)
-            for hall in self._service.halls:
+            for hall in list(self._service.halls):  # a copy: halls change while this awaits
                 try:
                     await self.check(hall)
                 except Exception:

@@ -67,7 +67,7 @@ async def _hall_gauges(request: Request) -> CollectorRegistry:
     paper_low = Gauge(
         "onewindow_printer_paper_low", "1 when the paper runs low", ("hall", "printer"), registry=registry
     )
-    for hall_id, runtime in service(request).halls.items():
+    for hall_id, runtime in list(service(request).halls.items()):  # halls change while this awaits
         try:
             state = await runtime.current()  # with every step committed by any process
         except StoreUnavailable:

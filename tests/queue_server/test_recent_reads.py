@@ -26,9 +26,10 @@ class Store:
         return f"{name}:{seen}"
 
     async def reading(self, count: int) -> None:
-        """Until `count` reads have begun."""
-        while self.reads < count:
-            await asyncio.sleep(0)
+        """Until `count` reads have begun (a second at most: a read that never begins fails)."""
+        async with asyncio.timeout(1):
+            while self.reads < count:
+                await asyncio.sleep(0)
 
 
 async def test_requests_arriving_together_share_one_read() -> None:
@@ -107,3 +108,18 @@ async def test_a_failed_read_is_not_kept() -> None:
     with pytest.raises(ConnectionError):
         await reads.get("clerk")
     assert await reads.get("clerk") == "clerk"
+
+
+async def test_nothing_found_is_not_kept() -> None:
+    """Made-up tokens, each read once and found nowhere, leave nothing behind."""
+    reads: int = 0
+
+    async def nowhere(token: str) -> str | None:
+        nonlocal reads
+        reads += 1
+        return None
+
+    kept = RecentReads(nowhere, max_age=60)
+    for token in ("owd_a", "owd_b", "owd_a"):
+        assert await kept.get(token) is None
+    assert reads == 3  # owd_a read again: nothing of it was kept

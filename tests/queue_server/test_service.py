@@ -141,3 +141,29 @@ async def test_at_the_days_end_what_was_left_waiting_expires(
     clock.advance(timedelta(days=1))
     await service.roll_over()
     assert (await service.ticket_view(HALL, view["id"]))["status"] == "expired"
+
+
+async def test_a_hall_retired_in_its_ledger_but_not_in_the_store_stays_retired_after_a_restart(
+    service: QueueService,
+) -> None:
+    """A process that stopped between the retirement step and marking the hall's row: the next
+    start reads the ledger's word, marks the row and serves the hall no more."""
+    admin = Principal(name="admin", role=Role.ADMIN)
+    document = {
+        "id": "gaoxin",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+    }
+    await service.create_hall(document, admin, check=lambda spec: None)
+    await service.hall("gaoxin").run(lambda state, now: state.retire(now, admin.actor))
+    await service.stop()
+
+    again = QueueService(service.settings, open_backends(service.settings, service.clock), service.clock)
+    await again.start()
+    try:
+        assert "gaoxin" not in again.halls and "gaoxin" in again.retired
+        (row,) = [r for r in await again.store.halls() if r.id == "gaoxin"]
+        assert row.retired_at is not None
+    finally:
+        await again.stop()
+    await service.start()  # for the fixture's stop
