@@ -387,6 +387,13 @@ class QueueService:
         open tickets or bookings ahead, or for the last hall."""
         if principal.role is not Role.ADMIN:
             raise Forbidden("error.forbidden_role", role=principal.label)
+        # Under the halls' lock: two retirements at once here cannot both pass "not the last".
+        async with self._looking_at_halls:
+            outcome, now = await self._retire(hall_id, principal)
+        await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
+        return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
+
+    async def _retire(self, hall_id: str, principal: Principal) -> tuple[Outcome, datetime]:
         runtime = self.hall(hall_id)
         if len(self.halls) == 1:
             raise Conflict("error.hall_last", hall=hall_id)
@@ -410,8 +417,7 @@ class QueueService:
         await self.store.retire_hall(hall_id, now)
         self.retired[hall_id] = now
         self.halls.pop(hall_id, None)
-        await self.store.add_audit(AuditEntry(now, principal.actor, "hall.retired", hall_id, hall_id, {}))
-        return {"hall": hall_id, "retired_at": now.isoformat(), "seq": outcome.events[-1].seq}
+        return outcome, now
 
     async def _erase_phones(self, hall_id: str, now: datetime) -> None:
         """Erases at once what the retired hall keeps of visitors' phones (docs/PRIVACY.md): the

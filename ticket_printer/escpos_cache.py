@@ -6,8 +6,10 @@ points escpos at a folder of this user's own cache (ESCPOS_CAPABILITIES_PICKLE_D
 the database file so that another escpos release never reads it, and writes the pickle there
 once: the file is JSON, read as such in milliseconds, and the pickle is renamed into place, so
 processes starting side by side never read a half-written one. A folder shared with other users
-would not do: loading a pickle runs what it says. Where no such folder can be written, escpos
-parses the database itself, as before.
+would not do: loading a pickle runs what it says, so the folder and the pickle are used only
+when this user owns them and nobody else may write them. Where no such folder can be had (no
+home, a read-only one, one that is not this user's alone), escpos parses the database itself,
+as before.
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ def _user_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onewindow"
 
 
+def _make_private(folder: Path) -> None:
+    """`folder` and its missing parents, each readable by this user only (mkdir's parents=True
+    would give the parents the umask's mode)."""
+    if folder.is_dir():
+        return
+    _make_private(folder.parent)
+    folder.mkdir(mode=0o700, exist_ok=True)
+
+
+def _require_own_alone(path: Path) -> None:
+    # Another user's file, or one another user may write, may hold any pickle.
+    owner = path.stat()
+    if owner.st_uid != os.getuid() or owner.st_mode & 0o022:
+        raise PermissionError(f"{path} is not this user's alone")
+
+
 def cached_capabilities(cache: Path, database: Path) -> Path:
     """The folder holding `database` as escpos's pickle, written there if it is not yet."""
     stat = database.stat()
@@ -48,9 +66,11 @@ def cached_capabilities(cache: Path, database: Path) -> Path:
     folder = cache / f"escpos-capabilities-{release}"
     # The name escpos looks for (escpos/capabilities.py).
     target = folder / f"{platform.python_version()}.capabilities.pickle"
+    _make_private(folder)
+    _require_own_alone(folder)
     if target.exists():
+        _require_own_alone(target)
         return folder
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     capabilities = json.loads(database.read_text(encoding="utf-8"))
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
@@ -68,7 +88,9 @@ def use_capabilities_cache() -> None:
         return
     try:
         os.environ[PICKLE_DIR_VARIABLE] = str(cached_capabilities(_user_cache(), _database()))
-    except (OSError, ValueError) as exc:  # ValueError: a database that is not JSON
+    # RuntimeError: no HOME and no passwd entry (a container's arbitrary user): Path.home() fails.
+    # ValueError: a database that is not JSON.
+    except (OSError, RuntimeError, ValueError) as exc:
         log.debug("escpos parses its printer database itself (no cache: %s)", exc)
 
 

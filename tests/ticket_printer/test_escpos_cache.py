@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from ticket_printer import escpos_cache
+
 # What a fresh process that imports the package sees of escpos's database.
 _PROBE = """
 import json, yaml
@@ -64,3 +68,53 @@ def test_a_pickle_folder_chosen_by_whoever_runs_it_is_left_to_them(tmp_path: Pat
     seen = _probe(tmp_path / "cache", ESCPOS_CAPABILITIES_PICKLE_DIR=str(chosen))
     assert seen["pickle_dir"] == str(chosen)
     assert not (tmp_path / "cache").exists()
+
+
+def _parsed_itself(cache: Path) -> None:
+    seen = _probe(cache)
+    assert seen["parsed_at_import"] is True
+    assert seen["same_as_parsed"] is True
+    assert Path(seen["pickle_dir"]).parent != cache / "onewindow"
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path) -> None:
+    folder = Path(_probe(tmp_path)["pickle_dir"])
+    folder.chmod(0o775)
+    _parsed_itself(tmp_path)
+
+
+def test_a_pickle_others_may_write_is_not_used(tmp_path: Path) -> None:
+    (pickle,) = Path(_probe(tmp_path)["pickle_dir"]).iterdir()
+    pickle.chmod(0o664)
+    _parsed_itself(tmp_path)
+
+
+@pytest.fixture
+def chosen_by_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a process that has not imported the package yet; monkeypatch restores the variables.
+    for name in escpos_cache._CHOSEN_ELSEWHERE:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("chosen_by_nobody")
+def test_a_cache_folder_of_another_user_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    escpos_cache.use_capabilities_cache()
+    folder = os.environ.pop(escpos_cache.PICKLE_DIR_VARIABLE)
+    assert Path(folder).parent == tmp_path / "onewindow"
+    another_user = os.getuid() + 1
+    monkeypatch.setattr(os, "getuid", lambda: another_user)
+    escpos_cache.use_capabilities_cache()
+    assert escpos_cache.PICKLE_DIR_VARIABLE not in os.environ
+
+
+@pytest.mark.usefixtures("chosen_by_nobody")
+def test_without_a_home_escpos_parses_the_database_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No HOME and no passwd entry, as a container's arbitrary user: Path.home() raises.
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    escpos_cache.use_capabilities_cache()
+    assert escpos_cache.PICKLE_DIR_VARIABLE not in os.environ

@@ -42,6 +42,13 @@ def unit_setting(name: str, unit: Path = UNIT) -> str:
     return str(value)
 
 
+def unit_environment(unit: Path = UNIT) -> dict[str, str]:
+    """The variables the unit's Environment= lines set for ExecStart."""
+    lines = re.findall(r"^Environment=(.*)$", unit.read_text(encoding="utf-8"), re.M)
+    words = (word.partition("=") for line in lines for word in shlex.split(line))
+    return {name: value for name, _, value in words}
+
+
 class Systemd:
     """`systemctl start/stop` of a unit: its ExecStart in its WorkingDirectory; of a template
     unit's `instance`, with %i replaced by what the instance stands for here."""
@@ -64,7 +71,13 @@ class Systemd:
             self.process = subprocess.Popen(
                 command,
                 cwd=localise(unit_setting("WorkingDirectory", self.unit), self.local),
-                env=self.env,
+                env={
+                    **(os.environ if self.env is None else self.env),
+                    **{
+                        name: localise(value, self.local)
+                        for name, value in unit_environment(self.unit).items()
+                    },
+                },
                 stdout=log,
                 stderr=log,
             )
@@ -177,6 +190,8 @@ def test_the_unit_runs_as_its_own_user_and_writes_only_its_var_folder() -> None:
     assert unit_setting("User") == "onewindow"
     assert unit_setting("ReadWritePaths") == "/srv/onewindow/var"
     assert unit_setting("ProtectSystem") == "strict"
+    # Elsewhere its cache could not be written and each process would parse escpos's database.
+    assert unit_environment()["XDG_CACHE_HOME"].startswith(unit_setting("ReadWritePaths") + "/")
 
 
 def test_the_dockerfile_passes_hadolint_and_runs_as_a_user_with_a_readiness_check() -> None:
