@@ -11,13 +11,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 from redis import Redis
 
-from queue_server.clock import TEST_CLOCK_ENV, SystemClock
+from queue_server.clock import TEST_CLOCK_ENV, ManualClock, SystemClock
 from queue_server.config import load_settings
 from tests.conftest import PASSWORD, POSTGRES_URL, REDIS_URL, reset_scaled_backends, seed_people
 from tests.queue_server.processes.conftest import write_config
@@ -27,6 +28,17 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 START_TIMEOUT_S = 120
 # A Wednesday, 10:00 in Shanghai: the hall is open and issues tickets.
 OPEN_HOURS = "2026-12-02T02:00:00+00:00"
+
+
+def seeded_hall(directory: Path) -> tuple[Path, dict[str, str]]:
+    """The demo hall's config (4 windows) on the shared PostgreSQL, emptied, its people added
+    at OPEN_HOURS: the config's path and their tokens."""
+    reset_scaled_backends()
+    path = write_config(directory, windows=4)
+    tokens = seed_people(
+        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
+    )
+    return path, tokens
 
 
 class RedisServer:

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 
-from queue_server.clock import ManualClock
-from queue_server.config import load_settings
-from tests.conftest import POSTGRES_URL, reset_scaled_backends, seed_people
-from tests.queue_server.processes.conftest import write_config
 from tests.queue_server.scaleout.conftest import (
-    OPEN_HOURS,
     START_TIMEOUT_S,
     RedisServer,
     clocked_env,
+    seeded_hall,
     supervisor_headers,
 )
 from tests.server_process import ServerProcess
@@ -36,11 +31,7 @@ class Pair:
 
 @pytest.fixture
 def pair(tmp_path: Path) -> Iterator[Pair]:
-    reset_scaled_backends()
-    path = write_config(tmp_path, windows=4)
-    tokens = seed_people(
-        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
-    )
+    path, tokens = seeded_hall(tmp_path)
     redis = RedisServer(tmp_path).start()
     env = clocked_env(tmp_path, redis.url)
     running = [ServerProcess(path, env=env).launch() for _ in range(2)]

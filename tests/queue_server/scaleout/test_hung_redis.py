@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import httpx2 as httpx
@@ -17,15 +16,12 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from queue_server.clock import ManualClock
-from queue_server.config import load_settings
-from tests.conftest import PASSWORD, POSTGRES_URL, reset_scaled_backends, seed_people
-from tests.queue_server.processes.conftest import write_config
+from tests.conftest import PASSWORD
 from tests.queue_server.scaleout.conftest import (
-    OPEN_HOURS,
     START_TIMEOUT_S,
     RedisServer,
     clocked_env,
+    seeded_hall,
     supervisor_headers,
 )
 from tests.server_process import ServerProcess
@@ -45,11 +41,7 @@ class Hall:
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[Hall]:
-    reset_scaled_backends()
-    path = write_config(tmp_path, windows=4)
-    tokens = seed_people(
-        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
-    )
+    path, tokens = seeded_hall(tmp_path)
     redis = RedisServer(tmp_path).start()
     server = ServerProcess(path, env=clocked_env(tmp_path, redis.url)).launch()
     try:

@@ -11,7 +11,6 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,15 @@ import pytest
 import websockets
 from redis import Redis
 
-from queue_server.clock import ManualClock
-from queue_server.config import load_settings
 from queue_server.scaleout.keys import revocations_channel
 from queue_server.service import REVOCATION_CHECK_S
-from tests.conftest import PASSWORD, POSTGRES_URL, reset_scaled_backends, seed_people
-from tests.queue_server.processes.conftest import write_config
-from tests.queue_server.scaleout.conftest import OPEN_HOURS, START_TIMEOUT_S, RedisServer, clocked_env
+from tests.conftest import PASSWORD
+from tests.queue_server.scaleout.conftest import (
+    START_TIMEOUT_S,
+    RedisServer,
+    clocked_env,
+    seeded_hall,
+)
 from tests.server_process import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -48,11 +49,7 @@ class Hall:
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[Hall]:
-    reset_scaled_backends()
-    path = write_config(tmp_path, windows=4)
-    tokens = seed_people(
-        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
-    )
+    path, tokens = seeded_hall(tmp_path)
     redis = RedisServer(tmp_path).start()
     env = clocked_env(tmp_path, redis.url)
     running = [ServerProcess(path, env=env).launch() for _ in range(2)]

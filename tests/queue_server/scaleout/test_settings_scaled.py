@@ -8,7 +8,6 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,8 @@ import httpx2 as httpx
 import pytest
 from websockets.sync.client import connect
 
-from queue_server.clock import ManualClock
-from queue_server.config import load_settings
-from tests.conftest import PASSWORD, POSTGRES_URL, reset_scaled_backends, seed_people
-from tests.queue_server.processes.conftest import write_config
-from tests.queue_server.scaleout.conftest import OPEN_HOURS, START_TIMEOUT_S, clocked_env
+from tests.conftest import PASSWORD
+from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, clocked_env, seeded_hall
 from tests.server_process import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -60,11 +56,7 @@ class Hall:
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[Hall]:
-    reset_scaled_backends()
-    path = write_config(tmp_path, windows=4)
-    tokens = seed_people(
-        load_settings(path), ManualClock(datetime.fromisoformat(OPEN_HOURS)), store=POSTGRES_URL
-    )
+    path, tokens = seeded_hall(tmp_path)
     running = [ServerProcess(path, env=clocked_env(tmp_path)).launch() for _ in range(2)]
     try:
         a, b = (server.wait_ready(START_TIMEOUT_S) for server in running)
