@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.clerk_console.conftest import LiveHall, sign_in
 from tests.queue_server.outbound.receiver import Receiver
@@ -27,7 +28,7 @@ def test_an_admin_registers_and_removes_a_webhook(context: Any, live: LiveHall) 
         secret = page.locator("#webhook-secret:not([hidden]) code").inner_text()
         assert len(secret) >= 32
         row = page.locator("#webhooks tbody tr")
-        assert row.count() == 1
+        expect(row).to_have_count(1)  # the list is drawn again after the secret is shown
         assert row.locator("td").nth(0).inner_text() == receiver.url
         assert row.locator("td").nth(1).inner_text() == "取号"
         assert row.locator(".state").inner_text() == "正常"
