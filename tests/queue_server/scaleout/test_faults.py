@@ -18,6 +18,7 @@ import httpx2 as httpx
 import pytest
 import websockets
 
+from queue_server.bus.redis_streams import SUBSCRIBE_WAIT_S
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.queue_server.scaleout.conftest import (
     START_TIMEOUT_S,
@@ -53,8 +54,9 @@ async def receive_until(ws: Any, predicate: Any, timeout: float = 15) -> list[di
 async def screen_hears(screen: Any, server: ServerProcess, token: str, seq: int, predicate: Any) -> None:
     """Until the screen hears a message that satisfies `predicate`. Told to resync (4008: it
     fell behind the load, as a test's reader sharing its loop with the load may), it comes
-    back with `?after=` its last seq, as the screen script does, and hears the rest."""
-    deadline = time.monotonic() + 10
+    back with `?after=` its last seq, as the screen script does, and hears the rest: within
+    10 s, and the SUBSCRIBE_WAIT_S its coming back may wait for Redis just resumed."""
+    deadline = time.monotonic() + 10 + SUBSCRIBE_WAIT_S
     async with contextlib.AsyncExitStack() as reconnected:
         while time.monotonic() < deadline:
             try:
