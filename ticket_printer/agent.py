@@ -146,7 +146,7 @@ class PrintAgent:
         if hello.get("type") == "error":
             raise AgentRefused(f"server refused the agent: {hello.get('code')}")
         if self.options.printer is None and hello.get("connection"):
-            self._printer = PrinterConfig.from_mapping(hello["connection"])
+            self._printer = PrinterConfig.from_server(hello["connection"])
         log.info("connected as printer %s; printing on %s", hello.get("printer"), self._where())
         self._ws = ws
         self._state = None  # tell the server how the printer is, first thing on every connection

@@ -4,6 +4,7 @@ import dataclasses
 import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Final, Literal, get_args
 
 from escpos.exceptions import DeviceNotFoundError
@@ -77,6 +78,19 @@ class PrinterConfig:
             raise ValueError(f"unknown printer settings: {', '.join(unknown)}")
         values: dict[str, Any] = {name: _setting(name, v) for name, v in settings.items()}
         return cls(**values)
+
+    @classmethod
+    def from_server(cls, settings: Mapping[str, object]) -> "PrinterConfig":
+        """A connection named in the hall's settings, which the server sends the agent. A file
+        there must be a device (/dev/usb/lp0): whoever may edit the settings must not make
+        the kiosk PC's agent write tickets over its other files. Any file stays open to the
+        agent's own --printer, chosen on that PC."""
+        config = cls.from_mapping(settings)
+        if config.kind == "file" and not Path(config.file_path).resolve().is_relative_to("/dev"):
+            raise ValueError(
+                f"a printer file in the hall's settings must be a device in /dev, not {config.file_path}"
+            )
+        return config
 
     @property
     def reports_status(self) -> bool:

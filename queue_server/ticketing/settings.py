@@ -107,7 +107,7 @@ def check_printers(spec: HallSpec) -> None:
     for defined in spec.printers:
         try:
             if defined.connection:
-                PrinterConfig.from_mapping(dict(defined.connection))
+                PrinterConfig.from_server(dict(defined.connection))
         except (ValueError, TypeError) as exc:
             raise Conflict("error.settings_bad_connection", printer=defined.name, problem=str(exc)) from None
 

@@ -119,3 +119,15 @@ def test_a_printer_whose_connection_its_agent_cannot_use_is_refused_naming_it(li
     assert (
         refused.json()["error"]["message"] == "打印机 printer-2 的连接设置有误：a network printer needs host"
     )
+
+
+def test_a_printer_file_other_than_a_device_is_refused(live_hall: LiveHall) -> None:
+    """The agent on the kiosk PC writes where the settings say: never over its other files."""
+    document = settings(live_hall)
+    elsewhere = {"kind": "file", "file_path": "/dev/../home/agent/.profile"}
+    document["printers"].append({"name": "printer-2", "connection": elsewhere})
+    refused = put(live_hall, document)
+    assert refused.status_code == 409
+    assert "/home/agent/.profile" in refused.json()["error"]["message"]
+    document["printers"][-1]["connection"] = {"kind": "file", "file_path": "/dev/usb/lp0"}
+    assert put(live_hall, document).status_code == 200

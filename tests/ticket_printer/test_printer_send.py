@@ -190,3 +190,13 @@ def test_config_from_mapping_reads_usb_ids_as_written_on_labels() -> None:
 def test_config_from_mapping_rejects_bad_settings(settings: dict[str, object], complaint: str) -> None:
     with pytest.raises(ValueError, match=complaint):
         PrinterConfig.from_mapping(settings)
+
+
+def test_a_connection_from_the_server_writes_only_to_a_device() -> None:
+    assert (
+        PrinterConfig.from_server({"kind": "file", "file_path": "/dev/usb/lp0"}).file_path == "/dev/usb/lp0"
+    )
+    for path in ("/home/agent/.profile", "/dev/../etc/cron.d/x", "tickets.bin"):
+        with pytest.raises(ValueError, match="a device in /dev"):
+            PrinterConfig.from_server({"kind": "file", "file_path": path})
+    assert PrinterConfig.from_server({"kind": "network", "host": "10.0.0.7"}).host == "10.0.0.7"
