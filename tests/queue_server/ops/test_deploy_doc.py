@@ -95,6 +95,22 @@ def localise(text: str, local: dict[str, str]) -> str:
     return text
 
 
+def run_as_written(
+    step: str, local: dict[str, str], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """One of DEPLOY.md's commands as written, in bash, with this machine's paths and ports (the
+    admin's password typed where it asks)."""
+    return subprocess.run(
+        ["bash", "-c", localise(step, local)],
+        cwd=cwd,
+        env=env,
+        input=f"{PASSWORD}\n" if " user add " in step else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
     steps = one_machine_steps()
     assert steps[0] == "onewindow init /srv/onewindow"
@@ -119,15 +135,7 @@ def test_the_one_machine_steps_work_as_written(tmp_path: Path) -> None:
                 if verb != "stop":
                     wait_until_answering(url, systemd)
                 continue
-            done = subprocess.run(
-                ["bash", "-c", localise(step, local)],
-                cwd=cwd,
-                env=env,
-                input=f"{PASSWORD}\n" if " user add " in step else None,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            done = run_as_written(step, local, cwd, env)
             assert done.returncode == 0, f"{step}\n{done.stdout}\n{done.stderr}"
             ran.append(step)
             if step.startswith("onewindow init"):

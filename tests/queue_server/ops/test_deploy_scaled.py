@@ -35,6 +35,7 @@ from tests.queue_server.ops.test_deploy_doc import (
     Systemd,
     localise,
     marked_blocks,
+    run_as_written,
     wait_until_answering,
 )
 from tests.queue_server.scaleout.conftest import OPEN_HOURS, RedisServer
@@ -182,15 +183,7 @@ def run_step(
         assert tested.returncode == 0, tested.stderr
         nginx.start()
         return cwd
-    done = subprocess.run(
-        ["bash", "-c", localise(step, local)],
-        cwd=cwd,
-        env=env,
-        input=f"{PASSWORD}\n" if " user add " in step else None,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_as_written(step, local, cwd, env)
     if step.startswith("curl ") and "onewindow.hall.lan" in step and done.returncode == 7:
         # Connection refused: nginx is still starting.
         time.sleep(0.5)
