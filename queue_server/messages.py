@@ -137,6 +137,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "该账号已停用，请联系管理员",
         "en": "This account is disabled: ask an administrator",
     },
+    "error.token_hall_retired": {
+        "zh-CN": "此账号或设备所属的大厅已撤销，不再提供服务，请联系管理员",
+        "en": "The hall of this account or device has been retired and is no longer served: "
+        "ask an administrator",
+    },
     "error.logout_device": {
         "zh-CN": "设备令牌不能退出登录，请由管理员移除设备",
         "en": "A device token cannot sign out: an administrator removes the device",

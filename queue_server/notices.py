@@ -43,6 +43,9 @@ class Notices(Protocol):
     async def revoked(self, account: str | None) -> None:
         """Tell every process: this account's sessions (None: a device's token) are gone."""
 
+    def here(self, account: str) -> None:
+        """Tell this process only (a change every process learns of by itself: a hall retired)."""
+
 
 class LocalNotices:
     """One process: the notice is a call."""
@@ -60,7 +63,10 @@ class LocalNotices:
         pass
 
     async def revoked(self, account: str | None) -> None:
-        _tell(self._listeners, account or EVERYONE)
+        self.here(account or EVERYONE)
+
+    def here(self, account: str) -> None:
+        _tell(self._listeners, account)
 
 
 class RedisNotices:
@@ -89,12 +95,15 @@ class RedisNotices:
 
     async def revoked(self, account: str | None) -> None:
         # This process is told directly: it holds the sockets the caller most likely watches.
-        _tell(self._listeners, account or EVERYONE)
+        self.here(account or EVERYONE)
         try:
             await self._redis.publish(self._channel, account or EVERYONE)
         except (RedisError, OSError):
             # The other processes notice within REVOCATION_CHECK_S all the same.
             log.warning("could not tell the other processes of a revocation; they see it within seconds")
+
+    def here(self, account: str) -> None:
+        _tell(self._listeners, account)
 
     async def _follow(self) -> None:
         while True:

@@ -47,6 +47,7 @@ from queue_server.domain.model import (
 from queue_server.domain.numbering import service_day
 from queue_server.domain.opening import issue_refusal, next_opening
 from queue_server.hall_set import hall_set
+from queue_server.notices import EVERYONE
 from queue_server.presence import open_presence
 from queue_server.recent_reads import RecentReads
 from queue_server.runtime import Decision, HallRuntime
@@ -153,9 +154,13 @@ class QueueService:
         runtimes, the replaced one perhaps with a step the other does not know."""
         async with self._looking_at_halls:
             halls = await hall_set(self.store, self._settings.halls, self.halls)
+            newly = halls.retired.keys() - self.retired.keys()
             for hall_id, at in halls.retired.items():
                 self.retired[hall_id] = at
                 self.halls.pop(hall_id, None)
+            if newly:
+                # Retired by another process: this one's open sockets of the hall are closed now.
+                self.backends.notices.here(EVERYONE)
             for spec in halls.served:
                 hall_log = self.backends.hall_log(spec)
                 runtime = HallRuntime(await hall_log.load(), hall_log, self.clock)
@@ -211,6 +216,8 @@ class QueueService:
             await self.store.add_user(user)
         if user.disabled:
             raise NotAuthenticated("error.account_disabled")
+        if user.hall in self.retired:
+            raise NotAuthenticated("error.token_hall_retired")
         role = Role(user.role)
         token = self.signer.issue(user.username, role, user.hall, user.token_generation, self.clock.now())
         return token, Principal(name=user.username, role=role, hall=user.hall)
@@ -228,7 +235,7 @@ class QueueService:
         if not token:
             raise NotAuthenticated()
         if token.startswith("owd_"):
-            device_principal = await self._device(hash_device_token(token))
+            device_principal = self._served(await self._device(hash_device_token(token)))
             await self.presence.seen(device_principal)
             return device_principal
         principal, generation = self.signer.verify(token, self.clock.now())
@@ -237,6 +244,12 @@ class QueueService:
             raise NotAuthenticated(current)
         if current != generation:
             raise NotAuthenticated("error.token_revoked")
+        return self._served(principal)
+
+    def _served(self, principal: Principal) -> Principal:
+        """A device or account of a retired hall is refused (an admin, bound to no hall, is not)."""
+        if principal.hall is not None and principal.hall in self.retired:
+            raise NotAuthenticated("error.token_hall_retired")
         return principal
 
     def _revoked(self, account: str) -> None:
@@ -417,6 +430,9 @@ class QueueService:
         await self.store.retire_hall(hall_id, now)
         self.retired[hall_id] = now
         self.halls.pop(hall_id, None)
+        # This process's open sockets of the hall are closed now; the others' at their next look
+        # at the store's set of halls (within HALLS_CHECK_S), which tells them the same.
+        self.backends.notices.here(EVERYONE)
         return outcome, now
 
     async def _erase_phones(self, hall_id: str, now: datetime) -> None:

@@ -75,7 +75,7 @@ async def hall_stream(ws: WebSocket) -> None:
         # published in between is missed by both.
         await fanout.started()
         subscription, last = await _open(svc, runtime, hall, after, ws, device)
-        check = _still_allowed(ws, svc.authenticate, language)
+        check = _still_allowed(ws, svc.authenticate, lambda: svc.hall(hall), language)
         screen = await _catch_up(ws, subscription, last, device, svc.settings.server.client_queue, check)
         await subscription.close()
         subscription = None  # with its queue, not kept for the socket's life
@@ -186,12 +186,20 @@ async def _catch_up(
 
 
 def _still_allowed(
-    ws: WebSocket, authenticate: Callable[[str | None], Awaitable[object]], language: str
+    ws: WebSocket,
+    authenticate: Callable[[str | None], Awaitable[object]],
+    served: Callable[[], object],
+    language: str,
 ) -> Check:
-    """The screen's check at every heartbeat and revocation notice: its token again, so that a
-    revoked device or account is cut off, told why in its language."""
+    """The screen's check at every heartbeat and revocation notice: its hall still served and its
+    token again, so that the screens of a retired hall (an admin's too) and a revoked device or
+    account are cut off, told why in its language."""
 
     async def check(verdicts: Verdicts) -> Refusal | None:
+        try:
+            served()
+        except NotFound as exc:
+            return _refusal(CLOSE_NOT_FOUND, exc.key, exc.params)
         token = bearer_token(ws) or ""
         # The refusal is worded in this screen's language: another with the token may differ.
         key = (token, language)
@@ -203,15 +211,19 @@ def _still_allowed(
         try:
             await authenticate(token)
         except NotAuthenticated as exc:
-            said = {
-                "kind": "error",
-                "code": exc.key.removeprefix("error."),
-                "message": translate(exc.key, language),
-            }
-            return Refusal(CLOSE_UNAUTHORIZED, translate(exc.key, "en"), json.dumps(said, ensure_ascii=False))
+            return _refusal(CLOSE_UNAUTHORIZED, exc.key, {})
         except StoreUnavailable:
             return Refusal(CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
         return None
+
+    def _refusal(code: int, key: str, params: dict[str, Any]) -> Refusal:
+        said = {
+            "kind": "error",
+            "code": key.removeprefix("error."),
+            "message": translate(key, language, **params),
+        }
+        reason = translate(key, "en", **params).encode()[:120].decode(errors="ignore")
+        return Refusal(code, reason, json.dumps(said, ensure_ascii=False))
 
     return check
 

@@ -183,7 +183,7 @@ async def test_screens_showing_one_token_have_it_checked_once_a_round_and_all_go
     for socket, (_, language) in zip(sockets, screens, strict=True):
         await fanout.started()
         ws = cast(WebSocket, socket)
-        fanout.join(screen(socket, check=_still_allowed(ws, authenticate, language)))
+        fanout.join(screen(socket, check=_still_allowed(ws, authenticate, lambda: None, language)))
     check_every_screen(bus)
     await asyncio.sleep(0.05)
     # One verification per token and language its refusal is worded in.

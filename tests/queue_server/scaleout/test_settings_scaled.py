@@ -4,6 +4,7 @@ PostgreSQL): the other's next ticket, snapshot, screens and refusals follow at o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.conftest import PASSWORD
@@ -189,3 +191,117 @@ def _within(seconds: float, request: Any, done: Any) -> httpx.Response:
         if done(response) or time.monotonic() > deadline:
             return response
         time.sleep(0.1)
+
+
+def test_a_retired_halls_screens_are_closed_in_words_on_both_processes_and_its_people_refused(
+    hall: Hall,
+) -> None:
+    login = httpx.post(
+        f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
+    )
+    admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
+    document = {
+        "id": "gaoxin",
+        "name": "高新区政务服务中心",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+    }
+    assert httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30).status_code == 201
+    added = httpx.post(
+        f"{hall.a.url}/api/halls/gaoxin/devices", json={"name": "screen-1", "kind": "screen"}, headers=admin
+    )
+    assert added.status_code == 201, added.text
+    screen = added.json()["token"]
+    printer = httpx.post(
+        f"{hall.a.url}/api/halls/gaoxin/devices", json={"name": "printer-1", "kind": "printer"}, headers=admin
+    ).json()["token"]
+    clerk = {"username": "gaoxin-clerk", "role": "clerk", "hall": "gaoxin", "password": PASSWORD}
+    assert httpx.post(f"{hall.a.url}/api/users", json=clerk, headers=admin, timeout=30).status_code == 201
+    signed_in = httpx.post(
+        f"{hall.b.url}/api/auth/login", json={"username": "gaoxin-clerk", "password": PASSWORD}, timeout=30
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    clerk_token = signed_in.json()["token"]
+    admin_token = admin["Authorization"].removeprefix("Bearer ")
+
+    sockets = contextlib.ExitStack()
+
+    def watch(server: ServerProcess, token: str) -> Any:
+        url = server.url.replace("http", "ws") + f"/ws/halls/gaoxin?token={token}"
+        ws = sockets.enter_context(
+            connect(url, open_timeout=30, additional_headers={"Accept-Language": "en"})
+        )
+        first = json.loads(ws.recv(timeout=10))
+        assert first["kind"] == "snapshot", first
+        return ws
+
+    # B learns of gaoxin within its next look at the store's halls.
+    with sockets:
+        screen_on_b = _within_ws(5.0, lambda: watch(hall.b, screen))
+        console_on_b = watch(hall.b, clerk_token)
+        admin_on_a = watch(hall.a, admin_token)
+        agent_url = hall.b.url.replace("http", "ws") + f"/print/agent?token={printer}"
+        agent_on_b = sockets.enter_context(connect(agent_url, open_timeout=30))
+        assert json.loads(agent_on_b.recv(timeout=10))["type"] == "hello"
+        _retire_and_see_closed(hall, admin, [admin_on_a, screen_on_b, console_on_b])
+        # The hall's print agent is cut off too, told why (it reconnects and is refused so).
+        said, code, reason = _closed(agent_on_b, 5.0)
+        assert (code, reason, said["code"]) == (4401, "error.token_hall_retired", "token_hall_retired")
+
+    # The hall's device and hall-bound account are refused, in words; the admin is not.
+    for server in (hall.a, hall.b):
+        for token in (screen, clerk_token):
+            refused = httpx.get(
+                f"{server.url}/api/halls/weiyang",
+                headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+                timeout=30,
+            )
+            assert refused.status_code == 401, refused.text
+            assert "hall of this account or device has been retired" in refused.json()["error"]["message"]
+        again = httpx.post(
+            f"{server.url}/api/auth/login",
+            json={"username": "gaoxin-clerk", "password": PASSWORD},
+            headers={"Accept-Language": "en"},
+            timeout=30,
+        )
+        assert again.status_code == 401 and "retired" in again.json()["error"]["message"]
+        assert httpx.get(f"{server.url}/api/halls/weiyang", headers=admin, timeout=30).status_code == 200
+
+
+def _retire_and_see_closed(hall: Hall, admin: dict[str, str], sockets: list[Any]) -> None:
+    assert httpx.delete(f"{hall.a.url}/api/halls/gaoxin", headers=admin, timeout=30).status_code == 200
+    started = time.monotonic()
+    # The admin's console on A is closed at once; the screen and the console on B within B's
+    # next look at the store's halls (HALLS_CHECK_S), not at their next reconnection.
+    for ws in sockets:
+        said, code, reason = _closed(ws, 5.0)
+        assert code == 4404, (code, reason)
+        assert reason == "Hall gaoxin has been retired and is no longer served (its records are kept)"
+        assert said["code"] == "hall_retired" and "retired" in said["message"]
+    assert time.monotonic() - started < 3.0
+
+
+def _within_ws(seconds: float, open_: Any) -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return open_()
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _closed(ws: Any, seconds: float) -> tuple[dict[str, Any], int, str]:
+    """The error frame said last before the socket closed, and its close code and reason."""
+    said: dict[str, Any] = {}
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            frame = json.loads(ws.recv(timeout=deadline - time.monotonic()))
+            if "error" in (frame.get("kind"), frame.get("type")):
+                said = frame
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None
+        return said, closed.rcvd.code, closed.rcvd.reason
+    raise AssertionError("the socket stayed open")
