@@ -81,6 +81,9 @@ class Settings:
     # rest of the file: each package types its own once at start (queue_server/app.py), so
     # the file is read once and the server core needs no knowledge of the pages' settings.
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What a hall's settings that leave them out take from the file's other tables ([console]'s
+    # reasons): config.toml's [[halls]] and the halls added live alike.
+    hall_seeds: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> Mapping[str, Any]:
         return self.sections.get(name, {})
@@ -154,10 +157,10 @@ def parse_settings(
     server = _parse_server(reader, raw.get("server", {}), base_dir)
     halls_raw = raw.get("halls")
     halls: list[HallSpec] = []
+    seeds = _hall_seeds(reader, raw)
     if not isinstance(halls_raw, list) or not halls_raw:
         reader.problems.append("halls: at least one [[halls]] table is required")
     else:
-        seeds = _hall_seeds(reader, raw)
         for i, hall_raw in enumerate(halls_raw):
             if isinstance(hall_raw, dict):
                 hall_raw = {**seeds, **_printers_seed(raw, hall_raw.get("id")), **hall_raw}
@@ -186,6 +189,7 @@ def parse_settings(
         source=source,
         base_dir=base_dir,
         sections=sections,
+        hall_seeds=seeds,
     )
 
 

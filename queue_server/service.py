@@ -368,7 +368,7 @@ class QueueService:
         if principal.role is not Role.ADMIN:
             raise Forbidden("error.forbidden_role", role=principal.label)
         try:
-            spec = read_hall(document, "hall")
+            spec = read_hall({**self._settings.hall_seeds, **document}, "hall")
         except InvalidHallDocument as exc:
             raise Conflict("error.settings_invalid", problems="; ".join(exc.problems)) from None
         check(spec)

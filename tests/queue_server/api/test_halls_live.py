@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from starlette.testclient import TestClient
+
 from queue_server.app import create_app
+from queue_server.clock import ManualClock
+from queue_server.config import parse_settings
 from queue_server.config_transfer import live_halls
 from queue_server.storage import open_store
 from queue_server.storage.base import Booking, OnlineClaim
-from tests.conftest import Hall, login_all
+from tests.conftest import Hall, demo_config, login_all, seed_people
 
 NEW_HALL: dict[str, Any] = {
     "id": "gaoxin",
@@ -147,3 +152,43 @@ def test_a_retired_halls_visitors_phones_are_erased_at_once_and_another_halls_ke
     assert asyncio.run(phones(write=True)) == {"weiyang": visitor, "gaoxin": visitor}
     assert hall.client.delete("/api/halls/gaoxin", headers=hall.auth("admin")).status_code == 200
     assert asyncio.run(phones(write=False)) == {"weiyang": visitor, "gaoxin": (0, [(None, None)] * 2)}
+
+
+def test_a_hall_added_live_takes_config_tomls_console_reasons_as_its_config_halls_do(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    raw = demo_config()
+    raw["server"]["store"] = f"sqlite:///{tmp_path / 'onewindow.db'}"
+    own = {
+        "pause_reasons": [{"code": "meeting", "name": "开会"}],
+        "rating_reasons": [{"code": "slow", "name": "慢"}],
+    }
+    raw["console"] = {**raw.get("console", {}), **own}
+    for table in raw["halls"]:
+        table.pop("pause_reasons", None)
+        table.pop("rating_reasons", None)
+    settings = parse_settings(raw, base_dir=tmp_path)
+    tokens = seed_people(settings, clock)
+    with TestClient(create_app(settings, clock)) as client:
+        login_all(client, tokens)
+        added = Hall(client, clock, settings, tokens)
+        assert create(added, NEW_HALL).status_code == 201
+        for hall_id in ("weiyang", "gaoxin"):
+            read = client.get(f"/api/halls/{hall_id}/settings", headers=added.auth("admin")).json()[
+                "settings"
+            ]
+            assert [r["code"] for r in read["pause_reasons"]] == ["meeting"], hall_id
+            assert [r["code"] for r in read["rating_reasons"]] == ["slow"], hall_id
+
+
+def test_a_new_halls_body_has_no_version_in_its_schema_and_one_sent_is_refused_in_words(hall: Hall) -> None:
+    schemas = hall.client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert "version" not in schemas["NewHallBody"]["properties"]
+    assert "version" in schemas["HallSettingsBody"]["required"]
+    refused = hall.client.post(
+        "/api/halls",
+        json={**NEW_HALL, "version": "x"},
+        headers={**hall.auth("admin"), "Accept-Language": "en"},
+    )
+    assert refused.status_code in (400, 422), refused.text
+    assert "version" in refused.json()["error"]["message"]
