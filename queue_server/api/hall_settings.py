@@ -132,10 +132,10 @@ def _version_required(schema: dict[str, Any]) -> None:
     }
 
 
-class HallSettingsBody(_Part):
+class _HallFields(_Part):
     """A hall's settings: config.toml's [[halls]] table without its id."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_version_required)
+    model_config = ConfigDict(extra="forbid")
 
     name: Name
     name_en: Name | None = None
@@ -178,6 +178,13 @@ class HallSettingsBody(_Part):
         max_length=20,
         description="What a visitor may give for a bad rating. Left out: as they are",
     )
+
+
+class HallSettingsBody(_HallFields):
+    """A hall's settings saved, with the version they were read at."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_version_required)
+
     version: str | None = Field(
         default=None,
         max_length=64,
@@ -186,10 +193,8 @@ class HallSettingsBody(_Part):
     )
 
 
-class NewHallBody(HallSettingsBody):
+class NewHallBody(_HallFields):
     """A new hall: its id and the settings it starts with (no version: there were none)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=None)
 
     id: Code
 
@@ -208,7 +213,7 @@ async def hall_settings(request: Request) -> JSONResponse:
 async def create_hall(request: Request) -> JSONResponse:
     caller = await principal(request)
     data = await body(request, NewHallBody)
-    document = data.model_dump(exclude_none=True, exclude={"version"})
+    document = data.model_dump(exclude_none=True)
     return JSONResponse(await service(request).create_hall(document, caller, check_printers), status_code=201)
 
 
