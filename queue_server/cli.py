@@ -205,19 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"user {user.username} ({user.role}, hall {user.hall or 'all'}) saved")
             return 0
         if args.command == "device":
-            token = _with_store(
-                settings,
-                lambda store: add_device(
-                    store,
-                    settings,
-                    SystemClock(),
-                    args.name,
-                    DeviceKind(args.kind),
-                    args.hall,
-                    window=args.window,
-                    actor=CLI_ACTOR,
-                ),
-            )
+            token = _with_store(settings, lambda store: _add_device(store, settings, args))
             print(token)
             return 0
         if args.command == "booking":
@@ -247,6 +235,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"onewindow: the store at {settings.server.store} failed: {first_line}", file=sys.stderr)
         return 1
     return 2
+
+
+async def _add_device(store: Store, settings: Settings, args: argparse.Namespace) -> str:
+    """A device of any hall the store serves: config.toml's and those added live (whose windows
+    are the store's too), not the retired ones."""
+    clock = SystemClock()
+    served = replace(settings, halls=tuple(await config_transfer.live_halls(store, settings, clock)))
+    return await add_device(
+        store, served, clock, args.name, DeviceKind(args.kind), args.hall, window=args.window, actor=CLI_ACTOR
+    )
 
 
 def _add_booking(settings: Settings, args: argparse.Namespace) -> int:

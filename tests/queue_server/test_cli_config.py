@@ -152,3 +152,30 @@ def test_an_import_is_refused_beside_a_running_sqlite_server_and_for_a_bad_file(
     bad.write_text(tomli_w.dumps(raw), encoding="utf-8")
     assert main(["--config", str(config), "config", "import", str(bad)]) == 2
     assert "halls[0].categories: prefix 'A' is used twice" in capsys.readouterr().err
+
+
+def test_device_add_registers_a_device_of_a_hall_added_live_and_refuses_a_retired_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = hall_folder(tmp_path / "hall")
+    settings = load_settings(config)
+    clock = ManualClock(MONDAY_10AM)
+    seed_people(settings, clock)
+    hall = {
+        "name": "高新区政务服务中心",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+    }
+    with TestClient(create_app(settings, clock)) as client:
+        token = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()[
+            "token"
+        ]
+        auth = {"Authorization": f"Bearer {token}"}
+        for hall_id in ("gaoxin", "xixian"):
+            document = {**hall, "id": hall_id, "windows": [{"number": 1}, {"number": 2}]}
+            assert client.post("/api/halls", json=document, headers=auth).status_code == 201
+        assert client.delete("/api/halls/xixian", headers=auth).status_code == 200
+    command = ["--config", str(config), "device", "add", "rate-2", "--kind", "screen", "--hall", "gaoxin"]
+    assert main([*command, "--window", "2"]) == 0
+    assert capsys.readouterr().out.startswith("owd_")
+    assert main([*command[:-1], "xixian", "--window", "2"]) == 2
+    assert "xixian" in capsys.readouterr().err
