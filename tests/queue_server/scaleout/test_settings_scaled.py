@@ -135,19 +135,7 @@ def test_two_changes_at_once_on_two_processes_both_apply_in_one_order(hall: Hall
 
 
 def test_a_hall_added_on_one_process_issues_on_the_other_and_retired_is_gone_there(hall: Hall) -> None:
-    login = httpx.post(
-        f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
-    )
-    admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
-    document = {
-        "id": "gaoxin",
-        "name": "高新区政务服务中心",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
-    }
-    created = httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30)
-    assert created.status_code == 201, created.text
+    admin = _gaoxin_added_on_a(hall)
     added = httpx.post(
         f"{hall.a.url}/api/halls/gaoxin/devices", json={"name": "kiosk-1", "kind": "kiosk"}, headers=admin
     )
@@ -183,6 +171,24 @@ def test_a_hall_added_on_one_process_issues_on_the_other_and_retired_is_gone_the
     assert gone.status_code == 404 and "retired" in gone.json()["error"]["message"]
 
 
+def _gaoxin_added_on_a(hall: Hall) -> dict[str, str]:
+    """The hall gaoxin added on A, open all day; the admin's headers (answers in English)."""
+    login = httpx.post(
+        f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
+    )
+    admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
+    document = {
+        "id": "gaoxin",
+        "name": "高新区政务服务中心",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
+    }
+    created = httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30)
+    assert created.status_code == 201, created.text
+    return admin
+
+
 def _within(seconds: float, request: Any, done: Any) -> httpx.Response:
     """The first answer `done` accepts, asking again for up to `seconds`."""
     deadline = time.monotonic() + seconds
@@ -196,17 +202,7 @@ def _within(seconds: float, request: Any, done: Any) -> httpx.Response:
 def test_a_retired_halls_screens_are_closed_in_words_on_both_processes_and_its_people_refused(
     hall: Hall,
 ) -> None:
-    login = httpx.post(
-        f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
-    )
-    admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
-    document = {
-        "id": "gaoxin",
-        "name": "高新区政务服务中心",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-    }
-    assert httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30).status_code == 201
+    admin = _gaoxin_added_on_a(hall)
     added = httpx.post(
         f"{hall.a.url}/api/halls/gaoxin/devices", json={"name": "screen-1", "kind": "screen"}, headers=admin
     )
