@@ -45,7 +45,7 @@ class Swarm:
         self.arrived: Counter[int] = Counter()  # k → sockets that have had the k-th marked frame
         self.snapshots = 0
         self.stopping = False
-        self.transports: list[asyncio.BaseTransport] = []
+        self.transports: list[asyncio.Transport] = []
         self._reconnecting: set[asyncio.Task[None]] = set()
 
     def reconnect(self, tag: int, address: tuple[str, int], request: bytes, tries: int) -> None:

@@ -7,18 +7,17 @@ A bad rating (不满意 or 非常不满意) needs a reason: every one is followe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.events import EventType
 from queue_server.domain.hall import HallState
 from queue_server.domain.model import HallSpec, Reason, TicketStatus
 from queue_server.service import QueueService
-from queue_server.storage.base import RatingRecord, Store
+from queue_server.storage.base import LEDGER_START, RatingRecord, Store
 
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = frozenset({2, 1})
-_EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
 COMMENT_MAX_CHARS = 200
 
 
@@ -61,7 +60,7 @@ async def reasons_named(store: Store, spec: HallSpec) -> dict[str, Reason]:
     keeps its reason's code only, and one removed from the settings since is still told in
     words (from the `hall.configured` steps in the ledger: their settings, and what they removed)."""
     named: dict[str, Reason] = {}
-    changed = await store.events_since(spec.id, _EVER, (EventType.HALL_CONFIGURED.value,))
+    changed = await store.events_since(spec.id, LEDGER_START, (EventType.HALL_CONFIGURED.value,))
     for event in changed:
         removed = [
             c for c in event.data.get("changes", []) if c.get("part") == "rating_reasons" and "code" in c

@@ -9,7 +9,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from queue_server.auth import (
@@ -51,7 +51,7 @@ from queue_server.notices import EVERYONE
 from queue_server.presence import open_presence
 from queue_server.recent_reads import RecentReads
 from queue_server.runtime import Decision, HallRuntime
-from queue_server.storage.base import AuditEntry
+from queue_server.storage.base import LEDGER_START, AuditEntry
 from queue_server.throttle import LoginThrottle, MemoryCounters, RedisCounters, TooManyAttempts
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,6 @@ BOOKINGS_AHEAD = timedelta(days=366)
 # disabled an account or removed a device).
 REVOCATION_CHECK_S = 2.0
 IDEMPOTENCY_KEY_MAX = 100
-_EVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any ledger
 
 
 @functools.cache
@@ -451,7 +450,7 @@ class QueueService:
         """The refusal of a save from older settings: who changed them last, and when (in the
         hall's time zone)."""
         zone = self.spec(hall_id).timezone
-        changes = await self.store.events_since(hall_id, _EVER, (EventType.HALL_CONFIGURED.value,))
+        changes = await self.store.events_since(hall_id, LEDGER_START, (EventType.HALL_CONFIGURED.value,))
         if not changes:  # changed by a restart with another config.toml
             return Conflict("error.settings_stale_unknown")
         last = changes[-1]

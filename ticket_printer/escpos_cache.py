@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import platform
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -83,15 +84,32 @@ def cached_capabilities(cache: Path, database: Path) -> Path:
     return folder
 
 
+def import_escpos_tidily(scratch_in: Path) -> None:
+    """Imports escpos's capabilities with its temporary folder made in `scratch_in`, and
+    removed: told where its cache is, escpos still makes one in /tmp on import and leaves it
+    (capabilities.py's `environ.get(..., mkdtemp())` makes the default first), an empty folder
+    per process: hundreds on a kiosk PC or a test machine."""
+    scratch = tempfile.mkdtemp(dir=scratch_in)
+    before, tempfile.tempdir = tempfile.tempdir, scratch
+    try:
+        importlib.import_module("escpos.capabilities")
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def use_capabilities_cache() -> None:
     if any(name in os.environ for name in _CHOSEN_ELSEWHERE):
         return
     try:
-        os.environ[PICKLE_DIR_VARIABLE] = str(cached_capabilities(_user_cache(), _database()))
+        folder = cached_capabilities(_user_cache(), _database())
     # RuntimeError: no HOME and no passwd entry (a container's arbitrary user): Path.home() fails.
     # ValueError: a database that is not JSON.
     except (OSError, RuntimeError, ValueError) as exc:
         log.debug("escpos parses its printer database itself (no cache: %s)", exc)
+        return
+    os.environ[PICKLE_DIR_VARIABLE] = str(folder)
+    import_escpos_tidily(folder)
 
 
 use_capabilities_cache()

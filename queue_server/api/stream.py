@@ -64,6 +64,10 @@ async def hall_stream(ws: WebSocket) -> None:
         reason = translate(exc.key, "en", **params).encode()[:120].decode(errors="ignore")
         await ws.close(code=code, reason=reason)
         return
+    except StoreUnavailable:
+        # Its account could not be read (the store out of reach, or every connection busy).
+        await close_quietly(ws, CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
+        return
     subscription: Subscription | None = None
     fanout: HallFanout | None = None
     screen: Screen | None = None

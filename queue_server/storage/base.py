@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
 from queue_server.domain.events import Event
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import HallSpec, Ticket
+
+# Before any ledger's first step: `events_since(hall, LEDGER_START, ...)` reads them all.
+LEDGER_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class StoreUnavailable(Exception):

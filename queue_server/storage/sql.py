@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, event, func, or_, s
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from queue_server.domain.events import Event, EventType
@@ -104,7 +105,17 @@ _BOOKING_LOCKS = "onewindow.booking"
 _PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
 _PENDING = (JobState.QUEUED.value, JobState.SENT.value)
 _CHUNK = 500  # ticket ids per IN (...) query: well under SQLite's bound-parameter limit
-_UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError)
+# PoolTimeout: every connection busy for POOL_WAIT_S; the caller is answered 503, to retry.
+_UNAVAILABLE = (OperationalError, SAInterfaceError, OSError, ConnectionError, PoolTimeout)
+# PostgreSQL connections of one process: those kept open, and those opened for a burst on top.
+POOL_SIZE, POOL_OVERFLOW = 10, 10
+# A request waits this long for a connection, then hears the store is busy (503), not a hang.
+POOL_WAIT_S = 10.0
+# At most this many halls take turns at once (Store.exclusive): a turn holds its connection
+# while the batch in it takes a second one. Unbounded, 20 halls taking turns at once held the
+# whole pool and each waited for a second connection that none could give back: every read of
+# the process stood still for POOL_WAIT_S (a city of 100 halls served by 2 processes).
+TURNS_AT_MOST = (POOL_SIZE + POOL_OVERFLOW) // 2
 
 
 def async_url(url: str) -> str:
@@ -120,6 +131,7 @@ class SqlStore:
         self.url = url
         self._engine: AsyncEngine | None = None
         self._sqlite_commits: _SqliteCommits | None = None
+        self._turns = asyncio.Semaphore(TURNS_AT_MOST)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -138,7 +150,13 @@ class SqlStore:
             if path != ":memory:":
                 self._sqlite_commits = _SqliteCommits(path)
         else:
-            engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            engine = create_async_engine(
+                url,
+                pool_size=POOL_SIZE,
+                max_overflow=POOL_OVERFLOW,
+                pool_timeout=POOL_WAIT_S,
+                pool_pre_ping=True,
+            )
         self._engine = engine
         try:
             async with self._begin() as conn:
@@ -250,7 +268,7 @@ class SqlStore:
 
     @contextlib.asynccontextmanager
     async def exclusive(self, hall: str) -> AsyncIterator[None]:
-        async with self._connect() as conn:
+        async with self._turns, self._connect() as conn:
             if conn.dialect.name != "postgresql":
                 yield  # SQLite: one writer at a time anyway
                 return

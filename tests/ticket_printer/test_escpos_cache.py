@@ -54,6 +54,16 @@ def test_every_process_reads_the_database_from_the_users_cache(tmp_path: Path) -
     assert [p.suffix for p in folder.iterdir()] == [".pickle"]  # no temporary file left
 
 
+def test_importing_the_package_leaves_no_folder_in_the_temporary_directory(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    for _ in range(2):  # the first writes the cache, the second reads it
+        _probe(tmp_path / "cache", TMPDIR=str(temporary))
+    assert list(temporary.iterdir()) == []
+    (folder,) = (tmp_path / "cache" / "onewindow").iterdir()
+    assert [p.suffix for p in folder.iterdir()] == [".pickle"]
+
+
 def test_without_a_cache_to_write_escpos_parses_the_database_itself(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "cache"
     not_a_folder.write_text("")

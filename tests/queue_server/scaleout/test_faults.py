@@ -58,7 +58,8 @@ async def screen_announces(
     told to resync (4008: its process lost Redis, or it fell behind the load, as a test's
     reader sharing its loop with the load may) and come back with `?after=` its last seq as
     the screen script does, a snapshot whose recent calls after that seq hold it (the script
-    announces those, hall.js). Within 10 s, and the SUBSCRIBE_WAIT_S its coming back may wait for Redis just resumed."""
+    announces those, hall.js). Within 10 s, and the SUBSCRIBE_WAIT_S its coming back may wait
+    for Redis just resumed."""
     deadline = time.monotonic() + 10 + SUBSCRIBE_WAIT_S
     async with contextlib.AsyncExitStack() as reconnected:
         while time.monotonic() < deadline:
