@@ -1,5 +1,5 @@
 """Halls added and retired on the admin page in Chromium: the new hall's kiosk issues its first
-ticket without a restart; retired, its kiosk page says so."""
+ticket without a restart; retired, its open screen and its kiosk page say so."""
 
 from __future__ import annotations
 
@@ -55,8 +55,21 @@ def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
             f"{live.url}/api/halls/gaoxin/windows/1/{verb}", json={}, headers=live.auth("admin"), timeout=10
         )
         assert served.status_code == 200, served.text
+    # The hall's screen, open while the hall is retired: told at once, it says so.
+    shown = httpx.post(
+        f"{live.url}/api/halls/gaoxin/devices",
+        json={"name": "screen-1", "kind": "screen"},
+        headers=live.auth("admin"),
+        timeout=10,
+    )
+    assert shown.status_code == 201, shown.text
+    screen = context.new_page()
+    screen.goto(f"{live.url}/display/halls/gaoxin?token={shown.json()['token']}")
+    screen.wait_for_selector("#offline", state="hidden")
     listed.locator("button.retire").click()
     expect(page.locator("#toast")).to_contain_text("已撤销大厅 高新区政务服务中心")
     expect(listed).to_have_count(0)
+    # Within the page's own offline delay (1 s), not at its next reconnection.
+    expect(screen.locator("#offline")).to_contain_text("大厅 gaoxin 已撤销", timeout=3000)
     kiosk.reload()
     expect(kiosk.locator("body")).to_contain_text("已撤销")
