@@ -32,7 +32,7 @@ from queue_server.config import (
     find_config,
     load_settings,
 )
-from queue_server.domain.errors import DomainError
+from queue_server.domain.errors import DomainError, NotFound
 from queue_server.files import StoreInUse, StoreLock, private_dir
 from queue_server.messages import translate
 from queue_server.notices import tell_servers
@@ -240,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _add_device(store: Store, settings: Settings, args: argparse.Namespace) -> str:
     """A device of any hall the store serves: config.toml's and those added live (whose windows
     are the store's too), not the retired ones."""
+    if any(record.id == args.hall and record.retired_at for record in await store.halls()):
+        raise NotFound("error.hall_retired", hall=args.hall)
     clock = SystemClock()
     served = replace(settings, halls=tuple(await config_transfer.live_halls(store, settings, clock)))
     return await add_device(

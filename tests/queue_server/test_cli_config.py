@@ -178,4 +178,4 @@ def test_device_add_registers_a_device_of_a_hall_added_live_and_refuses_a_retire
     assert main([*command, "--window", "2"]) == 0
     assert capsys.readouterr().out.startswith("owd_")
     assert main([*command[:-1], "xixian", "--window", "2"]) == 2
-    assert "xixian" in capsys.readouterr().err
+    assert "Hall xixian has been retired" in capsys.readouterr().err
