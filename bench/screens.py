@@ -47,6 +47,8 @@ class Swarm:
         self.stopping = False
         self.transports: list[asyncio.Transport] = []
         self._reconnecting: set[asyncio.Task[None]] = set()
+        # Made once, before any screen: a snapshot may arrive before create_connection returns.
+        self.all_ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def reconnect(self, tag: int, address: tuple[str, int], request: bytes, tries: int) -> None:
         task = asyncio.ensure_future(self.open_screen(tag, address, request, tries))
@@ -65,7 +67,6 @@ class Swarm:
             await self.open_screen(tag, address, request, tries + 1)
             return
         self.transports.append(transport)
-        self.all_ready = asyncio.get_running_loop().create_future()
 
     def snapshot(self) -> None:
         self.snapshots += 1
