@@ -267,8 +267,24 @@ class SqlStore:
         return True
 
     @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """One of the TURNS_AT_MOST places, waited for as long as a connection would be: with
+        every place held by turns stuck behind a peer's lock, a request hears 503, not nothing."""
+        try:
+            async with asyncio.timeout(POOL_WAIT_S):
+                await self._turns.acquire()
+        except TimeoutError as exc:
+            raise StoreUnavailable(
+                f"no turn free within {POOL_WAIT_S} s ({TURNS_AT_MOST} halls in theirs)"
+            ) from exc
+        try:
+            yield
+        finally:
+            self._turns.release()
+
+    @contextlib.asynccontextmanager
     async def exclusive(self, hall: str) -> AsyncIterator[None]:
-        async with self._turns, self._connect() as conn:
+        async with self._turn(), self._connect() as conn:
             if conn.dialect.name != "postgresql":
                 yield  # SQLite: one writer at a time anyway
                 return

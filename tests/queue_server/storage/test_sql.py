@@ -9,15 +9,19 @@ steps it missed; keys, secrets, ratings, accounts and devices keep their one-of 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
 from queue_server.domain.hall import HallState, Outcome
 from queue_server.domain.model import NORMAL, HallSpec
 from queue_server.domain.numbering import service_day
-from queue_server.storage.base import DeviceRecord, RatingRecord, Reply, UserRecord
+from queue_server.storage import sql
+from queue_server.storage.base import DeviceRecord, RatingRecord, Reply, StoreUnavailable, UserRecord
 from queue_server.storage.sql import SqlStore
 from tests.conftest import MONDAY_10AM, make_settings
 
@@ -161,3 +165,36 @@ def test_accounts_are_replaced_by_name_and_a_removed_device_is_gone(backend: dic
         assert await store.device_by_token_hash("hash-1") is None
 
     on_store(url, run)
+
+
+def test_a_turn_waited_for_too_long_is_store_unavailable_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every place for a turn held (halls stuck behind a peer's lock): the next hall's turn is
+    # refused as the store being busy (a 503 to its request) once a connection's wait is up.
+    monkeypatch.setattr(sql, "POOL_WAIT_S", 0.3)
+
+    async def work(store: SqlStore) -> float:
+        held, release = 0, asyncio.Event()
+
+        async def hold(hall: str) -> None:
+            nonlocal held
+            async with store.exclusive(hall):
+                held += 1
+                await release.wait()
+
+        holders = [asyncio.create_task(hold(f"hall-{n}")) for n in range(sql.TURNS_AT_MOST)]
+        while held < sql.TURNS_AT_MOST:
+            await asyncio.sleep(0.01)
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="no turn free"):
+            async with store.exclusive(HALL):
+                pass
+        waited = time.monotonic() - started
+        release.set()
+        await asyncio.gather(*holders)
+        async with store.exclusive(HALL):  # the places given back
+            pass
+        return waited
+
+    assert 0.3 <= on_store(f"sqlite:///{tmp_path / 'onewindow.db'}", work) < 5
