@@ -215,7 +215,7 @@ class QueueService:
             await self.store.add_user(user)
         if user.disabled:
             raise NotAuthenticated("error.account_disabled")
-        if user.hall in self.retired:
+        if user.hall is not None and self._is_retired(user.hall):
             raise NotAuthenticated("error.token_hall_retired")
         role = Role(user.role)
         token = self.signer.issue(user.username, role, user.hall, user.token_generation, self.clock.now())
@@ -247,7 +247,7 @@ class QueueService:
 
     def _served(self, principal: Principal) -> Principal:
         """A device or account of a retired hall is refused (an admin, bound to no hall, is not)."""
-        if principal.hall is not None and principal.hall in self.retired:
+        if principal.hall is not None and self._is_retired(principal.hall):
             raise NotAuthenticated("error.token_hall_retired")
         return principal
 
@@ -295,12 +295,16 @@ class QueueService:
 
     # ---- reading --------------------------------------------------------------------
 
-    def hall(self, hall_id: str) -> HallRuntime:
+    def _is_retired(self, hall_id: str) -> bool:
+        # A hall retired by another process is retired here at its next look at the store's
+        # set; one whose retirement this process already caught up with in the ledger, at once.
         runtime = self.halls.get(hall_id)
-        # A hall retired by another process is gone here at its next look at the store's set;
-        # one whose retirement this process already caught up with in the ledger, at once.
-        if hall_id in self.retired or (runtime is not None and runtime.state.retired):
+        return hall_id in self.retired or (runtime is not None and runtime.state.retired)
+
+    def hall(self, hall_id: str) -> HallRuntime:
+        if self._is_retired(hall_id):
             raise NotFound("error.hall_retired", hall=hall_id)
+        runtime = self.halls.get(hall_id)
         if runtime is None:
             raise NotFound("error.unknown_hall", hall=hall_id)
         return runtime
@@ -424,14 +428,15 @@ class QueueService:
                 first=f"{first:%Y-%m-%d %H:%M}",
             )
         outcome = await runtime.run(lambda state, now: state.retire(now, principal.actor))
+        # Retired here from the step on, even if what follows fails. This process's open sockets
+        # of the hall are closed now; the others' at their next look at the store's set of
+        # halls (within HALLS_CHECK_S), which tells them the same.
+        self.retired[hall_id] = now
+        self.halls.pop(hall_id, None)
+        self.backends.notices.here(EVERYONE)
         # Erased before its row is marked: a process stopping in between erases at its next start.
         await self._erase_phones(hall_id, now)
         await self.store.retire_hall(hall_id, now)
-        self.retired[hall_id] = now
-        self.halls.pop(hall_id, None)
-        # This process's open sockets of the hall are closed now; the others' at their next look
-        # at the store's set of halls (within HALLS_CHECK_S), which tells them the same.
-        self.backends.notices.here(EVERYONE)
         return outcome, now
 
     async def _erase_phones(self, hall_id: str, now: datetime) -> None:

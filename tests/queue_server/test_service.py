@@ -17,10 +17,10 @@ from queue_server.accounts import add_device, add_user
 from queue_server.auth import DeviceKind, NotAuthenticated, Principal, Role
 from queue_server.backends import open_backends
 from queue_server.clock import ManualClock
-from queue_server.domain.errors import Conflict, Forbidden, Invalid
+from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.model import GREEN_CHANNEL, NORMAL
 from queue_server.service import QueueService, WindowCommand, idempotency_key
-from queue_server.storage.base import OnlineClaim
+from queue_server.storage.base import OnlineClaim, StoreUnavailable
 from tests.conftest import PASSWORD, make_settings
 
 HALL = "weiyang"
@@ -142,6 +142,37 @@ async def test_at_the_days_end_what_was_left_waiting_expires(
     clock.advance(timedelta(days=1))
     await service.roll_over()
     assert (await service.ticket_view(HALL, view["id"]))["status"] == "expired"
+
+
+async def test_a_retirement_whose_last_writes_fail_still_refuses_the_halls_people_at_once(
+    service: QueueService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The step is in the ledger; marking the hall's row fails (the store went away): the hall's
+    # accounts are refused from the step on, not left signed in until a restart.
+    admin = Principal(name="admin", role=Role.ADMIN)
+    document = {
+        "id": "gaoxin",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+    }
+    await service.create_hall(document, admin, check=lambda spec: None)
+    await add_user(
+        service.store, service.settings, service.clock, "gaoxin-clerk", Role.CLERK, PASSWORD, "gaoxin"
+    )
+    token, _ = await service.login("gaoxin-clerk", PASSWORD, "127.0.0.1")
+
+    async def store_gone(hall: str, at: object) -> None:
+        raise StoreUnavailable("the store went away")
+
+    monkeypatch.setattr(service.store, "retire_hall", store_gone)
+    with pytest.raises(StoreUnavailable):
+        await service.retire_hall("gaoxin", admin)
+    with pytest.raises(NotAuthenticated, match="token_hall_retired"):
+        await service.authenticate(token)
+    with pytest.raises(NotAuthenticated, match="token_hall_retired"):
+        await service.login("gaoxin-clerk", PASSWORD, "127.0.0.1")
+    with pytest.raises(NotFound, match="hall_retired"):
+        service.hall("gaoxin")
 
 
 async def test_a_hall_retired_in_its_ledger_but_not_in_the_store_stays_retired_after_a_restart(
