@@ -22,8 +22,10 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import bearer_token, principal, service, ticketing
+from queue_server.api.stream import CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
 from queue_server.api.websockets import close_quietly
 from queue_server.auth import DeviceKind, NotAuthenticated
+from queue_server.storage.base import StoreUnavailable
 from queue_server.ticketing.dispatcher import PrinterLink
 from queue_server.ticketing.settings import printer_of
 from ticket_printer.status import PrinterState
@@ -68,6 +70,9 @@ async def print_agent(ws: WebSocket) -> None:
     except NotAuthenticated as exc:
         await _refuse(ws, CLOSE_UNAUTHORIZED, exc.key)
         return
+    except StoreUnavailable:  # its device could not be read: the agent connects again soon
+        await close_quietly(ws, CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
+        return
     if caller.device is not DeviceKind.PRINTER:
         await _refuse(ws, CLOSE_FORBIDDEN, "error.forbidden_role")
         return
@@ -99,6 +104,8 @@ async def print_agent(ws: WebSocket) -> None:
             await svc.authenticate(bearer_token(ws))
         except NotAuthenticated as exc:
             await _refuse(ws, CLOSE_UNAUTHORIZED, exc.key)
+        except StoreUnavailable:  # not read now: the agent keeps printing until the next check
+            log.info("print agent %s not checked again: the store is unavailable", caller.name)
 
     def check() -> None:
         task = asyncio.create_task(still_allowed())

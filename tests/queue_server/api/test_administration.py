@@ -16,13 +16,15 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from queue_server.accounts import add_device, add_user, set_disabled
+from queue_server.api.stream import CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
 from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import ManualClock
 from queue_server.config import parse_settings
 from queue_server.notices import tell_servers
-from queue_server.service import REVOCATION_CHECK_S
+from queue_server.service import REVOCATION_CHECK_S, QueueService
 from queue_server.storage import open_store
+from queue_server.storage.base import StoreUnavailable
 from tests.conftest import MONDAY_10AM, PASSWORD, Hall, demo_config
 
 EN = {"Accept-Language": "en"}
@@ -394,6 +396,21 @@ def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
         with pytest.raises(WebSocketDisconnect) as closed:
             agent.receive_json()
         assert closed.value.code == 4401
+
+
+def test_a_print_agent_whose_device_cannot_be_read_is_told_to_come_back_soon(
+    hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = hall.client.post(DEVICES, json={"name": "printer-9", "kind": "printer"}, headers=hall.auth("admin"))
+
+    async def store_busy(self: QueueService, token: str) -> None:
+        raise StoreUnavailable("every connection busy")
+
+    monkeypatch.setattr(QueueService, "authenticate", store_busy)
+    url = f"/print/agent?token={r.json()['token']}"
+    with hall.client.websocket_connect(url) as agent, pytest.raises(WebSocketDisconnect) as closed:
+        agent.receive_json()
+    assert (closed.value.code, closed.value.reason) == (CLOSE_TRY_AGAIN, STORE_UNAVAILABLE)
 
 
 @pytest.mark.redis
