@@ -182,7 +182,11 @@ export function askPauseReason(pause) {
 // The hall's events as "something changed" signals: every page re-reads its view from the
 // API after a change, so a missed or doubled event can never leave it wrong for long. The
 // connection (resume with ?after=seq, back-off, watchdog) is the kit's, as on the screens.
-const SIGNED_OUT = new Set(["account_disabled", "token_revoked", "bad_token"]);
+// A retired hall's console: its hall is gone ("hall_retired") and so are its accounts'
+// sign-ins ("token_hall_retired"); retrying every 30 s would not bring either back.
+const SIGNED_OUT = new Set([
+  "account_disabled", "token_revoked", "bad_token", "hall_retired", "token_hall_retired",
+]);
 
 // The pause reasons the page offers, as the hall's settings are now.
 function takeReasons(msg) {

@@ -111,13 +111,13 @@ def sign_in(page: Any, who: str) -> None:
     page.click("#signin-form button[type=submit]")
 
 
-def open_console(context: Any, live: LiveHall, who: str, window: int) -> Any:
+def open_console(context: Any, live: LiveHall, who: str, window: int, hall: str = "weiyang") -> Any:
     """Signs in at /console and opens (or goes back to) the window."""
     page = context.new_page()
     page.goto(f"{live.url}/console")
     sign_in(page, who)
     card = page.locator(f".window-card[data-window='{window}']")
     card.locator("button, a").first.click()
-    page.wait_for_url(f"**/console/halls/weiyang/windows/{window}")
+    page.wait_for_url(f"**/console/halls/{hall}/windows/{window}")
     page.wait_for_selector("#work:not([hidden])")
     return page

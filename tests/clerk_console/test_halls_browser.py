@@ -9,7 +9,8 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.clerk_console.conftest import LiveHall, sign_in
+from tests.clerk_console.conftest import LiveHall, open_console, sign_in
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -66,10 +67,18 @@ def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
     screen = context.new_page()
     screen.goto(f"{live.url}/display/halls/gaoxin?token={shown.json()['token']}")
     screen.wait_for_selector("#offline", state="hidden")
+    # And a clerk's console of the hall, open at window 2.
+    clerk = {"username": "gaoxin-clerk", "role": "clerk", "hall": "gaoxin", "password": PASSWORD}
+    made = httpx.post(f"{live.url}/api/users", json=clerk, headers=live.auth("admin"), timeout=10)
+    assert made.status_code == 201, made.text
+    console = open_console(context, live, "gaoxin-clerk", 2, hall="gaoxin")
+    console.wait_for_selector("#live[data-state='on']")
     listed.locator("button.retire").click()
     expect(page.locator("#toast")).to_contain_text("已撤销大厅 高新区政务服务中心")
     expect(listed).to_have_count(0)
     # Within the page's own offline delay (1 s), not at its next reconnection.
     expect(screen.locator("#offline")).to_contain_text("大厅 gaoxin 已撤销", timeout=3000)
+    # The console says so for good, not as an error that its next reconnection clears.
+    expect(console.locator("#refused")).to_contain_text("大厅 gaoxin 已撤销", timeout=3000)
     kiosk.reload()
     expect(kiosk.locator("body")).to_contain_text("已撤销")
