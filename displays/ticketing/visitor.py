@@ -24,7 +24,8 @@ from displays.ticketing.schemas import OnlineIssueBody
 from displays.ticketing.views import hall_offer, visitor_view
 from queue_server.api.deps import body, service, ticketing
 from queue_server.api.errors import error_response
-from queue_server.api.websockets import first_to_finish, until_hang_up
+from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
+from queue_server.domain.errors import NotFound
 from queue_server.service import QueueService, idempotency_key
 
 HEARTBEAT_S: Final = 20.0
@@ -80,6 +81,8 @@ async def ticket_stream(ws: WebSocket) -> None:
         await _follow(ws, svc, hall, token)
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
+    except NotFound:  # the hall was retired while the visitor's phone followed the ticket
+        await close_quietly(ws, CLOSE_NOT_FOUND, "hall retired")
     finally:
         watchers[token] -= 1
         if not watchers[token]:

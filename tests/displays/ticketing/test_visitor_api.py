@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
+from tests.conftest import PASSWORD
 from tests.ticket_printer.live import LiveHall
 
 EVENING = timedelta(hours=8)  # Monday 18:00 in Shanghai
@@ -184,3 +186,38 @@ def test_the_ticket_stream_follows_one_ticket_only(live_hall: LiveHall) -> None:
 def test_an_unknown_ticket_page_says_so(live_hall: LiveHall) -> None:
     page = live_hall.get("/t/not-a-ticket")
     assert page.status_code == 404 and "unknown_ticket" in page.text
+
+
+def test_a_phone_following_a_ticket_whose_hall_is_retired_is_told_the_hall_is_gone(
+    live_hall: LiveHall,
+) -> None:
+    login = live_hall.client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+    admin = {"Authorization": f"Bearer {login.json()['token']}"}
+    document = {
+        "id": "gaoxin",
+        "name": "高新区政务服务中心",
+        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+        "windows": [{"number": 1}],
+        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
+    }
+    assert live_hall.client.post("/api/halls", json=document, headers=admin).status_code == 201
+    issued = live_hall.client.post(
+        "/api/halls/gaoxin/tickets", json={"category": "business", "channel": "counter"}, headers=admin
+    )
+    assert issued.status_code == 201, issued.text
+    ticket = issued.json()["id"]
+    cancelled = live_hall.client.post(f"/api/halls/gaoxin/tickets/{ticket}/cancel", json={}, headers=admin)
+    assert cancelled.status_code == 200, cancelled.text
+
+    async def follow() -> tuple[int, str]:
+        async with connect(live_hall.url.replace("http", "ws") + f"/t/{ticket}/ws") as ws:
+            assert json.loads(await ws.recv())["ticket"]["status"] == "cancelled"
+            retired = await asyncio.to_thread(live_hall.client.delete, "/api/halls/gaoxin", headers=admin)
+            assert retired.status_code == 200, retired.text
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None
+        return closed.value.rcvd.code, closed.value.rcvd.reason
+
+    assert asyncio.run(follow()) == (4404, "hall retired")
