@@ -29,6 +29,14 @@ REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 # Monday 2026-11-23 10:00 in Shanghai.
 MONDAY_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+# A second hall as an admin adds it live (POST /api/halls), open all day every day.
+GAOXIN: dict[str, Any] = {
+    "id": "gaoxin",
+    "name": "高新区政务服务中心",
+    "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
+    "windows": [{"number": 1}],
+    "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
+}
 
 
 def demo_config() -> dict[str, Any]:

@@ -15,6 +15,19 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+def device_token(live: LiveHall, name: str, kind: str) -> str:
+    """A device of gaoxin registered on the devices API, as for any hall: its token."""
+    added = httpx.post(
+        f"{live.url}/api/halls/gaoxin/devices",
+        json={"name": name, "kind": kind},
+        headers=live.auth("admin"),
+        timeout=10,
+    )
+    assert added.status_code == 201, added.text
+    token: str = added.json()["token"]
+    return token
+
+
 def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
     context: Any, live: LiveHall
 ) -> None:
@@ -32,16 +45,9 @@ def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
     listed = page.locator('#halls li[data-hall="gaoxin"]')
     expect(listed).to_contain_text("高新区政务服务中心")
 
-    # The hall's kiosk, registered on the devices API as for any hall.
-    added = httpx.post(
-        f"{live.url}/api/halls/gaoxin/devices",
-        json={"name": "kiosk-1", "kind": "kiosk"},
-        headers=live.auth("admin"),
-        timeout=10,
-    )
-    assert added.status_code == 201, added.text
+    # The hall's kiosk.
     kiosk = context.new_page()
-    kiosk.goto(f"{live.url}/kiosk/halls/gaoxin?token={added.json()['token']}")
+    kiosk.goto(f"{live.url}/kiosk/halls/gaoxin?token={device_token(live, 'kiosk-1', 'kiosk')}")
     tile = kiosk.locator('[data-category="general"]')
     expect(tile).to_contain_text("综合受理")
     tile.click()
@@ -57,15 +63,8 @@ def test_an_admin_adds_a_hall_whose_kiosk_issues_at_once_then_retires_it(
         )
         assert served.status_code == 200, served.text
     # The hall's screen, open while the hall is retired: told at once, it says so.
-    shown = httpx.post(
-        f"{live.url}/api/halls/gaoxin/devices",
-        json={"name": "screen-1", "kind": "screen"},
-        headers=live.auth("admin"),
-        timeout=10,
-    )
-    assert shown.status_code == 201, shown.text
     screen = context.new_page()
-    screen.goto(f"{live.url}/display/halls/gaoxin?token={shown.json()['token']}")
+    screen.goto(f"{live.url}/display/halls/gaoxin?token={device_token(live, 'screen-1', 'screen')}")
     screen.wait_for_selector("#offline", state="hidden")
     # And a clerk's console of the hall, open at window 2.
     clerk = {"username": "gaoxin-clerk", "role": "clerk", "hall": "gaoxin", "password": PASSWORD}

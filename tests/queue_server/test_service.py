@@ -7,6 +7,7 @@ taking a number themselves, idempotency keys in the caller's own name, and the d
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from queue_server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.domain.model import GREEN_CHANNEL, NORMAL
 from queue_server.service import QueueService, WindowCommand, idempotency_key
 from queue_server.storage.base import OnlineClaim, StoreUnavailable
-from tests.conftest import PASSWORD, make_settings
+from tests.conftest import GAOXIN, PASSWORD, make_settings
 
 HALL = "weiyang"
 
@@ -150,12 +151,7 @@ async def test_a_retirement_whose_last_writes_fail_still_refuses_the_halls_peopl
     # The step is in the ledger; marking the hall's row fails (the store went away): the hall's
     # accounts are refused from the step on, not left signed in until a restart.
     admin = Principal(name="admin", role=Role.ADMIN)
-    document = {
-        "id": "gaoxin",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-    }
-    await service.create_hall(document, admin, check=lambda spec: None)
+    await service.create_hall(copy.deepcopy(GAOXIN), admin, check=lambda spec: None)
     await add_user(
         service.store, service.settings, service.clock, "gaoxin-clerk", Role.CLERK, PASSWORD, "gaoxin"
     )
@@ -181,12 +177,7 @@ async def test_a_hall_retired_in_its_ledger_but_not_in_the_store_stays_retired_a
     """A process that stopped between the retirement step and marking the hall's row: the next
     start reads the ledger's word, marks the row and serves the hall no more."""
     admin = Principal(name="admin", role=Role.ADMIN)
-    document = {
-        "id": "gaoxin",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-    }
-    await service.create_hall(document, admin, check=lambda spec: None)
+    await service.create_hall(copy.deepcopy(GAOXIN), admin, check=lambda spec: None)
     now = service.clock.now()
     await service.store.add_online_claim(OnlineClaim("online", "gaoxin", now.date(), "hash", now))
     await service.hall("gaoxin").run(lambda state, now: state.retire(now, admin.actor))

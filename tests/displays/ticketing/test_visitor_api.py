@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import PASSWORD
+from tests.conftest import GAOXIN, PASSWORD
 from tests.ticket_printer.live import LiveHall
 
 EVENING = timedelta(hours=8)  # Monday 18:00 in Shanghai
@@ -193,14 +193,7 @@ def test_a_phone_following_a_ticket_whose_hall_is_retired_is_told_the_hall_is_go
 ) -> None:
     login = live_hall.client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
     admin = {"Authorization": f"Bearer {login.json()['token']}"}
-    document = {
-        "id": "gaoxin",
-        "name": "高新区政务服务中心",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
-    }
-    assert live_hall.client.post("/api/halls", json=document, headers=admin).status_code == 201
+    assert live_hall.client.post("/api/halls", json=GAOXIN, headers=admin).status_code == 201
     issued = live_hall.client.post(
         "/api/halls/gaoxin/tickets", json={"category": "business", "channel": "counter"}, headers=admin
     )

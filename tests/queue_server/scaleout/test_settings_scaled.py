@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.conftest import PASSWORD
+from tests.conftest import GAOXIN, PASSWORD
 from tests.queue_server.scaleout.conftest import START_TIMEOUT_S, clocked_env, seeded_hall
 from tests.server_process import ServerProcess
 
@@ -177,14 +177,7 @@ def _gaoxin_added_on_a(hall: Hall) -> dict[str, str]:
         f"{hall.a.url}/api/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30
     )
     admin = {"Authorization": f"Bearer {login.json()['token']}", "Accept-Language": "en"}
-    document = {
-        "id": "gaoxin",
-        "name": "高新区政务服务中心",
-        "categories": [{"code": "business", "prefix": "A", "name": "企业开办"}],
-        "windows": [{"number": 1}],
-        "hours": {"weekdays": [["00:00", "23:59"]], "weekend": [["00:00", "23:59"]]},
-    }
-    created = httpx.post(f"{hall.a.url}/api/halls", json=document, headers=admin, timeout=30)
+    created = httpx.post(f"{hall.a.url}/api/halls", json=GAOXIN, headers=admin, timeout=30)
     assert created.status_code == 201, created.text
     return admin
 
