@@ -66,22 +66,24 @@ class LocalNotices:
         self.here(account or EVERYONE)
 
     def here(self, account: str) -> None:
-        _tell(self._listeners, account)
+        for listener in self._listeners:
+            try:
+                listener(account)
+            except Exception:
+                log.exception("a revocation listener failed")
 
 
-class RedisNotices:
-    """Every process publishes to and subscribes to one pub/sub channel. The subscriber is a
-    client of its own, without a read timeout: the channel is quiet for hours."""
+class RedisNotices(LocalNotices):
+    """This process's listeners as LocalNotices, and one pub/sub channel every process
+    publishes to and subscribes to. The subscriber is a client of its own, without a read
+    timeout: the channel is quiet for hours."""
 
     def __init__(self, redis: Redis, subscriber: Redis) -> None:
+        super().__init__()
         self._redis, self._subscriber = redis, subscriber
         self._channel = channel(redis)
-        self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self.subscribed = asyncio.Event()
-
-    def listen(self, listener: Listener) -> None:
-        self._listeners.append(listener)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._follow(), name="revocation-notices")
@@ -95,15 +97,12 @@ class RedisNotices:
 
     async def revoked(self, account: str | None) -> None:
         # This process is told directly: it holds the sockets the caller most likely watches.
-        self.here(account or EVERYONE)
+        await super().revoked(account)
         try:
             await self._redis.publish(self._channel, account or EVERYONE)
         except (RedisError, OSError):
             # The other processes notice within REVOCATION_CHECK_S all the same.
             log.warning("could not tell the other processes of a revocation; they see it within seconds")
-
-    def here(self, account: str) -> None:
-        _tell(self._listeners, account)
 
     async def _follow(self) -> None:
         while True:
@@ -112,11 +111,11 @@ class RedisNotices:
                     await pubsub.subscribe(self._channel)
                     # Whatever was published while this process was not subscribed is lost:
                     # everything is read again.
-                    _tell(self._listeners, EVERYONE)
+                    self.here(EVERYONE)
                     self.subscribed.set()
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
-                            _tell(self._listeners, str(message["data"]))
+                            self.here(str(message["data"]))
             except (RedisError, OSError):
                 self.subscribed.clear()
                 await asyncio.sleep(RESUBSCRIBE_S)
@@ -124,14 +123,6 @@ class RedisNotices:
 
 def channel(redis: Redis) -> str:
     return revocations_channel(int(redis.connection_pool.connection_kwargs.get("db", 0)))
-
-
-def _tell(listeners: list[Listener], account: str) -> None:
-    for listener in listeners:
-        try:
-            listener(account)
-        except Exception:
-            log.exception("a revocation listener failed")
 
 
 async def tell_servers(bus: str, account: str | None) -> bool:
