@@ -57,11 +57,8 @@ async def hall_stream(ws: WebSocket) -> None:
             code = CLOSE_NOT_FOUND
         elif isinstance(exc, Forbidden):
             code = CLOSE_FORBIDDEN
-        params = exc.params if isinstance(exc, DomainError) else {}
-        message = translate(exc.key, language, **params)
-        await ws.send_json({"kind": "error", "code": exc.key.removeprefix("error."), "message": message})
-        # The reason says what was wrong in words (a close reason holds at most 123 bytes).
-        reason = translate(exc.key, "en", **params).encode()[:120].decode(errors="ignore")
+        said, reason = _refusal_words(exc.key, exc.params if isinstance(exc, DomainError) else {}, language)
+        await ws.send_text(said)
         await ws.close(code=code, reason=reason)
         return
     except StoreUnavailable:
@@ -221,15 +218,22 @@ def _still_allowed(
         return None
 
     def _refusal(code: int, key: str, params: dict[str, Any]) -> Refusal:
-        said = {
-            "kind": "error",
-            "code": key.removeprefix("error."),
-            "message": translate(key, language, **params),
-        }
-        reason = translate(key, "en", **params).encode()[:120].decode(errors="ignore")
-        return Refusal(code, reason, json.dumps(said, ensure_ascii=False))
+        said, reason = _refusal_words(key, params, language)
+        return Refusal(code, reason, said)
 
     return check
+
+
+def _refusal_words(key: str, params: dict[str, Any], language: str) -> tuple[str, str]:
+    """What a refused screen is told: the error frame in its language, and the close reason
+    in English words (a close reason holds at most 123 bytes)."""
+    said = {
+        "kind": "error",
+        "code": key.removeprefix("error."),
+        "message": translate(key, language, **params),
+    }
+    reason = translate(key, "en", **params).encode()[:120].decode(errors="ignore")
+    return json.dumps(said, ensure_ascii=False), reason
 
 
 routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]
