@@ -43,11 +43,15 @@ _ERRORS = {
 def responses(ok: str, *codes: str) -> dict[str, Any]:
     responses: dict[str, Any] = {ok: {"description": "OK", "content": {"application/json": {}}}}
     for code in codes:
-        responses[code] = {
-            "description": _ERRORS[code],
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
+        responses[code] = error_response(code)
     return responses
+
+
+def error_response(code: str) -> dict[str, Any]:
+    return {
+        "description": _ERRORS[code],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def body(name: str, required: bool = True) -> dict[str, Any]:
@@ -324,7 +328,16 @@ def build_document(settings: Settings, *parts: ApiDoc) -> dict[str, Any]:
     # A copy: the parts' paths and schemas are shared module data, filled anew per document.
     document = copy.deepcopy(document)
     _fill_values(document, values)
+    _document_body_limit(document)
     return document
+
+
+def _document_body_limit(document: dict[str, Any]) -> None:
+    """Every operation that takes a body may be answered 413 (BodyLimit, before the route)."""
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", error_response("413"))
 
 
 def routes(*parts: ApiDoc) -> list[Route]:

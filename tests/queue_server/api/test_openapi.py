@@ -44,3 +44,21 @@ def test_the_document_lists_the_halls_configured_values(hall: Hall) -> None:
     rating = document["components"]["schemas"]["RatingBody"]["properties"]["reason"]["anyOf"][0]
     assert rating["enum"] == ["attitude", "not_done", "other", "slow", "unclear", "wait"]
     assert "x-hall-values" not in str(document)
+
+
+def test_every_operation_taking_a_body_documents_the_413_it_may_be_answered(hall: Hall) -> None:
+    document = hall.client.get("/api/openapi.json").json()
+    taking_a_body = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
+    assert len(taking_a_body) > 10
+    assert [(p, m) for p, m, operation in taking_a_body if "413" not in operation["responses"]] == []
+    # As the server answers it: the documented error, naming the limit.
+    limit = hall.settings.server.max_body_bytes
+    too_large = hall.client.post("/api/halls/weiyang/tickets", content=b"x" * (limit + 1))
+    assert too_large.status_code == 413
+    assert too_large.json()["error"]["code"] == "body_too_large"
+    assert str(limit) in too_large.json()["error"]["message"]
