@@ -199,6 +199,10 @@ class HallFanout:
 
     async def _run(self, subscription: Subscription) -> None:
         try:
+            # Each event is written to the screens in the step that publishes it, before the
+            # loop turns to the requests waiting for the same commit; what is left for this
+            # task is the subscription's end (SubscriberOverflow when it is cut loose).
+            subscription.forward(self._deliver)
             async for event in subscription:
                 self._deliver(event)
         except SubscriberOverflow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 from queue_server.domain.events import Event
@@ -21,6 +21,14 @@ class Subscription(Protocol):
 
     def take_queued(self) -> list[Event]:
         """The events queued so far, without waiting. Raises SubscriberOverflow."""
+        ...
+
+    def forward(self, deliver: Callable[[Event], None]) -> None:
+        """From now on each event goes to `deliver` in the step that publishes it (those
+        queued so far first), instead of waiting in the queue for the subscriber's task to
+        be scheduled: a hall's screens are written to before the loop turns to anything
+        else. The iteration then only ends the subscription: SubscriberOverflow once it is
+        cut loose, which is also what a `deliver` that fails brings about."""
         ...
 
     async def close(self) -> None: ...

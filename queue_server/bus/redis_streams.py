@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from queue_server.bus.base import ReplayGap, SubscriberOverflow
+from queue_server.bus.memory import handed_over
 from queue_server.domain.events import Event
 from queue_server.scaleout import keys
 from queue_server.storage.base import StoreUnavailable
@@ -41,22 +42,30 @@ class StreamSubscription:
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=size)
         self.last = last
         self.overflowed = False
+        self._deliver: Callable[[Event], None] | None = None
 
     def offer(self, event: Event) -> None:
         if event.seq <= self.last:
             return  # already delivered by the replay
+        self.last = event.seq
+        if self._deliver is not None:
+            handed_over(self._deliver, event, self.cut_loose)
+            return
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
             self.cut_loose()
-            return
-        self.last = event.seq
 
     def cut_loose(self) -> None:
         self.overflowed = True
         self._bus.detach(self._hall, self)
         with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(None)
+
+    def forward(self, deliver: Callable[[Event], None]) -> None:
+        for event in self.take_queued():
+            deliver(event)
+        self._deliver = deliver
 
     async def __aiter__(self) -> AsyncIterator[Event]:
         while True:

@@ -76,3 +76,31 @@ async def test_a_slow_client_is_cut_loose_without_holding_back_others() -> None:
     assert bus.subscriber_count("h") == 1
     with pytest.raises(SubscriberOverflow):
         await take(slow, 1)
+
+
+async def test_a_forwarded_subscription_is_handed_each_event_before_publish_returns() -> None:
+    bus = MemoryBus(retention=10, client_queue=50)
+    subscription = await bus.subscribe("h", after=None)
+    await bus.publish(events(1, 2))
+    handed: list[int] = []
+    subscription.forward(lambda event: handed.append(event.seq))
+    assert handed == [1, 2]  # what was queued, first
+    await bus.publish(events(3, 4))
+    assert handed == [1, 2, 3, 4]  # in the publishing step: no task had a turn in between
+    assert subscription.take_queued() == []
+
+
+async def test_a_forwarded_subscriber_that_fails_is_cut_loose_and_the_publisher_goes_on() -> None:
+    bus = MemoryBus(retention=10, client_queue=50)
+    failing = await bus.subscribe("h", after=None)
+    other = await bus.subscribe("h", after=None)
+
+    def fail(event: Event) -> None:
+        raise RuntimeError("a bug in the subscriber")
+
+    failing.forward(fail)
+    await bus.publish(events(1, 2))  # committed events: publishing them must not fail
+    assert bus.subscriber_count("h") == 1
+    with pytest.raises(SubscriberOverflow):
+        await asyncio.wait_for(take(failing, 1), 2)  # a reader blocked on it is woken too
+    assert await take(other, 2) == [1, 2]

@@ -141,3 +141,36 @@ async def test_a_slow_client_is_cut_loose_and_the_others_go_on(stream: Stream) -
     assert received == list(range(1, 13))
     with pytest.raises(SubscriberOverflow):
         await take(slow, 1)
+
+
+async def test_a_forwarded_subscription_is_handed_the_tailed_events_in_order(stream: Stream) -> None:
+    await stream.publish(events(1, 2))
+    subscription = await stream.bus.subscribe("h", after=0)
+    handed: list[int] = []
+    arrived = asyncio.Event()
+
+    def deliver(event: Event) -> None:
+        handed.append(event.seq)
+        if event.seq == 5:
+            arrived.set()
+
+    subscription.forward(deliver)
+    await stream.publish(events(3, 5))
+    async with asyncio.timeout(10):
+        await arrived.wait()
+    assert handed == [1, 2, 3, 4, 5]
+
+
+async def test_a_forwarded_subscriber_that_fails_is_cut_loose_and_the_others_go_on(stream: Stream) -> None:
+    failing = await stream.bus.subscribe("h", after=None)
+    other = await stream.bus.subscribe("h", after=None)
+
+    def fail(event: Event) -> None:
+        raise RuntimeError("a bug in the subscriber")
+
+    failing.forward(fail)
+    await stream.publish(events(1, 2))
+    assert await take(other, 2) == [1, 2]
+    with pytest.raises(SubscriberOverflow):
+        async with asyncio.timeout(10):
+            await take(failing, 1)
