@@ -5,7 +5,8 @@
 // - LiveStream: a WebSocket that comes back by itself. Close or silence (no message for
 //   `watchdogMs`; the server sends heartbeats) means offline: the badge shows within a second
 //   and reconnects back off 0.5 s → 5 s with jitter; 4008 resyncs at once; 1013's
-//   retry_after_ms is honoured; a refusal (4400/4401/4403/4404/4429) is retried slowly.
+//   retry_after_ms is honoured, spread over half as long again; a refusal (4400/4401/4403/
+//   4404/4429) is retried slowly.
 // - HallStream (WS /ws/halls/{hall}): never miss an event, never apply one twice. The last seq
 //   is kept in memory and, given a storage key, in localStorage. Reconnects inside a page
 //   resume with ?after=seq and get exactly the missed events (or a snapshot when the server no
@@ -95,9 +96,11 @@ export class LiveStream {
       delay = 0; // the server asks us to resync at once
     } else if (code === 1013) {
       // The server's store is coming back (Redis or PostgreSQL restarting): it says when to
-      // try again, so the page is current again within a second of it, not a back-off.
+      // try again, so the page is current again within a second or so of it, not a back-off.
+      // Spread over half as long again: a hall's thousands of screens, all refused at once,
+      // must not all come back in the same instant either.
       const hinted = /retry_after_ms=(\d+)/.exec(reason || "");
-      delay = hinted ? Number(hinted[1]) : BACKOFF_MIN_MS;
+      delay = (hinted ? Number(hinted[1]) : BACKOFF_MIN_MS) * (1 + Math.random() * 0.5);
       this.attempt = 0;
     }
     this.retry = setTimeout(() => this.connect(), delay);
