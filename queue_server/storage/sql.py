@@ -51,6 +51,7 @@ from queue_server.storage.base import (
     VisitorContact,
     Webhook,
 )
+from queue_server.storage.leases import Leases
 from queue_server.storage.rows import (
     event_from_row,
     ledger_row,
@@ -99,7 +100,6 @@ _CONTACTS: Table = VisitorContactRow.metadata.tables[VisitorContactRow.__tablena
 _WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
 _DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
 # The advisory-lock namespace of delivery leases (the two-key form, apart from the halls' locks).
-_DELIVERY_LOCKS = "onewindow.outbound"
 # The advisory-lock namespace of a hall's visitor bookings (Store.book).
 _BOOKING_LOCKS = "onewindow.booking"
 _PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
@@ -131,6 +131,7 @@ class SqlStore:
         self.url = url
         self._engine: AsyncEngine | None = None
         self._sqlite_commits: _SqliteCommits | None = None
+        self._leases: Leases | None = None
         self._turns = asyncio.Semaphore(TURNS_AT_MOST)
 
     @property
@@ -157,6 +158,7 @@ class SqlStore:
                 pool_timeout=POOL_WAIT_S,
                 pool_pre_ping=True,
             )
+            self._leases = Leases(engine, _UNAVAILABLE)
         self._engine = engine
         try:
             async with self._begin() as conn:
@@ -174,6 +176,9 @@ class SqlStore:
         if self._sqlite_commits is not None:
             self._sqlite_commits.close()
             self._sqlite_commits = None
+        if self._leases is not None:
+            await self._leases.close()
+            self._leases = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -928,24 +933,16 @@ class SqlStore:
 
     @contextlib.asynccontextmanager
     async def delivery_lease(self, name: str) -> AsyncIterator[bool]:
-        async with self._connect() as conn:
-            if conn.dialect.name != "postgresql":
-                yield True  # SQLite: the embedded server is one process
-                return
-            keys = {"space": _DELIVERY_LOCKS, "id": name}
-            held = (
-                await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:id))"), keys)
-            ).scalar()
-            # A session lock outlives the transaction: end it rather than sit idle in one.
-            await conn.commit()
-            if not held:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:id))"), keys)
-                await conn.commit()
+        if self._leases is None:
+            yield True  # SQLite: the embedded server is one process
+            return
+        if not await self._leases.take(name):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            await self._leases.give_back(name)
 
     # ---- visitor notifications --------------------------------------------------------
 

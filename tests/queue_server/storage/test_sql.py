@@ -9,6 +9,7 @@ steps it missed; keys, secrets, ratings, accounts and devices keep their one-of 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from queue_server.domain.numbering import service_day
 from queue_server.storage import sql
 from queue_server.storage.base import DeviceRecord, RatingRecord, Reply, StoreUnavailable, UserRecord
 from queue_server.storage.sql import SqlStore
-from tests.conftest import MONDAY_10AM, make_settings
+from tests.conftest import MONDAY_10AM, POSTGRES_URL, make_settings, reset_scaled_backends
 
 T = TypeVar("T")
 HALL = "weiyang"
@@ -198,3 +199,38 @@ def test_a_turn_waited_for_too_long_is_store_unavailable_not_a_hang(
         return waited
 
     assert 0.3 <= on_store(f"sqlite:///{tmp_path / 'onewindow.db'}", work) < 5
+
+
+@pytest.mark.postgres
+def test_more_delivery_leases_than_the_pool_has_connections_leave_requests_their_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A lease lasts as long as its deliverer runs: a city's webhooks and notifiers hold more
+    # leases at once than the process has pooled connections, and its requests go on.
+    reset_scaled_backends()
+    monkeypatch.setattr(sql, "POOL_WAIT_S", 2.0)
+    leases = sql.POOL_SIZE + sql.POOL_OVERFLOW + 5
+
+    async def work(store: SqlStore) -> None:
+        async with contextlib.AsyncExitStack() as held:
+            taken = [
+                await held.enter_async_context(store.delivery_lease(f"webhook-{n}")) for n in range(leases)
+            ]
+            assert all(taken)
+            # A request's read while every lease is held: answered, not left waiting for a connection.
+            started = time.monotonic()
+            assert await store.committed_seq(HALL) == 0
+            assert time.monotonic() - started < 1.0
+            # Another process is refused each lease held here, and the store answers it too.
+            other = SqlStore(POSTGRES_URL)
+            await other.start()
+            try:
+                async with other.delivery_lease("webhook-3") as held_there:
+                    assert not held_there
+                await held.aclose()  # every lease given back here
+                async with other.delivery_lease("webhook-3") as held_there:
+                    assert held_there
+            finally:
+                await other.close()
+
+    on_store(POSTGRES_URL, work)
