@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 LEASE_SPACE = "onewindow.outbound"
 _TAKE = text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:name))")
 _GIVE_BACK = text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:name))")
+_GIVE_BACK_ALL = text("SELECT pg_advisory_unlock_all()")
 
 
 class Leases:
@@ -42,10 +43,12 @@ class Leases:
             log.warning("lease %s had ended with its database session; another process may hold it", name)
 
     async def close(self) -> None:
-        """Gives back every lease: they are the session's, and end with it."""
+        """Gives back every lease, before the connection goes back to the pool."""
         async with self._lock:
             if self._conn is not None:
                 with contextlib.suppress(*self._unavailable):
+                    await self._conn.execute(_GIVE_BACK_ALL)
+                    await self._conn.commit()
                     await self._conn.close()
                 self._conn = None
 
