@@ -144,7 +144,7 @@ class PrintAgent:
     async def _session(self, ws: ClientConnection) -> None:
         hello = json.loads(await ws.recv())
         if hello.get("type") == "error":
-            raise AgentRefused(f"server refused the agent: {hello.get('code')}")
+            raise AgentRefused(f"server refused the agent: {hello.get('message')} ({hello.get('code')})")
         if self.options.printer is None and hello.get("connection"):
             self._printer = PrinterConfig.from_server(hello["connection"])
         log.info("connected as printer %s; printing on %s", hello.get("printer"), self._where())

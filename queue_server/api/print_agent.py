@@ -23,8 +23,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import bearer_token, principal, service, ticketing
 from queue_server.api.stream import CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
-from queue_server.api.websockets import close_quietly
+from queue_server.api.websockets import close_quietly, refusal_words
 from queue_server.auth import DeviceKind, NotAuthenticated
+from queue_server.messages import pick_language
 from queue_server.storage.base import StoreUnavailable
 from queue_server.ticketing.dispatcher import PrinterLink
 from queue_server.ticketing.settings import printer_of
@@ -145,9 +146,12 @@ async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:
 
 
 async def _refuse(ws: WebSocket, code: int, key: str) -> None:
+    """The agent logs the message for whoever looks after the printer; the close reason says
+    it in English words."""
+    said, reason = refusal_words(key, {}, pick_language(ws.headers.get("accept-language")))
     with contextlib.suppress(Exception):
-        await ws.send_json({"type": "error", "code": key.removeprefix("error.")})
-    await close_quietly(ws, code, key)
+        await ws.send_json({"type": "error", **said})
+    await close_quietly(ws, code, reason)
 
 
 routes = [WebSocketRoute("/print/agent", print_agent)]

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import MAX_NUMBER_DIGITS, bearer_token, principal, service, whole_number
 from queue_server.api.fanout import CLOSE_RESYNC, Check, HallFanout, Refusal, Screen, Verdicts, hall_fanout
-from queue_server.api.websockets import close_quietly, until_hang_up
+from queue_server.api.websockets import close_quietly, refusal_words, until_hang_up
 from queue_server.auth import NotAuthenticated
 from queue_server.bus.base import ReplayGap, SubscriberOverflow, Subscription
 from queue_server.domain.errors import DomainError, Forbidden, NotFound
@@ -57,7 +57,7 @@ async def hall_stream(ws: WebSocket) -> None:
             code = CLOSE_NOT_FOUND
         elif isinstance(exc, Forbidden):
             code = CLOSE_FORBIDDEN
-        said, reason = _refusal_words(exc.key, exc.params if isinstance(exc, DomainError) else {}, language)
+        said, reason = _refused_screen(exc.key, exc.params if isinstance(exc, DomainError) else {}, language)
         await ws.send_text(said)
         await ws.close(code=code, reason=reason)
         return
@@ -218,22 +218,16 @@ def _still_allowed(
         return None
 
     def _refusal(code: int, key: str, params: dict[str, Any]) -> Refusal:
-        said, reason = _refusal_words(key, params, language)
+        said, reason = _refused_screen(key, params, language)
         return Refusal(code, reason, said)
 
     return check
 
 
-def _refusal_words(key: str, params: dict[str, Any], language: str) -> tuple[str, str]:
-    """What a refused screen is told: the error frame in its language, and the close reason
-    in English words (a close reason holds at most 123 bytes)."""
-    said = {
-        "kind": "error",
-        "code": key.removeprefix("error."),
-        "message": translate(key, language, **params),
-    }
-    reason = translate(key, "en", **params).encode()[:120].decode(errors="ignore")
-    return json.dumps(said, ensure_ascii=False), reason
+def _refused_screen(key: str, params: dict[str, Any], language: str) -> tuple[str, str]:
+    """A refused screen's error frame (as text) and close reason."""
+    said, reason = refusal_words(key, params, language)
+    return json.dumps({"kind": "error", **said}, ensure_ascii=False), reason
 
 
 routes = [WebSocketRoute("/ws/halls/{hall}", hall_stream)]

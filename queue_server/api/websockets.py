@@ -9,12 +9,23 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from queue_server.messages import translate
+
 
 async def close_quietly(ws: WebSocket, code: int, reason: str) -> None:
     """Close if both sides still think the socket is open; a peer already gone is fine."""
     if ws.application_state is WebSocketState.CONNECTED and ws.client_state is WebSocketState.CONNECTED:
         with contextlib.suppress(Exception):
             await ws.close(code=code, reason=reason)
+
+
+def refusal_words(key: str, params: dict[str, Any], language: str) -> tuple[dict[str, str], str]:
+    """What a refused client is told: the error (its code, and the message in the client's
+    language) for its error frame, and the close reason in English words (a close reason
+    holds at most 123 bytes)."""
+    said = {"code": key.removeprefix("error."), "message": translate(key, language, **params)}
+    reason = translate(key, "en", **params).encode()[:120].decode(errors="ignore")
+    return said, reason
 
 
 async def until_hang_up(ws: WebSocket) -> None:

@@ -21,6 +21,7 @@ from queue_server.app import create_app
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import ManualClock
 from queue_server.config import parse_settings
+from queue_server.messages import translate
 from queue_server.notices import tell_servers
 from queue_server.service import REVOCATION_CHECK_S, QueueService
 from queue_server.storage import open_store
@@ -392,10 +393,13 @@ def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
     with hall.client.websocket_connect(f"/print/agent?token={printer['token']}") as agent:
         assert agent.receive_json()["type"] == "hello"
         assert hall.client.delete(f"{DEVICES}/{printer['id']}", headers=hall.auth("admin")).status_code == 204
-        assert agent.receive_json() == {"type": "error", "code": "device_not_registered"}
+        refusal = agent.receive_json()
+        assert (refusal["type"], refusal["code"]) == ("error", "device_not_registered")
+        assert refusal["message"] == translate("error.device_not_registered", "zh-CN")  # for the agent's log
         with pytest.raises(WebSocketDisconnect) as closed:
             agent.receive_json()
-        assert closed.value.code == 4401
+        words = translate("error.device_not_registered", "en")
+        assert (closed.value.code, closed.value.reason) == (4401, words)
 
 
 def test_a_print_agent_whose_device_cannot_be_read_is_told_to_come_back_soon(
