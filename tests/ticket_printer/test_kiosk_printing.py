@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from queue_server.messages import translate
 from tests.ticket_printer.fake_printer import FakePrinterStatus
 from tests.ticket_printer.live import AgentThread, LiveHall, agent_options
 from ticket_printer.agent import AgentRefused, PrintAgent
@@ -138,8 +139,13 @@ def test_a_kiosk_without_a_printer_still_issues(live_hall: LiveHall) -> None:
 def test_the_print_agent_needs_a_printer_token(live_hall: LiveHall, tmp_path: Path) -> None:
     options = replace(agent_options(live_hall, tmp_path), token=live_hall.tokens["kiosk"])
     agent = PrintAgent(options)
-    with pytest.raises(AgentRefused):
+    with pytest.raises(AgentRefused) as refused:
         asyncio.run(asyncio.wait_for(agent.run(), 10))
+    # What the agent logs says why, in words, for whoever looks after the printer.
+    assert (
+        str(refused.value)
+        == f"server refused the agent: {translate('error.forbidden_role', 'zh-CN')} (forbidden_role)"
+    )
 
 
 class TcpProxy:
