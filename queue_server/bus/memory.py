@@ -2,67 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Sequence
 
-from queue_server.bus.base import ReplayGap, SubscriberOverflow
+from queue_server.bus.base import ReplayGap
+from queue_server.bus.subscription import QueuedSubscription
 from queue_server.domain.events import Event
-
-log = logging.getLogger(__name__)
-
-
-class MemorySubscription:
-    def __init__(self, bus: MemoryBus, hall: str, size: int) -> None:
-        self._bus, self._hall = bus, hall
-        # None wakes a reader blocked on an empty queue once the subscription is cut loose.
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=size)
-        self.overflowed = False
-        self._deliver: Callable[[Event], None] | None = None
-
-    def offer(self, event: Event) -> None:
-        if self._deliver is not None:
-            handed_over(self._deliver, event, self.cut_loose)
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            # A slow or dead client must not hold the others back: cut it loose.
-            self.cut_loose()
-
-    def cut_loose(self) -> None:
-        self.overflowed = True
-        self._bus.detach(self._hall, self)
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
-
-    def forward(self, deliver: Callable[[Event], None]) -> None:
-        for event in self.take_queued():
-            deliver(event)
-        self._deliver = deliver
-
-    async def __aiter__(self) -> AsyncIterator[Event]:
-        while True:
-            if self.overflowed:
-                raise SubscriberOverflow(self._hall)
-            event = await self.queue.get()
-            if event is not None:
-                yield event
-
-    def take_queued(self) -> list[Event]:
-        if self.overflowed:
-            raise SubscriberOverflow(self._hall)
-        events = []
-        while not self.queue.empty():
-            event = self.queue.get_nowait()
-            if event is not None:
-                events.append(event)
-        return events
-
-    async def close(self) -> None:
-        self._bus.detach(self._hall, self)
 
 
 class MemoryBus:
@@ -71,7 +16,7 @@ class MemoryBus:
         self._client_queue = client_queue
         self._recent: dict[str, deque[Event]] = {}
         self._latest: dict[str, int] = {}
-        self._subscribers: dict[str, set[MemorySubscription]] = {}
+        self._subscribers: dict[str, set[QueuedSubscription]] = {}
 
     async def start(self) -> None:
         return None
@@ -91,8 +36,8 @@ class MemoryBus:
             for subscription in list(self._subscribers.get(event.hall, ())):
                 subscription.offer(event)
 
-    async def subscribe(self, hall: str, after: int | None) -> MemorySubscription:
-        subscription = MemorySubscription(self, hall, self._client_queue)
+    async def subscribe(self, hall: str, after: int | None) -> QueuedSubscription:
+        subscription = QueuedSubscription(self, hall, self._client_queue)
         if after is not None:
             for event in self._replay(hall, after):
                 subscription.offer(event)
@@ -103,7 +48,7 @@ class MemoryBus:
     def subscriber_count(self, hall: str) -> int:
         return len(self._subscribers.get(hall, ()))
 
-    def detach(self, hall: str, subscription: MemorySubscription) -> None:
+    def detach(self, hall: str, subscription: QueuedSubscription) -> None:
         self._subscribers.get(hall, set()).discard(subscription)
 
     def _replay(self, hall: str, after: int) -> list[Event]:
@@ -119,13 +64,3 @@ class MemoryBus:
         if len(missed) >= self._client_queue:
             raise ReplayGap(f"{hall}: {len(missed)} missed events are more than a client may queue")
         return missed
-
-
-def handed_over(deliver: Callable[[Event], None], event: Event, cut_loose: Callable[[], None]) -> None:
-    """`deliver(event)` in the publisher's step: the event is committed, so a subscriber
-    that fails on it is cut loose (and resyncs); the publisher never hears of it."""
-    try:
-        deliver(event)
-    except Exception:
-        log.exception("a subscriber of hall %s failed on event %d", event.hall, event.seq)
-        cut_loose()

@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
 from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from queue_server.bus.base import ReplayGap, SubscriberOverflow
-from queue_server.bus.memory import handed_over
+from queue_server.bus.base import ReplayGap
+from queue_server.bus.subscription import QueuedSubscription
 from queue_server.domain.events import Event
 from queue_server.scaleout import keys
 from queue_server.storage.base import StoreUnavailable
@@ -35,65 +34,23 @@ def entry_seq(entry_id: str) -> int:
     return int(entry_id.split("-", 1)[0])
 
 
-class StreamSubscription:
+class StreamSubscription(QueuedSubscription):
     def __init__(self, bus: RedisStreamBus, hall: str, size: int, last: int) -> None:
-        self._bus, self._hall = bus, hall
-        # None wakes a reader blocked on an empty queue once the subscription is cut loose.
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=size)
+        super().__init__(bus, hall, size)
         self.last = last
-        self.overflowed = False
-        self._deliver: Callable[[Event], None] | None = None
 
     def offer(self, event: Event) -> None:
         if event.seq <= self.last:
             return  # already delivered by the replay
         self.last = event.seq
-        if self._deliver is not None:
-            handed_over(self._deliver, event, self.cut_loose)
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.cut_loose()
-
-    def cut_loose(self) -> None:
-        self.overflowed = True
-        self._bus.detach(self._hall, self)
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
-
-    def forward(self, deliver: Callable[[Event], None]) -> None:
-        for event in self.take_queued():
-            deliver(event)
-        self._deliver = deliver
-
-    async def __aiter__(self) -> AsyncIterator[Event]:
-        while True:
-            if self.overflowed:
-                raise SubscriberOverflow(self._hall)
-            event = await self.queue.get()
-            if event is not None:
-                yield event
-
-    def take_queued(self) -> list[Event]:
-        events = []
-        while not self.queue.empty():
-            event = self.queue.get_nowait()
-            if event is not None:
-                events.append(event)
-        if self.overflowed:
-            raise SubscriberOverflow(self._hall)
-        return events
-
-    async def close(self) -> None:
-        self._bus.detach(self._hall, self)
+        super().offer(event)
 
 
 class RedisStreamBus:
     def __init__(self, redis: Redis, tails: Redis, *, client_queue: int) -> None:
         self._redis, self._tails_client = redis, tails
         self._client_queue = client_queue
-        self._subscribers: dict[str, set[StreamSubscription]] = {}
+        self._subscribers: dict[str, set[QueuedSubscription]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -129,7 +86,7 @@ class RedisStreamBus:
             raise StoreUnavailable(f"redis: no answer within {SUBSCRIBE_WAIT_S} s") from exc
         return subscription
 
-    def detach(self, hall: str, subscription: StreamSubscription) -> None:
+    def detach(self, hall: str, subscription: QueuedSubscription) -> None:
         self._subscribers.get(hall, set()).discard(subscription)
 
     async def _replay(self, hall: str, after: int, latest: int) -> list[Event]:
