@@ -21,7 +21,7 @@ from queue_server.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-# Leases of one kind of work, apart from any other advisory lock taken on the database.
+# The advisory-lock namespace of delivery leases (the two-key form, apart from the halls' locks).
 LEASE_SPACE = "onewindow.outbound"
 _TAKE = text("SELECT pg_try_advisory_lock(hashtext(:space), hashtext(:name))")
 _GIVE_BACK = text("SELECT pg_advisory_unlock(hashtext(:space), hashtext(:name))")

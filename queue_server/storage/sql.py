@@ -99,7 +99,6 @@ _CLAIMS: Table = OnlineClaimRow.metadata.tables[OnlineClaimRow.__tablename__]
 _CONTACTS: Table = VisitorContactRow.metadata.tables[VisitorContactRow.__tablename__]
 _WEBHOOKS: Table = WebhookRow.metadata.tables[WebhookRow.__tablename__]
 _DELIVERIES: Table = WebhookDeliveryRow.metadata.tables[WebhookDeliveryRow.__tablename__]
-# The advisory-lock namespace of delivery leases (the two-key form, apart from the halls' locks).
 # The advisory-lock namespace of a hall's visitor bookings (Store.book).
 _BOOKING_LOCKS = "onewindow.booking"
 _PROGRESS = ("delivered_seq", "enabled", "attempts", "failing_since", "next_attempt_at", "disabled_at")
