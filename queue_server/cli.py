@@ -10,9 +10,9 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
 
@@ -33,7 +33,9 @@ from queue_server.config import (
     load_settings,
 )
 from queue_server.domain.errors import DomainError, NotFound
+from queue_server.domain.model import HallSpec
 from queue_server.files import StoreInUse, StoreLock, private_dir
+from queue_server.hall_set import hall_now
 from queue_server.messages import translate
 from queue_server.notices import tell_servers
 from queue_server.ops.logs import log_config
@@ -449,11 +451,17 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[_T]]) -> _
 
 
 def _export_ratings(settings: Settings, args: argparse.Namespace) -> int:
-    spec = settings.hall(args.hall) if args.hall else settings.halls[0]
-    if spec is None:
-        raise ValueError(f"no hall {args.hall!r} in {settings.source}")
-    first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
-    rows = _with_store(settings, lambda store: rating_export.export_rows(store, spec, first, last))
+    wanted = args.hall or settings.halls[0].id
+
+    async def export(store: Store) -> tuple[HallSpec, date, date, list[dict[str, Any]]]:
+        # A hall added live, or retired, has its ratings in the store like config.toml's.
+        spec = await hall_now(store, settings.halls, wanted)
+        if spec is None:
+            raise ValueError(f"no hall {wanted!r} in {settings.source} or in the store")
+        first, last = rating_export.export_days(spec, args.start, args.end, SystemClock().now())
+        return spec, first, last, await rating_export.export_rows(store, spec, first, last)
+
+    spec, first, last, rows = _with_store(settings, export)
     text = rating_export.export_text(spec, first, last, rows, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")

@@ -38,3 +38,13 @@ async def hall_set(store: Store, configured: Sequence[HallSpec], loaded: Contain
             continue
         served.append(read_hall(document))
     return HallSet(served, retired)
+
+
+async def hall_now(store: Store, configured: Sequence[HallSpec], hall: str) -> HallSpec | None:
+    """One hall's settings as they are now, served or retired, reading no other hall: the
+    newest its ledger has (a change made live, or the settings it was added with), else
+    config.toml's; None if neither knows the hall."""
+    document = await store.configured_settings(hall)
+    if document is not None:
+        return read_hall(document)
+    return next((spec for spec in configured if spec.id == hall), None)

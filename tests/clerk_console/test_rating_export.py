@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 
 from queue_server.cli import main
-from tests.conftest import MONDAY_10AM, Hall, demo_config, login_all
+from tests.conftest import GAOXIN, MONDAY_10AM, Hall, demo_config, login_all
 
 EXPORT = "/api/halls/weiyang/ratings/export"
 MONDAY = "2026-11-23"
@@ -161,3 +163,32 @@ def test_only_managers_export_and_bad_ranges_are_named(hall: Hall) -> None:
     assert bad.status_code == 422 and bad.json()["error"]["params"]["field"] == "days"
     bad = hall.client.get(f"{EXPORT}?format=xml", headers=hall.auth("admin"))
     assert bad.status_code == 422 and bad.json()["error"]["params"]["field"] == "format"
+
+
+def test_the_command_exports_a_hall_added_live_and_names_one_it_does_not_know(
+    hall: Hall, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin = hall.auth("admin")
+    assert hall.client.post("/api/halls", json=GAOXIN, headers=admin).status_code == 201
+    steps = "/api/halls/gaoxin/windows/1"
+    assert hall.client.post(f"{steps}/open", headers=admin).status_code == 200
+    issued = hall.client.post("/api/halls/gaoxin/tickets", json={"category": "business"}, headers=admin)
+    assert issued.status_code == 201, issued.text
+    for verb in ("call-next", "start", "finish"):
+        assert hall.client.post(f"{steps}/{verb}", headers=admin).status_code == 200
+    ticket = issued.json()["id"]
+    rated = hall.client.post(f"/api/halls/gaoxin/tickets/{ticket}/rating", json={"level": 5})
+    assert rated.status_code == 201, rated.text
+
+    config = tmp_path / "export-config.toml"  # config.toml has only weiyang
+    raw = demo_config()
+    raw["server"]["store"] = hall.settings.server.store
+    config.write_bytes(tomli_w.dumps(raw).encode())
+    out = tmp_path / "gaoxin.json"
+    command = ["--config", str(config), "ratings-export", "--from", MONDAY, "--to", MONDAY]
+    assert main([*command, "--hall", "gaoxin", "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["hall"], r["ticket"], r["level"]) for r in document["ratings"]] == [("gaoxin", ticket, 5)]
+
+    assert main([*command, "--hall", "nowhere"]) == 2
+    assert "no hall 'nowhere'" in capsys.readouterr().err
