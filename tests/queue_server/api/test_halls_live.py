@@ -16,7 +16,7 @@ from queue_server.config import parse_settings
 from queue_server.config_transfer import live_halls
 from queue_server.storage import open_store
 from queue_server.storage.base import Booking, OnlineClaim
-from tests.conftest import Hall, demo_config, login_all, seed_people
+from tests.conftest import PASSWORD, Hall, demo_config, login_all, seed_people
 
 NEW_HALL: dict[str, Any] = {
     "id": "gaoxin",
@@ -192,3 +192,30 @@ def test_a_new_halls_body_has_no_version_in_its_schema_and_one_sent_is_refused_i
     )
     assert refused.status_code in (400, 422), refused.text
     assert "version" in refused.json()["error"]["message"]
+
+
+def test_a_retired_halls_clerk_moved_to_another_hall_signs_in_there_and_not_back(hall: Hall) -> None:
+    assert create(hall, NEW_HALL).status_code == 201
+    admin = {**hall.auth("admin"), "Accept-Language": "en"}
+    account = {"username": "gaoxin-clerk", "role": "clerk", "hall": "gaoxin", "password": PASSWORD}
+    assert hall.client.post("/api/users", json=account, headers=admin).status_code == 201
+    assert hall.client.delete("/api/halls/gaoxin", headers=admin).status_code == 200
+    sign_in = {"username": "gaoxin-clerk", "password": PASSWORD}
+    refused = hall.client.post("/api/auth/login", json=sign_in, headers={"Accept-Language": "en"})
+    assert refused.status_code == 401
+    assert "retired" in refused.json()["error"]["message"]
+
+    moved = hall.client.patch(
+        "/api/users/gaoxin-clerk", json={"role": "clerk", "hall": "weiyang"}, headers=admin
+    )
+    assert moved.status_code == 200, moved.text
+    signed_in = hall.client.post("/api/auth/login", json=sign_in)
+    assert signed_in.status_code == 200, signed_in.text
+    clerk = {"Authorization": f"Bearer {signed_in.json()['token']}"}
+    assert hall.client.post("/api/halls/weiyang/windows/3/open", headers=clerk).status_code == 200
+    # Not back to the retired hall: it is named as no hall the server serves.
+    back = hall.client.patch(
+        "/api/users/gaoxin-clerk", json={"role": "clerk", "hall": "gaoxin"}, headers=admin
+    )
+    assert back.status_code == 404
+    assert "gaoxin" in back.json()["error"]["message"]
