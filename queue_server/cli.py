@@ -35,7 +35,7 @@ from queue_server.config import (
 from queue_server.domain.errors import DomainError, NotFound
 from queue_server.domain.model import HallSpec
 from queue_server.files import StoreInUse, StoreLock, private_dir
-from queue_server.hall_set import hall_now
+from queue_server.hall_set import hall_now, hall_set
 from queue_server.messages import translate
 from queue_server.notices import tell_servers
 from queue_server.ops.logs import log_config
@@ -240,14 +240,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _add_device(store: Store, settings: Settings, args: argparse.Namespace) -> str:
-    """A device of any hall the store serves: config.toml's and those added live (whose windows
-    are the store's too), not the retired ones."""
-    if any(record.id == args.hall and record.retired_at for record in await store.halls()):
+    """A device of any hall the store serves: config.toml's and those added live (with its
+    windows as they are now), not a retired one. Only the device's hall's settings are read."""
+    halls = await hall_set(store, settings.halls)
+    if args.hall in halls.retired:
         raise NotFound("error.hall_retired", hall=args.hall)
-    clock = SystemClock()
-    served = replace(settings, halls=tuple(await config_transfer.live_halls(store, settings, clock)))
+    served = halls.served  # a device of a server of several halls names one (AccountError)
+    if args.hall is not None or len(served) == 1:
+        spec = await hall_now(store, settings.halls, args.hall or served[0].id)
+        served = [] if spec is None else [spec]
     return await add_device(
-        store, served, clock, args.name, DeviceKind(args.kind), args.hall, window=args.window, actor=CLI_ACTOR
+        store,
+        replace(settings, halls=tuple(served)),
+        SystemClock(),
+        args.name,
+        DeviceKind(args.kind),
+        args.hall,
+        window=args.window,
+        actor=CLI_ACTOR,
     )
 
 
