@@ -18,7 +18,7 @@ import uvicorn
 
 from queue_server import config_transfer, demo
 from queue_server.accounts import AccountError, add_device, add_user, remove_device, set_disabled
-from queue_server.app import create_app, package_settings
+from queue_server.app import collect_as_a_server, create_app, package_settings
 from queue_server.auth import DeviceKind, Role
 from queue_server.clock import SystemClock, clock_from_environment
 from queue_server.config import (
@@ -365,6 +365,7 @@ def _serve(
         os.environ["ONEWINDOW_DATA"] = str(location.base_dir)
     elif location is not None:
         os.environ["ONEWINDOW_CONFIG"] = str(location.path.resolve())
+    collect_as_a_server()  # with --workers, each worker (a process of its own) in asgi.app too
     uvicorn.run(
         "queue_server.asgi:app" if workers > 1 else create_app(settings, clock_from_environment()),
         factory=workers > 1,
