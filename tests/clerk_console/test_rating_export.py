@@ -34,6 +34,15 @@ def serve_and_rate(
     return result
 
 
+def export_command(hall: Hall, tmp_path: Path) -> list[str]:
+    """`onewindow ratings-export` of Monday on the hall's store, with the demo's config.toml."""
+    config = tmp_path / "export-config.toml"
+    raw = demo_config()
+    raw["server"]["store"] = hall.settings.server.store
+    config.write_bytes(tomli_w.dumps(raw).encode())
+    return ["--config", str(config), "ratings-export", "--from", MONDAY, "--to", MONDAY]
+
+
 def known_day(hall: Hall) -> list[dict[str, Any]]:
     """Monday: three rated visitors; Tuesday: one more, outside the exported range."""
     hall.ok(1, "open", "clerk1")
@@ -139,13 +148,8 @@ def test_the_export_of_a_known_day_field_by_field(hall: Hall, tmp_path: Path) ->
     rows = list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
     assert rows == [as_csv_cells(r) for r in expected]
 
-    config = tmp_path / "export-config.toml"
-    raw = demo_config()
-    raw["server"]["store"] = hall.settings.server.store
-    config.write_bytes(tomli_w.dumps(raw).encode())
     out = tmp_path / "ratings.csv"
-    command = ["--config", str(config), "ratings-export", "--from", MONDAY, "--to", MONDAY]
-    assert main([*command, "--format", "csv", "-o", str(out)]) == 0
+    assert main([*export_command(hall, tmp_path), "--format", "csv", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
     assert list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))) == [
@@ -180,12 +184,8 @@ def test_the_command_exports_a_hall_added_live_and_names_one_it_does_not_know(
     rated = hall.client.post(f"/api/halls/gaoxin/tickets/{ticket}/rating", json={"level": 5})
     assert rated.status_code == 201, rated.text
 
-    config = tmp_path / "export-config.toml"  # config.toml has only weiyang
-    raw = demo_config()
-    raw["server"]["store"] = hall.settings.server.store
-    config.write_bytes(tomli_w.dumps(raw).encode())
     out = tmp_path / "gaoxin.json"
-    command = ["--config", str(config), "ratings-export", "--from", MONDAY, "--to", MONDAY]
+    command = export_command(hall, tmp_path)  # its config.toml has only weiyang
     assert main([*command, "--hall", "gaoxin", "-o", str(out)]) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["hall"], r["ticket"], r["level"]) for r in document["ratings"]] == [("gaoxin", ticket, 5)]
