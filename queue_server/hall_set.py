@@ -42,9 +42,8 @@ async def hall_set(store: Store, configured: Sequence[HallSpec], loaded: Contain
 
 async def hall_now(store: Store, configured: Sequence[HallSpec], hall: str) -> HallSpec | None:
     """One hall's settings as they are now, served or retired, reading no other hall: the
-    newest its ledger has (a change made live, or the settings it was added with), else
-    config.toml's; None if neither knows the hall."""
+    newest its ledger has (a change made live, or the settings it was added with), read over
+    config.toml's as the store's own load does, else config.toml's; None if neither knows it."""
+    seed = next((spec for spec in configured if spec.id == hall), None)
     document = await store.configured_settings(hall)
-    if document is not None:
-        return read_hall(document)
-    return next((spec for spec in configured if spec.id == hall), None)
+    return seed if document is None else read_hall(document, before=seed)
