@@ -203,8 +203,8 @@ class HallFanout:
             # loop turns to the requests waiting for the same commit; what is left for this
             # task is the subscription's end (SubscriberOverflow when it is cut loose).
             subscription.forward(self._deliver)
-            async for event in subscription:
-                self._deliver(event)
+            async for _ in subscription:
+                pass  # forwarded: no event comes this way
         except SubscriberOverflow:
             # The hall's own subscription fell behind (or its bus went away): everyone resyncs.
             for screen in list(self._screens):
