@@ -42,6 +42,7 @@ from queue_server.api import (
 from queue_server.api.errors import EXCEPTION_HANDLERS
 from queue_server.api.fanout import check_every_screen
 from queue_server.api.middleware import BodyLimit, SecurityHeaders
+from queue_server.api.routing import RememberingRouter
 from queue_server.backends import open_backends
 from queue_server.clock import Clock, SystemClock
 from queue_server.config import Settings
@@ -248,9 +249,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_bytes=settings.server.max_body_bytes),
     ]
-    return Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS
-    )
+    app = Starlette(middleware=middleware, exception_handlers=EXCEPTION_HANDLERS)
+    app.router = RememberingRouter(routes, lifespan=lifespan)
+    return app
 
 
 def _without_credentials(url: str) -> str:
