@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sortedcontainers import SortedList
 
@@ -142,6 +142,14 @@ class _Step:
         )
 
 
+class _Callers(NamedTuple):
+    """Of the windows that may call a kind of ticket: the categories they serve (whose
+    waiting tickets are ahead of it) and how many are open."""
+
+    shared: frozenset[str]
+    open: int
+
+
 class HallState:
     def __init__(
         self,
@@ -169,6 +177,9 @@ class HallState:
         # The checkpoint whose undo log apply() fills, if any.
         self._undo: Checkpoint | None = None
         self._index(self.tickets.values())
+        # Which windows may call a ticket of (category, green channel): asked at every issue,
+        # changed only when a window is (every change of `windows` forgets them).
+        self._callers: dict[tuple[str, bool], _Callers] = {}
         known = {w.number: w for w in windows}
         self.windows: dict[int, Window] = {
             ws.number: replace(known[ws.number], spec=ws)
@@ -477,8 +488,7 @@ class HallState:
         the day's first step), who are not ahead of anyone."""
         if ticket.status is not TicketStatus.WAITING:
             return 0
-        windows = [w for w in self.windows.values() if w.calls(ticket)]
-        shared = {c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows)}
+        shared = self._callers_of(ticket).shared
         if ticket.queue_at >= self._last_queue_at:
             # The newest in line (every fresh ticket): everyone waiting in `shared` is ahead.
             gone = sum(
@@ -502,11 +512,19 @@ class HallState:
             return 0
         if ahead is None:
             ahead = self.ahead_of(ticket)
-        open_windows = sum(
-            1 for w in self.windows.values() if w.state is WindowState.OPEN and w.calls(ticket)
-        )
+        open_windows = self._callers_of(ticket).open
         handling = self.handling_s.get(ticket.category, self.spec.policy.default_handling.total_seconds())
         return round(ahead / max(open_windows, 1) * handling)
+
+    def _callers_of(self, ticket: Ticket) -> _Callers:
+        kind = (ticket.category, ticket.priority == GREEN_CHANNEL)
+        callers = self._callers.get(kind)
+        if callers is None:
+            windows = [w for w in self.windows.values() if w.calls(ticket)]
+            shared = frozenset(c.code for c in self.spec.categories if any(w.serves(c.code) for w in windows))
+            opened = sum(1 for w in windows if w.state is WindowState.OPEN)
+            callers = self._callers[kind] = _Callers(shared, opened)
+        return callers
 
     def waiting_counts(self) -> dict[str, int]:
         return {c.code: len(self._queue_order.get(c.code, ())) for c in self.spec.categories}
@@ -584,6 +602,7 @@ class HallState:
             self.spec, self.windows = checkpoint.spec, checkpoint.layout
         else:
             self.windows.update(checkpoint.windows)
+        self._callers.clear()
         for key, last in checkpoint.counters.items():
             if last is None:
                 self.counters.pop(key, None)
@@ -622,7 +641,9 @@ class HallState:
                     undo.counters[key] = self.counters.get(key)
         self.tickets.update(outcome.tickets)
         self._index(outcome.tickets.values())
-        self.windows.update(outcome.windows)
+        if outcome.windows:
+            self.windows.update(outcome.windows)
+            self._callers.clear()
         self.counters.update(outcome.counters)
         for event in outcome.events:
             self.seq = event.seq
@@ -756,6 +777,7 @@ class HallState:
             else Window(spec=ws, categories=ws.categories)
             for ws in spec.windows
         }
+        self._callers.clear()
 
     def _begin(self, now: datetime, actor: str | None) -> _Step:
         step = _Step(self, now, actor)

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import contextlib
 import itertools
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from queue_server.config import parse_settings
 from queue_server.domain.errors import Conflict, Invalid, NotFound
 from queue_server.domain.events import EventType
 from queue_server.domain.hall import HallState, Outcome
-from queue_server.domain.model import TicketStatus, WindowState
+from queue_server.domain.model import GREEN_CHANNEL, Ticket, TicketStatus, WindowState
 from tests.conftest import demo_config
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -303,3 +307,69 @@ def test_the_snapshot_of_a_new_day_has_no_call_of_yesterday(desk: Desk) -> None:
     desk.open(2)
     desk.call_next(2)
     assert [c["window"] for c in desk.state.snapshot()["recent_calls"]] == [2]
+
+
+def callers_counted_afresh(state: HallState, ticket: Ticket) -> tuple[int, int]:
+    """People ahead of a waiting ticket and the open windows that may call it, counted from
+    the windows and the line as they are now, without what HallState keeps between steps."""
+    windows = [w for w in state.windows.values() if w.calls(ticket)]
+    shared = {c.code for c in state.spec.categories if any(w.serves(c.code) for w in windows)}
+    ahead = sum(
+        1
+        for other in state.waiting()
+        if other.id != ticket.id
+        and other.category in shared
+        and (other.priority == GREEN_CHANNEL or (other.queue_at, other.id) < (ticket.queue_at, ticket.id))
+    )
+    return ahead, sum(1 for w in windows if w.state is WindowState.OPEN)
+
+
+CATEGORIES = ["business", "social", "medical", "tax"]
+steps = st.one_of(
+    st.tuples(st.just("issue"), st.sampled_from(CATEGORIES), st.sampled_from(["normal", "green"])),
+    st.tuples(st.just("open"), st.sampled_from([1, 2, 3, 12])),
+    st.tuples(st.just("close"), st.sampled_from([1, 2, 3, 12])),
+    st.tuples(st.just("call"), st.sampled_from([1, 2, 3, 12])),
+    st.tuples(
+        st.just("services"),
+        st.sampled_from([1, 2, 3, 12]),
+        st.one_of(st.none(), st.frozensets(st.sampled_from(CATEGORIES), min_size=1)),
+    ),
+    st.tuples(
+        st.just("undone"),
+        st.sampled_from([1, 2, 3, 12]),
+        st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(steps, min_size=1, max_size=40))
+def test_people_ahead_follow_every_change_of_the_windows(actions: list[tuple[Any, ...]]) -> None:
+    """The windows that may call a kind of ticket are kept between steps (every issue asks);
+    whatever opens, closes, calls, retargets a window (tide windows) or is undone by a failed
+    write, every waiting ticket's people ahead and estimate are as counted afresh."""
+    desk = Desk()
+    for action, *args in actions:
+        with contextlib.suppress(Conflict, Invalid, NotFound):
+            if action == "issue":
+                desk.issue(*args)
+            elif action == "open":
+                desk.open(args[0], clerk=f"clerk{args[0]}")
+            elif action == "close":
+                desk.do(desk.state.close(args[0], desk.now, "clerk"))
+            elif action == "call":
+                desk.call_next(args[0])
+            elif action == "services":
+                desk.do(desk.state.set_services(args[0], args[1], desk.now, "supervisor"))
+            else:  # a change whose write failed: memory goes back to what is durable
+                checkpoint = desk.state.checkpoint()
+                desk.do(desk.state.set_services(args[0], args[1], desk.now, "supervisor"))
+                for ticket in desk.state.waiting():  # asked in between, as the batch's issues do
+                    desk.state.ahead_of(ticket)
+                desk.state.restore(checkpoint)
+        for ticket in desk.state.waiting():
+            ahead, opened = callers_counted_afresh(desk.state, ticket)
+            handling = desk.state.spec.policy.default_handling.total_seconds()
+            assert desk.state.ahead_of(ticket) == ahead
+            assert desk.state.estimated_wait_s(ticket) == round(ahead / max(opened, 1) * handling)
