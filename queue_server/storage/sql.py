@@ -75,6 +75,7 @@ from queue_server.storage.tables import (
     SecretRow,
     TicketRow,
     UserRow,
+    UTCDateTime,
     VisitorContactRow,
     WebhookDeliveryRow,
     WebhookRow,
@@ -1189,11 +1190,14 @@ class _SqliteStatement:
     @functools.cache
     def of(cls, statement: Any, table: Table, keys: tuple[str, ...]) -> _SqliteStatement:
         compiled = statement.compile(dialect=cls._DIALECT, column_keys=list(keys))
-        columns = tuple(
-            (name, table.c[name].type.dialect_impl(cls._DIALECT).bind_processor(cls._DIALECT))
-            for name in compiled.positiontup
-        )
+        columns = tuple((name, cls._converter(table.c[name].type)) for name in compiled.positiontup)
         return cls(compiled.string, columns)
+
+    @classmethod
+    def _converter(cls, column_type: Any) -> Any:
+        if isinstance(column_type, UTCDateTime):
+            return UTCDateTime.sqlite_text
+        return column_type.dialect_impl(cls._DIALECT).bind_processor(cls._DIALECT)
 
     def bind(self, rows: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
         """The statements (text and bound values) that write `rows`."""

@@ -25,6 +25,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    @staticmethod
+    def sqlite_text(value: datetime | None) -> str | None:
+        """What process_bind_param and SQLAlchemy's SQLite DATETIME make of `value`, in one
+        step: a group commit binds several per row on the event loop."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
