@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -56,6 +55,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # page URLs may carry a device token (?token=)
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers without CSP 2
 }
+# As ASGI carries them; a response that sets one of its own keeps it.
+_RAW_SECURITY_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 
 
 class SecurityHeaders:
@@ -71,9 +72,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                given = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in _RAW_SECURITY_HEADERS if h[0] not in given]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
