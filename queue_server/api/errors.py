@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
 from queue_server.auth import NotAuthenticated
@@ -19,6 +19,8 @@ from queue_server.storage.base import StoreUnavailable
 from queue_server.throttle import TooManyAttempts
 
 log = logging.getLogger(__name__)
+
+CLIENT_CLOSED_REQUEST = 499
 
 
 class BadRequest(Exception):
@@ -130,6 +132,14 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": {"code": "http", "message": exc.detail}}, status_code=exc.status_code)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up before its request was read (a kiosk losing its network, a timed-out
+    retry): nothing was done for it and nobody is left to answer, so no error is logged or
+    counted. 499, as nginx logs a client that closed the request."""
+    log.info("%s %s: the client left before its request was read", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, "error.internal")
@@ -142,6 +152,7 @@ EXCEPTION_HANDLERS: dict[Any, ExceptionHandler] = {
     TooManyAttempts: _too_many_attempts,
     NotAuthenticated: _unauthenticated,
     StoreUnavailable: _store_unavailable,
+    ClientDisconnect: _client_gone,
     HTTPException: _http,
     Exception: _internal,
 }

@@ -162,6 +162,35 @@ def screen_and_console_work(server: ServerProcess, tokens: dict[str, str], sourc
         assert r.status_code == 200, r.text
 
 
+def test_a_client_that_hangs_up_mid_request_is_no_server_error(
+    server: ServerProcess, tokens: dict[str, str]
+) -> None:
+    """A kiosk that loses its network halfway through sending a ticket request: no ticket,
+    and neither an error with a stack trace in the log nor a 5xx in the metrics for IT staff
+    to chase (it was logged as "Exception in ASGI application" and counted as a 500)."""
+    screen = {"Authorization": f"Bearer {tokens['screen']}"}
+    waiting = httpx.get(f"{server.url}/api/halls/weiyang", headers=screen).json()["waiting"]
+    log_before = server.log.stat().st_size
+    body = b'{"category": "business", "channel": "counter"}'
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/halls/weiyang/tickets HTTP/1.1\r\nHost: hall\r\n"
+                b"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (tokens["kiosk"].encode(), len(body), body[:20])
+            )
+            time.sleep(0.2)  # the route is waiting for the rest of the body
+    deadline = time.monotonic() + 5
+    while server.log.read_bytes()[log_before:].count(b"the client left") < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    logged = server.log.read_bytes()[log_before:].decode()
+    assert logged.count("the client left before its request was read") == 3, logged
+    assert "Traceback" not in logged and "Exception in ASGI application" not in logged, logged
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert not [line for line in metrics.splitlines() if line.startswith("onewindow_http_server_errors{")]
+    assert httpx.get(f"{server.url}/api/halls/weiyang", headers=screen).json()["waiting"] == waiting
+
+
 def test_a_slowloris_flood_from_one_address_starves_no_one(
     server: ServerProcess, tokens: dict[str, str]
 ) -> None:
