@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+# The path a route matches against (the request's, less the root path): Starlette's own
+# definition, so what is remembered is keyed exactly as the routes see it.
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
