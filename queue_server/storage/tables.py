@@ -18,27 +18,29 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        utc = _in_utc(value)
+        return utc.replace(tzinfo=None) if utc is not None and dialect.name == "sqlite" else utc
 
     @staticmethod
     def sqlite_text(value: datetime | None) -> str | None:
         """What process_bind_param and SQLAlchemy's SQLite DATETIME make of `value`, in one
         step: a group commit binds several per row on the event loop."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store")
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        utc = _in_utc(value)
+        return None if utc is None else utc.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in_utc(value: datetime | None) -> datetime | None:
+    """An aware datetime in UTC, as the store keeps every time; a naive one is refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return value.astimezone(UTC)
 
 
 def _utc(**kwargs: Any) -> Any:
