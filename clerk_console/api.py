@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clerk_console.alerts import alert_view, extended_service
@@ -19,6 +18,7 @@ from clerk_console.schemas import NoticeBody, PrioritiseBody, RatingBody
 from clerk_console.views import board_view, console_view
 from queue_server import ratings
 from queue_server.api.deps import bearer_token, body, in_hall, principal, service, window_number
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import TransferTarget
 from queue_server.auth import MANAGERS, STAFF, DeviceKind, Role
 from queue_server.domain.alerts import AlertLimits, device_health, hall_alerts

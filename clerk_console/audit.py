@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import administration, principal
 from queue_server.api.query import query_param
+from queue_server.api.responses import JSONResponse
 
 FILTER_MAX_CHARS = 80
 # Days the audit can hold (a day at the edge of the calendar has no next day to end at).

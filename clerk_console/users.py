@@ -4,11 +4,11 @@ reset the password, change the role and hall (queue_server.administration decide
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clerk_console.schemas import AccountChange, NewPassword, NewUserBody
 from queue_server.api.deps import administration, body, principal
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import Role
 
 

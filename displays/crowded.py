@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Final
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from displays.ticketing.pages import page
 from queue_server.api.deps import service
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, param, responses
 from queue_server.api.query import bounded, query_param
+from queue_server.api.responses import JSONResponse
 from queue_server.reports.crowded import TTL_S, crowded_weeks
 
 MAX_WEEKS: Final = 12

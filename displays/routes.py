@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -21,6 +21,7 @@ from displays.announce import NUMBER
 from displays.kit.messages import both, page_strings, page_words, translate
 from displays.synth import Announcer
 from queue_server.api.deps import principal, service, window_number
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import DeviceKind, NotAuthenticated, Role
 from queue_server.domain.errors import DomainError, NotFound
 from queue_server.messages import pick_language

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -30,6 +30,7 @@ from displays.kit.messages import page_strings
 from queue_server import ratings
 from queue_server.api.deps import in_hall, service
 from queue_server.api.query import bad_param, bounded, query_param
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import MANAGERS
 from queue_server.domain.errors import Conflict, NotFound
 from queue_server.domain.model import HallSpec

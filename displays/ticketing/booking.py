@@ -16,7 +16,7 @@ from typing import Any, Final
 import qrcode
 import qrcode.image.svg
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from displays.ticketing.deps import client_address
@@ -25,6 +25,7 @@ from displays.ticketing.schemas import BookingBody, CancelBookingBody
 from queue_server.api.deps import bearer_token, body, in_hall, principal, service, ticketing
 from queue_server.api.errors import error_response
 from queue_server.api.query import bad_param
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import STAFF
 from queue_server.domain.model import HallSpec
 

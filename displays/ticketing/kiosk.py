@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from displays.ticketing.deps import base_url
@@ -15,6 +15,7 @@ from displays.ticketing.schemas import CheckInBody, KioskIssueBody, ReprintBody
 from displays.ticketing.views import hall_offer, visitor_view
 from queue_server.api.deps import body, in_hall, service, ticketing
 from queue_server.api.errors import error_response
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import STAFF, DeviceKind, Principal
 from queue_server.domain.errors import Invalid
 from queue_server.domain.model import HallSpec

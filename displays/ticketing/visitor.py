@@ -14,7 +14,7 @@ from typing import Any, Final
 import qrcode
 import qrcode.image.svg
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -24,6 +24,7 @@ from displays.ticketing.schemas import OnlineIssueBody
 from displays.ticketing.views import hall_offer, visitor_view
 from queue_server.api.deps import body, service, ticketing
 from queue_server.api.errors import error_response
+from queue_server.api.responses import JSONResponse
 from queue_server.api.websockets import close_quietly, first_to_finish, until_hang_up
 from queue_server.domain.errors import NotFound
 from queue_server.service import QueueService, idempotency_key

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from queue_server.api.deps import body, principal, service
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import LoginBody
 
 

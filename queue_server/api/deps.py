@@ -33,6 +33,10 @@ def _json_int(text: str) -> int | float:
     return int(text) if len(text.lstrip("-")) <= MAX_NUMBER_DIGITS else math.inf
 
 
+# Made once: json.loads with a parse_int builds a decoder at every call.
+_BODY_DECODER = json.JSONDecoder(parse_int=_json_int)
+
+
 def whole_number(raw: str) -> int | None:
     """A path or query segment as a non-negative whole number, or None if it is not one."""
     if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_NUMBER_DIGITS:
@@ -96,7 +100,8 @@ async def body(request: Request, model: type[_Model], *, optional: bool = False)
         data: Any = {}
     else:
         try:
-            data = json.loads(raw, parse_int=_json_int)
+            # As json.loads reads bytes: UTF-8, -16 or -32, told apart by the first bytes.
+            data = _BODY_DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise BadRequest(400, "error.bad_json") from None
         except RecursionError:

@@ -4,10 +4,11 @@ with when they were last seen, register one, rename, revoke, re-issue a token.""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from queue_server.api.deps import administration, body, principal, service
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import DeviceNameBody, NewDeviceBody
 from queue_server.auth import MANAGERS, DeviceKind
 

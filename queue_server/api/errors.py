@@ -9,9 +9,10 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ExceptionHandler
 
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import NotAuthenticated
 from queue_server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from queue_server.messages import pick_language, translate

@@ -23,13 +23,13 @@ from pydantic import (
     StrictStr,
 )
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import body, in_hall, principal, service
 from queue_server.api.errors import BadRequest
 from queue_server.api.openapi import HALL_PARAM, ApiDoc, responses
 from queue_server.api.openapi import body as request_body
+from queue_server.api.responses import JSONResponse
 from queue_server.auth import MANAGERS
 from queue_server.ticketing.settings import check_printers
 

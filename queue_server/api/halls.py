@@ -4,11 +4,11 @@ hall settings' (api/hall_settings.py)."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import principal, service
 from queue_server.api.hall_settings import create_hall, retire_hall
+from queue_server.api.responses import JSONResponse
 from queue_server.domain.events import without_ticket_ids
 
 

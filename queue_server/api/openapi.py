@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import (
     HALL_VALUES,
     DeviceNameBody,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import body, path_choices, principal, service
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import IssueTicketBody
 from queue_server.domain.hall import Appointment
 from queue_server.service import idempotency_key

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import body, path_choices, principal, service, window_number
 from queue_server.api.errors import BadRequest
+from queue_server.api.responses import JSONResponse
 from queue_server.api.schemas import TransferTarget, WindowActionBody
 from queue_server.service import WINDOW_VERBS, WindowCommand, idempotency_key
 

@@ -8,10 +8,10 @@ import asyncio
 from typing import Any, Final
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from queue_server.api.deps import service
+from queue_server.api.responses import JSONResponse
 from queue_server.messages import pick_language, translate
 from queue_server.storage import migrate
 

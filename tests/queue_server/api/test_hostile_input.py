@@ -65,6 +65,13 @@ def test_a_five_thousand_digit_number_names_its_field(hall: Hall) -> None:
     assert error_of(r, 422)["params"]["field"] == "to_window"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+def test_a_body_is_read_in_any_encoding_json_allows(hall: Hall, encoding: str) -> None:
+    content = '{"username": "supervisor", "password": "不对"}'.encode(encoding)
+    error = error_of(post_raw(hall, "/api/auth/login", content), 401)
+    assert error["code"] != "bad_json"
+
+
 def test_a_number_of_just_eighteen_digits_is_still_a_number(hall: Hall) -> None:
     r = post_raw(hall, "/api/halls/weiyang/tickets/anything/rating", b'{"level": 100000000000000000}')
     error = error_of(r, 422)
