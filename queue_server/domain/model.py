@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -201,13 +202,22 @@ class HallSpec:
         return next((p for p in self.printers if kiosk in p.kiosks), None)
 
     def category(self, code: str) -> Category | None:
-        return next((c for c in self.categories if c.code == code), None)
+        return self._categories_by_code.get(code)
+
+    @functools.cached_property
+    def _categories_by_code(self) -> dict[str, Category]:
+        # Looked up several times at every issue: a scan of the categories each time showed.
+        return {c.code: c for c in reversed(self.categories)}  # the first of a code, as a scan
 
     def window(self, number: int) -> WindowSpec | None:
         return next((w for w in self.windows if w.number == number), None)
 
-    def priority_codes(self) -> frozenset[str]:
+    @functools.cached_property
+    def _priority_codes(self) -> frozenset[str]:
         return frozenset(p.code for p in self.priorities)
+
+    def priority_codes(self) -> frozenset[str]:
+        return self._priority_codes
 
     def rating_reason_codes(self) -> frozenset[str]:
         return frozenset(r.code for r in self.rating_reasons)
