@@ -127,6 +127,7 @@ class HallRuntime:
         self.state = state
         self._log, self._clock = hall_log, clock
         self._pending: list[_Command] = []
+        self._windows_pending: list[_Command] = []  # clerks' window steps: committed first
         self._readers: list[tuple[Callable[[HallState], Any], asyncio.Future[Any]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -134,11 +135,15 @@ class HallRuntime:
     def hall_id(self) -> str:
         return self.state.spec.id
 
-    async def run(self, decide: Decision, key: str | None = None) -> Outcome:
+    async def run(self, decide: Decision, key: str | None = None, *, window_step: bool = False) -> Outcome:
         """The decided and committed outcome; with a `key` already committed, the step that
-        key took (an outcome without events, its ticket as it is now)."""
+        key took (an outcome without events, its ticket as it is now). A `window_step` (a
+        clerk's call, start, finish...: what the screens and the clerk wait for) goes in the
+        next commit with the other window steps alone, ahead of the issues waiting: a kiosk
+        queue at full tilt then delays a call by the commit in flight, not by a batch of
+        tickets too. Steps in flight together have no order of their own to keep."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._pending.append((decide, future, key))
+        (self._windows_pending if window_step else self._pending).append((decide, future, key))
         self._wake()
         return await future
 
@@ -173,8 +178,11 @@ class HallRuntime:
             self._writer = asyncio.create_task(self._write_batches(), name=f"hall-{self.hall_id}")
 
     async def _write_batches(self) -> None:
-        while self._pending or self._readers:
-            batch, self._pending = self._pending, []
+        while self._windows_pending or self._pending or self._readers:
+            if self._windows_pending:
+                batch, self._windows_pending = self._windows_pending, []
+            else:
+                batch, self._pending = self._pending, []
             try:
                 await self._write_batch(batch)
             except Exception as exc:
@@ -197,7 +205,8 @@ class HallRuntime:
                 # One hall's commits follow each other (its seq row), so what limits its
                 # steps per second is how many each commit carries: the commands that came
                 # in while this batch waited are decided with it, not in a commit of their own.
-                batch.extend(self._pending)
+                batch.extend(self._windows_pending + self._pending)
+                self._windows_pending.clear()
                 self._pending.clear()
                 if await self._attempt(batch):
                     return

@@ -601,7 +601,7 @@ class QueueService:
             _check_window_owner(state.window(number), command.verb, principal)
             return act(state, number, command, now, principal)
 
-        outcome = await runtime.run(decide, key)
+        outcome = await runtime.run(decide, key, window_step=True)
         state = runtime.state
         window = state.window(number)
         ticket = outcome.ticket

@@ -1,7 +1,8 @@
 """The hall runtime (queue_server/runtime.py) on the embedded log: a SQLite store and the memory bus.
 
 What its callers rely on: an answer only once the step is durable, steps decided in arrival
-order, the steps that arrive during a write committed together in the next one, a failed
+order, the steps that arrive during a write committed together in the next one (a clerk's
+window steps first, in a commit of their own), a failed
 write failing its callers and changing nothing, a collision decided again on the fresh state,
 and a retried idempotency key answered with the step it already took.
 """
@@ -136,6 +137,26 @@ async def test_steps_arriving_during_a_write_go_together_in_the_next_in_arrival_
     assert numbers == sorted(numbers) and len(set(numbers)) == 6
     seqs = [o.events[-1].seq for o in outcomes]
     assert seqs == sorted(seqs) and len(set(seqs)) == 6
+
+
+async def test_a_window_step_arriving_behind_issues_is_committed_first_and_alone(hall: Fixture) -> None:
+    # A kiosk queue at full tilt must not hold up the call the screens are waiting for.
+    hall.log.gate.clear()
+    first = asyncio.create_task(hall.runtime.run(issue("t0")))
+    await hall.log.writes_started(1)  # a write is in flight
+    issues = [asyncio.create_task(hall.runtime.run(issue(f"t{i}"))) for i in range(1, 4)]
+    await asyncio.sleep(0)
+    opened = asyncio.create_task(
+        hall.runtime.run(lambda state, now: state.open_window(1, "clerk1", now, None), window_step=True)
+    )
+    await asyncio.sleep(0)  # three issues, then the window step, wait for the next write
+    hall.log.gate.set()
+    await first
+    window_seq = (await opened).events[-1].seq
+    issue_seqs = [(await task).events[-1].seq for task in issues]
+    assert hall.log.batches == [1, 1, 3]
+    assert window_seq < min(issue_seqs)
+    assert len(await stored_numbers(hall.url, hall.spec)) == 4
 
 
 async def test_a_snapshot_never_shows_a_step_still_being_written(hall: Fixture) -> None:
