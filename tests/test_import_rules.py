@@ -41,6 +41,7 @@ PUBLIC = (
     "queue_server.api.deps",
     "queue_server.api.errors",
     "queue_server.api.openapi",
+    "queue_server.api.responses",
     "queue_server.api.schemas",
     "queue_server.api.websockets",
     "queue_server.api.query",
