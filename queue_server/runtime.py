@@ -141,7 +141,8 @@ class HallRuntime:
         clerk's call, start, finish...: what the screens and the clerk wait for) goes in the
         next commit with the other window steps alone, ahead of the issues waiting: a kiosk
         queue at full tilt then delays a call by the commit in flight, not by a batch of
-        tickets too. Steps in flight together have no order of their own to keep."""
+        tickets too; never twice in a row while issues wait, so a ticket waits at most one
+        commit more. Steps in flight together have no order of their own to keep."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         (self._windows_pending if window_step else self._pending).append((decide, future, key))
         self._wake()
@@ -178,11 +179,17 @@ class HallRuntime:
             self._writer = asyncio.create_task(self._write_batches(), name=f"hall-{self.hall_id}")
 
     async def _write_batches(self) -> None:
+        issues_passed_over = False
         while self._windows_pending or self._pending or self._readers:
-            if self._windows_pending:
+            # Window steps alone, unless they went alone last time while issues waited: many
+            # windows calling back to back must not hold a ticket for more than one commit.
+            if self._windows_pending and not issues_passed_over:
                 batch, self._windows_pending = self._windows_pending, []
+                issues_passed_over = bool(self._pending)
             else:
-                batch, self._pending = self._pending, []
+                batch = self._windows_pending + self._pending
+                self._windows_pending, self._pending = [], []
+                issues_passed_over = False
             try:
                 await self._write_batch(batch)
             except Exception as exc:

@@ -2,7 +2,7 @@
 
 What its callers rely on: an answer only once the step is durable, steps decided in arrival
 order, the steps that arrive during a write committed together in the next one (a clerk's
-window steps first, in a commit of their own), a failed
+window steps first, in a commit of their own, but never twice in a row while tickets wait), a failed
 write failing its callers and changing nothing, a collision decided again on the fresh state,
 and a retried idempotency key answered with the step it already took.
 """
@@ -146,9 +146,7 @@ async def test_a_window_step_arriving_behind_issues_is_committed_first_and_alone
     await hall.log.writes_started(1)  # a write is in flight
     issues = [asyncio.create_task(hall.runtime.run(issue(f"t{i}"))) for i in range(1, 4)]
     await asyncio.sleep(0)
-    opened = asyncio.create_task(
-        hall.runtime.run(lambda state, now: state.open_window(1, "clerk1", now, None), window_step=True)
-    )
+    opened = asyncio.create_task(hall.runtime.run(open_window(1), window_step=True))
     await asyncio.sleep(0)  # three issues, then the window step, wait for the next write
     hall.log.gate.set()
     await first
@@ -156,6 +154,32 @@ async def test_a_window_step_arriving_behind_issues_is_committed_first_and_alone
     issue_seqs = [(await task).events[-1].seq for task in issues]
     assert hall.log.batches == [1, 1, 3]
     assert window_seq < min(issue_seqs)
+    assert len(await stored_numbers(hall.url, hall.spec)) == 4
+
+
+def open_window(number: int) -> Decision:
+    return lambda state, now: state.open_window(number, f"clerk{number}", now, None)
+
+
+async def test_window_steps_never_go_alone_twice_while_tickets_wait(hall: Fixture) -> None:
+    # Windows calling back to back hold a kiosk's ticket for one commit, not for as long as
+    # they keep calling.
+    hall.log.gate.clear()
+    first = asyncio.create_task(hall.runtime.run(issue("t0")))
+    await hall.log.writes_started(1)
+    waiting = [asyncio.create_task(hall.runtime.run(issue(f"t{i}"))) for i in range(1, 4)]
+    opened = [asyncio.create_task(hall.runtime.run(open_window(1), window_step=True))]
+    await asyncio.sleep(0)
+    hall.log.gate.set()
+    hall.log.gate.clear()  # the first write goes on; the next is held
+    await hall.log.writes_started(2)  # window 1 alone, the tickets passed over once
+    opened.append(asyncio.create_task(hall.runtime.run(open_window(2), window_step=True)))
+    await asyncio.sleep(0)
+    hall.log.gate.set()
+    await first
+    for task in [*opened, *waiting]:
+        await task
+    assert hall.log.batches == [1, 1, 4]  # window 2 goes with the tickets, not alone again
     assert len(await stored_numbers(hall.url, hall.spec)) == 4
 
 
