@@ -154,6 +154,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请求体超过 {limit} 字节的上限",
         "en": "The request body is larger than the limit of {limit} bytes",
     },
+    "error.lone_surrogate": {
+        "zh-CN": "请求体含有无效字符：不成对的 UTF-16 代理项（如 \\ud800）",
+        "en": "The request body holds a character that is not text: half of a UTF-16 pair (such as \\ud800)",
+    },
     "error.json_too_deep": {
         "zh-CN": "请求体的 JSON 嵌套层数过多",
         "en": "The request body's JSON is nested too deeply",

@@ -1,9 +1,10 @@
 """One hall's live queue in this process: decisions in order, written in groups, then told.
 
-Every command is decided against the in-memory state in arrival order, so two clerks
-pressing "call next" together in this process can never get the same ticket. Decisions
-that arrive while a write is in flight are written together in the next one (group
-commit): each is durable before its caller hears back, without one fsync per request.
+Every command is decided against the in-memory state one at a time, so two clerks pressing
+"call next" together in this process can never get the same ticket. Commands that arrive
+while a write is in flight are decided and written together in the next one (group commit),
+in arrival order, except that a clerk's window steps go first, alone (see `run`): each is
+durable before its caller hears back, without one fsync per request.
 
 Where the hall is shared by several processes (PostgreSQL), the log's commit checks that
 nobody committed since this process last caught up; if somebody did, the batch is decided
@@ -128,6 +129,7 @@ class HallRuntime:
         self._log, self._clock = hall_log, clock
         self._pending: list[_Command] = []
         self._windows_pending: list[_Command] = []  # clerks' window steps: committed first
+        self._others_passed_over = False  # the last commit was window steps alone, others waiting
         self._readers: list[tuple[Callable[[HallState], Any], asyncio.Future[Any]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -139,10 +141,10 @@ class HallRuntime:
         """The decided and committed outcome; with a `key` already committed, the step that
         key took (an outcome without events, its ticket as it is now). A `window_step` (a
         clerk's call, start, finish...: what the screens and the clerk wait for) goes in the
-        next commit with the other window steps alone, ahead of the issues waiting: a kiosk
-        queue at full tilt then delays a call by the commit in flight, not by a batch of
-        tickets too; never twice in a row while issues wait, so a ticket waits at most one
-        commit more. Steps in flight together have no order of their own to keep."""
+        next commit with the other window steps alone, ahead of the other commands waiting
+        (issues above all): a kiosk queue at full tilt then delays a call by the commit in
+        flight, not by a batch of tickets too; never twice in a row while others wait, so a
+        ticket waits at most one commit more. Steps in flight together have no order of their own to keep."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         (self._windows_pending if window_step else self._pending).append((decide, future, key))
         self._wake()
@@ -179,17 +181,14 @@ class HallRuntime:
             self._writer = asyncio.create_task(self._write_batches(), name=f"hall-{self.hall_id}")
 
     async def _write_batches(self) -> None:
-        issues_passed_over = False
         while self._windows_pending or self._pending or self._readers:
-            # Window steps alone, unless they went alone last time while issues waited: many
+            # Window steps alone, unless they went alone last time while others waited: many
             # windows calling back to back must not hold a ticket for more than one commit.
-            if self._windows_pending and not issues_passed_over:
+            if self._windows_pending and not self._others_passed_over:
                 batch, self._windows_pending = self._windows_pending, []
-                issues_passed_over = bool(self._pending)
+                self._others_passed_over = bool(self._pending)
             else:
-                batch = self._windows_pending + self._pending
-                self._windows_pending, self._pending = [], []
-                issues_passed_over = False
+                batch = self._take_pending()
             try:
                 await self._write_batch(batch)
             except Exception as exc:
@@ -202,6 +201,13 @@ class HallRuntime:
                 for _, reader in self._take_readers():
                     reader.set_exception(failure)
 
+    def _take_pending(self) -> list[_Command]:
+        """Every command waiting, window steps first."""
+        taken = self._windows_pending + self._pending
+        self._windows_pending, self._pending = [], []
+        self._others_passed_over = False
+        return taken
+
     async def _write_batch(self, batch: list[_Command]) -> None:
         if await self._attempt(batch):
             return
@@ -212,9 +218,7 @@ class HallRuntime:
                 # One hall's commits follow each other (its seq row), so what limits its
                 # steps per second is how many each commit carries: the commands that came
                 # in while this batch waited are decided with it, not in a commit of their own.
-                batch.extend(self._windows_pending + self._pending)
-                self._windows_pending.clear()
-                self._pending.clear()
+                batch.extend(self._take_pending())
                 if await self._attempt(batch):
                     return
         log.warning("hall %s: %d attempts all found another process first", self.hall_id, MAX_ATTEMPTS)

@@ -35,6 +35,19 @@ def _json_int(text: str) -> int | float:
 
 # Made once: json.loads with a parse_int builds a decoder at every call.
 _BODY_DECODER = json.JSONDecoder(parse_int=_json_int)
+# JSON may escape half of a UTF-16 pair ("\ud800") with no other half: no text holds one, and an
+# answer naming the field's value could not be encoded. Only a body with such an escape is walked.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(k) or _holds_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
 
 
 def whole_number(raw: str) -> int | None:
@@ -100,8 +113,12 @@ async def body(request: Request, model: type[_Model], *, optional: bool = False)
         data: Any = {}
     else:
         try:
-            # As json.loads reads bytes: UTF-8, -16 or -32, told apart by the first bytes.
-            data = _BODY_DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+            # As json.loads reads bytes: UTF-8, -16 or -32, told apart by the first bytes; but
+            # strictly, so that the bytes of half a UTF-16 pair are not text either.
+            text = raw.decode(json.detect_encoding(raw))
+            data = _BODY_DECODER.decode(text)
+            if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(data):
+                raise BadRequest(400, "error.lone_surrogate")
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise BadRequest(400, "error.bad_json") from None
         except RecursionError:

@@ -72,6 +72,28 @@ def test_a_body_is_read_in_any_encoding_json_allows(hall: Hall, encoding: str) -
     assert error["code"] != "bad_json"
 
 
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b'{"category": "\\ud800", "channel": "counter"}', "lone_surrogate"),  # its escape
+        (b'{"category": "social\\uDC00x", "channel": "counter"}', "lone_surrogate"),
+        (b'{"category": "\xed\xa0\x80", "channel": "counter"}', "bad_json"),  # its bytes: not UTF-8
+    ],
+)
+def test_half_a_utf16_pair_is_a_400_in_words(hall: Hall, content: bytes, code: str) -> None:
+    # Before, the first two were taken as text, refused as an unknown matter, and the refusal
+    # naming it could not be encoded: a 500.
+    error = error_of(post_raw(hall, "/api/halls/weiyang/tickets", content, "clerk1"), 400)
+    assert error["code"] == code
+
+
+def test_a_whole_utf16_pair_is_text(hall: Hall) -> None:
+    # An emoji escaped as JSON escapes it: refused as an unknown matter, named as sent.
+    r = post_raw(hall, "/api/halls/weiyang/tickets", b'{"category": "\\ud83d\\ude00"}', "clerk1")
+    error = error_of(r, 404)
+    assert error["code"] == "unknown_category" and "\U0001f600" in error["message"]
+
+
 def test_a_number_of_just_eighteen_digits_is_still_a_number(hall: Hall) -> None:
     r = post_raw(hall, "/api/halls/weiyang/tickets/anything/rating", b'{"level": 100000000000000000}')
     error = error_of(r, 422)
