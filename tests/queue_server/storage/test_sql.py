@@ -129,6 +129,26 @@ def test_a_process_behind_catches_up_with_exactly_what_it_missed(
     on_store(url, run)
 
 
+def test_an_embedded_commit_s_statements_are_made_once_per_process_not_per_commit(tmp_path: Path) -> None:
+    # A clerk's steps carry idempotency keys; each keyed commit used to compile its insert
+    # again and keep it, so memory grew with every step of the day. (PostgreSQL's commits are
+    # SQLAlchemy's, with its own bounded statement cache.)
+    spec, url = spec_of(tmp_path), f"sqlite:///{tmp_path / 'onewindow.db'}"
+
+    async def steps(store: SqlStore) -> list[int]:
+        state, sizes = await hall_now(store, spec), []
+        for n in range(1, 6):
+            step = issued(state, f"t{n}", n)
+            await store.commit([step], [Reply(f"clerk1|k{n}", f"t{n}", step.events[-1].seq, MONDAY_10AM)])
+            sizes.append(sql._SqliteStatement.of.cache_info().currsize)
+        return sizes
+
+    sizes = on_store(url, steps)
+    assert sizes[1:] == sizes[:1] * 4  # what the first commit made, the next ones reuse
+    keys = on_store(url, lambda store: store.replies(HALL, MONDAY_10AM - timedelta(hours=1)))
+    assert [r.key for r in keys] == [f"clerk1|k{n}" for n in range(1, 6)]
+
+
 def test_one_rating_per_ticket_one_secret_per_name(backend: dict[str, str]) -> None:
     url = backend["store"]
     rating = RatingRecord(HALL, "t1", 1, "clerk1", 5, None, None, MONDAY_10AM, "device")
