@@ -40,6 +40,20 @@ _BODY_DECODER = json.JSONDecoder(parse_int=_json_int)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+class LoneSurrogate(ValueError):
+    """JSON text holding half of a UTF-16 pair."""
+
+
+def json_value(text: str) -> Any:
+    """JSON text (a body, an agent's message) as Python values; a number too long to convert is
+    infinity. ValueError if it is not JSON or holds half a UTF-16 pair, RecursionError if it is
+    nested too deeply."""
+    value = _BODY_DECODER.decode(text)
+    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
+        raise LoneSurrogate(text)
+    return value
+
+
 def _holds_lone_surrogate(value: Any) -> bool:
     if isinstance(value, str):
         return not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value)
@@ -115,10 +129,9 @@ async def body(request: Request, model: type[_Model], *, optional: bool = False)
         try:
             # As json.loads reads bytes: UTF-8, -16 or -32, told apart by the first bytes; but
             # strictly, so that the bytes of half a UTF-16 pair are not text either.
-            text = raw.decode(json.detect_encoding(raw))
-            data = _BODY_DECODER.decode(text)
-            if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(data):
-                raise BadRequest(400, "error.lone_surrogate")
+            data = json_value(raw.decode(json.detect_encoding(raw)))
+        except LoneSurrogate:
+            raise BadRequest(400, "error.lone_surrogate") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise BadRequest(400, "error.bad_json") from None
         except RecursionError:

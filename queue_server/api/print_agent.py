@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from queue_server.api.deps import bearer_token, principal, service, ticketing
+from queue_server.api.deps import bearer_token, json_value, principal, service, ticketing
 from queue_server.api.stream import CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
 from queue_server.api.websockets import close_quietly, refusal_words
 from queue_server.auth import DeviceKind, NotAuthenticated
@@ -118,8 +118,14 @@ async def print_agent(ws: WebSocket) -> None:
     _checks.add(check)
     try:
         while True:
-            raw = await ws.receive_json()
+            text = await _next_text(ws)
             await svc.presence.seen(caller)
+            try:
+                raw = json_value(text)
+            except (ValueError, RecursionError):
+                # An agent of another version, or a broken one: said in the log, the link kept.
+                log.warning("printer %s sent a message that is not JSON text: %.80r", link.printer, text)
+                continue
             await _handle(link, raw, ws)
     except (WebSocketDisconnect, TimeoutError, ConnectionError, RuntimeError):
         pass
@@ -127,6 +133,16 @@ async def print_agent(ws: WebSocket) -> None:
         _checks.discard(check)
         await dispatcher.detach(link)
         await svc.presence.disconnected(caller)
+
+
+async def _next_text(ws: WebSocket) -> str:
+    """The agent's next message; a binary one (the agent sends text only) as its bytes' repr,
+    for the log to show."""
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    return text if text is not None else repr(message.get("bytes"))
 
 
 async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:

@@ -402,6 +402,37 @@ def test_a_revoked_print_agent_is_cut_off_at_once(hall: Hall) -> None:
         assert (closed.value.code, closed.value.reason) == (4401, words)
 
 
+def test_a_print_agent_s_garbled_messages_are_logged_and_its_link_kept(
+    hall: Hall, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An agent of another version, or a broken one, must not take the link down with a stack
+    # trace: its next good message still tells the hall what the printer is doing.
+    r = hall.client.post(
+        DEVICES, json={"name": "demo-printer", "kind": "printer"}, headers=hall.auth("admin")
+    )
+    garbled = [
+        "not json {",
+        '{"type": "status", "state": "error", "message": "\\ud800"}',  # half a UTF-16 pair
+        "[" * 10_000,
+    ]
+    with hall.client.websocket_connect(f"/print/agent?token={r.json()['token']}") as agent:
+        assert agent.receive_json()["type"] == "hello"
+        for text in garbled:
+            agent.send_text(text)
+        agent.send_bytes(b'{"type": "status", "state": "error", "message": "binary"}')
+        agent.send_json({"type": "status", "state": "error", "message": "paper jam"})
+        deadline = time.monotonic() + 5
+        while True:
+            r = hall.client.get("/api/halls/weiyang/printers", headers=hall.auth("supervisor"))
+            (printer,) = r.json()["printers"]
+            if printer["message"] == "paper jam" or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+    assert (printer["connected"], printer["state"], printer["message"]) == (True, "error", "paper jam")
+    not_json = [rec for rec in caplog.records if "not JSON text" in rec.getMessage()]
+    assert len(not_json) == 4 and all("demo-printer" in rec.getMessage() for rec in not_json)
+
+
 def test_a_print_agent_whose_device_cannot_be_read_is_told_to_come_back_soon(
     hall: Hall, monkeypatch: pytest.MonkeyPatch
 ) -> None:
