@@ -144,7 +144,8 @@ class HallRuntime:
         next commit with the other window steps alone, ahead of the other commands waiting
         (issues above all): a kiosk queue at full tilt then delays a call by the commit in
         flight, not by a batch of tickets too; never twice in a row while others wait, so a
-        ticket waits at most one commit more. Steps in flight together have no order of their own to keep."""
+        ticket waits at most one commit more. Steps in flight together have no order of their
+        own to keep."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         (self._windows_pending if window_step else self._pending).append((decide, future, key))
         self._wake()

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.api.deps import bearer_token, json_value, principal, service, ticketing
 from queue_server.api.stream import CLOSE_TRY_AGAIN, STORE_UNAVAILABLE
-from queue_server.api.websockets import close_quietly, refusal_words
+from queue_server.api.websockets import close_quietly, next_message, refusal_words
 from queue_server.auth import DeviceKind, NotAuthenticated
 from queue_server.messages import pick_language
 from queue_server.storage.base import StoreUnavailable
@@ -118,8 +118,11 @@ async def print_agent(ws: WebSocket) -> None:
     _checks.add(check)
     try:
         while True:
-            text = await _next_text(ws)
+            message = await next_message(ws)
             await svc.presence.seen(caller)
+            text = message.get("text")
+            if text is None:  # the agent sends text: a binary frame goes to the log as its bytes
+                text = repr(message.get("bytes"))
             try:
                 raw = json_value(text)
             except (ValueError, RecursionError):
@@ -133,16 +136,6 @@ async def print_agent(ws: WebSocket) -> None:
         _checks.discard(check)
         await dispatcher.detach(link)
         await svc.presence.disconnected(caller)
-
-
-async def _next_text(ws: WebSocket) -> str:
-    """The agent's next message; a binary one (the agent sends text only) as its bytes' repr,
-    for the log to show."""
-    message = await ws.receive()
-    if message["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
-    text = message.get("text")
-    return text if text is not None else repr(message.get("bytes"))
 
 
 async def _handle(link: PrinterLink, raw: Any, ws: WebSocket) -> None:

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from queue_server.messages import translate
@@ -28,12 +29,19 @@ def refusal_words(key: str, params: dict[str, Any], language: str) -> tuple[dict
     return said, reason
 
 
+async def next_message(ws: WebSocket) -> Message:
+    """The client's next message (its "text" or its "bytes"); WebSocketDisconnect once it has
+    hung up."""
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    return message
+
+
 async def until_hang_up(ws: WebSocket) -> None:
     """Reads until the client hangs up (clients of ours say nothing the server needs)."""
     while True:
-        message = await ws.receive()
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+        await next_message(ws)
 
 
 async def first_to_finish(*coroutines: Coroutine[Any, Any, None]) -> None:

@@ -2,9 +2,9 @@
 
 What its callers rely on: an answer only once the step is durable, steps decided in arrival
 order, the steps that arrive during a write committed together in the next one (a clerk's
-window steps first, in a commit of their own, but never twice in a row while tickets wait), a failed
-write failing its callers and changing nothing, a collision decided again on the fresh state,
-and a retried idempotency key answered with the step it already took.
+window steps first, in a commit of their own, but never twice in a row while tickets wait), a
+failed write failing its callers and changing nothing, a collision decided again on the fresh
+state, and a retried idempotency key answered with the step it already took.
 """
 
 from __future__ import annotations
